@@ -1,0 +1,254 @@
+#include "bus/natsbus.h"
+
+#include "bus/natsbridge.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcNats, "mythos.nats")
+
+namespace mythos {
+
+namespace {
+// Pending limits per subscription: generous, because a slow consumer here means the event
+// loop fell behind, and dropping chat silently is worse than using memory for a while.
+constexpr int kPendingMsgs = 1000000;
+constexpr int kPendingBytes = 512 * 1024 * 1024;
+} // namespace
+
+NatsBus::NatsBus(NatsBusOptions options, QObject *parent) : Bus(parent), m_options(std::move(options))
+{
+    m_retryTimer.setSingleShot(true);
+    m_retryTimer.setInterval(m_options.reconnectWaitMs);
+    connect(&m_retryTimer, &QTimer::timeout, this, &NatsBus::connectNow);
+    m_drainDeadline.setSingleShot(true);
+    connect(&m_drainDeadline, &QTimer::timeout, this, [this] {
+        qCWarning(lcNats) << "drain did not complete in time; closing the NATS connection";
+        m_openSubscriptions = 0;
+        destroyConnection();
+        finishDrainIfDone();
+    });
+}
+
+NatsBus::~NatsBus()
+{
+    destroyConnection();
+}
+
+void NatsBus::releaseLibrary()
+{
+    nats_CloseAndWait(0);
+}
+
+void NatsBus::start()
+{
+    connectNow();
+}
+
+void NatsBus::connectNow()
+{
+    if (m_draining)
+        return;
+    abandonConnection();
+    m_bridge = std::make_unique<NatsBridge>(this, [this] { processBridge(); });
+    NatsBridge *bridge = m_bridge.get();
+
+    natsOptions *opts = nullptr;
+    natsStatus s = natsOptions_Create(&opts);
+    const QByteArray url = m_options.url.toUtf8();
+    const QByteArray name = m_options.clientName.toUtf8();
+    if (s == NATS_OK) s = natsOptions_SetURL(opts, url.constData());
+    if (s == NATS_OK) s = natsOptions_SetName(opts, name.constData());
+    // Our own messages are delivered locally before publishing; no echo means no duplicates.
+    if (s == NATS_OK) s = natsOptions_SetNoEcho(opts, true);
+    // One delivery pool instead of one thread per subscription: rooms come and go by thousands.
+    if (s == NATS_OK) s = natsOptions_UseGlobalMessageDelivery(opts, true);
+    if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, m_options.maxReconnectAttempts);
+    if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, m_options.reconnectWaitMs);
+    if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts, m_options.reconnectBufferBytes);
+    if (s == NATS_OK) s = natsOptions_SetRetryOnFailedConnect(opts, true, &NatsBridge::onConnectionEvent, bridge);
+    if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, &NatsBridge::onConnectionEvent, bridge);
+    if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, &NatsBridge::onConnectionEvent, bridge);
+    if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, &NatsBridge::onConnectionEvent, bridge);
+    if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, &NatsBridge::onError, bridge);
+    if (s == NATS_OK) {
+        s = natsConnection_Connect(&m_conn, opts);
+        if (s == NATS_NOT_YET_CONNECTED)
+            s = NATS_OK; // nats.c keeps trying in the background
+    }
+    natsOptions_Destroy(opts);
+    if (s != NATS_OK) {
+        qCWarning(lcNats) << "cannot create NATS connection to" << m_options.url << ':'
+                          << natsStatus_GetText(s) << "- retrying in" << m_options.reconnectWaitMs << "ms";
+        m_conn = nullptr;
+        setState(State::Reconnecting);
+        m_retryTimer.start();
+        return;
+    }
+    for (auto it = interest().cbegin(); it != interest().cend(); ++it)
+        subscribe(it.key());
+    refreshState();
+}
+
+bool NatsBus::publish(const QByteArray &subject, const QByteArray &payload)
+{
+    if (m_state != State::Connected || !m_conn)
+        return false;
+    const natsStatus s = natsConnection_Publish(m_conn, subject.constData(), payload.constData(),
+                                                static_cast<int>(payload.size()));
+    if (s != NATS_OK) {
+        ++m_problems;
+        qCWarning(lcNats) << "publish on" << subject << "failed:" << natsStatus_GetText(s);
+        return false;
+    }
+    return true;
+}
+
+void NatsBus::subscribe(const QByteArray &subject)
+{
+    if (!m_conn || m_draining || m_subs.contains(subject))
+        return;
+    natsSubscription *sub = nullptr;
+    natsStatus s = natsConnection_Subscribe(&sub, m_conn, subject.constData(),
+                                            &NatsBridge::onMessage, m_bridge.get());
+    if (s == NATS_OK)
+        s = natsSubscription_SetOnCompleteCB(sub, &NatsBridge::onSubscriptionComplete, m_bridge.get());
+    if (s == NATS_OK)
+        s = natsSubscription_SetPendingLimits(sub, kPendingMsgs, kPendingBytes);
+    if (s != NATS_OK) {
+        ++m_problems;
+        qCWarning(lcNats) << "subscribe to" << subject << "failed:" << natsStatus_GetText(s);
+        if (sub)
+            natsSubscription_Destroy(sub);
+        return;
+    }
+    ++m_openSubscriptions;
+    m_subs.insert(subject, sub);
+}
+
+void NatsBus::unsubscribe(const QByteArray &subject)
+{
+    natsSubscription *sub = m_subs.take(subject);
+    if (!sub)
+        return;
+    const natsStatus s = natsSubscription_Unsubscribe(sub);
+    if (s != NATS_OK && s != NATS_CONNECTION_CLOSED)
+        qCWarning(lcNats) << "unsubscribe from" << subject << "failed:" << natsStatus_GetText(s);
+    // The bridge outlives the callback; destroying our handle now is safe.
+    natsSubscription_Destroy(sub);
+}
+
+void NatsBus::processBridge()
+{
+    if (!m_bridge)
+        return;
+    NatsBridge::Batch batch = m_bridge->take();
+    for (const QByteArray &p : std::as_const(batch.problems)) {
+        ++m_problems;
+        qCWarning(lcNats) << "NATS reported:" << p;
+        Q_EMIT problem(QString::fromUtf8(p));
+    }
+    m_openSubscriptions -= batch.completedSubscriptions;
+    if (batch.connectionChanged)
+        refreshState();
+    for (const auto &in : std::as_const(batch.messages))
+        Q_EMIT messageReceived(in.subject, in.payload);
+    finishDrainIfDone();
+}
+
+void NatsBus::refreshState()
+{
+    if (!m_conn)
+        return;
+    switch (natsConnection_Status(m_conn)) {
+    case NATS_CONN_STATUS_CONNECTED:
+        if (m_everConnected && m_state != State::Connected)
+            ++m_reconnects;
+        m_everConnected = true;
+        setState(State::Connected);
+        break;
+    case NATS_CONN_STATUS_CONNECTING:
+        setState(m_everConnected ? State::Reconnecting : State::Connecting);
+        break;
+    case NATS_CONN_STATUS_DISCONNECTED:
+    case NATS_CONN_STATUS_RECONNECTING:
+        setState(State::Reconnecting);
+        break;
+    case NATS_CONN_STATUS_DRAINING_SUBS:
+    case NATS_CONN_STATUS_DRAINING_PUBS:
+        break;
+    case NATS_CONN_STATUS_CLOSED:
+        if (m_draining) {
+            setState(State::Closed);
+        } else {
+            // nats.c spent its attempts; we never give up.
+            qCWarning(lcNats) << "NATS connection closed after its reconnect attempts; trying again every"
+                              << m_options.reconnectWaitMs << "ms";
+            setState(State::Reconnecting);
+            m_retryTimer.start();
+        }
+        break;
+    }
+}
+
+void NatsBus::setState(State state)
+{
+    if (state == m_state)
+        return;
+    qCInfo(lcNats) << "NATS" << m_options.url << stateName(m_state) << "->" << stateName(state);
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void NatsBus::drain()
+{
+    if (m_draining)
+        return;
+    m_draining = true;
+    m_retryTimer.stop();
+    if (m_conn && natsConnection_Status(m_conn) == NATS_CONN_STATUS_CONNECTED
+        && natsConnection_DrainTimeout(m_conn, m_options.drainTimeoutMs) == NATS_OK) {
+        m_drainDeadline.start(m_options.drainTimeoutMs + 1000);
+        return;
+    }
+    // Not connected: nothing in flight can be delivered anyway.
+    destroyConnection();
+    m_openSubscriptions = 0;
+    finishDrainIfDone();
+}
+
+void NatsBus::finishDrainIfDone()
+{
+    if (!m_draining || m_drained)
+        return;
+    if (m_conn && natsConnection_Status(m_conn) != NATS_CONN_STATUS_CLOSED)
+        return;
+    if (m_openSubscriptions > 0)
+        return;
+    m_drained = true;
+    m_drainDeadline.stop();
+    destroyConnection();
+    setState(State::Closed);
+    Q_EMIT drained();
+}
+
+void NatsBus::abandonConnection()
+{
+    destroyConnection();
+    m_openSubscriptions = 0;
+}
+
+void NatsBus::destroyConnection()
+{
+    for (natsSubscription *sub : std::as_const(m_subs))
+        natsSubscription_Destroy(sub);
+    m_subs.clear();
+    if (m_conn) {
+        natsConnection_Close(m_conn);
+        natsConnection_Destroy(m_conn);
+        m_conn = nullptr;
+    }
+    if (m_bridge)
+        NatsBridge::retire(std::move(m_bridge));
+}
+
+} // namespace mythos

@@ -1,0 +1,73 @@
+#pragma once
+// The bus over NATS (nats.c). Never gives up: nats.c reconnects on its own, and when its
+// attempts are spent the connection is rebuilt every reconnect_time_wait with every current
+// interest subscribed again. Shut down with drain().
+
+#include "bus/bus.h"
+
+#include <QHash>
+#include <QTimer>
+
+#include <memory>
+
+struct __natsConnection;
+struct __natsSubscription;
+
+namespace mythos {
+
+class NatsBridge;
+
+struct NatsBusOptions
+{
+    QString url = QStringLiteral("nats://127.0.0.1:4222");
+    QString clientName = QStringLiteral("mythos-chatd");
+    int reconnectWaitMs = 1000;
+    int maxReconnectAttempts = 5; // per connection; -1 = nats.c retries forever itself
+    int reconnectBufferBytes = 8 * 1024 * 1024;
+    int drainTimeoutMs = 5000;
+};
+
+class NatsBus : public Bus
+{
+    Q_OBJECT
+public:
+    explicit NatsBus(NatsBusOptions options, QObject *parent = nullptr);
+    ~NatsBus() override;
+
+    void start() override;
+    bool publish(const QByteArray &subject, const QByteArray &payload) override;
+    State state() const override { return m_state; }
+    void drain() override;
+
+    quint64 problemCount() const { return m_problems; }
+    // Waits for nats.c's own threads to finish; once, at the very end of main().
+    static void releaseLibrary();
+
+protected:
+    void subscribe(const QByteArray &subject) override;
+    void unsubscribe(const QByteArray &subject) override;
+
+private:
+    void connectNow();
+    void processBridge();
+    void refreshState();
+    void setState(State state);
+    void abandonConnection();
+    void finishDrainIfDone();
+    void destroyConnection();
+
+    NatsBusOptions m_options;
+    std::unique_ptr<NatsBridge> m_bridge; // one per connection
+    __natsConnection *m_conn = nullptr;
+    QHash<QByteArray, __natsSubscription *> m_subs;
+    int m_openSubscriptions = 0;
+    State m_state = State::Connecting;
+    bool m_draining = false;
+    bool m_drained = false;
+    bool m_everConnected = false;
+    QTimer m_retryTimer;
+    QTimer m_drainDeadline;
+    quint64 m_problems = 0;
+};
+
+} // namespace mythos

@@ -1,0 +1,26 @@
+#include "config/config.h"
+
+#include <QDir>
+
+namespace mythos {
+
+const ChannelSpec *Config::channel(QStringView name) const
+{
+    for (const ChannelSpec &c : channels) {
+        if (c.name == name)
+            return &c;
+    }
+    return nullptr;
+}
+
+void Config::resolveDefaults(const QString &defaultDataDir)
+{
+    if (server.dataDir.isEmpty())
+        server.dataDir = defaultDataDir;
+    if (database.url.isEmpty())
+        database.url = QStringLiteral("sqlite:") + QDir(server.dataDir).filePath(QStringLiteral("chat.db"));
+    if (logging.dir.isEmpty())
+        logging.dir = QDir(server.dataDir).filePath(QStringLiteral("logs"));
+}
+
+} // namespace mythos

@@ -1,0 +1,92 @@
+#pragma once
+// The server's whole configuration (PROTOCOL §7) with every default in one place.
+
+#include "model/channel.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace mythos {
+
+struct ServerSection
+{
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 8080;
+    QString serverId; // generated at start when empty
+    QString dataDir; // resolved to the per-user data folder when empty
+    int maxConnections = 18000; // below the 20,000 open files a process may hold here
+    int outboundQueueLimitKiB = 1024; // a session whose unsent bytes exceed this is closed
+};
+
+struct AuthSection
+{
+    QByteArray jwtSecret;
+    bool allowGuests = false;
+};
+
+struct PresenceSection
+{
+    bool clientMoves = false;
+};
+
+struct NatsSection
+{
+    bool enabled = true;
+    QString url = QStringLiteral("nats://127.0.0.1:4222");
+    int maxPayload = 1048576;
+    double reconnectTimeWaitS = 1.0;
+    int maxReconnectAttempts = 5;
+    QString subjectPrefix = QStringLiteral("chat");
+    bool managed = false;
+    QString serverBinary = QStringLiteral("nats-server");
+    QString serverConfig; // empty: the bundled nats-server.conf
+};
+
+struct DatabaseSection
+{
+    QString url; // empty: sqlite:<data_dir>/chat.db
+};
+
+struct LoggingSection
+{
+    QString dir; // empty: <data_dir>/logs
+    int retentionDays = 90;
+};
+
+struct ContentFilteringSection
+{
+    bool enabled = true;
+    bool profanityFilter = true;
+    bool keywordDetection = true;
+    QString profanityList; // empty: bundled list
+    QString keywordList;
+    QString allowList;
+};
+
+struct HistorySection
+{
+    bool enabled = true;
+    int retentionDays = 30;
+    int maxMessagesPerChannel = 1000;
+};
+
+struct Config
+{
+    ServerSection server;
+    AuthSection auth;
+    PresenceSection presence;
+    NatsSection nats;
+    DatabaseSection database;
+    LoggingSection logging;
+    QList<ChannelSpec> channels = defaultChannels();
+    bool rateLimitingEnabled = true;
+    ContentFilteringSection contentFiltering;
+    HistorySection history;
+
+    const ChannelSpec *channel(QStringView name) const;
+    // Fills data_dir, database.url and logging.dir from their documented defaults.
+    void resolveDefaults(const QString &defaultDataDir);
+};
+
+} // namespace mythos

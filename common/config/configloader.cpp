@@ -1,0 +1,176 @@
+#include "config/configloader.h"
+
+#include "config/yamlreader.h"
+#include "util/ids.h"
+
+#include <QFile>
+
+namespace mythos::configloader {
+
+namespace {
+
+void readServer(YamlReader &r, ServerSection &s)
+{
+    r.read("host", s.host);
+    int port = s.port;
+    r.read("port", port, 0, 65535);
+    s.port = static_cast<quint16>(port);
+    r.read("server_id", s.serverId);
+    if (!s.serverId.isEmpty() && !isValidSubjectId(s.serverId, 64))
+        r.error(QStringLiteral("server_id"), QStringLiteral("must match [A-Za-z0-9_-]{1,64}"));
+    r.read("data_dir", s.dataDir);
+    r.read("max_connections", s.maxConnections, 1, 1000000);
+    r.read("outbound_queue_limit_kb", s.outboundQueueLimitKiB, 16, 1024 * 1024);
+}
+
+void readNats(YamlReader &r, NatsSection &n)
+{
+    r.read("enabled", n.enabled);
+    r.read("url", n.url);
+    r.read("max_payload", n.maxPayload, 1024, 64 * 1024 * 1024);
+    r.read("reconnect_time_wait", n.reconnectTimeWaitS, 0.01, 3600);
+    r.read("max_reconnect_attempts", n.maxReconnectAttempts, -1, 1000000);
+    r.read("subject_prefix", n.subjectPrefix);
+    if (!isValidSubjectId(n.subjectPrefix, 64))
+        r.error(QStringLiteral("subject_prefix"), QStringLiteral("must match [A-Za-z0-9_-]{1,64}"));
+    r.read("managed", n.managed);
+    r.read("server_binary", n.serverBinary);
+    r.read("server_config", n.serverConfig);
+}
+
+void readChannel(const QString &name, YamlReader &r, QList<ChannelSpec> &channels)
+{
+    if (!isValidSubjectId(name, 64)) {
+        r.error(QString(), QStringLiteral("channel names must match [A-Za-z0-9_-]{1,64}"));
+        return;
+    }
+    auto it = std::find_if(channels.begin(), channels.end(),
+                           [&](const ChannelSpec &c) { return c.name == name; });
+    const bool isNew = it == channels.end();
+    ChannelSpec spec = isNew ? ChannelSpec { name } : *it;
+
+    bool enabled = true;
+    r.read("enabled", enabled);
+    QString scope, role;
+    r.read("scope", scope);
+    r.read("send_role", role);
+    r.read("rate_limit", spec.rateLimit, 1, 100000);
+    r.read("max_length", spec.maxLength, 1, 100000);
+    if (!scope.isEmpty()) {
+        if (auto kind = parseScopeKind(scope))
+            spec.scope = *kind;
+        else
+            r.error(QStringLiteral("scope"), QStringLiteral("'%1' is not one of room, subzone, zone, plane, everyone, party, player, staff").arg(scope));
+    } else if (isNew && enabled) {
+        r.error(QStringLiteral("scope"), QStringLiteral("required for a channel that is not in the default table"));
+    }
+    if (!role.isEmpty()) {
+        if (auto parsed = parseRole(role))
+            spec.sendRole = *parsed;
+        else
+            r.error(QStringLiteral("send_role"), QStringLiteral("'%1' is not player, moderator or admin").arg(role));
+    }
+    if (!enabled) {
+        if (!isNew)
+            channels.erase(it);
+    } else if (isNew) {
+        channels.append(spec);
+    } else {
+        *it = spec;
+    }
+}
+
+void readChat(YamlReader &r, Config &c)
+{
+    r.section("channels", [&](YamlReader &channels) {
+        channels.eachEntry([&](const QString &name, YamlReader &ch) { readChannel(name, ch, c.channels); });
+    });
+    r.section("rate_limiting", [&](YamlReader &rl) {
+        rl.read("enabled", c.rateLimitingEnabled);
+        // Every other key is a channel name whose number overrides that channel's limit.
+        for (const QString &name : rl.unreadKeys()) {
+            const QByteArray key = name.toUtf8();
+            auto it = std::find_if(c.channels.begin(), c.channels.end(),
+                                   [&](const ChannelSpec &ch) { return ch.name == name; });
+            if (it == c.channels.end()) {
+                rl.error(name, QStringLiteral("no such channel"));
+                rl.markRead(name);
+                continue;
+            }
+            rl.read(key.constData(), it->rateLimit, 1, 100000);
+        }
+    });
+    r.section("content_filtering", [&](YamlReader &cf) {
+        auto &f = c.contentFiltering;
+        cf.read("enabled", f.enabled);
+        cf.read("profanity_filter", f.profanityFilter);
+        cf.read("keyword_detection", f.keywordDetection);
+        cf.read("profanity_list", f.profanityList);
+        cf.read("keyword_list", f.keywordList);
+        cf.read("allow_list", f.allowList);
+    });
+    r.section("message_history", [&](YamlReader &h) {
+        h.read("enabled", c.history.enabled);
+        h.read("retention_days", c.history.retentionDays, 1, 36500);
+        h.read("max_messages_per_channel", c.history.maxMessagesPerChannel, 1, 100000000);
+    });
+}
+
+} // namespace
+
+Result<Config> parse(const QByteArray &yaml)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml.toStdString());
+    } catch (const YAML::ParserException &e) {
+        return Result<Config>::failure(QStringLiteral("YAML syntax error at line %1, column %2: %3")
+                                               .arg(e.mark.line + 1)
+                                               .arg(e.mark.column + 1)
+                                               .arg(QString::fromStdString(e.msg)));
+    }
+    if (root && !root.IsNull() && !root.IsMap())
+        return Result<Config>::failure(QStringLiteral("the configuration must be a YAML mapping"));
+
+    Config c;
+    QStringList errors;
+    YamlReader r(root, QString(), &errors);
+    r.section("server", [&](YamlReader &s) { readServer(s, c.server); });
+    r.section("auth", [&](YamlReader &a) {
+        a.read("jwt_secret", c.auth.jwtSecret);
+        a.read("allow_guests", c.auth.allowGuests);
+    });
+    r.section("presence", [&](YamlReader &p) { p.read("client_moves", c.presence.clientMoves); });
+    r.section("nats", [&](YamlReader &n) { readNats(n, c.nats); });
+    r.section("database", [&](YamlReader &d) { d.read("url", c.database.url); });
+    r.section("logging", [&](YamlReader &l) {
+        l.read("dir", c.logging.dir);
+        l.read("retention_days", c.logging.retentionDays, 1, 36500);
+    });
+    r.section("chat", [&](YamlReader &ch) { readChat(ch, c); });
+    r.rejectUnknownKeys();
+
+    if (!c.database.url.isEmpty() && !c.database.url.startsWith(QLatin1String("sqlite:"))
+        && !c.database.url.startsWith(QLatin1String("postgresql://"))
+        && !c.database.url.startsWith(QLatin1String("postgres://")))
+        errors.append(QStringLiteral("database.url: expected sqlite:<path> or postgresql://…"));
+
+    if (!errors.isEmpty())
+        return Result<Config>::failure(errors.join(QLatin1Char('\n')));
+    return c;
+}
+
+Result<Config> loadFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Result<Config>::failure(QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+    auto result = parse(file.readAll());
+    if (!result)
+        return Result<Config>::failure(path + QStringLiteral(": ") + result.error());
+    if (result.value().auth.jwtSecret.isEmpty())
+        result.value().auth.jwtSecret = qgetenv("MYTHOS_CHAT_JWT_SECRET");
+    return result;
+}
+
+} // namespace mythos::configloader

@@ -1,0 +1,155 @@
+#include "config/yamlreader.h"
+
+namespace mythos {
+
+namespace {
+QString str(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+} // namespace
+
+YamlReader::YamlReader(YAML::Node node, QString path, QStringList *errors)
+    : m_node(std::move(node)), m_path(std::move(path)), m_errors(errors)
+{
+}
+
+QString YamlReader::pathOf(const QString &key) const
+{
+    return m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key;
+}
+
+void YamlReader::error(const QString &key, const QString &message)
+{
+    m_errors->append(pathOf(key) + QStringLiteral(": ") + message);
+}
+
+YAML::Node YamlReader::take(const char *key)
+{
+    m_read.append(QString::fromLatin1(key));
+    if (!m_node.IsMap())
+        return {};
+    YAML::Node value = m_node[key];
+    // A key written without a value (`enabled:`) means "use the default".
+    if (!value || value.IsNull())
+        return {};
+    return value;
+}
+
+void YamlReader::read(const char *key, bool &out)
+{
+    const YAML::Node v = take(key);
+    if (!v)
+        return;
+    try {
+        out = v.as<bool>();
+    } catch (const YAML::Exception &) {
+        error(QString::fromLatin1(key), QStringLiteral("expected true or false, got '%1'").arg(str(v.Scalar())));
+    }
+}
+
+void YamlReader::read(const char *key, int &out, int min, int max)
+{
+    const YAML::Node v = take(key);
+    if (!v)
+        return;
+    try {
+        const long long value = v.as<long long>();
+        if (value < min || value > max) {
+            error(QString::fromLatin1(key), QStringLiteral("%1 is out of range %2..%3").arg(value).arg(min).arg(max));
+            return;
+        }
+        out = static_cast<int>(value);
+    } catch (const YAML::Exception &) {
+        error(QString::fromLatin1(key), QStringLiteral("expected a whole number, got '%1'").arg(str(v.Scalar())));
+    }
+}
+
+void YamlReader::read(const char *key, double &out, double min, double max)
+{
+    const YAML::Node v = take(key);
+    if (!v)
+        return;
+    try {
+        const double value = v.as<double>();
+        if (value < min || value > max) {
+            error(QString::fromLatin1(key), QStringLiteral("%1 is out of range %2..%3").arg(value).arg(min).arg(max));
+            return;
+        }
+        out = value;
+    } catch (const YAML::Exception &) {
+        error(QString::fromLatin1(key), QStringLiteral("expected a number, got '%1'").arg(str(v.Scalar())));
+    }
+}
+
+void YamlReader::read(const char *key, QString &out)
+{
+    const YAML::Node v = take(key);
+    if (!v)
+        return;
+    if (!v.IsScalar()) {
+        error(QString::fromLatin1(key), QStringLiteral("expected a string"));
+        return;
+    }
+    out = str(v.Scalar());
+}
+
+void YamlReader::read(const char *key, QByteArray &out)
+{
+    QString s;
+    read(key, s);
+    if (!s.isEmpty())
+        out = s.toUtf8();
+}
+
+void YamlReader::section(const char *key, const std::function<void(YamlReader &)> &body)
+{
+    const YAML::Node v = take(key);
+    if (!v)
+        return;
+    if (!v.IsMap()) {
+        error(QString::fromLatin1(key), QStringLiteral("expected a mapping"));
+        return;
+    }
+    YamlReader child(v, pathOf(QString::fromLatin1(key)), m_errors);
+    body(child);
+    child.rejectUnknownKeys();
+}
+
+void YamlReader::eachEntry(const std::function<void(const QString &, YamlReader &)> &body)
+{
+    if (!m_node.IsMap())
+        return;
+    for (const auto &kv : m_node) {
+        const QString key = str(kv.first.as<std::string>());
+        m_read.append(key);
+        if (!kv.second.IsMap()) {
+            error(key, QStringLiteral("expected a mapping"));
+            continue;
+        }
+        YamlReader child(kv.second, pathOf(key), m_errors);
+        body(key, child);
+        child.rejectUnknownKeys();
+    }
+}
+
+QStringList YamlReader::unreadKeys() const
+{
+    QStringList keys;
+    if (!m_node.IsMap())
+        return keys;
+    for (const auto &kv : m_node) {
+        const QString key = str(kv.first.as<std::string>());
+        if (!m_read.contains(key))
+            keys.append(key);
+    }
+    return keys;
+}
+
+void YamlReader::rejectUnknownKeys()
+{
+    for (const QString &key : unreadKeys())
+        error(key, QStringLiteral("unknown key"));
+}
+
+} // namespace mythos

@@ -1,0 +1,47 @@
+#pragma once
+// Reads one YAML mapping against what the code expects: typed getters that remember which
+// keys were read, report wrong types with the key's full path, and flag every key nobody read.
+
+#include <QString>
+#include <QStringList>
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+
+namespace mythos {
+
+class YamlReader
+{
+public:
+    YamlReader(YAML::Node node, QString path, QStringList *errors);
+
+    void read(const char *key, bool &out);
+    void read(const char *key, int &out, int min, int max);
+    void read(const char *key, double &out, double min, double max);
+    void read(const char *key, QString &out);
+    void read(const char *key, QByteArray &out);
+    // A nested mapping; `body` runs only when the key is present and is a mapping.
+    void section(const char *key, const std::function<void(YamlReader &)> &body);
+    // Every entry of a mapping whose keys are names chosen by the operator (e.g. channels).
+    void eachEntry(const std::function<void(const QString &key, YamlReader &)> &body);
+    // Entries not consumed by any read so far (used for mappings that mix fixed and free keys).
+    QStringList unreadKeys() const;
+    void markRead(const QString &key) { m_read.append(key); }
+    // Reports keys that were never read. Call after all reads.
+    void rejectUnknownKeys();
+
+    QString pathOf(const QString &key) const;
+    void error(const QString &key, const QString &message);
+    YAML::Node node() const { return m_node; }
+
+private:
+    YAML::Node take(const char *key);
+
+    YAML::Node m_node;
+    QString m_path;
+    QStringList *m_errors;
+    QStringList m_read;
+};
+
+} // namespace mythos

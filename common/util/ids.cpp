@@ -1,0 +1,66 @@
+#include "util/ids.h"
+
+namespace mythos {
+
+bool isValidSubjectId(QStringView id, int maxLength)
+{
+    if (id.isEmpty() || id.size() > maxLength)
+        return false;
+    for (QChar c : id) {
+        const char16_t u = c.unicode();
+        const bool ok = (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z')
+                || (u >= u'0' && u <= u'9') || u == u'_' || u == u'-';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+bool isValidPlayerId(QStringView id)
+{
+    return isValidSubjectId(id, 64);
+}
+
+bool isValidDisplayName(QStringView name)
+{
+    const qsizetype count = characterCount(name);
+    if (count < 1 || count > 32)
+        return false;
+    if (name.front().isSpace() || name.back().isSpace())
+        return false;
+    for (QChar c : name) {
+        if (!c.isPrint() && !c.isSurrogate())
+            return false;
+    }
+    return true;
+}
+
+qsizetype characterCount(QStringView text)
+{
+    qsizetype count = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (!text[i].isLowSurrogate())
+            ++count;
+    }
+    return count;
+}
+
+MessageIdGenerator::MessageIdGenerator(QString instanceTag) : m_tag(std::move(instanceTag)) { }
+
+QString MessageIdGenerator::next(qint64 nowMs)
+{
+    if (nowMs > m_lastMs) {
+        m_lastMs = nowMs;
+        m_counter = 0;
+    } else if (++m_counter > 0xFFFFFF) {
+        // More than 16M ids in one millisecond: borrow the next millisecond to stay ordered.
+        ++m_lastMs;
+        m_counter = 0;
+    }
+    return QStringLiteral("%1%2-%3")
+            .arg(m_lastMs, 12, 16, QLatin1Char('0'))
+            .arg(m_counter, 6, 16, QLatin1Char('0'))
+            .arg(m_tag);
+}
+
+} // namespace mythos

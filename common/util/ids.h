@@ -1,0 +1,33 @@
+#pragma once
+// Identifier rules shared by every component: what may become part of a NATS subject, what a
+// player id and display name may be, and how message ids are minted.
+
+#include <QByteArray>
+#include <QString>
+
+namespace mythos {
+
+// [A-Za-z0-9_-]{1,maxLength}: the only ids that may ever reach a NATS subject.
+bool isValidSubjectId(QStringView id, int maxLength = 128);
+bool isValidPlayerId(QStringView id);
+// 1–32 printable characters, no leading or trailing white space.
+bool isValidDisplayName(QStringView name);
+// Length as a reader counts it: code points, not UTF-16 units.
+qsizetype characterCount(QStringView text);
+
+// Mints message ids that sort in acceptance order: 12 hex digits of milliseconds since the
+// epoch, 6 of a per-instance counter, then the instance tag. Monotonic even if the clock
+// steps back.
+class MessageIdGenerator
+{
+public:
+    explicit MessageIdGenerator(QString instanceTag);
+    QString next(qint64 nowMs);
+
+private:
+    QString m_tag;
+    qint64 m_lastMs = 0;
+    quint32 m_counter = 0;
+};
+
+} // namespace mythos

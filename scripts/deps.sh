@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Mythos Chat needs to build, run and test, and only those that
+# are missing, so repeated runs are fast and offline-friendly.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-charts-dev
+  libqt6sql6-sqlite libqt6sql6-psql
+  libnats-dev nats-server libyaml-cpp-dev
+  postgresql-15 curl
+)
+[ "${MYTHOS_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$MYTHOS_DEPS_EXTRA" && packages+=("${extra[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing missing packages: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,121 @@
+#include "app/commandline.h"
+
+#include "app/serverapp.h"
+#include "app/signalwatcher.h"
+#include "auth/jwt.h"
+#include "config/configloader.h"
+#include "util/ids.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace mythos {
+
+namespace {
+
+const QString kDefaultConfig = QStringLiteral(":/mythos/server_config.yaml");
+
+void printErr(const QString &text)
+{
+    std::fprintf(stderr, "%s\n", qPrintable(text));
+}
+
+int mintToken(const QCommandLineParser &p, const Config &config)
+{
+    if (config.auth.jwtSecret.isEmpty()) {
+        printErr(QStringLiteral("token: no secret: set auth.jwt_secret in the configuration or MYTHOS_CHAT_JWT_SECRET"));
+        return 1;
+    }
+    TokenClaims claims;
+    claims.playerId = p.value(QStringLiteral("sub"));
+    claims.name = p.value(QStringLiteral("name"));
+    if (!isValidPlayerId(claims.playerId) || !isValidDisplayName(claims.name)) {
+        printErr(QStringLiteral("token: --sub must match [A-Za-z0-9_-]{1,64} and --name be 1-32 printable characters"));
+        return 1;
+    }
+    const auto role = parseRole(p.value(QStringLiteral("role")));
+    bool ttlOk = false;
+    const qint64 ttl = p.value(QStringLiteral("ttl")).toLongLong(&ttlOk);
+    if (!role || !ttlOk || ttl <= 0) {
+        printErr(QStringLiteral("token: --role must be player, moderator or admin and --ttl a positive number of seconds"));
+        return 1;
+    }
+    claims.role = *role;
+    claims.expiresAt = QDateTime::currentSecsSinceEpoch() + ttl;
+    claims.roomId = p.value(QStringLiteral("room"));
+    claims.partyId = p.value(QStringLiteral("party"));
+    for (const QString &id : { claims.roomId, claims.partyId }) {
+        if (!id.isEmpty() && !isValidSubjectId(id)) {
+            printErr(QStringLiteral("token: --room and --party must match [A-Za-z0-9_-]{1,128}"));
+            return 1;
+        }
+    }
+    std::printf("%s\n", jwt::mint(claims, config.auth.jwtSecret).constData());
+    return 0;
+}
+
+int runServer(QCoreApplication &app, Config config)
+{
+    ServerApp server(std::move(config));
+    QString error;
+    if (!server.start(&error)) {
+        printErr(QStringLiteral("mythos-chatd: ") + error);
+        return 1;
+    }
+    SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &server, &ServerApp::stop);
+    QObject::connect(&server, &ServerApp::stopped, &app, &QCoreApplication::quit);
+    return app.exec();
+}
+
+} // namespace
+
+int runCommandLine(QCoreApplication &app)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Mythos Chat server.\n\n"
+                                               "  mythos-chatd [--config FILE] [--check-config]\n"
+                                               "  mythos-chatd [--config FILE] token --sub ID --name NAME [--role ROLE] [--ttl SECONDS]"));
+    p.addHelpOption();
+    p.addVersionOption();
+    p.addOption({ QStringLiteral("config"), QStringLiteral("YAML configuration file (default: the bundled one)."), QStringLiteral("FILE") });
+    p.addOption({ QStringLiteral("check-config"), QStringLiteral("Validate the configuration and exit (0 valid, 1 not).") });
+    p.addOption({ QStringLiteral("sub"), QStringLiteral("token: player id."), QStringLiteral("ID") });
+    p.addOption({ QStringLiteral("name"), QStringLiteral("token: display name."), QStringLiteral("NAME") });
+    p.addOption({ QStringLiteral("role"), QStringLiteral("token: player, moderator or admin."), QStringLiteral("ROLE"), QStringLiteral("player") });
+    p.addOption({ QStringLiteral("ttl"), QStringLiteral("token: lifetime in seconds."), QStringLiteral("SECONDS"), QStringLiteral("3600") });
+    p.addOption({ QStringLiteral("room"), QStringLiteral("token: initial room id."), QStringLiteral("ROOM") });
+    p.addOption({ QStringLiteral("party"), QStringLiteral("token: initial party id."), QStringLiteral("PARTY") });
+    p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Optional: 'token' to mint a JWT."));
+    p.process(app);
+
+    const QStringList positional = p.positionalArguments();
+    if (positional.size() > 1 || (positional.size() == 1 && positional[0] != QLatin1String("token"))) {
+        printErr(QStringLiteral("mythos-chatd: unknown command '%1' (see --help)").arg(positional.join(QLatin1Char(' '))));
+        return 1;
+    }
+
+    const QString path = p.isSet(QStringLiteral("config")) ? p.value(QStringLiteral("config")) : kDefaultConfig;
+    auto loaded = configloader::loadFile(path);
+    if (!loaded) {
+        printErr(QStringLiteral("invalid configuration: ") + loaded.error());
+        return 1;
+    }
+    Config config = loaded.value();
+    config.resolveDefaults(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation));
+
+    if (!positional.isEmpty())
+        return mintToken(p, config);
+    if (p.isSet(QStringLiteral("check-config"))) {
+        std::printf("%s: configuration OK\n", qPrintable(path));
+        return 0;
+    }
+    return runServer(app, std::move(config));
+}
+
+} // namespace mythos

@@ -1,0 +1,12 @@
+#pragma once
+// The mythos-chatd command line (PROTOCOL §7): run, --check-config, --version, and the
+// `token` subcommand that mints a JWT with the configured secret.
+
+class QCoreApplication;
+
+namespace mythos {
+
+// Returns the process exit code.
+int runCommandLine(QCoreApplication &app);
+
+} // namespace mythos

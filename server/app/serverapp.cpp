@@ -1,0 +1,129 @@
+#include "app/serverapp.h"
+
+#include "bus/natsbus.h"
+#include "bus/nullbus.h"
+#include "chat/authenticator.h"
+#include "chat/chatservice.h"
+#include "chat/directory.h"
+#include "chat/playerregistry.h"
+#include "chat/presenceservice.h"
+#include "chat/router.h"
+#include "gateway/httpgateway.h"
+
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcApp, "mythos.server")
+
+namespace mythos {
+
+QString generateServerId()
+{
+    return QStringLiteral("chatd-%1").arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0'));
+}
+
+namespace {
+std::unique_ptr<Bus> makeBus(const Config &config, const QString &serverId)
+{
+    if (!config.nats.enabled)
+        return std::make_unique<NullBus>();
+    NatsBusOptions options;
+    options.url = config.nats.url;
+    options.clientName = QStringLiteral("mythos-chatd ") + serverId;
+    options.reconnectWaitMs = static_cast<int>(config.nats.reconnectTimeWaitS * 1000);
+    options.maxReconnectAttempts = config.nats.maxReconnectAttempts;
+    return std::make_unique<NatsBus>(options);
+}
+} // namespace
+
+ServerApp::ServerApp(Config config, QObject *parent)
+    : QObject(parent),
+      m_config(std::move(config)),
+      m_serverId(m_config.server.serverId.isEmpty() ? generateServerId() : m_config.server.serverId)
+{
+    m_bus = makeBus(m_config, m_serverId);
+    m_registry = std::make_unique<PlayerRegistry>(m_config, m_bus.get());
+    m_directory = std::make_unique<Directory>(m_serverId, m_registry.get(), m_bus.get());
+    m_router = std::make_unique<Router>(m_registry.get());
+    m_chat = std::make_unique<ChatService>(m_config, m_serverId, m_registry.get(), m_directory.get(),
+                                           m_router.get(), m_bus.get());
+    m_presence = std::make_unique<PresenceService>(m_registry.get());
+    m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get());
+
+    ClientServices services { &m_config, m_serverId, m_authenticator.get(), m_registry.get(),
+                              m_chat.get(), m_presence.get() };
+    SessionLimits limits;
+    limits.maxFrameBytes = m_config.nats.maxPayload;
+    limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;
+    m_gateway = std::make_unique<HttpGateway>(services, limits, m_config.server.maxConnections,
+                                              [this] { return HttpGateway::HealthReport { health(), !m_stopping }; });
+
+    connect(m_bus.get(), &Bus::messageReceived, this, &ServerApp::onBusMessage);
+    connect(m_bus.get(), &Bus::stateChanged, this, [this](Bus::State state) {
+        if (state == Bus::State::Connected)
+            m_directory->announce(); // (re)joined: exchange rosters with the other instances
+    });
+}
+
+ServerApp::~ServerApp()
+{
+    m_gateway.reset();
+}
+
+bool ServerApp::start(QString *error)
+{
+    m_uptime.start();
+    if (m_config.auth.jwtSecret.isEmpty())
+        qCWarning(lcApp) << "no auth.jwt_secret (or MYTHOS_CHAT_JWT_SECRET): every token will be refused"
+                         << (m_config.auth.allowGuests ? "; guests can still join" : "");
+    m_port = m_gateway->listen(QHostAddress(m_config.server.host), m_config.server.port, error);
+    if (m_port == 0)
+        return false;
+    m_bus->addInterest(m_registry->subjects().controlWildcard());
+    m_bus->start();
+    qCInfo(lcApp).noquote() << "mythos-chatd" << m_serverId << "listening on"
+                            << QStringLiteral("http://%1:%2").arg(m_config.server.host).arg(m_port)
+                            << "(WebSocket at /ws), NATS" << (m_config.nats.enabled ? m_config.nats.url : QStringLiteral("disabled"));
+    return true;
+}
+
+void ServerApp::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcApp) << "shutting down";
+    m_gateway->closeAll();
+    m_directory->sayGoodbye();
+    connect(m_bus.get(), &Bus::drained, this, &ServerApp::stopped, Qt::QueuedConnection);
+    m_bus->drain();
+}
+
+QJsonObject ServerApp::health() const
+{
+    const Bus::State state = m_bus->state();
+    const bool disabled = state == Bus::State::Disabled;
+    const bool connected = state == Bus::State::Connected;
+    return { { QLatin1String("status"), (connected || disabled) && !m_stopping ? QLatin1String("ok") : QLatin1String("degraded") },
+             { QLatin1String("nats"), disabled ? QLatin1String("disabled") : connected ? QLatin1String("connected") : QLatin1String("disconnected") },
+             { QLatin1String("database"), QLatin1String("disabled") },
+             { QLatin1String("uptime_s"), static_cast<double>(m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0) },
+             { QLatin1String("connections"), m_gateway->connectionCount() },
+             { QLatin1String("players"), m_registry->playerCount() },
+             { QLatin1String("server_id"), m_serverId } };
+}
+
+void ServerApp::onBusMessage(const QByteArray &subject, const QByteArray &payload)
+{
+    if (subject == m_directory->controlSubject())
+        m_directory->handleControl(payload);
+    else if (subject.startsWith(m_registry->subjects().control("")))
+        qCDebug(lcApp) << "control message for a later feature on" << subject;
+    else if (subject.startsWith(Subjects::presencePrefix()))
+        m_presence->applyFromGame(subject, payload);
+    else
+        m_chat->deliverRelayed(subject, payload);
+}
+
+} // namespace mythos

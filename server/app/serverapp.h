@@ -1,0 +1,67 @@
+#pragma once
+// Composes one mythos-chatd instance from its parts and owns their lifetimes: bus, registry,
+// directory, pipeline, presence and the HTTP/WebSocket gateway. Tests run several in one process.
+
+#include "config/config.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+
+#include <memory>
+
+namespace mythos {
+
+class Authenticator;
+class Bus;
+class ChatService;
+class Directory;
+class HttpGateway;
+class PlayerRegistry;
+class PresenceService;
+class Router;
+
+class ServerApp : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ServerApp(Config config, QObject *parent = nullptr);
+    ~ServerApp() override;
+
+    bool start(QString *error);
+    // Stops accepting, closes sessions, drains NATS; emits stopped() when done.
+    void stop();
+
+    quint16 port() const { return m_port; }
+    const QString &serverId() const { return m_serverId; }
+    const Config &config() const { return m_config; }
+    QJsonObject health() const;
+    Bus *bus() const { return m_bus.get(); }
+    ChatService *chat() const { return m_chat.get(); }
+    PlayerRegistry *registry() const { return m_registry.get(); }
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    void onBusMessage(const QByteArray &subject, const QByteArray &payload);
+
+    Config m_config;
+    QString m_serverId;
+    QElapsedTimer m_uptime;
+    quint16 m_port = 0;
+    bool m_stopping = false;
+    // Declared in dependency order; destroyed in reverse, the gateway first.
+    std::unique_ptr<Bus> m_bus;
+    std::unique_ptr<PlayerRegistry> m_registry;
+    std::unique_ptr<Directory> m_directory;
+    std::unique_ptr<Router> m_router;
+    std::unique_ptr<ChatService> m_chat;
+    std::unique_ptr<PresenceService> m_presence;
+    std::unique_ptr<Authenticator> m_authenticator;
+    std::unique_ptr<HttpGateway> m_gateway;
+};
+
+QString generateServerId();
+
+} // namespace mythos

@@ -1,0 +1,78 @@
+#include "chat/authenticator.h"
+
+#include "auth/jwt.h"
+#include "chat/directory.h"
+#include "config/config.h"
+#include "util/ids.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcAuth, "mythos.server.auth")
+
+namespace mythos {
+
+namespace {
+ChatError unauthenticated(const QString &why)
+{
+    return { ErrorCode::Unauthenticated, why };
+}
+} // namespace
+
+Authenticator::Authenticator(const Config &config, const Directory *directory)
+    : m_config(config), m_directory(directory)
+{
+}
+
+AuthOutcome Authenticator::fromFrame(const QJsonObject &frame) const
+{
+    const QJsonValue token = frame.value(QLatin1String("token"));
+    if (token.isString())
+        return fromToken(token.toString().toUtf8());
+    const QJsonValue guestName = frame.value(QLatin1String("guest_name"));
+    if (guestName.isString())
+        return guest(guestName.toString());
+    return unauthenticated(QStringLiteral("auth needs a 'token' (or 'guest_name' where guests are allowed)"));
+}
+
+AuthOutcome Authenticator::fromToken(QByteArrayView token) const
+{
+    const auto claims = jwt::verify(token, m_config.auth.jwtSecret, QDateTime::currentSecsSinceEpoch());
+    if (!claims) {
+        qCInfo(lcAuth) << "token refused:" << claims.error();
+        return unauthenticated(claims.error());
+    }
+    Authenticated a;
+    a.identity = { claims->playerId, claims->name, claims->role };
+    if (!claims->roomId.isEmpty())
+        a.location.scopes = ScopeIds::fromRoomId(claims->roomId);
+    a.location.party = claims->partyId;
+    return a;
+}
+
+AuthOutcome Authenticator::fromAuthorizationHeader(QByteArrayView header) const
+{
+    const QByteArrayView prefix("Bearer ");
+    if (!header.startsWith(prefix))
+        return unauthenticated(QStringLiteral("expected 'Authorization: Bearer <token>'"));
+    return fromToken(header.sliced(prefix.size()).trimmed());
+}
+
+AuthOutcome Authenticator::guest(const QString &name) const
+{
+    if (!m_config.auth.allowGuests)
+        return unauthenticated(QStringLiteral("guests are not allowed on this server"));
+    const QString trimmed = name.trimmed();
+    if (!isValidDisplayName(trimmed))
+        return unauthenticated(QStringLiteral("a guest name is 1-32 printable characters"));
+    const QString id = QStringLiteral("guest-") + trimmed.toLower();
+    if (!isValidPlayerId(id))
+        return unauthenticated(QStringLiteral("a guest name may use letters, digits, '_' and '-' only"));
+    if (m_directory->nameTakenByOther(trimmed, id))
+        return unauthenticated(QStringLiteral("the name '%1' is in use").arg(trimmed));
+    Authenticated a;
+    a.identity = { id, trimmed, Role::Player };
+    return a;
+}
+
+} // namespace mythos

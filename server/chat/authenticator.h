@@ -1,0 +1,42 @@
+#pragma once
+// Turns an `auth` frame (token or guest name) or a Bearer header into an identity and its
+// starting location. Anything doubtful is `unauthenticated`.
+
+#include "chat/identity.h"
+#include "protocol/errorcode.h"
+
+#include <QJsonObject>
+
+#include <variant>
+
+namespace mythos {
+
+struct Config;
+class Directory;
+
+struct Authenticated
+{
+    Identity identity;
+    Location location;
+};
+
+using AuthOutcome = std::variant<Authenticated, ChatError>;
+
+class Authenticator
+{
+public:
+    Authenticator(const Config &config, const Directory *directory);
+
+    AuthOutcome fromFrame(const QJsonObject &frame) const;
+    AuthOutcome fromToken(QByteArrayView token) const;
+    // "Bearer <jwt>" from an Authorization header.
+    AuthOutcome fromAuthorizationHeader(QByteArrayView header) const;
+
+private:
+    AuthOutcome guest(const QString &name) const;
+
+    const Config &m_config;
+    const Directory *m_directory;
+};
+
+} // namespace mythos

@@ -1,0 +1,188 @@
+#include "chat/chatservice.h"
+
+#include "bus/bus.h"
+#include "chat/directory.h"
+#include "chat/messageformat.h"
+#include "chat/playerregistry.h"
+#include "chat/router.h"
+#include "config/config.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcChat, "mythos.server.chat")
+
+namespace mythos {
+
+namespace {
+const QLatin1String kOrigin("origin");
+
+QString scopeMissingMessage(ScopeKind kind)
+{
+    switch (kind) {
+    case ScopeKind::Party: return QStringLiteral("you are not in a party");
+    case ScopeKind::Room:
+    case ScopeKind::Subzone:
+    case ScopeKind::Zone:
+    case ScopeKind::Plane: return QStringLiteral("you are not in a room yet");
+    default: return QStringLiteral("this channel has no audience for you");
+    }
+}
+} // namespace
+
+ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry *registry,
+                         Directory *directory, Router *router, Bus *bus, QObject *parent)
+    : QObject(parent),
+      m_config(config),
+      m_serverId(serverId),
+      m_registry(registry),
+      m_directory(directory),
+      m_router(router),
+      m_bus(bus),
+      m_ids(serverId)
+{
+}
+
+QStringList ChatService::sendableChannels(Role role) const
+{
+    QStringList names;
+    for (const ChannelSpec &c : m_config.channels) {
+        if (hasRole(role, c.sendRole))
+            names.append(c.name);
+    }
+    return names;
+}
+
+ChatError ChatService::refuse(ErrorCode code, const QString &message)
+{
+    ++m_stats.refusedByCode[errorCodeName(code)];
+    return { code, message };
+}
+
+std::optional<ChatError> ChatService::validate(const Sender &sender, const SendRequest &request,
+                                               const ChannelSpec *&channel, QString &content,
+                                               QString &targetId, QString &targetName) const
+{
+    auto fail = [](ErrorCode code, QString message) { return ChatError { code, std::move(message) }; };
+    channel = m_config.channel(request.channel);
+    if (!channel)
+        return fail(ErrorCode::UnknownChannel, QStringLiteral("no channel named '%1'").arg(request.channel));
+    if (!hasRole(sender.identity.role, channel->sendRole))
+        return fail(ErrorCode::Forbidden, QStringLiteral("only %1s may send on %2")
+                                                  .arg(roleName(channel->sendRole), channel->name));
+    content = request.content.trimmed();
+    if (content.isEmpty())
+        return fail(ErrorCode::Empty, QStringLiteral("message is empty"));
+    const qsizetype length = characterCount(content);
+    if (length > channel->maxLength)
+        return fail(ErrorCode::TooLong, QStringLiteral("message is %1 characters; %2 allows %3")
+                                                .arg(length).arg(channel->name).arg(channel->maxLength));
+    if (channel->scope == ScopeKind::Player) {
+        if (request.target.trimmed().isEmpty())
+            return fail(ErrorCode::InvalidRequest, QStringLiteral("whisper needs a target"));
+        const auto entry = m_directory->resolve(request.target.trimmed());
+        if (!entry)
+            return fail(ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is online").arg(request.target));
+        if (entry->id == sender.identity.id)
+            return fail(ErrorCode::InvalidRequest, QStringLiteral("you cannot whisper to yourself"));
+        targetId = entry->id;
+        targetName = entry->name;
+    } else if (scopeNeedsId(channel->scope) && sender.location.idFor(channel->scope).isEmpty()) {
+        return fail(ErrorCode::InvalidRequest, scopeMissingMessage(channel->scope));
+    }
+    return std::nullopt;
+}
+
+void ChatService::submit(const Sender &sender, const SendRequest &request, const Reply &reply)
+{
+    const ChannelSpec *channel = nullptr;
+    QString content, targetId, targetName;
+    if (auto error = validate(sender, request, channel, content, targetId, targetName)) {
+        ++m_stats.refusedByCode[errorCodeName(error->code)];
+        reply(*error);
+        return;
+    }
+    const QByteArray subject = m_registry->subjectFor(*channel, sender.location, targetId);
+    if (subject.isEmpty()) {
+        reply(refuse(ErrorCode::InvalidRequest, QStringLiteral("cannot address this channel from here")));
+        return;
+    }
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QJsonObject message {
+        { QLatin1String("message_id"), m_ids.next(now.toMSecsSinceEpoch()) },
+        { QLatin1String("channel"), channel->name },
+        { QLatin1String("sender_id"), sender.identity.id },
+        { QLatin1String("sender_name"), sender.identity.name },
+        { QLatin1String("content"), content },
+        { QLatin1String("message"), printableLine(channel->name, sender.identity.name, content) },
+        { QLatin1String("timestamp"), isoTimestamp(now) },
+        { QLatin1String("filtered"), false },
+    };
+    const QString scopeId = sender.location.idFor(channel->scope);
+    if (!sender.location.scopes.room.isEmpty() && channel->scope <= ScopeKind::Plane)
+        message.insert(QLatin1String("room_id"), sender.location.scopes.room);
+    if (!scopeId.isEmpty())
+        message.insert(QLatin1String("scope_id"), scopeId);
+    if (channel->scope == ScopeKind::Party)
+        message.insert(QLatin1String("party_id"), scopeId);
+    if (!targetId.isEmpty()) {
+        message.insert(QLatin1String("target_id"), targetId);
+        message.insert(QLatin1String("target_name"), targetName);
+    }
+
+    ++m_stats.accepted;
+    reply(SendAccepted { message.value(QLatin1String("message_id")).toString(), false, false });
+
+    m_router->deliver(subject, message);
+    message.insert(kOrigin, m_serverId);
+    if (m_bus->publish(subject, QJsonDocument(message).toJson(QJsonDocument::Compact)))
+        ++m_stats.published;
+    else
+        ++m_stats.keptLocal;
+}
+
+void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &payload)
+{
+    QJsonParseError err;
+    QJsonObject message = QJsonDocument::fromJson(payload, &err).object();
+    if (err.error != QJsonParseError::NoError) {
+        qCWarning(lcChat) << "dropping unreadable message on" << subject << ':' << err.errorString();
+        ++m_stats.refusedByCode[QStringLiteral("relay_invalid")];
+        return;
+    }
+    if (message.value(kOrigin).toString() == m_serverId)
+        return; // our own, already delivered here (no-echo makes this rare)
+
+    const QString channelName = message.value(QLatin1String("channel")).toString();
+    const bool fromGame = !message.contains(QLatin1String("message_id"));
+    if (fromGame) {
+        // The game server announces with {"content": …} on the system subject.
+        const ChannelSpec *system = m_config.channel(u"system");
+        if (!system || subject != m_registry->subjectFor(*system, {}, {})) {
+            qCWarning(lcChat) << "dropping message without message_id on" << subject;
+            ++m_stats.refusedByCode[QStringLiteral("relay_invalid")];
+            return;
+        }
+        const QString content = message.value(QLatin1String("content")).toString().trimmed();
+        if (content.isEmpty())
+            return;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        message = QJsonObject { { QLatin1String("message_id"), m_ids.next(now.toMSecsSinceEpoch()) },
+                                { QLatin1String("channel"), system->name },
+                                { QLatin1String("sender_id"), QStringLiteral("system") },
+                                { QLatin1String("sender_name"), QStringLiteral("System") },
+                                { QLatin1String("content"), content },
+                                { QLatin1String("message"), printableLine(system->name, QString(), content) },
+                                { QLatin1String("timestamp"), isoTimestamp(now) },
+                                { QLatin1String("filtered"), false } };
+    } else if (channelName.isEmpty()) {
+        ++m_stats.refusedByCode[QStringLiteral("relay_invalid")];
+        return;
+    }
+    message.remove(kOrigin);
+    m_router->deliver(subject, message);
+}
+
+} // namespace mythos

@@ -1,0 +1,91 @@
+#pragma once
+// The one pipeline every chat message goes through, whichever door it came in by (WebSocket,
+// HTTP, text command): validate → [mute → rate limit → filter → store] → ack → deliver locally
+// and publish to the other instances.
+
+#include "chat/identity.h"
+#include "model/scope.h"
+#include "protocol/errorcode.h"
+#include "util/ids.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+#include <functional>
+#include <variant>
+
+namespace mythos {
+
+struct Config;
+class Bus;
+class Directory;
+class PlayerRegistry;
+class Router;
+struct ChannelSpec;
+
+struct Sender
+{
+    Identity identity;
+    Location location;
+};
+
+struct SendRequest
+{
+    QString channel;
+    QString content;
+    QString target; // whisper: player id or display name
+};
+
+struct SendAccepted
+{
+    QString messageId;
+    bool filtered = false;
+    bool held = false;
+};
+
+using SendOutcome = std::variant<SendAccepted, ChatError>;
+
+struct ChatStats
+{
+    quint64 accepted = 0;
+    quint64 published = 0;
+    quint64 keptLocal = 0; // accepted while the bus was down: served to this instance only
+    QHash<QString, quint64> refusedByCode;
+};
+
+class ChatService : public QObject
+{
+    Q_OBJECT
+public:
+    using Reply = std::function<void(const SendOutcome &)>;
+
+    ChatService(const Config &config, QString serverId, PlayerRegistry *registry,
+                Directory *directory, Router *router, Bus *bus, QObject *parent = nullptr);
+
+    // `reply` runs once the message is accepted (before anyone receives it) or refused.
+    void submit(const Sender &sender, const SendRequest &request, const Reply &reply);
+    // Channels this identity may send on, in configuration order.
+    QStringList sendableChannels(Role role) const;
+    // A message arriving from another instance (or the game server) on `subject`.
+    void deliverRelayed(const QByteArray &subject, const QByteArray &payload);
+
+    const ChatStats &stats() const { return m_stats; }
+    const QString &serverId() const { return m_serverId; }
+
+private:
+    std::optional<ChatError> validate(const Sender &sender, const SendRequest &request,
+                                      const ChannelSpec *&channel, QString &content,
+                                      QString &targetId, QString &targetName) const;
+    ChatError refuse(ErrorCode code, const QString &message);
+
+    const Config &m_config;
+    QString m_serverId;
+    PlayerRegistry *m_registry;
+    Directory *m_directory;
+    Router *m_router;
+    Bus *m_bus;
+    MessageIdGenerator m_ids;
+    ChatStats m_stats;
+};
+
+} // namespace mythos

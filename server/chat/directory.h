@@ -1,0 +1,58 @@
+#pragma once
+// Every player online on any instance, by id and by display name (case-insensitive), so a
+// whisper can name someone connected elsewhere. Instances keep each other's view current
+// over `{prefix}.control.presence`: online/offline as players come and go, the whole roster
+// when an instance (re)joins the bus and when another asks for it.
+
+#include "chat/identity.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+
+namespace mythos {
+
+class Bus;
+class PlayerRegistry;
+
+struct DirectoryEntry
+{
+    QString id;
+    QString name;
+    QString serverId;
+};
+
+class Directory : public QObject
+{
+    Q_OBJECT
+public:
+    Directory(QString serverId, const PlayerRegistry *registry, Bus *bus, QObject *parent = nullptr);
+
+    // By exact id first, then by display name ignoring case.
+    std::optional<DirectoryEntry> resolve(const QString &idOrName) const;
+    // Whether another online player already uses this name (case-insensitive).
+    bool nameTakenByOther(const QString &name, const QString &playerId) const;
+    int size() const { return static_cast<int>(m_byId.size()); }
+
+    QByteArray controlSubject() const { return m_subject; }
+    void handleControl(const QByteArray &payload);
+    // Announces this instance's roster and asks the others for theirs.
+    void announce();
+    void sayGoodbye();
+
+private:
+    void add(const DirectoryEntry &entry);
+    void remove(const QString &playerId, const QString &serverId);
+    void dropServer(const QString &serverId);
+    void publish(const QJsonObject &message);
+    QJsonObject rosterMessage(const char *op) const;
+
+    QString m_serverId;
+    const PlayerRegistry *m_registry;
+    Bus *m_bus;
+    QByteArray m_subject;
+    QHash<QString, DirectoryEntry> m_byId;
+    QHash<QString, QString> m_idByName; // lower-cased name -> id
+};
+
+} // namespace mythos

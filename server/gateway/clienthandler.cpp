@@ -1,0 +1,201 @@
+#include "gateway/clienthandler.h"
+
+#include "chat/playerregistry.h"
+#include "chat/presenceservice.h"
+#include "config/config.h"
+#include "gateway/session.h"
+#include "protocol/commandparser.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcClient, "mythos.server.client")
+
+namespace mythos {
+
+namespace {
+const QLatin1String kType("type");
+const QLatin1String kRef("ref");
+
+QString stringField(const QJsonObject &frame, const char *key)
+{
+    return frame.value(QLatin1String(key)).toString();
+}
+} // namespace
+
+ClientHandler::ClientHandler(Session *session, const ClientServices &services, QObject *parent)
+    : QObject(parent), m_session(session), m_services(services)
+{
+    connect(session, &Session::requestReceived, this, &ClientHandler::onRequest);
+    const QByteArray header = session->authorizationHeader();
+    if (!header.isEmpty())
+        authenticateWith(m_services.authenticator->fromAuthorizationHeader(header), {});
+}
+
+ClientHandler::~ClientHandler()
+{
+    leave();
+}
+
+void ClientHandler::leave()
+{
+    if (m_player) {
+        m_player = nullptr;
+        m_services.registry->detach(m_playerId, m_session);
+    }
+}
+
+void ClientHandler::reply(const QString &eventType, QJsonObject data, const QString &ref)
+{
+    m_session->sendEvent(eventType, events::withRef(std::move(data), ref));
+}
+
+void ClientHandler::fail(ErrorCode code, const QString &message, const QString &ref)
+{
+    m_session->sendError({ code, message }, ref);
+}
+
+void ClientHandler::onRequest(const QJsonObject &frame)
+{
+    const QJsonValue refValue = frame.value(kRef);
+    if (!refValue.isUndefined() && (!refValue.isString() || refValue.toString().size() > 64)) {
+        fail(ErrorCode::InvalidRequest, QStringLiteral("'ref' must be a string of at most 64 characters"), {});
+        m_session->countAbuse();
+        return;
+    }
+    const QString ref = refValue.toString();
+    const QString type = frame.value(kType).toString();
+    if (type.isEmpty()) {
+        fail(ErrorCode::InvalidRequest, QStringLiteral("a frame needs a string 'type'"), ref);
+        m_session->countAbuse();
+        return;
+    }
+    if (type == QLatin1String("ping"))
+        return reply(QStringLiteral("pong"), {}, ref);
+    if (type == QLatin1String("auth"))
+        return handleAuth(frame, ref);
+    if (!m_player) {
+        static const QStringList known { QStringLiteral("send"), QStringLiteral("command"), QStringLiteral("mute"),
+                                         QStringLiteral("unmute"), QStringLiteral("mutes"), QStringLiteral("history"),
+                                         QStringLiteral("rate_limit_status"), QStringLiteral("move"), QStringLiteral("party") };
+        if (!known.contains(type)) {
+            m_session->countAbuse();
+            return fail(ErrorCode::UnknownType, QStringLiteral("unknown request type '%1'").arg(type), ref);
+        }
+        return fail(ErrorCode::Unauthenticated, QStringLiteral("authenticate first"), ref);
+    }
+    if (type == QLatin1String("send"))
+        return handleSend(frame, ref);
+    if (type == QLatin1String("command"))
+        return handleCommand(frame, ref);
+    if (type == QLatin1String("move") || type == QLatin1String("party"))
+        return handleMove(frame, ref);
+    if (type == QLatin1String("mute") || type == QLatin1String("unmute") || type == QLatin1String("mutes")
+        || type == QLatin1String("history") || type == QLatin1String("rate_limit_status"))
+        return fail(ErrorCode::Unavailable, QStringLiteral("'%1' is not available on this server yet").arg(type), ref);
+    m_session->countAbuse();
+    fail(ErrorCode::UnknownType, QStringLiteral("unknown request type '%1'").arg(type), ref);
+}
+
+void ClientHandler::handleAuth(const QJsonObject &frame, const QString &ref)
+{
+    if (m_player)
+        return fail(ErrorCode::InvalidRequest, QStringLiteral("already authenticated"), ref);
+    authenticateWith(m_services.authenticator->fromFrame(frame), ref);
+}
+
+void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &ref)
+{
+    if (const auto *error = std::get_if<ChatError>(&outcome)) {
+        m_session->sendError(*error, ref);
+        m_session->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("authentication failed"));
+        return;
+    }
+    const auto &who = std::get<Authenticated>(outcome);
+    m_session->markAuthenticated();
+    m_playerId = who.identity.id;
+    m_player = m_services.registry->attach(who.identity, who.location, m_session);
+    qCInfo(lcClient) << m_session->peer() << "authenticated as" << m_playerId << roleName(who.identity.role);
+    const Location &where = m_player->location;
+    auto orNull = [](const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); };
+    reply(QStringLiteral("welcome"),
+          { { QLatin1String("player_id"), who.identity.id },
+            { QLatin1String("player_name"), who.identity.name },
+            { QLatin1String("role"), roleName(who.identity.role) },
+            { QLatin1String("room_id"), orNull(where.scopes.room) },
+            { QLatin1String("party_id"), orNull(where.party) },
+            { QLatin1String("server_id"), m_services.serverId },
+            { QLatin1String("channels"), QJsonArray::fromStringList(m_services.chat->sendableChannels(who.identity.role)) } },
+          ref);
+}
+
+void ClientHandler::handleSend(const QJsonObject &frame, const QString &ref)
+{
+    for (const char *key : { "channel", "content" }) {
+        if (!frame.value(QLatin1String(key)).isString())
+            return fail(ErrorCode::InvalidRequest, QStringLiteral("'send' needs a string '%1'").arg(QLatin1String(key)), ref);
+    }
+    const QJsonValue target = frame.value(QLatin1String("target"));
+    if (!target.isUndefined() && !target.isNull() && !target.isString())
+        return fail(ErrorCode::InvalidRequest, QStringLiteral("'target' must be a string"), ref);
+    submit({ stringField(frame, "channel"), stringField(frame, "content"), target.toString() }, ref);
+}
+
+void ClientHandler::submit(const SendRequest &request, const QString &ref)
+{
+    const Sender sender { m_player->identity, m_player->location };
+    m_services.chat->submit(sender, request, [this, ref](const SendOutcome &outcome) {
+        if (const auto *error = std::get_if<ChatError>(&outcome))
+            return m_session->sendError(*error, ref);
+        const auto &ok = std::get<SendAccepted>(outcome);
+        reply(QStringLiteral("ack"),
+              { { QLatin1String("message_id"), ok.messageId },
+                { QLatin1String("filtered"), ok.filtered },
+                { QLatin1String("held"), ok.held } },
+              ref);
+    });
+}
+
+void ClientHandler::handleCommand(const QJsonObject &frame, const QString &ref)
+{
+    if (!frame.value(QLatin1String("text")).isString())
+        return fail(ErrorCode::InvalidRequest, QStringLiteral("'command' needs a string 'text'"), ref);
+    QSet<QString> channels;
+    for (const ChannelSpec &c : m_services.config->channels)
+        channels.insert(c.name);
+    const ParsedCommand cmd = parseCommand(stringField(frame, "text"), channels);
+    using Kind = ParsedCommand::Kind;
+    switch (cmd.kind) {
+    case Kind::Chat:
+        return submit({ cmd.channel, cmd.content, cmd.target }, ref);
+    case Kind::Reply:
+        if (m_player->lastWhisperFrom.isEmpty())
+            return fail(ErrorCode::InvalidRequest, QStringLiteral("nobody has whispered to you yet"), ref);
+        return submit({ QStringLiteral("whisper"), cmd.content, m_player->lastWhisperFrom }, ref);
+    case Kind::Help:
+        return reply(QStringLiteral("command_response"), { { QLatin1String("result"), commandHelp() } }, ref);
+    case Kind::Error:
+        return fail(ErrorCode::InvalidRequest, cmd.error, ref);
+    case Kind::Mute:
+    case Kind::Unmute:
+    case Kind::MuteChannel:
+    case Kind::UnmuteChannel:
+    case Kind::Mutes:
+        return fail(ErrorCode::Unavailable, QStringLiteral("mutes are not available on this server yet"), ref);
+    }
+}
+
+void ClientHandler::handleMove(const QJsonObject &frame, const QString &ref)
+{
+    if (!m_services.config->presence.clientMoves)
+        return fail(ErrorCode::Forbidden, QStringLiteral("the game server decides where you are on this server"), ref);
+    const bool isMove = frame.value(kType).toString() == QLatin1String("move");
+    const char *key = isMove ? "room_id" : "party_id";
+    const QJsonValue value = frame.value(QLatin1String(key));
+    if (isMove ? !value.isString() : (!value.isString() && !value.isNull()))
+        return fail(ErrorCode::InvalidRequest, QStringLiteral("'%1' needs '%2'").arg(frame.value(kType).toString(), QLatin1String(key)), ref);
+    if (auto error = m_services.presence->applyFromClient(m_player, { { QLatin1String(key), value } }, m_session, ref))
+        fail(error->code, error->message, ref);
+}
+
+} // namespace mythos

@@ -1,0 +1,57 @@
+#pragma once
+// The player protocol on one session: authentication, then each request type of PROTOCOL §3
+// turned into calls on the chat services, with replies that echo the request's `ref`.
+
+#include "chat/authenticator.h"
+#include "chat/chatservice.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+namespace mythos {
+
+struct Config;
+class Authenticator;
+class PlayerRegistry;
+class PresenceService;
+class Session;
+struct OnlinePlayer;
+
+struct ClientServices
+{
+    const Config *config = nullptr;
+    QString serverId;
+    Authenticator *authenticator = nullptr;
+    PlayerRegistry *registry = nullptr;
+    ChatService *chat = nullptr;
+    PresenceService *presence = nullptr;
+};
+
+class ClientHandler : public QObject
+{
+    Q_OBJECT
+public:
+    ClientHandler(Session *session, const ClientServices &services, QObject *parent = nullptr);
+    ~ClientHandler() override;
+
+    bool isAuthenticated() const { return m_player != nullptr; }
+
+private:
+    void onRequest(const QJsonObject &frame);
+    void handleAuth(const QJsonObject &frame, const QString &ref);
+    void handleSend(const QJsonObject &frame, const QString &ref);
+    void handleCommand(const QJsonObject &frame, const QString &ref);
+    void handleMove(const QJsonObject &frame, const QString &ref);
+    void submit(const SendRequest &request, const QString &ref);
+    void reply(const QString &eventType, QJsonObject data, const QString &ref);
+    void fail(ErrorCode code, const QString &message, const QString &ref);
+    void authenticateWith(const AuthOutcome &outcome, const QString &ref);
+    void leave();
+
+    Session *m_session;
+    ClientServices m_services;
+    OnlinePlayer *m_player = nullptr;
+    QString m_playerId;
+};
+
+} // namespace mythos

@@ -1,0 +1,100 @@
+#include "gateway/httpgateway.h"
+
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QTcpServer>
+
+Q_LOGGING_CATEGORY(lcGateway, "mythos.server.gateway")
+
+namespace mythos {
+
+namespace {
+bool isWebSocketUpgrade(const QHttpServerRequest &request)
+{
+    return request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
+}
+
+QByteArray jsonError(const char *code, const QString &message)
+{
+    return QJsonDocument(QJsonObject { { QLatin1String("error"),
+                                         QJsonObject { { QLatin1String("code"), QLatin1String(code) },
+                                                       { QLatin1String("message"), message } } } })
+            .toJson(QJsonDocument::Compact);
+}
+} // namespace
+
+HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &limits, int maxConnections,
+                         std::function<HealthReport()> health, QObject *parent)
+    : QObject(parent),
+      m_services(services),
+      m_limits(limits),
+      m_maxConnections(maxConnections),
+      m_health(std::move(health))
+{
+    m_http.route(QStringLiteral("/ws"), [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (isWebSocketUpgrade(request))
+            return; // leave the socket to the WebSocket server
+        responder.write(jsonError("invalid_request", QStringLiteral("/ws is a WebSocket endpoint")),
+                        "application/json", QHttpServerResponder::StatusCode::BadRequest);
+    });
+    m_http.route(QStringLiteral("/health"), [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+        const HealthReport report = m_health();
+        responder.write(QJsonDocument(report.body), report.serving && m_accepting
+                                ? QHttpServerResponder::StatusCode::Ok
+                                : QHttpServerResponder::StatusCode::ServiceUnavailable);
+    });
+    connect(&m_http, &QAbstractHttpServer::newWebSocketConnection, this, &HttpGateway::acceptWebSockets);
+}
+
+HttpGateway::~HttpGateway()
+{
+    // Handlers detach players from the registry; do it while everything still exists.
+    const auto sessions = m_sessions.keys();
+    for (Session *s : sessions) {
+        delete m_sessions.take(s);
+        delete s;
+    }
+}
+
+quint16 HttpGateway::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    const quint16 bound = m_http.listen(address, port);
+    if (bound == 0 && error)
+        *error = QStringLiteral("cannot listen on %1:%2 (in use or not permitted)").arg(address.toString()).arg(port);
+    return bound;
+}
+
+void HttpGateway::acceptWebSockets()
+{
+    while (m_http.hasPendingWebSocketConnections()) {
+        std::unique_ptr<QWebSocket> socket = m_http.nextPendingWebSocketConnection();
+        if (!socket)
+            continue;
+        if (!m_accepting || connectionCount() >= m_maxConnections) {
+            ++m_refused;
+            // 1013 "try again later" (RFC 6455 registry); Qt 6.4 has no enumerator for it.
+            socket->close(static_cast<QWebSocketProtocol::CloseCode>(1013),
+                          m_accepting ? QStringLiteral("server full") : QStringLiteral("server shutting down"));
+            socket.release()->deleteLater();
+            continue;
+        }
+        auto *session = new Session(std::move(socket), m_limits, this);
+        auto *handler = new ClientHandler(session, m_services, this);
+        m_sessions.insert(session, handler);
+        connect(session, &Session::disconnected, this, [this, session] {
+            if (ClientHandler *h = m_sessions.take(session)) {
+                delete h;
+                session->deleteLater();
+            }
+        });
+    }
+}
+
+void HttpGateway::closeAll()
+{
+    m_accepting = false;
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it)
+        it.key()->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down"));
+}
+
+} // namespace mythos

@@ -1,0 +1,49 @@
+#pragma once
+// The single listening port: HTTP routes and the WebSocket endpoint at /ws (Qt 6.4 hands an
+// upgrade to the WebSocket side only when a route accepts it without writing a response).
+
+#include "gateway/clienthandler.h"
+#include "gateway/session.h"
+
+#include <QHttpServer>
+#include <QObject>
+
+#include <functional>
+
+namespace mythos {
+
+class HttpGateway : public QObject
+{
+    Q_OBJECT
+public:
+    struct HealthReport
+    {
+        QJsonObject body;
+        bool serving = true;
+    };
+
+    HttpGateway(const ClientServices &services, const SessionLimits &limits, int maxConnections,
+                std::function<HealthReport()> health, QObject *parent = nullptr);
+    ~HttpGateway() override;
+
+    // Returns the bound port, or 0 with `error` set.
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+    // Stops accepting and closes every session with a "going away" close.
+    void closeAll();
+    int connectionCount() const { return static_cast<int>(m_sessions.size()); }
+    quint64 connectionsRefused() const { return m_refused; }
+
+private:
+    void acceptWebSockets();
+
+    QHttpServer m_http;
+    ClientServices m_services;
+    SessionLimits m_limits;
+    int m_maxConnections;
+    std::function<HealthReport()> m_health;
+    QHash<Session *, ClientHandler *> m_sessions;
+    bool m_accepting = true;
+    quint64 m_refused = 0;
+};
+
+} // namespace mythos

@@ -1,0 +1,15 @@
+// mythos-chatd: the headless chat server. Everything lives in mythoschat_server.
+#include "app/commandline.h"
+#include "bus/natsbus.h"
+
+#include <QCoreApplication>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("mythos-chat"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MYTHOS_VERSION));
+    const int rc = mythos::runCommandLine(app);
+    mythos::NatsBus::releaseLibrary();
+    return rc;
+}
