@@ -84,8 +84,7 @@ void NatsBus::connectNow()
         m_retryTimer.start();
         return;
     }
-    for (auto it = interest().cbegin(); it != interest().cend(); ++it)
-        subscribe(it.key());
+    m_connectionUp = false;
     refreshState();
 }
 
@@ -105,7 +104,9 @@ bool NatsBus::publish(const QByteArray &subject, const QByteArray &payload)
 
 void NatsBus::subscribe(const QByteArray &subject)
 {
-    if (!m_conn || m_draining || m_subs.contains(subject))
+    // Before this connection is first up, interest is only recorded; it is all subscribed at once
+    // when the connection comes up (nats.c keeps it across its own reconnects after that).
+    if (!m_conn || !m_connectionUp || m_draining || m_subs.contains(subject))
         return;
     natsSubscription *sub = nullptr;
     natsStatus s = natsConnection_Subscribe(&sub, m_conn, subject.constData(),
@@ -164,6 +165,11 @@ void NatsBus::refreshState()
         if (m_everConnected && m_state != State::Connected)
             ++m_reconnects;
         m_everConnected = true;
+        if (!m_connectionUp) {
+            m_connectionUp = true;
+            for (auto it = interest().cbegin(); it != interest().cend(); ++it)
+                subscribe(it.key());
+        }
         setState(State::Connected);
         break;
     case NATS_CONN_STATUS_CONNECTING:

@@ -65,6 +65,7 @@ private:
     bool m_draining = false;
     bool m_drained = false;
     bool m_everConnected = false;
+    bool m_connectionUp = false; // this connection object has been connected at least once
     QTimer m_retryTimer;
     QTimer m_drainDeadline;
     quint64 m_problems = 0;

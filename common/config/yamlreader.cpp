@@ -24,23 +24,26 @@ void YamlReader::error(const QString &key, const QString &message)
     m_errors->append(pathOf(key) + QStringLiteral(": ") + message);
 }
 
-YAML::Node YamlReader::take(const char *key)
+std::optional<YAML::Node> YamlReader::take(const char *key)
 {
     m_read.append(QString::fromLatin1(key));
     if (!m_node.IsMap())
-        return {};
-    YAML::Node value = m_node[key];
+        return std::nullopt;
+    // Lookup through a const node: the non-const operator[] would insert the key.
+    const YAML::Node &node = m_node;
+    YAML::Node value = node[key];
     // A key written without a value (`enabled:`) means "use the default".
     if (!value || value.IsNull())
-        return {};
+        return std::nullopt;
     return value;
 }
 
 void YamlReader::read(const char *key, bool &out)
 {
-    const YAML::Node v = take(key);
-    if (!v)
+    const auto found = take(key);
+    if (!found)
         return;
+    const YAML::Node &v = *found;
     try {
         out = v.as<bool>();
     } catch (const YAML::Exception &) {
@@ -50,9 +53,10 @@ void YamlReader::read(const char *key, bool &out)
 
 void YamlReader::read(const char *key, int &out, int min, int max)
 {
-    const YAML::Node v = take(key);
-    if (!v)
+    const auto found = take(key);
+    if (!found)
         return;
+    const YAML::Node &v = *found;
     try {
         const long long value = v.as<long long>();
         if (value < min || value > max) {
@@ -67,9 +71,10 @@ void YamlReader::read(const char *key, int &out, int min, int max)
 
 void YamlReader::read(const char *key, double &out, double min, double max)
 {
-    const YAML::Node v = take(key);
-    if (!v)
+    const auto found = take(key);
+    if (!found)
         return;
+    const YAML::Node &v = *found;
     try {
         const double value = v.as<double>();
         if (value < min || value > max) {
@@ -84,9 +89,10 @@ void YamlReader::read(const char *key, double &out, double min, double max)
 
 void YamlReader::read(const char *key, QString &out)
 {
-    const YAML::Node v = take(key);
-    if (!v)
+    const auto found = take(key);
+    if (!found)
         return;
+    const YAML::Node &v = *found;
     if (!v.IsScalar()) {
         error(QString::fromLatin1(key), QStringLiteral("expected a string"));
         return;
@@ -104,9 +110,10 @@ void YamlReader::read(const char *key, QByteArray &out)
 
 void YamlReader::section(const char *key, const std::function<void(YamlReader &)> &body)
 {
-    const YAML::Node v = take(key);
-    if (!v)
+    const auto found = take(key);
+    if (!found)
         return;
+    const YAML::Node &v = *found;
     if (!v.IsMap()) {
         error(QString::fromLatin1(key), QStringLiteral("expected a mapping"));
         return;

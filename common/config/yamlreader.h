@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
+#include <optional>
 
 namespace mythos {
 
@@ -36,7 +37,8 @@ public:
     YAML::Node node() const { return m_node; }
 
 private:
-    YAML::Node take(const char *key);
+    // The value of `key`, or nothing when it is absent or written without a value.
+    std::optional<YAML::Node> take(const char *key);
 
     YAML::Node m_node;
     QString m_path;

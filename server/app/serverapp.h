@@ -39,6 +39,7 @@ public:
     Bus *bus() const { return m_bus.get(); }
     ChatService *chat() const { return m_chat.get(); }
     PlayerRegistry *registry() const { return m_registry.get(); }
+    Directory *directory() const { return m_directory.get(); }
 
 Q_SIGNALS:
     void stopped();

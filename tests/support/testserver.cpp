@@ -1,0 +1,61 @@
+#include "testserver.h"
+
+#include "auth/jwt.h"
+#include "bus/bus.h"
+
+#include <QDateTime>
+#include <QTest>
+
+namespace mythos::test {
+
+Config testConfig(const QString &natsUrl)
+{
+    Config c;
+    c.server.port = 0;
+    c.auth.jwtSecret = kTestSecret;
+    c.auth.allowGuests = true;
+    c.presence.clientMoves = true;
+    c.nats.enabled = !natsUrl.isEmpty();
+    if (!natsUrl.isEmpty())
+        c.nats.url = natsUrl;
+    c.nats.reconnectTimeWaitS = 0.1;
+    return c;
+}
+
+QByteArray tokenFor(const QString &id, const QString &name, const QString &role, const QString &room,
+                    const QString &party)
+{
+    TokenClaims claims;
+    claims.playerId = id;
+    claims.name = name;
+    claims.role = parseRole(role).value_or(Role::Player);
+    claims.expiresAt = QDateTime::currentSecsSinceEpoch() + 3600;
+    claims.roomId = room;
+    claims.partyId = party;
+    return jwt::mint(claims, kTestSecret);
+}
+
+TestServer::TestServer(Config config)
+{
+    config.resolveDefaults(m_dataDir.path());
+    m_app = std::make_unique<ServerApp>(std::move(config));
+}
+
+TestServer::~TestServer() = default;
+
+bool TestServer::start()
+{
+    QString error;
+    if (!m_app->start(&error)) {
+        qWarning() << "test server failed to start:" << error;
+        return false;
+    }
+    return true;
+}
+
+bool TestServer::waitForNats(int timeoutMs)
+{
+    return QTest::qWaitFor([this] { return m_app->bus()->isConnected(); }, timeoutMs);
+}
+
+} // namespace mythos::test
