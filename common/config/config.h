@@ -28,6 +28,7 @@ struct AuthSection
 struct PresenceSection
 {
     bool clientMoves = false;
+    QString defaultRoom; // where players whose token names no room start (demos); empty: nowhere
 };
 
 struct NatsSection

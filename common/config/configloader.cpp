@@ -140,7 +140,12 @@ Result<Config> parse(const QByteArray &yaml)
         a.read("jwt_secret", c.auth.jwtSecret);
         a.read("allow_guests", c.auth.allowGuests);
     });
-    r.section("presence", [&](YamlReader &p) { p.read("client_moves", c.presence.clientMoves); });
+    r.section("presence", [&](YamlReader &p) {
+        p.read("client_moves", c.presence.clientMoves);
+        p.read("default_room", c.presence.defaultRoom);
+        if (!c.presence.defaultRoom.isEmpty() && !isValidSubjectId(c.presence.defaultRoom))
+            p.error(QStringLiteral("default_room"), QStringLiteral("must match [A-Za-z0-9_-]{1,128}"));
+    });
     r.section("nats", [&](YamlReader &n) { readNats(n, c.nats); });
     r.section("database", [&](YamlReader &d) { d.read("url", c.database.url); });
     r.section("logging", [&](YamlReader &l) {

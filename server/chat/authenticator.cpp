@@ -26,6 +26,19 @@ Authenticator::Authenticator(const Config &config, const Directory *directory)
 
 AuthOutcome Authenticator::fromFrame(const QJsonObject &frame) const
 {
+    return withDefaultRoom(identify(frame));
+}
+
+AuthOutcome Authenticator::withDefaultRoom(AuthOutcome outcome) const
+{
+    auto *ok = std::get_if<Authenticated>(&outcome);
+    if (ok && ok->location.scopes.room.isEmpty() && !m_config.presence.defaultRoom.isEmpty())
+        ok->location.scopes = ScopeIds::fromRoomId(m_config.presence.defaultRoom);
+    return outcome;
+}
+
+AuthOutcome Authenticator::identify(const QJsonObject &frame) const
+{
     const QJsonValue token = frame.value(QLatin1String("token"));
     if (token.isString())
         return fromToken(token.toString().toUtf8());
@@ -55,7 +68,7 @@ AuthOutcome Authenticator::fromAuthorizationHeader(QByteArrayView header) const
     const QByteArrayView prefix("Bearer ");
     if (!header.startsWith(prefix))
         return unauthenticated(QStringLiteral("expected 'Authorization: Bearer <token>'"));
-    return fromToken(header.sliced(prefix.size()).trimmed());
+    return withDefaultRoom(fromToken(header.sliced(prefix.size()).trimmed()));
 }
 
 AuthOutcome Authenticator::guest(const QString &name) const

@@ -33,7 +33,10 @@ public:
     AuthOutcome fromAuthorizationHeader(QByteArrayView header) const;
 
 private:
+    AuthOutcome identify(const QJsonObject &frame) const;
     AuthOutcome guest(const QString &name) const;
+    // presence.default_room for players who arrive without one.
+    AuthOutcome withDefaultRoom(AuthOutcome outcome) const;
 
     const Config &m_config;
     const Directory *m_directory;
