@@ -8,7 +8,12 @@
 #include "chat/playerregistry.h"
 #include "chat/presenceservice.h"
 #include "chat/router.h"
+#include "app/metrics.h"
+#include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
+#include "storage/messagestore.h"
+#include "storage/postgresstorage.h"
+#include "storage/sqlitestorage.h"
 
 #include <QLoggingCategory>
 #include <QRandomGenerator>
@@ -35,6 +40,18 @@ std::unique_ptr<Bus> makeBus(const Config &config, const QString &serverId)
     options.maxReconnectAttempts = config.nats.maxReconnectAttempts;
     return std::make_unique<NatsBus>(options);
 }
+
+std::unique_ptr<MessageStore> makeStore(const Config &config)
+{
+    if (!config.history.enabled)
+        return nullptr;
+    const QString url = config.database.url;
+    return std::make_unique<MessageStore>([url]() -> std::unique_ptr<SqlStorage> {
+        if (url.startsWith(QLatin1String("sqlite:")))
+            return std::make_unique<SqliteStorage>(url.mid(7));
+        return std::make_unique<PostgresStorage>(url);
+    });
+}
 } // namespace
 
 ServerApp::ServerApp(Config config, QObject *parent)
@@ -42,22 +59,24 @@ ServerApp::ServerApp(Config config, QObject *parent)
       m_config(std::move(config)),
       m_serverId(m_config.server.serverId.isEmpty() ? generateServerId() : m_config.server.serverId)
 {
+    m_store = makeStore(m_config);
     m_bus = makeBus(m_config, m_serverId);
     m_registry = std::make_unique<PlayerRegistry>(m_config, m_bus.get());
     m_directory = std::make_unique<Directory>(m_serverId, m_registry.get(), m_bus.get());
     m_router = std::make_unique<Router>(m_registry.get());
     m_chat = std::make_unique<ChatService>(m_config, m_serverId, m_registry.get(), m_directory.get(),
-                                           m_router.get(), m_bus.get());
+                                           m_router.get(), m_bus.get(), m_store.get());
     m_presence = std::make_unique<PresenceService>(m_registry.get());
     m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get());
 
     ClientServices services { &m_config, m_serverId, m_authenticator.get(), m_registry.get(),
-                              m_chat.get(), m_presence.get() };
+                              m_chat.get(), m_presence.get(), m_store.get() };
     SessionLimits limits;
     limits.maxFrameBytes = m_config.nats.maxPayload;
     limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;
     m_gateway = std::make_unique<HttpGateway>(services, limits, m_config.server.maxConnections,
                                               [this] { return HttpGateway::HealthReport { health(), !m_stopping }; });
+    m_api = std::make_unique<HttpApi>(m_gateway->http(), services, [this] { return prometheusMetrics(*this); });
 
     connect(m_bus.get(), &Bus::messageReceived, this, &ServerApp::onBusMessage);
     connect(m_bus.get(), &Bus::stateChanged, this, [this](Bus::State state) {
@@ -68,6 +87,7 @@ ServerApp::ServerApp(Config config, QObject *parent)
 
 ServerApp::~ServerApp()
 {
+    m_api.reset();
     m_gateway.reset();
 }
 
@@ -77,6 +97,13 @@ bool ServerApp::start(QString *error)
     if (m_config.auth.jwtSecret.isEmpty())
         qCWarning(lcApp) << "no auth.jwt_secret (or MYTHOS_CHAT_JWT_SECRET): every token will be refused"
                          << (m_config.auth.allowGuests ? "; guests can still join" : "");
+    if (m_store) {
+        if (auto opened = m_store->open(); !opened) {
+            *error = QStringLiteral("database: ") + opened.error();
+            return false;
+        }
+        m_store->startRetention(m_config.history.retentionDays, m_config.history.maxMessagesPerChannel);
+    }
     m_port = m_gateway->listen(QHostAddress(m_config.server.host), m_config.server.port, error);
     if (m_port == 0)
         return false;
@@ -95,6 +122,8 @@ void ServerApp::stop()
     m_stopping = true;
     qCInfo(lcApp) << "shutting down";
     m_gateway->closeAll();
+    if (m_store)
+        m_store->flush(); // everything acknowledged is already committed; this catches relayed ones
     m_directory->sayGoodbye();
     connect(m_bus.get(), &Bus::drained, this, &ServerApp::stopped, Qt::QueuedConnection);
     m_bus->drain();
@@ -105,10 +134,11 @@ QJsonObject ServerApp::health() const
     const Bus::State state = m_bus->state();
     const bool disabled = state == Bus::State::Disabled;
     const bool connected = state == Bus::State::Connected;
-    return { { QLatin1String("status"), (connected || disabled) && !m_stopping ? QLatin1String("ok") : QLatin1String("degraded") },
+    const bool databaseOk = !m_store || m_store->isHealthy();
+    return { { QLatin1String("status"), (connected || disabled) && databaseOk && !m_stopping ? QLatin1String("ok") : QLatin1String("degraded") },
              { QLatin1String("nats"), disabled ? QLatin1String("disabled") : connected ? QLatin1String("connected") : QLatin1String("disconnected") },
-             { QLatin1String("database"), QLatin1String("disabled") },
-             { QLatin1String("uptime_s"), static_cast<double>(m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0) },
+             { QLatin1String("database"), !m_store ? QLatin1String("disabled") : m_store->isHealthy() ? QLatin1String("ok") : QLatin1String("error") },
+             { QLatin1String("uptime_s"), static_cast<double>(uptimeSeconds()) },
              { QLatin1String("connections"), m_gateway->connectionCount() },
              { QLatin1String("players"), m_registry->playerCount() },
              { QLatin1String("server_id"), m_serverId } };

@@ -16,7 +16,9 @@ class Authenticator;
 class Bus;
 class ChatService;
 class Directory;
+class HttpApi;
 class HttpGateway;
+class MessageStore;
 class PlayerRegistry;
 class PresenceService;
 class Router;
@@ -40,6 +42,10 @@ public:
     ChatService *chat() const { return m_chat.get(); }
     PlayerRegistry *registry() const { return m_registry.get(); }
     Directory *directory() const { return m_directory.get(); }
+    Router *router() const { return m_router.get(); }
+    HttpGateway *gateway() const { return m_gateway.get(); }
+    MessageStore *store() const { return m_store.get(); } // null when history is disabled
+    qint64 uptimeSeconds() const { return m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0; }
 
 Q_SIGNALS:
     void stopped();
@@ -53,6 +59,7 @@ private:
     quint16 m_port = 0;
     bool m_stopping = false;
     // Declared in dependency order; destroyed in reverse, the gateway first.
+    std::unique_ptr<MessageStore> m_store;
     std::unique_ptr<Bus> m_bus;
     std::unique_ptr<PlayerRegistry> m_registry;
     std::unique_ptr<Directory> m_directory;
@@ -61,6 +68,7 @@ private:
     std::unique_ptr<PresenceService> m_presence;
     std::unique_ptr<Authenticator> m_authenticator;
     std::unique_ptr<HttpGateway> m_gateway;
+    std::unique_ptr<HttpApi> m_api;
 };
 
 QString generateServerId();

@@ -6,6 +6,7 @@
 #include "chat/playerregistry.h"
 #include "chat/router.h"
 #include "config/config.h"
+#include "storage/messagestore.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -32,7 +33,8 @@ QString scopeMissingMessage(ScopeKind kind)
 } // namespace
 
 ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry *registry,
-                         Directory *directory, Router *router, Bus *bus, QObject *parent)
+                         Directory *directory, Router *router, Bus *bus, MessageStore *store,
+                         QObject *parent)
     : QObject(parent),
       m_config(config),
       m_serverId(serverId),
@@ -40,6 +42,7 @@ ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry 
       m_directory(directory),
       m_router(router),
       m_bus(bus),
+      m_store(store),
       m_ids(serverId)
 {
 }
@@ -109,32 +112,58 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         return;
     }
 
+    QJsonObject message = buildMessage(sender, *channel, content, targetId, targetName);
+    const SendAccepted accepted { message.value(QLatin1String("message_id")).toString(), false, false };
+    if (!m_store) {
+        ++m_stats.accepted;
+        reply(accepted);
+        route(subject, std::move(message));
+        return;
+    }
+    // Stored before acknowledged: the ack and the delivery wait for the batch commit.
+    m_store->append(StoredMessage::fromChatData(message, m_serverId), [this, reply, accepted, subject, message](bool stored) {
+        if (!stored) {
+            ++m_stats.storeFailures;
+            reply(refuse(ErrorCode::Internal, QStringLiteral("the message could not be stored; please try again")));
+            return;
+        }
+        ++m_stats.accepted;
+        reply(accepted);
+        route(subject, message);
+    });
+}
+
+QJsonObject ChatService::buildMessage(const Sender &sender, const ChannelSpec &channel, const QString &content,
+                                      const QString &targetId, const QString &targetName)
+{
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QJsonObject message {
         { QLatin1String("message_id"), m_ids.next(now.toMSecsSinceEpoch()) },
-        { QLatin1String("channel"), channel->name },
+        { QLatin1String("channel"), channel.name },
         { QLatin1String("sender_id"), sender.identity.id },
         { QLatin1String("sender_name"), sender.identity.name },
         { QLatin1String("content"), content },
-        { QLatin1String("message"), printableLine(channel->name, sender.identity.name, content) },
+        { QLatin1String("message"), printableLine(channel.name, sender.identity.name, content) },
         { QLatin1String("timestamp"), isoTimestamp(now) },
         { QLatin1String("filtered"), false },
     };
-    const QString scopeId = sender.location.idFor(channel->scope);
-    if (!sender.location.scopes.room.isEmpty() && channel->scope <= ScopeKind::Plane)
+    const QString scopeId = sender.location.idFor(channel.scope);
+    if (!sender.location.scopes.room.isEmpty() && channel.scope <= ScopeKind::Plane)
         message.insert(QLatin1String("room_id"), sender.location.scopes.room);
     if (!scopeId.isEmpty())
         message.insert(QLatin1String("scope_id"), scopeId);
-    if (channel->scope == ScopeKind::Party)
+    if (channel.scope == ScopeKind::Party)
         message.insert(QLatin1String("party_id"), scopeId);
     if (!targetId.isEmpty()) {
         message.insert(QLatin1String("target_id"), targetId);
         message.insert(QLatin1String("target_name"), targetName);
     }
+    return message;
+}
 
-    ++m_stats.accepted;
-    reply(SendAccepted { message.value(QLatin1String("message_id")).toString(), false, false });
-
+void ChatService::route(const QByteArray &subject, QJsonObject message)
+{
+    Q_EMIT messageAccepted(message);
     m_router->deliver(subject, message);
     message.insert(kOrigin, m_serverId);
     if (m_bus->publish(subject, QJsonDocument(message).toJson(QJsonDocument::Compact)))
@@ -181,7 +210,13 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
         ++m_stats.refusedByCode[QStringLiteral("relay_invalid")];
         return;
     }
-    message.remove(kOrigin);
+    const QString origin = message.take(kOrigin).toString();
+    ++m_stats.relayedReceived;
+    // A database of our own must hold what our players saw (idempotent by message_id); a shared
+    // one already has it from the accepting instance. Game announcements get a local id on each
+    // instance, so a shared database does not store them (docs/protocol.md).
+    if (m_store && !m_store->isShared())
+        m_store->append(StoredMessage::fromChatData(message, fromGame ? QStringLiteral("game") : origin));
     m_router->deliver(subject, message);
 }
 

@@ -20,6 +20,7 @@ struct Config;
 class Bus;
 class Directory;
 class PlayerRegistry;
+class MessageStore;
 class Router;
 struct ChannelSpec;
 
@@ -50,6 +51,8 @@ struct ChatStats
     quint64 accepted = 0;
     quint64 published = 0;
     quint64 keptLocal = 0; // accepted while the bus was down: served to this instance only
+    quint64 storeFailures = 0;
+    quint64 relayedReceived = 0;
     QHash<QString, quint64> refusedByCode;
 };
 
@@ -60,9 +63,11 @@ public:
     using Reply = std::function<void(const SendOutcome &)>;
 
     ChatService(const Config &config, QString serverId, PlayerRegistry *registry,
-                Directory *directory, Router *router, Bus *bus, QObject *parent = nullptr);
+                Directory *directory, Router *router, Bus *bus, MessageStore *store,
+                QObject *parent = nullptr);
 
-    // `reply` runs once the message is accepted (before anyone receives it) or refused.
+    // `reply` runs once the message is accepted and stored (before anyone receives it) or
+    // refused. With history on, the reply waits for the batch commit.
     void submit(const Sender &sender, const SendRequest &request, const Reply &reply);
     // Channels this identity may send on, in configuration order.
     QStringList sendableChannels(Role role) const;
@@ -72,11 +77,18 @@ public:
     const ChatStats &stats() const { return m_stats; }
     const QString &serverId() const { return m_serverId; }
 
+Q_SIGNALS:
+    // Every message accepted here, after it is stored: the audit trail listens.
+    void messageAccepted(const QJsonObject &message);
+
 private:
     std::optional<ChatError> validate(const Sender &sender, const SendRequest &request,
                                       const ChannelSpec *&channel, QString &content,
                                       QString &targetId, QString &targetName) const;
     ChatError refuse(ErrorCode code, const QString &message);
+    void route(const QByteArray &subject, QJsonObject message);
+    QJsonObject buildMessage(const Sender &sender, const ChannelSpec &channel, const QString &content,
+                             const QString &targetId, const QString &targetName);
 
     const Config &m_config;
     QString m_serverId;
@@ -84,6 +96,7 @@ private:
     Directory *m_directory;
     Router *m_router;
     Bus *m_bus;
+    MessageStore *m_store; // null when history is disabled
     MessageIdGenerator m_ids;
     ChatStats m_stats;
 };

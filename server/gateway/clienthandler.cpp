@@ -1,13 +1,16 @@
 #include "gateway/clienthandler.h"
 
+#include "chat/historyrules.h"
 #include "chat/playerregistry.h"
 #include "chat/presenceservice.h"
 #include "config/config.h"
 #include "gateway/session.h"
 #include "protocol/commandparser.h"
+#include "storage/messagestore.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QPointer>
 
 Q_LOGGING_CATEGORY(lcClient, "mythos.server.client")
 
@@ -90,8 +93,10 @@ void ClientHandler::onRequest(const QJsonObject &frame)
         return handleCommand(frame, ref);
     if (type == QLatin1String("move") || type == QLatin1String("party"))
         return handleMove(frame, ref);
+    if (type == QLatin1String("history"))
+        return handleHistory(frame, ref);
     if (type == QLatin1String("mute") || type == QLatin1String("unmute") || type == QLatin1String("mutes")
-        || type == QLatin1String("history") || type == QLatin1String("rate_limit_status"))
+        || type == QLatin1String("rate_limit_status"))
         return fail(ErrorCode::Unavailable, QStringLiteral("'%1' is not available on this server yet").arg(type), ref);
     m_session->countAbuse();
     fail(ErrorCode::UnknownType, QStringLiteral("unknown request type '%1'").arg(type), ref);
@@ -144,16 +149,23 @@ void ClientHandler::handleSend(const QJsonObject &frame, const QString &ref)
 void ClientHandler::submit(const SendRequest &request, const QString &ref)
 {
     const Sender sender { m_player->identity, m_player->location };
-    m_services.chat->submit(sender, request, [this, ref](const SendOutcome &outcome) {
-        if (const auto *error = std::get_if<ChatError>(&outcome))
-            return m_session->sendError(*error, ref);
-        const auto &ok = std::get<SendAccepted>(outcome);
-        reply(QStringLiteral("ack"),
-              { { QLatin1String("message_id"), ok.messageId },
-                { QLatin1String("filtered"), ok.filtered },
-                { QLatin1String("held"), ok.held } },
-              ref);
+    // The reply may come after a database commit; the client may have left by then.
+    m_services.chat->submit(sender, request, [self = QPointer<ClientHandler>(this), ref](const SendOutcome &outcome) {
+        if (self)
+            self->sendOutcome(outcome, ref);
     });
+}
+
+void ClientHandler::sendOutcome(const SendOutcome &outcome, const QString &ref)
+{
+    if (const auto *error = std::get_if<ChatError>(&outcome))
+        return m_session->sendError(*error, ref);
+    const auto &ok = std::get<SendAccepted>(outcome);
+    reply(QStringLiteral("ack"),
+          { { QLatin1String("message_id"), ok.messageId },
+            { QLatin1String("filtered"), ok.filtered },
+            { QLatin1String("held"), ok.held } },
+          ref);
 }
 
 void ClientHandler::handleCommand(const QJsonObject &frame, const QString &ref)
@@ -196,6 +208,38 @@ void ClientHandler::handleMove(const QJsonObject &frame, const QString &ref)
         return fail(ErrorCode::InvalidRequest, QStringLiteral("'%1' needs '%2'").arg(frame.value(kType).toString(), QLatin1String(key)), ref);
     if (auto error = m_services.presence->applyFromClient(m_player, { { QLatin1String(key), value } }, m_session, ref))
         fail(error->code, error->message, ref);
+}
+
+} // namespace mythos
+
+namespace mythos {
+
+void ClientHandler::handleHistory(const QJsonObject &frame, const QString &ref)
+{
+    if (!frame.value(QLatin1String("channel")).isString())
+        return fail(ErrorCode::InvalidRequest, QStringLiteral("'history' needs a string 'channel'"), ref);
+    const HistoryRequest request { stringField(frame, "channel"), frame.value(QLatin1String("limit")),
+                                   frame.value(QLatin1String("before")) };
+    const HistoryPlan plan = planHistory(*m_services.config, m_player->identity, m_player->location, request);
+    if (const auto *error = std::get_if<ChatError>(&plan))
+        return m_session->sendError(*error, ref);
+    auto respond = [self = QPointer<ClientHandler>(this), ref, channel = request.channel](const QList<StoredMessage> &messages) {
+        if (!self)
+            return;
+        QJsonArray list;
+        for (const StoredMessage &m : messages)
+            list.append(m.toChatData());
+        self->reply(QStringLiteral("history"), { { QLatin1String("channel"), channel }, { QLatin1String("messages"), list } }, ref);
+    };
+    if (std::holds_alternative<std::monostate>(plan) || !m_services.store)
+        return respond({});
+    m_services.store->history(std::get<HistoryQuery>(plan), [self = QPointer<ClientHandler>(this), ref, respond](const Result<QList<StoredMessage>> &result) {
+        if (!self)
+            return;
+        if (!result)
+            return self->fail(ErrorCode::Internal, QStringLiteral("history is unavailable right now"), ref);
+        respond(result.value());
+    });
 }
 
 } // namespace mythos

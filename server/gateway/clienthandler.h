@@ -13,6 +13,7 @@ namespace mythos {
 struct Config;
 class Authenticator;
 class PlayerRegistry;
+class MessageStore;
 class PresenceService;
 class Session;
 struct OnlinePlayer;
@@ -25,6 +26,7 @@ struct ClientServices
     PlayerRegistry *registry = nullptr;
     ChatService *chat = nullptr;
     PresenceService *presence = nullptr;
+    MessageStore *store = nullptr; // null when history is disabled
 };
 
 class ClientHandler : public QObject
@@ -42,7 +44,9 @@ private:
     void handleSend(const QJsonObject &frame, const QString &ref);
     void handleCommand(const QJsonObject &frame, const QString &ref);
     void handleMove(const QJsonObject &frame, const QString &ref);
+    void handleHistory(const QJsonObject &frame, const QString &ref);
     void submit(const SendRequest &request, const QString &ref);
+    void sendOutcome(const SendOutcome &outcome, const QString &ref);
     void reply(const QString &eventType, QJsonObject data, const QString &ref);
     void fail(ErrorCode code, const QString &message, const QString &ref);
     void authenticateWith(const AuthOutcome &outcome, const QString &ref);

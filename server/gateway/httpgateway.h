@@ -32,6 +32,7 @@ public:
     void closeAll();
     int connectionCount() const { return static_cast<int>(m_sessions.size()); }
     quint64 connectionsRefused() const { return m_refused; }
+    QHttpServer &http() { return m_http; }
 
 private:
     void acceptWebSockets();

@@ -1,0 +1,3 @@
+SELECT id, channel, sender_id, sender_name, content, timestamp, room_id, party_id, filtered,
+       scope_id, target_id, target_name, origin
+FROM chat_messages WHERE channel = ? AND scope_id = ? AND id < ? ORDER BY id DESC LIMIT ?

@@ -1,0 +1,75 @@
+#include "app/metrics.h"
+
+#include "app/serverapp.h"
+#include "bus/bus.h"
+#include "chat/chatservice.h"
+#include "chat/playerregistry.h"
+#include "chat/router.h"
+#include "gateway/httpgateway.h"
+#include "storage/messagestore.h"
+
+namespace mythos {
+
+namespace {
+class Writer
+{
+public:
+    void metric(const char *name, const char *type, const char *help)
+    {
+        m_out += QByteArrayLiteral("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
+    }
+    void sample(const char *name, double value, const QByteArray &labels = {})
+    {
+        m_out += name;
+        if (!labels.isEmpty())
+            m_out += '{' + labels + '}';
+        m_out += ' ' + QByteArray::number(value, 'g', 12) + '\n';
+    }
+    void single(const char *name, const char *type, const char *help, double value)
+    {
+        metric(name, type, help);
+        sample(name, value);
+    }
+    QByteArray take() { return std::move(m_out); }
+
+private:
+    QByteArray m_out;
+};
+} // namespace
+
+QByteArray prometheusMetrics(const ServerApp &app)
+{
+    Writer w;
+    const ChatStats &chat = app.chat()->stats();
+    const RouterStats &routing = app.router()->stats();
+    w.single("mythos_connections", "gauge", "Open WebSocket connections.", app.gateway()->connectionCount());
+    w.single("mythos_players_online", "gauge", "Distinct players connected to this instance.", app.registry()->playerCount());
+    w.single("mythos_connections_refused_total", "counter", "Connections refused because the server was full or stopping.", app.gateway()->connectionsRefused());
+    w.single("mythos_messages_accepted_total", "counter", "Messages accepted by this instance's pipeline.", chat.accepted);
+    w.single("mythos_messages_relayed_in_total", "counter", "Messages received from other instances or the game server.", chat.relayedReceived);
+    w.single("mythos_messages_kept_local_total", "counter", "Accepted messages not relayed because NATS was unavailable.", chat.keptLocal);
+    w.single("mythos_deliveries_total", "counter", "chat_message events sent to connections.", routing.deliveries);
+    w.single("mythos_deliveries_avoided_total", "counter", "Local players not sent a message because it was outside their scope (server-side filtering).", routing.deliveriesAvoided);
+    w.metric("mythos_messages_refused_total", "counter", "Messages refused, by error code.");
+    for (auto it = chat.refusedByCode.cbegin(); it != chat.refusedByCode.cend(); ++it)
+        w.sample("mythos_messages_refused_total", it.value(), "reason=\"" + it.key().toUtf8() + '"');
+    const Bus::State state = app.bus()->state();
+    w.metric("mythos_nats_connected", "gauge", "1 when the NATS connection is up (0 when down or disabled).");
+    w.sample("mythos_nats_connected", state == Bus::State::Connected ? 1 : 0, "state=\"" + Bus::stateName(state).toUtf8() + '"');
+    w.single("mythos_nats_reconnects_total", "counter", "Times the NATS connection came back.", app.bus()->reconnectCount());
+    w.single("mythos_nats_subscriptions", "gauge", "Subjects this instance subscribes to.", app.bus()->interestCount());
+    if (const MessageStore *store = app.store()) {
+        const StoreStats &s = store->stats();
+        w.single("mythos_store_messages_total", "counter", "Messages committed to the database.", s.stored);
+        w.single("mythos_store_failures_total", "counter", "Messages whose batch failed to commit.", s.failed);
+        w.metric("mythos_store_batch_seconds", "summary", "Time to commit one batch.");
+        w.sample("mythos_store_batch_seconds_sum", s.batchSecondsSum);
+        w.sample("mythos_store_batch_seconds_count", s.batches);
+        w.single("mythos_store_pending", "gauge", "Messages waiting for their batch to commit.", store->pendingCount());
+        w.single("mythos_store_pruned_total", "counter", "Messages removed by retention.", s.pruned);
+    }
+    w.single("mythos_uptime_seconds", "gauge", "Seconds since start.", app.uptimeSeconds());
+    return w.take();
+}
+
+} // namespace mythos

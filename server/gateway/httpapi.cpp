@@ -1,0 +1,132 @@
+#include "gateway/httpapi.h"
+
+#include "chat/historyrules.h"
+#include "chat/playerregistry.h"
+#include "config/config.h"
+#include "storage/messagestore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QUrlQuery>
+
+namespace mythos {
+
+namespace {
+using Status = QHttpServerResponder::StatusCode;
+} // namespace
+
+void writeJson(QHttpServerResponder &responder, const QJsonObject &body, int status)
+{
+    responder.write(QJsonDocument(body), static_cast<Status>(status));
+}
+
+void writeError(QHttpServerResponder &responder, const ChatError &error)
+{
+    const QByteArray body = QJsonDocument(QJsonObject { { QLatin1String("error"),
+                                                          QJsonObject { { QLatin1String("code"), errorCodeName(error.code) },
+                                                                        { QLatin1String("message"), error.message } } } })
+                                    .toJson(QJsonDocument::Compact);
+    responder.writeStatusLine(static_cast<Status>(httpStatusFor(error.code)));
+    responder.writeHeader("Content-Type", "application/json");
+    if (error.code == ErrorCode::RateLimited)
+        responder.writeHeader("Retry-After", QByteArray::number((std::max<qint64>(error.retryAfterMs, 0) + 999) / 1000));
+    responder.writeHeader("Content-Length", QByteArray::number(body.size()));
+    responder.writeBody(body);
+}
+
+HttpApi::HttpApi(QHttpServer &http, const ClientServices &services, std::function<QByteArray()> metrics, QObject *parent)
+    : QObject(parent), m_services(services), m_metrics(std::move(metrics))
+{
+    using Method = QHttpServerRequest::Method;
+    http.route(QStringLiteral("/chat/send"), Method::Post, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        send(request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+    });
+    http.route(QStringLiteral("/chat/history/<arg>"), Method::Get,
+               [this](const QString &channel, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                   history(channel, request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+               });
+    http.route(QStringLiteral("/metrics"), Method::Get, [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+        ++m_requests;
+        responder.write(m_metrics(), "text/plain; version=0.0.4; charset=utf-8");
+    });
+}
+
+std::optional<Authenticated> HttpApi::authenticate(const QHttpServerRequest &request, const Responder &responder)
+{
+    ++m_requests;
+    const QByteArray header = request.value("Authorization");
+    const AuthOutcome outcome = header.isEmpty()
+            ? AuthOutcome(ChatError { ErrorCode::Unauthenticated, QStringLiteral("send 'Authorization: Bearer <token>'") })
+            : m_services.authenticator->fromAuthorizationHeader(header);
+    if (const auto *error = std::get_if<ChatError>(&outcome)) {
+        writeError(*responder, *error);
+        return std::nullopt;
+    }
+    return std::get<Authenticated>(outcome);
+}
+
+Location HttpApi::locationOf(const Authenticated &who) const
+{
+    // A player connected here is where the game last put them; otherwise the token says.
+    if (const OnlinePlayer *online = m_services.registry->find(who.identity.id))
+        return online->location;
+    return who.location;
+}
+
+void HttpApi::send(const QHttpServerRequest &request, Responder responder)
+{
+    const auto who = authenticate(request, responder);
+    if (!who)
+        return;
+    const QByteArray body = request.body();
+    if (body.size() > m_services.config->nats.maxPayload)
+        return writeError(*responder, { ErrorCode::PayloadTooLarge, QStringLiteral("body is %1 bytes; the limit is %2").arg(body.size()).arg(m_services.config->nats.maxPayload) });
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return writeError(*responder, { ErrorCode::InvalidJson, QStringLiteral("the body must be a JSON object") });
+    const QJsonObject o = doc.object();
+    const QJsonValue target = o.value(QLatin1String("target"));
+    if (!o.value(QLatin1String("channel")).isString() || !o.value(QLatin1String("content")).isString()
+        || (!target.isUndefined() && !target.isNull() && !target.isString()))
+        return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("expected {channel, content, target?} as strings") });
+    const SendRequest sendRequest { o.value(QLatin1String("channel")).toString(), o.value(QLatin1String("content")).toString(), target.toString() };
+    m_services.chat->submit({ who->identity, locationOf(*who) }, sendRequest, [responder](const SendOutcome &outcome) {
+        if (const auto *error = std::get_if<ChatError>(&outcome))
+            return writeError(*responder, *error);
+        const auto &ok = std::get<SendAccepted>(outcome);
+        writeJson(*responder, { { QLatin1String("message_id"), ok.messageId }, { QLatin1String("filtered"), ok.filtered }, { QLatin1String("held"), ok.held } }, 200);
+    });
+}
+
+void HttpApi::history(const QString &channel, const QHttpServerRequest &request, Responder responder)
+{
+    const auto who = authenticate(request, responder);
+    if (!who)
+        return;
+    const QUrlQuery query = request.query();
+    HistoryRequest historyRequest { channel, {}, {} };
+    if (query.hasQueryItem(QStringLiteral("limit"))) {
+        bool ok = false;
+        const int limit = query.queryItemValue(QStringLiteral("limit")).toInt(&ok);
+        historyRequest.limit = ok ? QJsonValue(limit) : QJsonValue(-1);
+    }
+    if (query.hasQueryItem(QStringLiteral("before")))
+        historyRequest.before = query.queryItemValue(QStringLiteral("before"));
+    const HistoryPlan plan = planHistory(*m_services.config, who->identity, locationOf(*who), historyRequest);
+    if (const auto *error = std::get_if<ChatError>(&plan))
+        return writeError(*responder, *error);
+    if (std::holds_alternative<std::monostate>(plan) || !m_services.store)
+        return writeJson(*responder, { { QLatin1String("messages"), QJsonArray() } }, 200);
+    m_services.store->history(std::get<HistoryQuery>(plan), [responder](const Result<QList<StoredMessage>> &result) {
+        if (!result)
+            return writeError(*responder, { ErrorCode::Unavailable, QStringLiteral("history is unavailable right now") });
+        QJsonArray list;
+        for (const StoredMessage &m : result.value())
+            list.append(m.toChatData());
+        writeJson(*responder, { { QLatin1String("messages"), list } }, 200);
+    });
+}
+
+} // namespace mythos

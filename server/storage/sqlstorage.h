@@ -1,0 +1,59 @@
+#pragma once
+// The storage interface over QtSql, shared by both backends: numbered migrations and queries
+// are resource files per driver (`:/mythos/sql/<driver>/…`). One instance = one connection,
+// used only on the thread that opened it.
+
+#include "storage/storedmessage.h"
+#include "util/result.h"
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+namespace mythos {
+
+// A SQL script's statements: `--` comment lines dropped, then split at `;`.
+QStringList sqlStatements(const QString &script);
+
+class SqlStorage
+{
+public:
+    virtual ~SqlStorage();
+
+    // Opens the connection on the calling thread; `migrate` brings the schema up to date.
+    Result<bool> open(bool migrate);
+    void close();
+
+    Result<bool> insert(const QList<StoredMessage> &batch);
+    Result<QList<StoredMessage>> history(const HistoryQuery &query);
+    // Deletes messages older than the cut-off and all but the newest `keepPerScope` of each
+    // (channel, scope); returns how many went.
+    Result<int> prune(const QDateTime &olderThan, int keepPerScope);
+    Result<int> schemaVersion();
+
+    // Whether other instances write to the same database (then only the accepting one stores).
+    virtual bool isShared() const = 0;
+    virtual QString describe() const = 0; // for logs, without credentials
+    static int latestSchemaVersion();
+
+protected:
+    explicit SqlStorage(QString driverFolder);
+    // Creates and configures the QSqlDatabase for `connectionName`.
+    virtual QSqlDatabase createConnection(const QString &connectionName) = 0;
+    // Runs after the connection is open (pragmas, session settings).
+    virtual Result<bool> prepareSession() { return true; }
+
+    QSqlDatabase &db() { return m_db; }
+    QString sql(const QString &name) const;
+    Result<bool> exec(const QString &statement);
+
+private:
+    Result<bool> migrate();
+    Result<bool> bindAndExec(QSqlQuery &query, const QVariantList &values, const char *what);
+
+    QString m_driverFolder;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+};
+
+} // namespace mythos

@@ -1,0 +1,44 @@
+#pragma once
+// A chat message as it is kept in the database, and its conversion to and from the
+// `chat_message` data object of the protocol.
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+namespace mythos {
+
+struct StoredMessage
+{
+    QString id;
+    QString channel;
+    QString senderId;
+    QString senderName;
+    QString content;
+    QDateTime timestamp;
+    QString roomId;
+    QString partyId;
+    QString scopeKey; // what history is filtered by: scope id, whisper target, or "" for everyone
+    QString targetId;
+    QString targetName;
+    QString origin;
+    bool filtered = false;
+
+    // `message` (the printable line) is rebuilt from the fields, so it is not stored.
+    static StoredMessage fromChatData(const QJsonObject &data, const QString &origin);
+    QJsonObject toChatData() const;
+};
+
+// Which messages a history request may see; built by the history rules, run by the store.
+struct HistoryQuery
+{
+    enum class Kind { Scope, Whisper };
+    Kind kind = Kind::Scope;
+    QString channel;
+    QString scopeKey; // Kind::Scope
+    QString playerId; // Kind::Whisper: sent or received by this player
+    QString before; // message id; empty = newest
+    int limit = 50;
+};
+
+} // namespace mythos

@@ -1,0 +1,37 @@
+#pragma once
+// Databases for storage tests: a fresh SQLite file, or a fresh database in the throwaway
+// PostgreSQL that scripts/with-postgres.sh starts (MYTHOS_TEST_PG_URL).
+
+#include "storage/sqlstorage.h"
+
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace mythos::test {
+
+class TestDatabase
+{
+public:
+    explicit TestDatabase(const QString &backend); // "sqlite" or "postgresql"
+    ~TestDatabase();
+    bool isAvailable() const { return !m_url.isEmpty(); }
+    QString skipReason() const { return m_skipReason; }
+    QString url() const { return m_url; } // as database.url
+    std::unique_ptr<SqlStorage> storage() const;
+    // Runs raw SQL outside the storage class (to build old schemas and odd rows).
+    bool execRaw(const QStringList &statements, QString *error = nullptr) const;
+
+private:
+    QTemporaryDir m_dir;
+    QString m_backend;
+    QString m_url;
+    QString m_adminUrl;
+    QString m_databaseName;
+    QString m_skipReason;
+};
+
+// In CI the PostgreSQL suites must run, not skip.
+bool postgresRequired();
+
+} // namespace mythos::test
