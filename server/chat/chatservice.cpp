@@ -45,6 +45,26 @@ ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry 
       m_store(store),
       m_ids(serverId)
 {
+    // Windows older than a minute are empty by definition: forget them.
+    m_rateSweep.setInterval(RateLimiter::kWindowMs);
+    connect(&m_rateSweep, &QTimer::timeout, this, [this] { m_rateLimiter.sweep(QDateTime::currentMSecsSinceEpoch()); });
+    m_rateSweep.start();
+}
+
+QJsonObject ChatService::rateLimitStatus(const QString &playerId, Role role)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QJsonObject channels;
+    for (const ChannelSpec &c : m_config.channels) {
+        if (!hasRole(role, c.sendRole))
+            continue;
+        const RateStatus s = m_config.rateLimitingEnabled ? m_rateLimiter.status(playerId, c.name, c.rateLimit, now)
+                                                          : RateStatus { c.rateLimit, c.rateLimit, 0 };
+        channels.insert(c.name, QJsonObject { { QLatin1String("limit"), s.limit },
+                                              { QLatin1String("remaining"), s.remaining },
+                                              { QLatin1String("reset_ms"), static_cast<double>(s.resetMs) } });
+    }
+    return channels;
 }
 
 QStringList ChatService::sendableChannels(Role role) const
@@ -110,6 +130,20 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
     if (subject.isEmpty()) {
         reply(refuse(ErrorCode::InvalidRequest, QStringLiteral("cannot address this channel from here")));
         return;
+    }
+    if (m_config.rateLimitingEnabled) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 wait = m_rateLimiter.retryAfterMs(sender.identity.id, channel->name, channel->rateLimit, now);
+        if (wait > 0) {
+            ChatError error = refuse(ErrorCode::RateLimited, QStringLiteral("%1 allows %2 messages a minute; wait %3 s")
+                                                                     .arg(channel->name).arg(channel->rateLimit).arg((wait + 999) / 1000));
+            error.retryAfterMs = wait;
+            Q_EMIT rateLimitViolated(sender.identity.id, channel->name, channel->rateLimit, wait);
+            reply(error);
+            return;
+        }
+        // Counted on acceptance (a refused message never uses the window up).
+        m_rateLimiter.record(sender.identity.id, channel->name, now);
     }
 
     QJsonObject message = buildMessage(sender, *channel, content, targetId, targetName);

@@ -5,11 +5,13 @@
 
 #include "chat/identity.h"
 #include "model/scope.h"
+#include "moderation/ratelimiter.h"
 #include "protocol/errorcode.h"
 #include "util/ids.h"
 
 #include <QJsonObject>
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 #include <variant>
@@ -71,6 +73,8 @@ public:
     void submit(const Sender &sender, const SendRequest &request, const Reply &reply);
     // Channels this identity may send on, in configuration order.
     QStringList sendableChannels(Role role) const;
+    // {channel: {limit, remaining, reset_ms}} for the channels `role` may send on.
+    QJsonObject rateLimitStatus(const QString &playerId, Role role);
     // A message arriving from another instance (or the game server) on `subject`.
     void deliverRelayed(const QByteArray &subject, const QByteArray &payload);
 
@@ -80,6 +84,8 @@ public:
 Q_SIGNALS:
     // Every message accepted here, after it is stored: the audit trail listens.
     void messageAccepted(const QJsonObject &message);
+    // A message refused by the rate limiter (for the moderation log).
+    void rateLimitViolated(const QString &playerId, const QString &channel, int limit, qint64 retryAfterMs);
 
 private:
     std::optional<ChatError> validate(const Sender &sender, const SendRequest &request,
@@ -98,6 +104,8 @@ private:
     Bus *m_bus;
     MessageStore *m_store; // null when history is disabled
     MessageIdGenerator m_ids;
+    RateLimiter m_rateLimiter;
+    QTimer m_rateSweep;
     ChatStats m_stats;
 };
 

@@ -95,8 +95,10 @@ void ClientHandler::onRequest(const QJsonObject &frame)
         return handleMove(frame, ref);
     if (type == QLatin1String("history"))
         return handleHistory(frame, ref);
-    if (type == QLatin1String("mute") || type == QLatin1String("unmute") || type == QLatin1String("mutes")
-        || type == QLatin1String("rate_limit_status"))
+    if (type == QLatin1String("rate_limit_status"))
+        return reply(QStringLiteral("rate_limit_status"),
+                     { { QLatin1String("channels"), m_services.chat->rateLimitStatus(m_playerId, m_player->identity.role) } }, ref);
+    if (type == QLatin1String("mute") || type == QLatin1String("unmute") || type == QLatin1String("mutes"))
         return fail(ErrorCode::Unavailable, QStringLiteral("'%1' is not available on this server yet").arg(type), ref);
     m_session->countAbuse();
     fail(ErrorCode::UnknownType, QStringLiteral("unknown request type '%1'").arg(type), ref);

@@ -46,6 +46,9 @@ HttpApi::HttpApi(QHttpServer &http, const ClientServices &services, std::functio
                [this](const QString &channel, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                    history(channel, request, std::make_shared<QHttpServerResponder>(std::move(responder)));
                });
+    http.route(QStringLiteral("/chat/rate-limit/status"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        rateLimitStatus(request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+    });
     http.route(QStringLiteral("/metrics"), Method::Get, [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         ++m_requests;
         responder.write(m_metrics(), "text/plain; version=0.0.4; charset=utf-8");
@@ -98,6 +101,22 @@ void HttpApi::send(const QHttpServerRequest &request, Responder responder)
         const auto &ok = std::get<SendAccepted>(outcome);
         writeJson(*responder, { { QLatin1String("message_id"), ok.messageId }, { QLatin1String("filtered"), ok.filtered }, { QLatin1String("held"), ok.held } }, 200);
     });
+}
+
+void HttpApi::rateLimitStatus(const QHttpServerRequest &request, Responder responder)
+{
+    const auto who = authenticate(request, responder);
+    if (!who)
+        return;
+    const QString asked = request.query().queryItemValue(QStringLiteral("player_id"));
+    const QString playerId = asked.isEmpty() ? who->identity.id : asked;
+    if (playerId != who->identity.id && !hasRole(who->identity.role, Role::Moderator))
+        return writeError(*responder, { ErrorCode::Forbidden, QStringLiteral("another player's status needs moderator") });
+    // Whose channels: the player's own role when they are online here, else a player's.
+    const OnlinePlayer *online = m_services.registry->find(playerId);
+    const Role role = playerId == who->identity.id ? who->identity.role : online ? online->identity.role : Role::Player;
+    writeJson(*responder, { { QLatin1String("player_id"), playerId },
+                            { QLatin1String("channels"), m_services.chat->rateLimitStatus(playerId, role) } }, 200);
 }
 
 void HttpApi::history(const QString &channel, const QHttpServerRequest &request, Responder responder)

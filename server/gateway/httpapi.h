@@ -24,6 +24,7 @@ private:
     using Responder = std::shared_ptr<QHttpServerResponder>;
     void send(const QHttpServerRequest &request, Responder responder);
     void history(const QString &channel, const QHttpServerRequest &request, Responder responder);
+    void rateLimitStatus(const QHttpServerRequest &request, Responder responder);
     // The caller, or a written 401 and nothing.
     std::optional<Authenticated> authenticate(const QHttpServerRequest &request, const Responder &responder);
     Location locationOf(const Authenticated &who) const;

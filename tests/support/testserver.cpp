@@ -19,6 +19,8 @@ Config testConfig(const QString &natsUrl)
     if (!natsUrl.isEmpty())
         c.nats.url = natsUrl;
     c.nats.reconnectTimeWaitS = 0.1;
+    // Tests send in bursts; the rate-limit suite turns limiting back on.
+    c.rateLimitingEnabled = false;
     return c;
 }
 

@@ -1,0 +1,148 @@
+// Rate limits through the real server: the window, retry_after_ms, refused messages not
+// counting, rate_limit_status over WebSocket and HTTP, and 429 with Retry-After.
+#include "natsserver.h"
+#include "testclient.h"
+#include "testserver.h"
+
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace mythos;
+using namespace mythos::test;
+
+namespace {
+const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
+
+QJsonObject sendFrame(const QString &channel, const QString &content)
+{
+    return { { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), channel }, { QStringLiteral("content"), content } };
+}
+
+QJsonObject data(const QJsonObject &event)
+{
+    return event.value(QStringLiteral("data")).toObject();
+}
+} // namespace
+
+class TestRateLimit : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void sixthWhisperInAMinuteIsRefused();
+    void refusedMessagesDoNotCount();
+    void statusOverWebSocket();
+    void statusAndLimitsOverHttp();
+
+private:
+    QNetworkReply *get(const QString &path, const QByteArray &token, const QByteArray &method = "GET", const QByteArray &body = {});
+    NatsServer m_nats;
+    std::unique_ptr<TestServer> m_server;
+    std::unique_ptr<TestClient> m_alice, m_bob;
+    QNetworkAccessManager m_nam;
+};
+
+void TestRateLimit::initTestCase()
+{
+    QVERIFY2(m_nats.start(), qPrintable(m_nats.errorString()));
+    Config config = testConfig(m_nats.url());
+    config.rateLimitingEnabled = true;
+    m_server = std::make_unique<TestServer>(config);
+    QVERIFY(m_server->start());
+    m_alice = std::make_unique<TestClient>();
+    m_bob = std::make_unique<TestClient>();
+    QVERIFY(m_alice->open(m_server->port()) && m_bob->open(m_server->port()));
+    QVERIFY(!m_alice->authToken(tokenFor(QStringLiteral("alice"), QStringLiteral("Alice"), QStringLiteral("player"), kFoyer)).isEmpty());
+    QVERIFY(!m_bob->authToken(tokenFor(QStringLiteral("bob"), QStringLiteral("Bob"), QStringLiteral("player"), kFoyer)).isEmpty());
+}
+
+void TestRateLimit::cleanupTestCase()
+{
+    m_alice.reset();
+    m_bob.reset();
+    m_server.reset();
+}
+
+void TestRateLimit::sixthWhisperInAMinuteIsRefused()
+{
+    for (int i = 0; i < 5; ++i) {
+        QJsonObject w = sendFrame(QStringLiteral("whisper"), QStringLiteral("w%1").arg(i));
+        w.insert(QStringLiteral("target"), QStringLiteral("Bob"));
+        QCOMPARE(m_alice->request(w).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    }
+    QJsonObject sixth = sendFrame(QStringLiteral("whisper"), QStringLiteral("too many"));
+    sixth.insert(QStringLiteral("target"), QStringLiteral("Bob"));
+    const QJsonObject refused = data(m_alice->request(sixth));
+    QCOMPARE(refused.value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
+    const double retry = refused.value(QStringLiteral("retry_after_ms")).toDouble();
+    QVERIFY2(retry > 50000 && retry <= 60000, qPrintable(QString::number(retry)));
+    QVERIFY(m_bob->waitFor(QStringLiteral("chat_message"), [](const QJsonObject &d) { return d.value(QStringLiteral("content")) == QStringLiteral("too many"); }, 200).isEmpty());
+    // Other channels have their own windows.
+    QCOMPARE(m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("still talking"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+}
+
+void TestRateLimit::refusedMessagesDoNotCount()
+{
+    // zone allows 10 a minute; 20 empty ones are refused before the limiter and use nothing.
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(data(m_bob->request(sendFrame(QStringLiteral("zone"), QStringLiteral("  ")))).value(QStringLiteral("code")).toString(), QStringLiteral("empty"));
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(m_bob->request(sendFrame(QStringLiteral("zone"), QStringLiteral("z%1").arg(i))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(data(m_bob->request(sendFrame(QStringLiteral("zone"), QStringLiteral("eleventh")))).value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
+}
+
+void TestRateLimit::statusOverWebSocket()
+{
+    const QJsonObject status = m_alice->request({ { QStringLiteral("type"), QStringLiteral("rate_limit_status") } });
+    QCOMPARE(status.value(QStringLiteral("event_type")).toString(), QStringLiteral("rate_limit_status"));
+    const QJsonObject channels = data(status).value(QStringLiteral("channels")).toObject();
+    const QJsonObject whisper = channels.value(QStringLiteral("whisper")).toObject();
+    QCOMPARE(whisper.value(QStringLiteral("limit")).toInt(), 5);
+    QCOMPARE(whisper.value(QStringLiteral("remaining")).toInt(), 0);
+    QVERIFY(whisper.value(QStringLiteral("reset_ms")).toDouble() > 0);
+    const QJsonObject say = channels.value(QStringLiteral("say")).toObject();
+    QCOMPARE(say.value(QStringLiteral("remaining")).toInt(), 14);
+    QVERIFY(!channels.contains(QStringLiteral("system"))); // not a channel alice may send on
+}
+
+QNetworkReply *TestRateLimit::get(const QString &path, const QByteArray &token, const QByteArray &method, const QByteArray &body)
+{
+    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server->port()).arg(path)));
+    request.setRawHeader("Authorization", "Bearer " + token);
+    QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        done.wait(5000);
+    return reply;
+}
+
+void TestRateLimit::statusAndLimitsOverHttp()
+{
+    const QByteArray aliceToken = tokenFor(QStringLiteral("alice"), QStringLiteral("Alice"), QStringLiteral("player"), kFoyer);
+    std::unique_ptr<QNetworkReply> own(get(QStringLiteral("/chat/rate-limit/status"), aliceToken));
+    QCOMPARE(own->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    const QJsonObject body = QJsonDocument::fromJson(own->readAll()).object();
+    QCOMPARE(body.value(QStringLiteral("channels")).toObject().value(QStringLiteral("whisper")).toObject().value(QStringLiteral("remaining")).toInt(), 0);
+
+    std::unique_ptr<QNetworkReply> other(get(QStringLiteral("/chat/rate-limit/status?player_id=bob"), aliceToken));
+    QCOMPARE(other->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 403);
+    const QByteArray modToken = tokenFor(QStringLiteral("mod"), QStringLiteral("Mod"), QStringLiteral("moderator"));
+    std::unique_ptr<QNetworkReply> asMod(get(QStringLiteral("/chat/rate-limit/status?player_id=bob"), modToken));
+    QCOMPARE(asMod->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QCOMPARE(QJsonDocument::fromJson(asMod->readAll()).object().value(QStringLiteral("channels")).toObject()
+                     .value(QStringLiteral("zone")).toObject().value(QStringLiteral("remaining")).toInt(), 0);
+
+    // The HTTP door shares the player's windows: alice's whispers are used up.
+    std::unique_ptr<QNetworkReply> limited(get(QStringLiteral("/chat/send"), aliceToken, "POST", R"({"channel":"whisper","target":"bob","content":"via http"})"));
+    QCOMPARE(limited->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 429);
+    const int retryAfter = limited->rawHeader("Retry-After").toInt();
+    QVERIFY2(retryAfter >= 50 && retryAfter <= 60, limited->rawHeader("Retry-After").constData());
+    QCOMPARE(QJsonDocument::fromJson(limited->readAll()).object().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
+}
+
+QTEST_GUILESS_MAIN(TestRateLimit)
+#include "tst_ratelimit.moc"

@@ -1,0 +1,80 @@
+// The sliding 60-second window: limits, retry-after, status, and that memory is released.
+#include "moderation/ratelimiter.h"
+
+#include <QTest>
+
+using namespace mythos;
+
+class TestRateLimiter : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void allowsUpToTheLimitPerMinute();
+    void windowSlides();
+    void channelsAndPlayersAreSeparate();
+    void statusReportsRemainingAndReset();
+    void sweepForgetsIdleWindows();
+};
+
+void TestRateLimiter::allowsUpToTheLimitPerMinute()
+{
+    RateLimiter r;
+    const qint64 t0 = 1'000'000;
+    for (int i = 0; i < 5; ++i) {
+        QCOMPARE(r.retryAfterMs(QStringLiteral("p"), QStringLiteral("whisper"), 5, t0 + i * 1000), 0);
+        r.record(QStringLiteral("p"), QStringLiteral("whisper"), t0 + i * 1000);
+    }
+    // The sixth within the minute waits until the first leaves the window.
+    QCOMPARE(r.retryAfterMs(QStringLiteral("p"), QStringLiteral("whisper"), 5, t0 + 10000), 50000);
+}
+
+void TestRateLimiter::windowSlides()
+{
+    RateLimiter r;
+    const qint64 t0 = 5'000'000;
+    r.record(QStringLiteral("p"), QStringLiteral("say"), t0);
+    r.record(QStringLiteral("p"), QStringLiteral("say"), t0 + 30000);
+    QVERIFY(r.retryAfterMs(QStringLiteral("p"), QStringLiteral("say"), 2, t0 + 59999) > 0);
+    QCOMPARE(r.retryAfterMs(QStringLiteral("p"), QStringLiteral("say"), 2, t0 + 60000), 0);
+    r.record(QStringLiteral("p"), QStringLiteral("say"), t0 + 60000);
+    QCOMPARE(r.retryAfterMs(QStringLiteral("p"), QStringLiteral("say"), 2, t0 + 61000), 29000);
+    // A lowered limit (config reload) counts the same window.
+    QCOMPARE(r.retryAfterMs(QStringLiteral("p"), QStringLiteral("say"), 1, t0 + 61000), 59000);
+}
+
+void TestRateLimiter::channelsAndPlayersAreSeparate()
+{
+    RateLimiter r;
+    r.record(QStringLiteral("a"), QStringLiteral("say"), 100);
+    QVERIFY(r.retryAfterMs(QStringLiteral("a"), QStringLiteral("say"), 1, 200) > 0);
+    QCOMPARE(r.retryAfterMs(QStringLiteral("a"), QStringLiteral("global"), 1, 200), 0);
+    QCOMPARE(r.retryAfterMs(QStringLiteral("b"), QStringLiteral("say"), 1, 200), 0);
+}
+
+void TestRateLimiter::statusReportsRemainingAndReset()
+{
+    RateLimiter r;
+    RateStatus s = r.status(QStringLiteral("p"), QStringLiteral("say"), 15, 0);
+    QCOMPARE(s.limit, 15);
+    QCOMPARE(s.remaining, 15);
+    QCOMPARE(s.resetMs, 0);
+    r.record(QStringLiteral("p"), QStringLiteral("say"), 1000);
+    r.record(QStringLiteral("p"), QStringLiteral("say"), 2000);
+    s = r.status(QStringLiteral("p"), QStringLiteral("say"), 15, 11000);
+    QCOMPARE(s.remaining, 13);
+    QCOMPARE(s.resetMs, 50000);
+}
+
+void TestRateLimiter::sweepForgetsIdleWindows()
+{
+    RateLimiter r;
+    for (int i = 0; i < 1000; ++i)
+        r.record(QStringLiteral("player%1").arg(i), QStringLiteral("say"), 1000);
+    r.record(QStringLiteral("late"), QStringLiteral("say"), 50000);
+    QCOMPARE(r.trackedWindows(), 1001);
+    QCOMPARE(r.sweep(61000), 1); // only "late" talked within the last minute
+    QCOMPARE(r.sweep(110001), 0);
+}
+
+QTEST_APPLESS_MAIN(TestRateLimiter)
+#include "tst_ratelimiter.moc"
