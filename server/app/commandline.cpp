@@ -59,9 +59,9 @@ int mintToken(const QCommandLineParser &p, const Config &config)
     return 0;
 }
 
-int runServer(QCoreApplication &app, Config config)
+int runServer(QCoreApplication &app, Config config, const QString &configPath)
 {
-    ServerApp server(std::move(config));
+    ServerApp server(std::move(config), configPath);
     QString error;
     if (!server.start(&error)) {
         printErr(QStringLiteral("mythos-chatd: ") + error);
@@ -115,7 +115,7 @@ int runCommandLine(QCoreApplication &app)
         std::printf("%s: configuration OK\n", qPrintable(path));
         return 0;
     }
-    return runServer(app, std::move(config));
+    return runServer(app, std::move(config), path == kDefaultConfig ? QString() : path);
 }
 
 } // namespace mythos

@@ -1,5 +1,6 @@
 #include "app/serverapp.h"
 
+#include "audit/auditlog.h"
 #include "bus/natsbus.h"
 #include "bus/nullbus.h"
 #include "chat/authenticator.h"
@@ -54,11 +55,13 @@ std::unique_ptr<MessageStore> makeStore(const Config &config)
 }
 } // namespace
 
-ServerApp::ServerApp(Config config, QObject *parent)
+ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     : QObject(parent),
       m_config(std::move(config)),
+      m_configPath(std::move(configPath)),
       m_serverId(m_config.server.serverId.isEmpty() ? generateServerId() : m_config.server.serverId)
 {
+    m_audit = std::make_unique<AuditLog>(m_config.logging.dir, m_serverId, m_config.logging.retentionDays);
     m_store = makeStore(m_config);
     m_bus = makeBus(m_config, m_serverId);
     m_registry = std::make_unique<PlayerRegistry>(m_config, m_bus.get());
@@ -79,6 +82,7 @@ ServerApp::ServerApp(Config config, QObject *parent)
     m_api = std::make_unique<HttpApi>(m_gateway->http(), services, [this] { return prometheusMetrics(*this); });
 
     connect(m_bus.get(), &Bus::messageReceived, this, &ServerApp::onBusMessage);
+    connectAuditTrail();
     connect(m_bus.get(), &Bus::stateChanged, this, [this](Bus::State state) {
         if (state == Bus::State::Connected)
             m_directory->announce(); // (re)joined: exchange rosters with the other instances
@@ -97,8 +101,14 @@ bool ServerApp::start(QString *error)
     if (m_config.auth.jwtSecret.isEmpty())
         qCWarning(lcApp) << "no auth.jwt_secret (or MYTHOS_CHAT_JWT_SECRET): every token will be refused"
                          << (m_config.auth.allowGuests ? "; guests can still join" : "");
+    if (!m_audit->open(error)) {
+        *error = QStringLiteral("audit log: ") + *error;
+        return false;
+    }
     if (m_store) {
         if (auto opened = m_store->open(); !opened) {
+            m_audit->write(AuditCategory::System, QStringLiteral("database_error"),
+                           { { QLatin1String("operation"), QLatin1String("open") }, { QLatin1String("error"), opened.error() } });
             *error = QStringLiteral("database: ") + opened.error();
             return false;
         }
@@ -109,6 +119,11 @@ bool ServerApp::start(QString *error)
         return false;
     m_bus->addInterest(m_registry->subjects().controlWildcard());
     m_bus->start();
+    QJsonObject start { { QLatin1String("version"), QStringLiteral(MYTHOS_VERSION) },
+                        { QLatin1String("listen_address"), QStringLiteral("%1:%2").arg(m_config.server.host).arg(m_port) } };
+    if (!m_configPath.isEmpty())
+        start.insert(QLatin1String("config_path"), m_configPath);
+    m_audit->write(AuditCategory::System, QStringLiteral("start"), start);
     qCInfo(lcApp).noquote() << "mythos-chatd" << m_serverId << "listening on"
                             << QStringLiteral("http://%1:%2").arg(m_config.server.host).arg(m_port)
                             << "(WebSocket at /ws), NATS" << (m_config.nats.enabled ? m_config.nats.url : QStringLiteral("disabled"));
@@ -125,7 +140,11 @@ void ServerApp::stop()
     if (m_store)
         m_store->flush(); // everything acknowledged is already committed; this catches relayed ones
     m_directory->sayGoodbye();
-    connect(m_bus.get(), &Bus::drained, this, &ServerApp::stopped, Qt::QueuedConnection);
+    connect(m_bus.get(), &Bus::drained, this, [this] {
+        m_audit->write(AuditCategory::System, QStringLiteral("stop"), {});
+        m_audit->flush();
+        Q_EMIT stopped();
+    }, Qt::QueuedConnection);
     m_bus->drain();
 }
 
@@ -142,6 +161,39 @@ QJsonObject ServerApp::health() const
              { QLatin1String("connections"), m_gateway->connectionCount() },
              { QLatin1String("players"), m_registry->playerCount() },
              { QLatin1String("server_id"), m_serverId } };
+}
+
+void ServerApp::connectAuditTrail()
+{
+    AuditLog *audit = m_audit.get();
+    connect(m_chat.get(), &ChatService::messageAccepted, this, [audit, this](const QJsonObject &m) {
+        QJsonObject fields = m;
+        fields.remove(QLatin1String("message")); // derivable from the rest
+        fields.remove(QLatin1String("timestamp")); // the line's ts
+        fields.remove(QLatin1String("target_name"));
+        fields.insert(QLatin1String("held"), false);
+        fields.insert(QLatin1String("origin"), m_serverId);
+        audit->write(AuditCategory::Chat, QStringLiteral("message"), fields);
+    });
+    connect(m_chat.get(), &ChatService::rateLimitViolated, this,
+            [audit](const QString &player, const QString &channel, int limit, qint64 retryAfterMs) {
+                audit->write(AuditCategory::Moderation, QStringLiteral("rate_limited"),
+                             { { QLatin1String("actor"), QLatin1String("system") },
+                               { QLatin1String("player_id"), player },
+                               { QLatin1String("channel"), channel },
+                               { QLatin1String("limit"), limit },
+                               { QLatin1String("retry_after_ms"), static_cast<double>(retryAfterMs) } });
+            });
+    connect(m_bus.get(), &Bus::stateChanged, this, [audit, this](Bus::State state) {
+        audit->write(AuditCategory::System, QStringLiteral("nats_state"),
+                     { { QLatin1String("state"), Bus::stateName(state) }, { QLatin1String("url"), m_config.nats.url } });
+    });
+    if (m_store) {
+        connect(m_store.get(), &MessageStore::databaseError, this, [audit](const QString &operation, const QString &error) {
+            audit->write(AuditCategory::System, QStringLiteral("database_error"),
+                         { { QLatin1String("operation"), operation }, { QLatin1String("error"), error } });
+        });
+    }
 }
 
 void ServerApp::onBusMessage(const QByteArray &subject, const QByteArray &payload)

@@ -12,6 +12,7 @@
 
 namespace mythos {
 
+class AuditLog;
 class Authenticator;
 class Bus;
 class ChatService;
@@ -27,7 +28,8 @@ class ServerApp : public QObject
 {
     Q_OBJECT
 public:
-    explicit ServerApp(Config config, QObject *parent = nullptr);
+    // `configPath` is only recorded in the audit log (empty: built-in defaults).
+    explicit ServerApp(Config config, QString configPath = {}, QObject *parent = nullptr);
     ~ServerApp() override;
 
     bool start(QString *error);
@@ -45,6 +47,7 @@ public:
     Router *router() const { return m_router.get(); }
     HttpGateway *gateway() const { return m_gateway.get(); }
     MessageStore *store() const { return m_store.get(); } // null when history is disabled
+    AuditLog *auditLog() const { return m_audit.get(); }
     qint64 uptimeSeconds() const { return m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0; }
 
 Q_SIGNALS:
@@ -52,13 +55,16 @@ Q_SIGNALS:
 
 private:
     void onBusMessage(const QByteArray &subject, const QByteArray &payload);
+    void connectAuditTrail();
 
     Config m_config;
+    QString m_configPath;
     QString m_serverId;
     QElapsedTimer m_uptime;
     quint16 m_port = 0;
     bool m_stopping = false;
     // Declared in dependency order; destroyed in reverse, the gateway first.
+    std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<MessageStore> m_store;
     std::unique_ptr<Bus> m_bus;
     std::unique_ptr<PlayerRegistry> m_registry;

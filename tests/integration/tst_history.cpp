@@ -6,6 +6,7 @@
 
 #include "auth/jwt.h"
 #include "chat/historyrules.h"
+#include "audit/auditlog.h"
 #include "storage/messagestore.h"
 
 #include <QJsonArray>
@@ -63,6 +64,7 @@ private Q_SLOTS:
     void httpHistory();
     void metricsAreExposed();
     void healthReportsTheDatabase();
+    void auditLogHasEveryAcceptedMessage();
 
 private:
     HttpReply http(const QByteArray &method, const QString &path, const QByteArray &token = {}, const QByteArray &body = {});
@@ -286,6 +288,47 @@ void TestHistory::healthReportsTheDatabase()
     QCOMPARE(r.status, 200);
     QCOMPARE(r.json.value(QStringLiteral("database")).toString(), QStringLiteral("ok"));
     QCOMPARE(r.json.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+}
+
+void TestHistory::auditLogHasEveryAcceptedMessage()
+{
+    AuditLog *audit = m_server->app().auditLog();
+    audit->flush();
+    const QString day = QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate);
+    auto readLines = [&](const QString &category) {
+        QFile f(QStringLiteral("%1/%2/%2_%3.jsonl").arg(audit->dir(), category, day));
+        QList<QJsonObject> lines;
+        if (f.open(QIODevice::ReadOnly)) {
+            while (!f.atEnd()) {
+                QJsonParseError err;
+                const QJsonObject line = QJsonDocument::fromJson(f.readLine(), &err).object();
+                if (err.error == QJsonParseError::NoError)
+                    lines.append(line);
+                else
+                    lines.append(QJsonObject { { QStringLiteral("invalid"), true } });
+            }
+        }
+        return lines;
+    };
+    const QList<QJsonObject> chat = readLines(QStringLiteral("chat"));
+    const double accepted = QRegularExpression(QStringLiteral("mythos_messages_accepted_total (\\d+)"))
+                                    .match(QString::fromUtf8(http("GET", QStringLiteral("/metrics")).body)).captured(1).toDouble();
+    QCOMPARE(chat.size(), qsizetype(accepted));
+    QStringList whispers;
+    for (const QJsonObject &line : chat) {
+        QVERIFY(!line.contains(QStringLiteral("invalid")));
+        QCOMPARE(line.value(QStringLiteral("event")).toString(), QStringLiteral("message"));
+        QCOMPARE(line.value(QStringLiteral("server_id")).toString(), m_server->app().serverId());
+        QVERIFY(!line.value(QStringLiteral("message_id")).toString().isEmpty());
+        if (line.value(QStringLiteral("channel")) == QStringLiteral("whisper"))
+            whispers.append(line.value(QStringLiteral("target_id")).toString());
+    }
+    QVERIFY(whispers.contains(QStringLiteral("dave")));
+    QStringList systemEvents;
+    for (const QJsonObject &line : readLines(QStringLiteral("system")))
+        systemEvents.append(line.value(QStringLiteral("event")).toString());
+    QVERIFY(systemEvents.contains(QStringLiteral("start")));
+    QVERIFY(systemEvents.contains(QStringLiteral("nats_state")));
 }
 
 QTEST_GUILESS_MAIN(TestHistory)

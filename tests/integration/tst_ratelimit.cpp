@@ -4,6 +4,9 @@
 #include "testclient.h"
 #include "testserver.h"
 
+#include "audit/auditlog.h"
+
+#include <QFile>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -37,6 +40,7 @@ private Q_SLOTS:
     void refusedMessagesDoNotCount();
     void statusOverWebSocket();
     void statusAndLimitsOverHttp();
+    void violationsAreModerationLogLines();
 
 private:
     QNetworkReply *get(const QString &path, const QByteArray &token, const QByteArray &method = "GET", const QByteArray &body = {});
@@ -142,6 +146,23 @@ void TestRateLimit::statusAndLimitsOverHttp()
     const int retryAfter = limited->rawHeader("Retry-After").toInt();
     QVERIFY2(retryAfter >= 50 && retryAfter <= 60, limited->rawHeader("Retry-After").constData());
     QCOMPARE(QJsonDocument::fromJson(limited->readAll()).object().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
+}
+
+void TestRateLimit::violationsAreModerationLogLines()
+{
+    AuditLog *audit = m_server->app().auditLog();
+    audit->flush();
+    QFile f(QStringLiteral("%1/moderation/moderation_%2.jsonl").arg(audit->dir(), QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QStringList who;
+    while (!f.atEnd()) {
+        const QJsonObject line = QJsonDocument::fromJson(f.readLine()).object();
+        QCOMPARE(line.value(QStringLiteral("event")).toString(), QStringLiteral("rate_limited"));
+        QVERIFY(line.value(QStringLiteral("retry_after_ms")).toDouble() > 0);
+        who.append(line.value(QStringLiteral("player_id")).toString() + QLatin1Char('/') + line.value(QStringLiteral("channel")).toString());
+    }
+    // alice's sixth whisper, bob's eleventh zone message, alice's whisper over HTTP.
+    QCOMPARE(who, (QStringList { QStringLiteral("alice/whisper"), QStringLiteral("bob/zone"), QStringLiteral("alice/whisper") }));
 }
 
 QTEST_GUILESS_MAIN(TestRateLimit)
