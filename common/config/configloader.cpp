@@ -42,6 +42,7 @@ void readChannel(const QString &name, YamlReader &r, QList<ChannelSpec> &channel
 {
     if (!isValidSubjectId(name, 64)) {
         r.error(QString(), QStringLiteral("channel names must match [A-Za-z0-9_-]{1,64}"));
+        r.skipRest();
         return;
     }
     auto it = std::find_if(channels.begin(), channels.end(),
@@ -123,7 +124,7 @@ Result<Config> parse(const QByteArray &yaml)
     YAML::Node root;
     try {
         root = YAML::Load(yaml.toStdString());
-    } catch (const YAML::ParserException &e) {
+    } catch (const YAML::Exception &e) {
         return Result<Config>::failure(QStringLiteral("YAML syntax error at line %1, column %2: %3")
                                                .arg(e.mark.line + 1)
                                                .arg(e.mark.column + 1)

@@ -16,7 +16,17 @@ YamlReader::YamlReader(YAML::Node node, QString path, QStringList *errors)
 
 QString YamlReader::pathOf(const QString &key) const
 {
+    if (key.isEmpty())
+        return m_path;
     return m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key;
+}
+
+// Keys are names; a sequence or mapping used as a key is reported, never converted (that throws).
+static std::optional<QString> keyName(const YAML::Node &key)
+{
+    if (!key.IsScalar())
+        return std::nullopt;
+    return str(key.Scalar());
 }
 
 void YamlReader::error(const QString &key, const QString &message)
@@ -128,7 +138,12 @@ void YamlReader::eachEntry(const std::function<void(const QString &, YamlReader 
     if (!m_node.IsMap())
         return;
     for (const auto &kv : m_node) {
-        const QString key = str(kv.first.as<std::string>());
+        const auto name = keyName(kv.first);
+        if (!name) {
+            error(QString(), QStringLiteral("keys must be plain names (line %1)").arg(kv.first.Mark().line + 1));
+            continue;
+        }
+        const QString key = *name;
         m_read.append(key);
         if (!kv.second.IsMap()) {
             error(key, QStringLiteral("expected a mapping"));
@@ -146,7 +161,8 @@ QStringList YamlReader::unreadKeys() const
     if (!m_node.IsMap())
         return keys;
     for (const auto &kv : m_node) {
-        const QString key = str(kv.first.as<std::string>());
+        // Non-scalar keys are reported by rejectUnknownKeys(); they are never "read".
+        const QString key = keyName(kv.first).value_or(QStringLiteral("<non-scalar key at line %1>").arg(kv.first.Mark().line + 1));
         if (!m_read.contains(key))
             keys.append(key);
     }

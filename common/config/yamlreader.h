@@ -29,6 +29,8 @@ public:
     // Entries not consumed by any read so far (used for mappings that mix fixed and free keys).
     QStringList unreadKeys() const;
     void markRead(const QString &key) { m_read.append(key); }
+    // Marks every key of this mapping read (after an error that makes them meaningless).
+    void skipRest() { m_read += unreadKeys(); }
     // Reports keys that were never read. Call after all reads.
     void rejectUnknownKeys();
 
