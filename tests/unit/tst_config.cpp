@@ -273,7 +273,8 @@ void TestConfig::seedRateLimitsOverrideChannelTable()
     QVERIFY(spec);
     QCOMPARE(spec->rateLimit, limit);
     // Only the rate limit moves; scope, role and length stay as in the table.
-    const ChannelSpec *def = Config().channel(channel);
+    const Config defaults;
+    const ChannelSpec *def = defaults.channel(channel);
     QVERIFY(def);
     QCOMPARE(spec->scope, def->scope);
     QCOMPARE(spec->sendRole, def->sendRole);
