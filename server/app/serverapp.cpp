@@ -12,6 +12,7 @@
 #include "app/metrics.h"
 #include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
+#include "moderation/muteservice.h"
 #include "storage/messagestore.h"
 #include "storage/postgresstorage.h"
 #include "storage/sqlitestorage.h"
@@ -66,14 +67,16 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     m_bus = makeBus(m_config, m_serverId);
     m_registry = std::make_unique<PlayerRegistry>(m_config, m_bus.get());
     m_directory = std::make_unique<Directory>(m_serverId, m_registry.get(), m_bus.get());
-    m_router = std::make_unique<Router>(m_registry.get());
+    m_mutes = std::make_unique<MuteService>(m_config, m_serverId, m_directory.get(), m_store.get(), m_bus.get(),
+                                            m_registry->subjects().control("mutes"));
+    m_router = std::make_unique<Router>(m_registry.get(), &m_mutes->registry());
     m_chat = std::make_unique<ChatService>(m_config, m_serverId, m_registry.get(), m_directory.get(),
-                                           m_router.get(), m_bus.get(), m_store.get());
+                                           m_router.get(), m_bus.get(), m_store.get(), &m_mutes->registry());
     m_presence = std::make_unique<PresenceService>(m_registry.get());
     m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get());
 
     ClientServices services { &m_config, m_serverId, m_authenticator.get(), m_registry.get(),
-                              m_chat.get(), m_presence.get(), m_store.get() };
+                              m_chat.get(), m_presence.get(), m_store.get(), m_mutes.get() };
     SessionLimits limits;
     limits.maxFrameBytes = m_config.nats.maxPayload;
     limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;
@@ -113,6 +116,10 @@ bool ServerApp::start(QString *error)
             return false;
         }
         m_store->startRetention(m_config.history.retentionDays, m_config.history.maxMessagesPerChannel);
+    }
+    if (auto loaded = m_mutes->load(); !loaded) {
+        *error = QStringLiteral("database: cannot load mutes: ") + loaded.error();
+        return false;
     }
     m_port = m_gateway->listen(QHostAddress(m_config.server.host), m_config.server.port, error);
     if (m_port == 0)
@@ -188,7 +195,29 @@ void ServerApp::connectAuditTrail()
         audit->write(AuditCategory::System, QStringLiteral("nats_state"),
                      { { QLatin1String("state"), Bus::stateName(state) }, { QLatin1String("url"), m_config.nats.url } });
     });
+    connect(m_mutes.get(), &MuteService::changed, this, [audit](const QString &action, const Mute &m, const Identity &actor) {
+        QJsonObject fields { { QLatin1String("actor"), actor.id },
+                             { QLatin1String("actor_name"), actor.name },
+                             { QLatin1String("actor_role"), roleName(actor.role) },
+                             { QLatin1String("scope"), muteScopeName(m.scope) },
+                             { QLatin1String("target_type"), m.targetType },
+                             { QLatin1String("target_id"), m.targetId },
+                             { QLatin1String("target_name"), m.targetName } };
+        if (!m.channel.isEmpty())
+            fields.insert(QLatin1String("channel"), m.channel);
+        if (action == QLatin1String("mute")) {
+            fields.insert(QLatin1String("reason"), m.reason);
+            fields.insert(QLatin1String("until"), m.until.isValid() ? QJsonValue(isoTimestamp(m.until)) : QJsonValue());
+        }
+        audit->write(AuditCategory::Moderation, action, fields);
+    });
     if (m_store) {
+        // Players are recorded for name look-ups and role checks while they are offline.
+        MessageStore *store = m_store.get();
+        connect(m_registry.get(), &PlayerRegistry::playerOnline, this, [store](const Identity &who) {
+            const SqlStorage::KnownPlayer player { who.id, who.name, who.role };
+            store->run<bool>("record a player", [player](SqlStorage &s) { return s.recordPlayer(player); });
+        });
         connect(m_store.get(), &MessageStore::databaseError, this, [audit](const QString &operation, const QString &error) {
             audit->write(AuditCategory::System, QStringLiteral("database_error"),
                          { { QLatin1String("operation"), operation }, { QLatin1String("error"), error } });
@@ -200,6 +229,8 @@ void ServerApp::onBusMessage(const QByteArray &subject, const QByteArray &payloa
 {
     if (subject == m_directory->controlSubject())
         m_directory->handleControl(payload);
+    else if (subject == m_mutes->controlSubject())
+        m_mutes->handleControl(payload);
     else if (subject.startsWith(m_registry->subjects().control("")))
         qCDebug(lcApp) << "control message for a later feature on" << subject;
     else if (subject.startsWith(Subjects::presencePrefix()))

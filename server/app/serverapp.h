@@ -20,6 +20,7 @@ class Directory;
 class HttpApi;
 class HttpGateway;
 class MessageStore;
+class MuteService;
 class PlayerRegistry;
 class PresenceService;
 class Router;
@@ -48,6 +49,7 @@ public:
     HttpGateway *gateway() const { return m_gateway.get(); }
     MessageStore *store() const { return m_store.get(); } // null when history is disabled
     AuditLog *auditLog() const { return m_audit.get(); }
+    MuteService *mutes() const { return m_mutes.get(); }
     qint64 uptimeSeconds() const { return m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0; }
 
 Q_SIGNALS:
@@ -69,6 +71,7 @@ private:
     std::unique_ptr<Bus> m_bus;
     std::unique_ptr<PlayerRegistry> m_registry;
     std::unique_ptr<Directory> m_directory;
+    std::unique_ptr<MuteService> m_mutes;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<ChatService> m_chat;
     std::unique_ptr<PresenceService> m_presence;

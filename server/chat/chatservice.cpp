@@ -6,6 +6,7 @@
 #include "chat/playerregistry.h"
 #include "chat/router.h"
 #include "config/config.h"
+#include "moderation/muteregistry.h"
 #include "storage/messagestore.h"
 
 #include <QDateTime>
@@ -34,7 +35,7 @@ QString scopeMissingMessage(ScopeKind kind)
 
 ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry *registry,
                          Directory *directory, Router *router, Bus *bus, MessageStore *store,
-                         QObject *parent)
+                         const MuteRegistry *mutes, QObject *parent)
     : QObject(parent),
       m_config(config),
       m_serverId(serverId),
@@ -43,6 +44,7 @@ ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry 
       m_router(router),
       m_bus(bus),
       m_store(store),
+      m_mutes(mutes),
       m_ids(serverId)
 {
     // Windows older than a minute are empty by definition: forget them.
@@ -129,6 +131,16 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
     const QByteArray subject = m_registry->subjectFor(*channel, sender.location, targetId);
     if (subject.isEmpty()) {
         reply(refuse(ErrorCode::InvalidRequest, QStringLiteral("cannot address this channel from here")));
+        return;
+    }
+    if (const auto mute = m_mutes->serverMute(sender.identity.id, channel->name, QDateTime::currentDateTimeUtc())) {
+        const QString until = mute->until.isValid() ? isoTimestamp(mute->until) : QString();
+        ChatError error = refuse(ErrorCode::Muted, QStringLiteral("you are muted %1%2%3")
+                                                           .arg(mute->channel.isEmpty() ? QString() : QStringLiteral("on %1 ").arg(mute->channel),
+                                                                until.isEmpty() ? QStringLiteral("until a moderator lifts it") : QStringLiteral("until ") + until,
+                                                                mute->reason.isEmpty() ? QString() : QStringLiteral(": ") + mute->reason));
+        error.mutedUntil = until;
+        reply(error);
         return;
     }
     if (m_config.rateLimitingEnabled) {

@@ -23,6 +23,7 @@ class Bus;
 class Directory;
 class PlayerRegistry;
 class MessageStore;
+class MuteRegistry;
 class Router;
 struct ChannelSpec;
 
@@ -66,7 +67,7 @@ public:
 
     ChatService(const Config &config, QString serverId, PlayerRegistry *registry,
                 Directory *directory, Router *router, Bus *bus, MessageStore *store,
-                QObject *parent = nullptr);
+                const MuteRegistry *mutes, QObject *parent = nullptr);
 
     // `reply` runs once the message is accepted and stored (before anyone receives it) or
     // refused. With history on, the reply waits for the batch commit.
@@ -103,6 +104,7 @@ private:
     Router *m_router;
     Bus *m_bus;
     MessageStore *m_store; // null when history is disabled
+    const MuteRegistry *m_mutes;
     MessageIdGenerator m_ids;
     RateLimiter m_rateLimiter;
     QTimer m_rateSweep;

@@ -25,11 +25,12 @@ Directory::Directory(QString serverId, const PlayerRegistry *registry, Bus *bus,
       m_subject(registry->subjects().control("presence"))
 {
     connect(registry, &PlayerRegistry::playerOnline, this, [this](const Identity &who) {
-        add({ who.id, who.name, m_serverId });
+        add({ who.id, who.name, m_serverId, who.role });
         publish({ { kOp, QLatin1String("online") },
                   { kServer, m_serverId },
                   { kPlayers, QJsonArray { QJsonObject { { QLatin1String("id"), who.id },
-                                                         { QLatin1String("name"), who.name } } } } });
+                                                         { QLatin1String("name"), who.name },
+                                                         { QLatin1String("role"), roleName(who.role) } } } } });
     });
     connect(registry, &PlayerRegistry::playerOffline, this, [this](const QString &id) {
         remove(id, m_serverId);
@@ -109,7 +110,8 @@ void Directory::handleControl(const QByteArray &payload)
         if (op == QLatin1String("offline"))
             remove(id, server);
         else if (!id.isEmpty())
-            add({ id, p.value(QLatin1String("name")).toString(), server });
+            add({ id, p.value(QLatin1String("name")).toString(), server,
+                  parseRole(p.value(QLatin1String("role")).toString()).value_or(Role::Player) });
     }
     if (op == QLatin1String("hello"))
         publish(rosterMessage("online"));
@@ -130,7 +132,8 @@ QJsonObject Directory::rosterMessage(const char *op) const
     QJsonArray players;
     for (const OnlinePlayer *p : m_registry->players())
         players.append(QJsonObject { { QLatin1String("id"), p->identity.id },
-                                     { QLatin1String("name"), p->identity.name } });
+                                     { QLatin1String("name"), p->identity.name },
+                                     { QLatin1String("role"), roleName(p->identity.role) } });
     return { { kOp, QLatin1String(op) }, { kServer, m_serverId }, { kPlayers, players } };
 }
 

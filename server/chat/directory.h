@@ -20,6 +20,7 @@ struct DirectoryEntry
     QString id;
     QString name;
     QString serverId;
+    Role role = Role::Player;
 };
 
 class Directory : public QObject

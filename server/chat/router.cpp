@@ -1,17 +1,25 @@
 #include "chat/router.h"
 
 #include "chat/playerregistry.h"
+#include "moderation/muteregistry.h"
 #include "protocol/event.h"
+
+#include <QDateTime>
 
 namespace mythos {
 
-Router::Router(PlayerRegistry *registry, QObject *parent) : QObject(parent), m_registry(registry) { }
+Router::Router(PlayerRegistry *registry, const MuteRegistry *mutes, QObject *parent)
+    : QObject(parent), m_registry(registry), m_mutes(mutes)
+{
+}
 
 int Router::deliver(const QByteArray &subject, const QJsonObject &message)
 {
     const QList<OnlinePlayer *> &receivers = m_registry->receiversOf(subject);
     const QString senderId = message.value(QLatin1String("sender_id")).toString();
-    const bool isWhisper = message.value(QLatin1String("channel")).toString() == QLatin1String("whisper");
+    const QString channel = message.value(QLatin1String("channel")).toString();
+    const bool isWhisper = channel == QLatin1String("whisper");
+    const QDateTime now = m_mutes ? QDateTime::currentDateTimeUtc() : QDateTime();
     ++m_stats.messagesRouted;
 
     EncodedEvent event;
@@ -20,6 +28,11 @@ int Router::deliver(const QByteArray &subject, const QJsonObject &message)
     for (OnlinePlayer *player : receivers) {
         if (player->identity.id == senderId)
             continue; // the sender gets an ack, never their own message
+        if (m_mutes && m_mutes->hides(player->identity.id, senderId, channel, now)) {
+            ++m_stats.hiddenByPersonalMutes;
+            ++players;
+            continue;
+        }
         if (event.isNull())
             event = EncodedEvent::encode(QStringLiteral("chat_message"), message);
         if (isWhisper)

@@ -8,6 +8,7 @@
 
 namespace mythos {
 
+class MuteRegistry;
 class PlayerRegistry;
 
 struct RouterStats
@@ -17,13 +18,15 @@ struct RouterStats
     // Local players who were not sent a message because it was outside their scope: what a
     // broadcast-and-filter-in-the-client design would have sent in vain.
     quint64 deliveriesAvoided = 0;
+    quint64 hiddenByPersonalMutes = 0;
 };
 
 class Router : public QObject
 {
     Q_OBJECT
 public:
-    explicit Router(PlayerRegistry *registry, QObject *parent = nullptr);
+    // `mutes` may be null (no personal mutes apply).
+    explicit Router(PlayerRegistry *registry, const MuteRegistry *mutes = nullptr, QObject *parent = nullptr);
 
     // Returns the number of connections the message was sent to.
     int deliver(const QByteArray &subject, const QJsonObject &message);
@@ -31,6 +34,7 @@ public:
 
 private:
     PlayerRegistry *m_registry;
+    const MuteRegistry *m_mutes;
     RouterStats m_stats;
 };
 

@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "gateway/session.h"
 #include "protocol/commandparser.h"
+#include "moderation/muteservice.h"
 #include "storage/messagestore.h"
 
 #include <QJsonArray>
@@ -99,7 +100,7 @@ void ClientHandler::onRequest(const QJsonObject &frame)
         return reply(QStringLiteral("rate_limit_status"),
                      { { QLatin1String("channels"), m_services.chat->rateLimitStatus(m_playerId, m_player->identity.role) } }, ref);
     if (type == QLatin1String("mute") || type == QLatin1String("unmute") || type == QLatin1String("mutes"))
-        return fail(ErrorCode::Unavailable, QStringLiteral("'%1' is not available on this server yet").arg(type), ref);
+        return handleMute(frame, ref);
     m_session->countAbuse();
     fail(ErrorCode::UnknownType, QStringLiteral("unknown request type '%1'").arg(type), ref);
 }
@@ -195,7 +196,7 @@ void ClientHandler::handleCommand(const QJsonObject &frame, const QString &ref)
     case Kind::MuteChannel:
     case Kind::UnmuteChannel:
     case Kind::Mutes:
-        return fail(ErrorCode::Unavailable, QStringLiteral("mutes are not available on this server yet"), ref);
+        return handleMuteCommand(cmd, ref);
     }
 }
 
@@ -242,6 +243,114 @@ void ClientHandler::handleHistory(const QJsonObject &frame, const QString &ref)
             return self->fail(ErrorCode::Internal, QStringLiteral("history is unavailable right now"), ref);
         respond(result.value());
     });
+}
+
+} // namespace mythos
+
+namespace mythos {
+
+namespace {
+std::optional<Mute::Scope> readScope(const QJsonValue &v)
+{
+    if (v.isUndefined() || v.isNull() || v.toString() == QLatin1String("personal"))
+        return Mute::Scope::Personal;
+    if (v.toString() == QLatin1String("server"))
+        return Mute::Scope::Server;
+    return std::nullopt;
+}
+
+QString describeMute(const Mute &m)
+{
+    QString text = m.targetType == QLatin1String("channel") ? QStringLiteral("channel %1").arg(m.targetId) : m.targetName;
+    text += m.until.isValid() ? QStringLiteral(" until %1").arg(m.until.toString(Qt::ISODate)) : QStringLiteral(" permanently");
+    if (!m.reason.isEmpty())
+        text += QStringLiteral(" (%1)").arg(m.reason);
+    return text;
+}
+} // namespace
+
+void ClientHandler::handleMute(const QJsonObject &frame, const QString &ref)
+{
+    const QString type = frame.value(kType).toString();
+    const auto scope = readScope(frame.value(QLatin1String("scope")));
+    if (!scope)
+        return fail(ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server"), ref);
+    auto respond = [self = QPointer<ClientHandler>(this), ref](const MuteOutcome &outcome) {
+        if (!self)
+            return;
+        if (const auto *error = std::get_if<ChatError>(&outcome))
+            return self->m_session->sendError(*error, ref);
+        QJsonArray list;
+        for (const Mute &m : std::get<QList<Mute>>(outcome))
+            list.append(m.toProtocol());
+        self->reply(QStringLiteral("mutes"), { { QLatin1String("mutes"), list } }, ref);
+    };
+    if (type == QLatin1String("mutes"))
+        return respond(m_services.mutes->list(m_player->identity, *scope));
+    for (const char *key : { "target_type", "target" }) {
+        if (!frame.value(QLatin1String(key)).isString())
+            return fail(ErrorCode::InvalidRequest, QStringLiteral("'%1' needs a string '%2'").arg(type, QLatin1String(key)), ref);
+    }
+    if (type == QLatin1String("unmute"))
+        return m_services.mutes->unmute(m_player->identity, stringField(frame, "target_type"), stringField(frame, "target"), *scope, respond);
+    MuteRequest request { stringField(frame, "target_type"), stringField(frame, "target"), std::nullopt,
+                          stringField(frame, "reason"), *scope, stringField(frame, "channel") };
+    const QJsonValue minutes = frame.value(QLatin1String("minutes"));
+    if (!minutes.isUndefined() && !minutes.isNull()) {
+        if (!minutes.isDouble() || minutes.toDouble() != static_cast<int>(minutes.toDouble()))
+            return fail(ErrorCode::InvalidRequest, QStringLiteral("'minutes' must be a whole number"), ref);
+        request.minutes = static_cast<int>(minutes.toDouble());
+    }
+    m_services.mutes->mute(m_player->identity, request, respond);
+}
+
+void ClientHandler::handleMuteCommand(const ParsedCommand &cmd, const QString &ref)
+{
+    using Kind = ParsedCommand::Kind;
+    auto respond = [self = QPointer<ClientHandler>(this), ref, cmd](const MuteOutcome &outcome) {
+        if (!self)
+            return;
+        if (const auto *error = std::get_if<ChatError>(&outcome))
+            return self->m_session->sendError(*error, ref);
+        const QList<Mute> &mutes = std::get<QList<Mute>>(outcome);
+        QString text;
+        switch (cmd.kind) {
+        case Kind::Mute:
+        case Kind::MuteChannel: {
+            const QString target = cmd.kind == Kind::MuteChannel ? cmd.channel : cmd.target;
+            auto it = std::find_if(mutes.begin(), mutes.end(), [&](const Mute &m) {
+                return m.targetId == target || m.targetName.compare(target, Qt::CaseInsensitive) == 0;
+            });
+            text = QStringLiteral("You muted ") + (it != mutes.end() ? describeMute(*it) : target) + QLatin1Char('.');
+            break;
+        }
+        case Kind::Unmute:
+            text = QStringLiteral("You unmuted %1.").arg(cmd.target);
+            break;
+        case Kind::UnmuteChannel:
+            text = QStringLiteral("You unmuted channel %1.").arg(cmd.channel);
+            break;
+        default:
+            text = mutes.isEmpty() ? QStringLiteral("You have muted nobody.") : QStringLiteral("Your mutes:");
+            for (const Mute &m : mutes)
+                text += QStringLiteral("\n  ") + describeMute(m);
+        }
+        self->reply(QStringLiteral("command_response"), { { QLatin1String("result"), text } }, ref);
+    };
+    const Identity &me = m_player->identity;
+    const std::optional<int> minutes = cmd.minutes == 0 ? std::nullopt : std::optional<int>(cmd.minutes);
+    switch (cmd.kind) {
+    case Kind::Mute:
+        return m_services.mutes->mute(me, { QStringLiteral("player"), cmd.target, minutes, cmd.reason, Mute::Scope::Personal, {} }, respond);
+    case Kind::MuteChannel:
+        return m_services.mutes->mute(me, { QStringLiteral("channel"), cmd.channel, minutes, cmd.reason, Mute::Scope::Personal, {} }, respond);
+    case Kind::Unmute:
+        return m_services.mutes->unmute(me, QStringLiteral("player"), cmd.target, Mute::Scope::Personal, respond);
+    case Kind::UnmuteChannel:
+        return m_services.mutes->unmute(me, QStringLiteral("channel"), cmd.channel, Mute::Scope::Personal, respond);
+    default:
+        return respond(m_services.mutes->list(me, Mute::Scope::Personal));
+    }
 }
 
 } // namespace mythos

@@ -4,6 +4,7 @@
 
 #include "chat/authenticator.h"
 #include "chat/chatservice.h"
+#include "protocol/commandparser.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -14,6 +15,7 @@ struct Config;
 class Authenticator;
 class PlayerRegistry;
 class MessageStore;
+class MuteService;
 class PresenceService;
 class Session;
 struct OnlinePlayer;
@@ -27,6 +29,7 @@ struct ClientServices
     ChatService *chat = nullptr;
     PresenceService *presence = nullptr;
     MessageStore *store = nullptr; // null when history is disabled
+    MuteService *mutes = nullptr;
 };
 
 class ClientHandler : public QObject
@@ -45,6 +48,8 @@ private:
     void handleCommand(const QJsonObject &frame, const QString &ref);
     void handleMove(const QJsonObject &frame, const QString &ref);
     void handleHistory(const QJsonObject &frame, const QString &ref);
+    void handleMute(const QJsonObject &frame, const QString &ref);
+    void handleMuteCommand(const ParsedCommand &command, const QString &ref);
     void submit(const SendRequest &request, const QString &ref);
     void sendOutcome(const SendOutcome &outcome, const QString &ref);
     void reply(const QString &eventType, QJsonObject data, const QString &ref);

@@ -3,6 +3,7 @@
 #include "chat/historyrules.h"
 #include "chat/playerregistry.h"
 #include "config/config.h"
+#include "moderation/muteservice.h"
 #include "storage/messagestore.h"
 
 #include <QJsonArray>
@@ -48,6 +49,18 @@ HttpApi::HttpApi(QHttpServer &http, const ClientServices &services, std::functio
                });
     http.route(QStringLiteral("/chat/rate-limit/status"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         rateLimitStatus(request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+    });
+    for (const QString type : { QStringLiteral("channel"), QStringLiteral("player") }) {
+        http.route(QStringLiteral("/chat/mute/") + type, Method::Post, [this, type](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            mute(type, request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+        });
+        http.route(QStringLiteral("/chat/mute/%1/<arg>").arg(type), Method::Delete,
+                   [this, type](const QString &target, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                       unmute(type, target, request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+                   });
+    }
+    http.route(QStringLiteral("/chat/mutes"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        listMutes(request, std::make_shared<QHttpServerResponder>(std::move(responder)));
     });
     http.route(QStringLiteral("/metrics"), Method::Get, [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         ++m_requests;
@@ -101,6 +114,77 @@ void HttpApi::send(const QHttpServerRequest &request, Responder responder)
         const auto &ok = std::get<SendAccepted>(outcome);
         writeJson(*responder, { { QLatin1String("message_id"), ok.messageId }, { QLatin1String("filtered"), ok.filtered }, { QLatin1String("held"), ok.held } }, 200);
     });
+}
+
+namespace {
+void writeMutes(QHttpServerResponder &responder, const MuteOutcome &outcome)
+{
+    if (const auto *error = std::get_if<ChatError>(&outcome))
+        return writeError(responder, *error);
+    QJsonArray list;
+    for (const Mute &m : std::get<QList<Mute>>(outcome))
+        list.append(m.toProtocol());
+    writeJson(responder, { { QLatin1String("mutes"), list } }, 200);
+}
+
+std::optional<Mute::Scope> scopeFrom(const QString &text)
+{
+    if (text.isEmpty() || text == QLatin1String("personal"))
+        return Mute::Scope::Personal;
+    if (text == QLatin1String("server"))
+        return Mute::Scope::Server;
+    return std::nullopt;
+}
+} // namespace
+
+void HttpApi::mute(const QString &targetType, const QHttpServerRequest &request, Responder responder)
+{
+    const auto who = authenticate(request, responder);
+    if (!who)
+        return;
+    if (request.body().size() > m_services.config->nats.maxPayload)
+        return writeError(*responder, { ErrorCode::PayloadTooLarge, QStringLiteral("body too large") });
+    QJsonParseError err;
+    const QJsonObject o = QJsonDocument::fromJson(request.body(), &err).object();
+    if (err.error != QJsonParseError::NoError)
+        return writeError(*responder, { ErrorCode::InvalidJson, QStringLiteral("the body must be a JSON object") });
+    const QString key = targetType == QLatin1String("channel") ? QStringLiteral("channel") : QStringLiteral("player");
+    if (!o.value(key).isString())
+        return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("expected a string '%1'").arg(key) });
+    const auto scope = scopeFrom(o.value(QLatin1String("scope")).toString());
+    if (!scope || (targetType == QLatin1String("channel") && *scope != Mute::Scope::Personal))
+        return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server (server only for players)") });
+    MuteRequest r { targetType, o.value(key).toString(), std::nullopt, o.value(QLatin1String("reason")).toString(), *scope,
+                    targetType == QLatin1String("player") ? o.value(QLatin1String("channel")).toString() : QString() };
+    const QJsonValue minutes = o.value(QLatin1String("minutes"));
+    if (!minutes.isUndefined() && !minutes.isNull()) {
+        if (!minutes.isDouble() || minutes.toDouble() != static_cast<int>(minutes.toDouble()))
+            return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("'minutes' must be a whole number") });
+        r.minutes = static_cast<int>(minutes.toDouble());
+    }
+    m_services.mutes->mute(who->identity, r, [responder](const MuteOutcome &outcome) { writeMutes(*responder, outcome); });
+}
+
+void HttpApi::unmute(const QString &targetType, const QString &target, const QHttpServerRequest &request, Responder responder)
+{
+    const auto who = authenticate(request, responder);
+    if (!who)
+        return;
+    const auto scope = scopeFrom(request.query().queryItemValue(QStringLiteral("scope")));
+    if (!scope)
+        return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server") });
+    m_services.mutes->unmute(who->identity, targetType, target, *scope, [responder](const MuteOutcome &outcome) { writeMutes(*responder, outcome); });
+}
+
+void HttpApi::listMutes(const QHttpServerRequest &request, Responder responder)
+{
+    const auto who = authenticate(request, responder);
+    if (!who)
+        return;
+    const auto scope = scopeFrom(request.query().queryItemValue(QStringLiteral("scope")));
+    if (!scope)
+        return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server") });
+    writeMutes(*responder, m_services.mutes->list(who->identity, *scope));
 }
 
 void HttpApi::rateLimitStatus(const QHttpServerRequest &request, Responder responder)

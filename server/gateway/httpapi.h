@@ -25,6 +25,9 @@ private:
     void send(const QHttpServerRequest &request, Responder responder);
     void history(const QString &channel, const QHttpServerRequest &request, Responder responder);
     void rateLimitStatus(const QHttpServerRequest &request, Responder responder);
+    void mute(const QString &targetType, const QHttpServerRequest &request, Responder responder);
+    void unmute(const QString &targetType, const QString &target, const QHttpServerRequest &request, Responder responder);
+    void listMutes(const QHttpServerRequest &request, Responder responder);
     // The caller, or a written 401 and nothing.
     std::optional<Authenticated> authenticate(const QHttpServerRequest &request, const Responder &responder);
     Location locationOf(const Authenticated &who) const;

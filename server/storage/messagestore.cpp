@@ -180,6 +180,18 @@ void MessageStore::pruneNow()
     }, Qt::QueuedConnection);
 }
 
+SqlStorage &MessageStore::writerStorage()
+{
+    return m_writer->storage();
+}
+
+void MessageStore::reportFailure(const char *operation, const QString &error)
+{
+    m_healthy = false;
+    qCWarning(lcDb).noquote() << operation << "failed:" << error;
+    Q_EMIT databaseError(QString::fromLatin1(operation), error);
+}
+
 void MessageStore::flush()
 {
     // Hand everything over, then wait on the writer's queue; replies are delivered from here.

@@ -48,6 +48,14 @@ public:
     // Blocks until every message appended so far is committed (shutdown, tests).
     void flush();
 
+    // Any other database work, in order with the appends, on the writer connection; `done`
+    // runs on this thread. Failures are logged and reported through databaseError().
+    template<typename T>
+    void run(const char *operation, std::function<Result<T>(SqlStorage &)> job, std::function<void(const Result<T> &)> done = {});
+    // The same, waiting for the result (start-up only).
+    template<typename T>
+    Result<T> runBlocking(std::function<Result<T>(SqlStorage &)> job);
+
     bool isShared() const { return m_shared; }
     bool isHealthy() const { return m_healthy; }
     QString describe() const { return m_description; }
@@ -67,6 +75,8 @@ private:
     void batchFinished(QList<Done> callbacks, const Result<bool> &result, qint64 elapsedNs);
 
     class Worker;
+    SqlStorage &writerStorage();
+    void reportFailure(const char *operation, const QString &error);
     StorageFactory m_factory;
     QThread m_writerThread;
     QThread m_readerThread;
@@ -83,5 +93,32 @@ private:
     QString m_description;
     StoreStats m_stats;
 };
+
+template<typename T>
+void MessageStore::run(const char *operation, std::function<Result<T>(SqlStorage &)> job,
+                       std::function<void(const Result<T> &)> done)
+{
+    // Pending appends go first, so the order of database work follows the order of requests.
+    writeNextBatch();
+    QObject *writer = reinterpret_cast<QObject *>(m_writer);
+    QMetaObject::invokeMethod(writer, [this, operation, job = std::move(job), done = std::move(done)] {
+        Result<T> result = job(writerStorage());
+        QMetaObject::invokeMethod(this, [this, operation, result = std::move(result), done] {
+            if (!result)
+                reportFailure(operation, result.error());
+            if (done)
+                done(result);
+        }, Qt::QueuedConnection);
+    }, Qt::QueuedConnection);
+}
+
+template<typename T>
+Result<T> MessageStore::runBlocking(std::function<Result<T>(SqlStorage &)> job)
+{
+    std::optional<Result<T>> result;
+    QObject *writer = reinterpret_cast<QObject *>(m_writer);
+    QMetaObject::invokeMethod(writer, [&] { result.emplace(job(writerStorage())); }, Qt::BlockingQueuedConnection);
+    return *result;
+}
 
 } // namespace mythos

@@ -18,7 +18,9 @@ QSqlDatabase SqliteStorage::createConnection(const QString &connectionName)
 
 Result<bool> SqliteStorage::prepareSession()
 {
-    for (const char *pragma : { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON" }) {
+    // Foreign keys stay off (SQLite's default): with one database per instance, a mute relayed
+    // from another instance may name players this one has never seen.
+    for (const char *pragma : { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL" }) {
         if (auto ok = exec(QString::fromLatin1(pragma)); !ok)
             return ok;
     }

@@ -251,3 +251,95 @@ Result<int> SqlStorage::prune(const QDateTime &olderThan, int keepPerScope)
 }
 
 } // namespace mythos
+
+namespace mythos {
+
+namespace {
+QString iso(const QDateTime &t)
+{
+    return t.toUTC().toString(Qt::ISODateWithMs);
+}
+QDateTime readTime(const QVariant &v)
+{
+    if (v.isNull())
+        return {};
+    return v.metaType().id() == QMetaType::QDateTime ? v.toDateTime().toUTC() : QDateTime::fromString(v.toString(), Qt::ISODateWithMs).toUTC();
+}
+} // namespace
+
+Result<bool> SqlStorage::recordPlayer(const KnownPlayer &player)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("upsert_player_role")));
+    return bindAndExec(q, { player.id, player.name, roleName(player.role), iso(QDateTime::currentDateTimeUtc()) }, "cannot record a player");
+}
+
+Result<SqlStorage::KnownPlayer> SqlStorage::findPlayer(const QString &idOrName)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("find_player")));
+    for (const QVariant &v : QVariantList { idOrName, idOrName, idOrName })
+        q.addBindValue(v);
+    if (!q.exec())
+        return dbError<KnownPlayer>("cannot look up a player", q.lastError());
+    KnownPlayer p;
+    if (q.next())
+        p = { q.value(0).toString(), q.value(1).toString(), parseRole(q.value(2).toString()).value_or(Role::Player) };
+    return p;
+}
+
+Result<bool> SqlStorage::saveMute(const Mute &m)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("upsert_mute")));
+    const QVariant until = m.until.isValid() ? QVariant(iso(m.until)) : QVariant(QMetaType::fromType<QString>());
+    return bindAndExec(q, { m.id, m.ownerId, m.targetType, m.targetId, until, nullable(m.mutedBy), nullable(m.reason),
+                            iso(m.createdAt.isValid() ? m.createdAt : QDateTime::currentDateTimeUtc()),
+                            muteScopeName(m.scope), nullable(m.channel), nullable(m.targetName) },
+                       "cannot save a mute");
+}
+
+Result<bool> SqlStorage::deleteMute(const QString &id)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("delete_mute")));
+    return bindAndExec(q, { id }, "cannot delete a mute");
+}
+
+Result<QList<Mute>> SqlStorage::loadActiveMutes(const QDateTime &now)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("load_mutes")));
+    q.addBindValue(iso(now));
+    if (!q.exec())
+        return dbError<QList<Mute>>("cannot load mutes", q.lastError());
+    QList<Mute> mutes;
+    while (q.next()) {
+        Mute m;
+        m.id = q.value(0).toString();
+        m.ownerId = q.value(1).toString();
+        m.targetType = q.value(2).toString();
+        m.targetId = q.value(3).toString();
+        m.until = readTime(q.value(4));
+        m.mutedBy = q.value(5).toString();
+        m.reason = q.value(6).toString();
+        m.createdAt = readTime(q.value(7));
+        m.scope = q.value(8).toString() == QLatin1String("server") ? Mute::Scope::Server : Mute::Scope::Personal;
+        m.channel = q.value(9).toString();
+        m.targetName = q.value(10).toString();
+        mutes.append(m);
+    }
+    return mutes;
+}
+
+Result<int> SqlStorage::deleteExpiredMutes(const QDateTime &now)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("delete_expired_mutes")));
+    q.addBindValue(iso(now));
+    if (!q.exec())
+        return dbError<int>("cannot delete expired mutes", q.lastError());
+    return q.numRowsAffected();
+}
+
+} // namespace mythos

@@ -3,6 +3,8 @@
 // are resource files per driver (`:/mythos/sql/<driver>/…`). One instance = one connection,
 // used only on the thread that opened it.
 
+#include "moderation/mute.h"
+#include "model/role.h"
 #include "storage/storedmessage.h"
 #include "util/result.h"
 
@@ -30,6 +32,21 @@ public:
     // (channel, scope); returns how many went.
     Result<int> prune(const QDateTime &olderThan, int keepPerScope);
     Result<int> schemaVersion();
+
+    struct KnownPlayer
+    {
+        QString id;
+        QString name;
+        Role role = Role::Player;
+    };
+    // Players are recorded when they authenticate, for name look-ups and role checks offline.
+    Result<bool> recordPlayer(const KnownPlayer &player);
+    // By id, else by display name ignoring case; an empty id when unknown.
+    Result<KnownPlayer> findPlayer(const QString &idOrName);
+    Result<bool> saveMute(const Mute &mute);
+    Result<bool> deleteMute(const QString &id);
+    Result<QList<Mute>> loadActiveMutes(const QDateTime &now);
+    Result<int> deleteExpiredMutes(const QDateTime &now);
 
     // Whether other instances write to the same database (then only the accepting one stores).
     virtual bool isShared() const = 0;

@@ -1,0 +1,2 @@
+INSERT INTO players (id, name, role, last_seen) VALUES (?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, last_seen = excluded.last_seen
