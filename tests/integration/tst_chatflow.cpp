@@ -16,15 +16,6 @@ const QString kHall = QStringLiteral("earth_arkham_sanitarium_hall");
 const QString kDocks = QStringLiteral("earth_arkham_docks_pier");
 const QString kQuay = QStringLiteral("earth_innsmouth_harbor_quay");
 
-QString field(const QJsonObject &event, const char *key)
-{
-    return event.value(QStringLiteral("data")).toObject().value(QLatin1String(key)).toString();
-}
-
-auto contentIs(const QString &text)
-{
-    return [text](const QJsonObject &d) { return d.value(QStringLiteral("content")).toString() == text; };
-}
 } // namespace
 
 class TestChatFlow : public QObject
@@ -124,7 +115,7 @@ void TestChatFlow::everyChannelReachesExactlyItsScope()
                                                { QStringLiteral("channel"), channel },
                                                { QStringLiteral("content"), text } });
     QCOMPARE(ack.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    const QString id = field(ack, "message_id");
+    const QString id = eventField(ack, "message_id");
     QVERIFY(!id.isEmpty());
 
     const QHash<QString, TestClient *> everyone { { QStringLiteral("bob"), m_bob.get() }, { QStringLiteral("carol"), m_carol.get() },
@@ -132,11 +123,11 @@ void TestChatFlow::everyChannelReachesExactlyItsScope()
     for (const QString &who : receivers) {
         const QJsonObject got = everyone[who]->waitFor(QStringLiteral("chat_message"), contentIs(text));
         QVERIFY2(!got.isEmpty(), qPrintable(who + QStringLiteral(" did not receive ") + channel));
-        QCOMPARE(field(got, "message_id"), id);
-        QCOMPARE(field(got, "channel"), channel);
-        QCOMPARE(field(got, "sender_id"), QStringLiteral("alice"));
-        QCOMPARE(field(got, "sender_name"), QStringLiteral("Alice"));
-        QCOMPARE(field(got, "message"), printed.arg(text));
+        QCOMPARE(eventField(got, "message_id"), id);
+        QCOMPARE(eventField(got, "channel"), channel);
+        QCOMPARE(eventField(got, "sender_id"), QStringLiteral("alice"));
+        QCOMPARE(eventField(got, "sender_name"), QStringLiteral("Alice"));
+        QCOMPARE(eventField(got, "message"), printed.arg(text));
     }
     // Nobody outside the scope (and not the sender) gets it. The receivers above had it within
     // milliseconds, so a short quiet period is enough for the rest.
@@ -159,48 +150,48 @@ void TestChatFlow::whisperByNameAndReply()
     QCOMPARE(ack.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
     const QJsonObject got = m_dave->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("psst dave")));
     QVERIFY(!got.isEmpty());
-    QCOMPARE(field(got, "message"), QStringLiteral("Alice whispers to you: psst dave"));
-    QCOMPARE(field(got, "target_id"), QStringLiteral("dave"));
+    QCOMPARE(eventField(got, "message"), QStringLiteral("Alice whispers to you: psst dave"));
+    QCOMPARE(eventField(got, "target_id"), QStringLiteral("dave"));
     QVERIFY(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("psst dave")), 100).isEmpty());
 
     const QJsonObject replyAck = m_dave->request({ { QStringLiteral("type"), QStringLiteral("command") },
                                                    { QStringLiteral("text"), QStringLiteral("/r hello back") } });
     QCOMPARE(replyAck.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
     const QJsonObject back = m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("hello back")));
-    QCOMPARE(field(back, "message"), QStringLiteral("Dave whispers to you: hello back"));
+    QCOMPARE(eventField(back, "message"), QStringLiteral("Dave whispers to you: hello back"));
 
     const QJsonObject unknown = m_alice->request({ { QStringLiteral("type"), QStringLiteral("send") },
                                                    { QStringLiteral("channel"), QStringLiteral("whisper") },
                                                    { QStringLiteral("target"), QStringLiteral("Nobody") },
                                                    { QStringLiteral("content"), QStringLiteral("hi") } });
-    QCOMPARE(field(unknown, "code"), QStringLiteral("unknown_target"));
+    QCOMPARE(eventField(unknown, "code"), QStringLiteral("unknown_target"));
     const QJsonObject self = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
                                                 { QStringLiteral("text"), QStringLiteral("tell alice hi me") } });
-    QCOMPARE(field(self, "code"), QStringLiteral("invalid_request"));
+    QCOMPARE(eventField(self, "code"), QStringLiteral("invalid_request"));
     TestClient fresh;
     QVERIFY(fresh.open(m_server->port()));
     QVERIFY(!fresh.authGuest(QStringLiteral("Newbie")).isEmpty());
     const QJsonObject noOne = fresh.request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("reply hi") } });
-    QCOMPARE(field(noOne, "code"), QStringLiteral("invalid_request"));
+    QCOMPARE(eventField(noOne, "code"), QStringLiteral("invalid_request"));
 }
 
 void TestChatFlow::commandsMapToChannels()
 {
     const QJsonObject a1 = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("'quoted say") } });
     QCOMPARE(a1.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    QCOMPARE(field(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("quoted say"))), "channel"), QStringLiteral("say"));
+    QCOMPARE(eventField(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("quoted say"))), "channel"), QStringLiteral("say"));
     m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("/Z zone by alias") } });
-    QCOMPARE(field(m_dave->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("zone by alias"))), "channel"), QStringLiteral("zone"));
+    QCOMPARE(eventField(m_dave->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("zone by alias"))), "channel"), QStringLiteral("zone"));
     m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("me grins") } });
-    QCOMPARE(field(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("grins"))), "message"), QStringLiteral("Alice grins."));
+    QCOMPARE(eventField(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("grins"))), "message"), QStringLiteral("Alice grins."));
     m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("just talking") } });
     QVERIFY(!m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("just talking"))).isEmpty());
     const QJsonObject unknown = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("/dance") } });
-    QCOMPARE(field(unknown, "code"), QStringLiteral("invalid_request"));
-    QVERIFY(field(unknown, "message").contains(QStringLiteral("unknown command")));
+    QCOMPARE(eventField(unknown, "code"), QStringLiteral("invalid_request"));
+    QVERIFY(eventField(unknown, "message").contains(QStringLiteral("unknown command")));
     const QJsonObject help = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("help") } });
     QCOMPARE(help.value(QStringLiteral("event_type")).toString(), QStringLiteral("command_response"));
-    QVERIFY(field(help, "result").contains(QStringLiteral("whisper")));
+    QVERIFY(eventField(help, "result").contains(QStringLiteral("whisper")));
 }
 
 void TestChatFlow::moveChangesWhatYouHear()
@@ -216,7 +207,7 @@ void TestChatFlow::moveChangesWhatYouHear()
     QVERIFY(!mover->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("welcome mover"))).isEmpty());
 
     const QJsonObject injected = mover->request({ { QStringLiteral("type"), QStringLiteral("move") }, { QStringLiteral("room_id"), QStringLiteral("earth.>") } });
-    QCOMPARE(field(injected, "code"), QStringLiteral("invalid_request"));
+    QCOMPARE(eventField(injected, "code"), QStringLiteral("invalid_request"));
     const QJsonObject party = mover->request({ { QStringLiteral("type"), QStringLiteral("party") }, { QStringLiteral("party_id"), QStringLiteral("p1") } });
     QCOMPARE(party.value(QStringLiteral("data")).toObject().value(QStringLiteral("party_id")).toString(), QStringLiteral("p1"));
     m_erin->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("party") }, { QStringLiteral("content"), QStringLiteral("party hello") } });
@@ -224,7 +215,7 @@ void TestChatFlow::moveChangesWhatYouHear()
     const QJsonObject leave = mover->request({ { QStringLiteral("type"), QStringLiteral("party") }, { QStringLiteral("party_id"), QJsonValue() } });
     QVERIFY(leave.value(QStringLiteral("data")).toObject().value(QStringLiteral("party_id")).isNull());
     const QJsonObject noParty = mover->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("party") }, { QStringLiteral("content"), QStringLiteral("anyone?") } });
-    QCOMPARE(field(noParty, "code"), QStringLiteral("invalid_request"));
+    QCOMPARE(eventField(noParty, "code"), QStringLiteral("invalid_request"));
 }
 
 void TestChatFlow::staffAndSystemNeedTheirRoles()
@@ -233,16 +224,16 @@ void TestChatFlow::staffAndSystemNeedTheirRoles()
     auto admin = player(QStringLiteral("admin1"), QStringLiteral("Root"), kQuay, {}, QStringLiteral("admin"));
     QVERIFY(mod && admin);
     const QJsonObject refused = m_alice->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("admin") }, { QStringLiteral("content"), QStringLiteral("let me in") } });
-    QCOMPARE(field(refused, "code"), QStringLiteral("forbidden"));
+    QCOMPARE(eventField(refused, "code"), QStringLiteral("forbidden"));
     const QJsonObject ack = mod->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("admin") }, { QStringLiteral("content"), QStringLiteral("staff only") } });
     QCOMPARE(ack.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    QCOMPARE(field(admin->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("staff only"))), "message"), QStringLiteral("[ADMIN] Mod: staff only"));
+    QCOMPARE(eventField(admin->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("staff only"))), "message"), QStringLiteral("[ADMIN] Mod: staff only"));
     QVERIFY(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("staff only")), 150).isEmpty());
 
     const QJsonObject modSystem = mod->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("system") }, { QStringLiteral("content"), QStringLiteral("nope") } });
-    QCOMPARE(field(modSystem, "code"), QStringLiteral("forbidden"));
+    QCOMPARE(eventField(modSystem, "code"), QStringLiteral("forbidden"));
     admin->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("system") }, { QStringLiteral("content"), QStringLiteral("reboot soon") } });
-    QCOMPARE(field(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("reboot soon"))), "message"), QStringLiteral("[SYSTEM] reboot soon"));
+    QCOMPARE(eventField(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("reboot soon"))), "message"), QStringLiteral("[SYSTEM] reboot soon"));
     QVERIFY(!mod->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("reboot soon"))).isEmpty());
 }
 
@@ -262,10 +253,10 @@ void TestChatFlow::bearerHeaderAuthenticates()
     TestClient c;
     QVERIFY(c.open(m_server->port(), "Bearer " + tokenFor(QStringLiteral("hdr"), QStringLiteral("Header"), QStringLiteral("player"), kFoyer)));
     const QJsonObject w = c.waitFor(QStringLiteral("welcome"));
-    QCOMPARE(field(w, "player_id"), QStringLiteral("hdr"));
+    QCOMPARE(eventField(w, "player_id"), QStringLiteral("hdr"));
     TestClient bad;
     QVERIFY(bad.open(m_server->port(), "Bearer not-a-token"));
-    QCOMPARE(field(bad.waitFor(QStringLiteral("error")), "code"), QStringLiteral("unauthenticated"));
+    QCOMPARE(eventField(bad.waitFor(QStringLiteral("error")), "code"), QStringLiteral("unauthenticated"));
     QVERIFY(bad.waitForDisconnected());
 }
 

@@ -31,14 +31,6 @@ struct HttpReply
     QByteArray retryAfter;
 };
 
-QJsonObject sendFrame(const QString &channel, const QString &content, const QString &target = {})
-{
-    QJsonObject f { { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), channel }, { QStringLiteral("content"), content } };
-    if (!target.isEmpty())
-        f.insert(QStringLiteral("target"), target);
-    return f;
-}
-
 QStringList contents(const QJsonArray &messages)
 {
     QStringList out;

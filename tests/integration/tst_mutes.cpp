@@ -25,23 +25,6 @@ using namespace mythos::test;
 namespace {
 const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
 
-QJsonObject data(const QJsonObject &e)
-{
-    return e.value(QStringLiteral("data")).toObject();
-}
-
-QJsonObject sendFrame(const QString &channel, const QString &content, const QString &target = {})
-{
-    QJsonObject f { { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), channel }, { QStringLiteral("content"), content } };
-    if (!target.isEmpty())
-        f.insert(QStringLiteral("target"), target);
-    return f;
-}
-
-auto contentIs(const QString &text)
-{
-    return [text](const QJsonObject &d) { return d.value(QStringLiteral("content")).toString() == text; };
-}
 } // namespace
 
 class TestMutes : public QObject
@@ -111,7 +94,7 @@ void TestMutes::personalMuteHidesAPlayerEverywhere()
     const QJsonObject reply = m_alice->request({ { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("target_type"), QStringLiteral("player") },
                                                  { QStringLiteral("target"), QStringLiteral("TROLL") }, { QStringLiteral("minutes"), 30 }, { QStringLiteral("reason"), QStringLiteral("rude") } });
     QCOMPARE(reply.value(QStringLiteral("event_type")).toString(), QStringLiteral("mutes"));
-    const QJsonArray mutes = data(reply).value(QStringLiteral("mutes")).toArray();
+    const QJsonArray mutes = eventData(reply).value(QStringLiteral("mutes")).toArray();
     QCOMPARE(mutes.size(), 1);
     const QJsonObject m = mutes.first().toObject();
     QCOMPARE(m.value(QStringLiteral("target")).toString(), QStringLiteral("troll"));
@@ -128,11 +111,11 @@ void TestMutes::personalMuteHidesAPlayerEverywhere()
     QVERIFY(m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("psst alice")), 0).isEmpty());
     // Others still hear alice and the troll can still talk: a personal mute is personal.
     const QJsonObject list = m_alice->request({ { QStringLiteral("type"), QStringLiteral("mutes") } });
-    QCOMPARE(data(list).value(QStringLiteral("mutes")).toArray().size(), 1);
-    QCOMPARE(data(m_mod->request({ { QStringLiteral("type"), QStringLiteral("mutes") } })).value(QStringLiteral("mutes")).toArray().size(), 0);
+    QCOMPARE(eventData(list).value(QStringLiteral("mutes")).toArray().size(), 1);
+    QCOMPARE(eventData(m_mod->request({ { QStringLiteral("type"), QStringLiteral("mutes") } })).value(QStringLiteral("mutes")).toArray().size(), 0);
 
     const QJsonObject unmuted = m_alice->request({ { QStringLiteral("type"), QStringLiteral("unmute") }, { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") } });
-    QCOMPARE(data(unmuted).value(QStringLiteral("mutes")).toArray().size(), 0);
+    QCOMPARE(eventData(unmuted).value(QStringLiteral("mutes")).toArray().size(), 0);
     m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("troll again")));
     QVERIFY(!m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("troll again"))).isEmpty());
 }
@@ -141,19 +124,19 @@ void TestMutes::channelMuteAndTextCommands()
 {
     const QJsonObject r = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("mutechannel global 5") } });
     QCOMPARE(r.value(QStringLiteral("event_type")).toString(), QStringLiteral("command_response"));
-    QVERIFY2(data(r).value(QStringLiteral("result")).toString().contains(QStringLiteral("global")), qPrintable(data(r).value(QStringLiteral("result")).toString()));
+    QVERIFY2(eventData(r).value(QStringLiteral("result")).toString().contains(QStringLiteral("global")), qPrintable(eventData(r).value(QStringLiteral("result")).toString()));
     m_carol->request(sendFrame(QStringLiteral("global"), QStringLiteral("global news")));
     QVERIFY(!m_mod->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("global news"))).isEmpty());
     QTest::qWait(100);
     QVERIFY(m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("global news")), 0).isEmpty());
     const QJsonObject mutes = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("/mutes") } });
-    QVERIFY(data(mutes).value(QStringLiteral("result")).toString().contains(QStringLiteral("channel global")));
+    QVERIFY(eventData(mutes).value(QStringLiteral("result")).toString().contains(QStringLiteral("channel global")));
     QCOMPARE(m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("unmutechannel global") } }).value(QStringLiteral("event_type")).toString(),
              QStringLiteral("command_response"));
     m_carol->request(sendFrame(QStringLiteral("global"), QStringLiteral("more news")));
     QVERIFY(!m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("more news"))).isEmpty());
     // Bad requests get their codes.
-    auto code = [&](const QString &text) { return data(m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), text } })).value(QStringLiteral("code")).toString(); };
+    auto code = [&](const QString &text) { return eventData(m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), text } })).value(QStringLiteral("code")).toString(); };
     QCOMPARE(code(QStringLiteral("mute nobody")), QStringLiteral("unknown_target"));
     QCOMPARE(code(QStringLiteral("mute alice")), QStringLiteral("invalid_request"));
     QCOMPARE(code(QStringLiteral("mute troll 20000")), QStringLiteral("invalid_request"));
@@ -169,11 +152,11 @@ void TestMutes::serverMuteAppliesOnEveryInstanceWithinASecond()
                                                { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") },
                                                { QStringLiteral("minutes"), 10 }, { QStringLiteral("reason"), QStringLiteral("spamming") } });
     QCOMPARE(reply.value(QStringLiteral("event_type")).toString(), QStringLiteral("mutes"));
-    QCOMPARE(data(reply).value(QStringLiteral("mutes")).toArray().first().toObject().value(QStringLiteral("scope")).toString(), QStringLiteral("server"));
+    QCOMPARE(eventData(reply).value(QStringLiteral("mutes")).toArray().first().toObject().value(QStringLiteral("scope")).toString(), QStringLiteral("server"));
     // The troll is on instance B; the mute was set on A.
     QJsonObject refused;
     QVERIFY(QTest::qWaitFor([&] {
-        refused = data(m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("can I talk?"))));
+        refused = eventData(m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("can I talk?"))));
         return refused.value(QStringLiteral("code")).toString() == QStringLiteral("muted");
     }, 1000));
     QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
@@ -191,17 +174,17 @@ void TestMutes::serverMuteAppliesOnEveryInstanceWithinASecond()
     // A channel-only server mute: global refused, say allowed; permanent = null until.
     m_mod->request({ { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("scope"), QStringLiteral("server") }, { QStringLiteral("channel"), QStringLiteral("global") },
                      { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") } });
-    QVERIFY(QTest::qWaitFor([&] { return data(m_troll->request(sendFrame(QStringLiteral("global"), QStringLiteral("g?")))).value(QStringLiteral("code")).toString() == QStringLiteral("muted"); }, 1000));
-    QVERIFY(data(m_troll->request(sendFrame(QStringLiteral("global"), QStringLiteral("g?")))).value(QStringLiteral("muted_until")).isNull());
+    QVERIFY(QTest::qWaitFor([&] { return eventData(m_troll->request(sendFrame(QStringLiteral("global"), QStringLiteral("g?")))).value(QStringLiteral("code")).toString() == QStringLiteral("muted"); }, 1000));
+    QVERIFY(eventData(m_troll->request(sendFrame(QStringLiteral("global"), QStringLiteral("g?")))).value(QStringLiteral("muted_until")).isNull());
     QCOMPARE(m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("say ok"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    const QJsonArray serverList = data(m_mod->request({ { QStringLiteral("type"), QStringLiteral("mutes") }, { QStringLiteral("scope"), QStringLiteral("server") } })).value(QStringLiteral("mutes")).toArray();
+    const QJsonArray serverList = eventData(m_mod->request({ { QStringLiteral("type"), QStringLiteral("mutes") }, { QStringLiteral("scope"), QStringLiteral("server") } })).value(QStringLiteral("mutes")).toArray();
     QCOMPARE(serverList.size(), 1);
     QCOMPARE(serverList.first().toObject().value(QStringLiteral("channel")).toString(), QStringLiteral("global"));
 }
 
 void TestMutes::onlyModeratorsServerMuteAndNeverStaff()
 {
-    auto code = [](TestClient &c, const QJsonObject &frame) { return data(c.request(frame)).value(QStringLiteral("code")).toString(); };
+    auto code = [](TestClient &c, const QJsonObject &frame) { return eventData(c.request(frame)).value(QStringLiteral("code")).toString(); };
     QCOMPARE(code(*m_alice, { { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("scope"), QStringLiteral("server") },
                               { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") } }),
              QStringLiteral("forbidden"));

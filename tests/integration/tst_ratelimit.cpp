@@ -19,15 +19,6 @@ using namespace mythos::test;
 namespace {
 const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
 
-QJsonObject sendFrame(const QString &channel, const QString &content)
-{
-    return { { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), channel }, { QStringLiteral("content"), content } };
-}
-
-QJsonObject data(const QJsonObject &event)
-{
-    return event.value(QStringLiteral("data")).toObject();
-}
 } // namespace
 
 class TestRateLimit : public QObject
@@ -80,7 +71,7 @@ void TestRateLimit::sixthWhisperInAMinuteIsRefused()
     }
     QJsonObject sixth = sendFrame(QStringLiteral("whisper"), QStringLiteral("too many"));
     sixth.insert(QStringLiteral("target"), QStringLiteral("Bob"));
-    const QJsonObject refused = data(m_alice->request(sixth));
+    const QJsonObject refused = eventData(m_alice->request(sixth));
     QCOMPARE(refused.value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
     const double retry = refused.value(QStringLiteral("retry_after_ms")).toDouble();
     QVERIFY2(retry > 50000 && retry <= 60000, qPrintable(QString::number(retry)));
@@ -93,17 +84,17 @@ void TestRateLimit::refusedMessagesDoNotCount()
 {
     // zone allows 10 a minute; 20 empty ones are refused before the limiter and use nothing.
     for (int i = 0; i < 20; ++i)
-        QCOMPARE(data(m_bob->request(sendFrame(QStringLiteral("zone"), QStringLiteral("  ")))).value(QStringLiteral("code")).toString(), QStringLiteral("empty"));
+        QCOMPARE(eventData(m_bob->request(sendFrame(QStringLiteral("zone"), QStringLiteral("  ")))).value(QStringLiteral("code")).toString(), QStringLiteral("empty"));
     for (int i = 0; i < 10; ++i)
         QCOMPARE(m_bob->request(sendFrame(QStringLiteral("zone"), QStringLiteral("z%1").arg(i))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    QCOMPARE(data(m_bob->request(sendFrame(QStringLiteral("zone"), QStringLiteral("eleventh")))).value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
+    QCOMPARE(eventData(m_bob->request(sendFrame(QStringLiteral("zone"), QStringLiteral("eleventh")))).value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
 }
 
 void TestRateLimit::statusOverWebSocket()
 {
     const QJsonObject status = m_alice->request({ { QStringLiteral("type"), QStringLiteral("rate_limit_status") } });
     QCOMPARE(status.value(QStringLiteral("event_type")).toString(), QStringLiteral("rate_limit_status"));
-    const QJsonObject channels = data(status).value(QStringLiteral("channels")).toObject();
+    const QJsonObject channels = eventData(status).value(QStringLiteral("channels")).toObject();
     const QJsonObject whisper = channels.value(QStringLiteral("whisper")).toObject();
     QCOMPARE(whisper.value(QStringLiteral("limit")).toInt(), 5);
     QCOMPARE(whisper.value(QStringLiteral("remaining")).toInt(), 0);

@@ -19,21 +19,11 @@ namespace {
 const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
 const QString kDocks = QStringLiteral("earth_arkham_docks_pier");
 
-QString field(const QJsonObject &event, const char *key)
-{
-    return event.value(QStringLiteral("data")).toObject().value(QLatin1String(key)).toString();
-}
-
-auto contentIs(const QString &text)
-{
-    return [text](const QJsonObject &d) { return d.value(QStringLiteral("content")).toString() == text; };
-}
-
 int countContent(const TestClient &c, const QString &text)
 {
     int n = 0;
     for (const QJsonObject &e : c.eventsOfType(QStringLiteral("chat_message")))
-        n += field(e, "content") == text;
+        n += eventField(e, "content") == text;
     return n;
 }
 
@@ -127,8 +117,8 @@ void TestRelay::globalReachesEveryInstanceOnce()
         // Exactly once each, and in the order sent.
         QStringList seen;
         for (const QJsonObject &e : c->eventsOfType(QStringLiteral("chat_message")))
-            if (field(e, "content").startsWith(QLatin1Char('g')))
-                seen.append(field(e, "content"));
+            if (eventField(e, "content").startsWith(QLatin1Char('g')))
+                seen.append(eventField(e, "content"));
         QStringList expected;
         for (int i = 0; i < 20; ++i)
             expected.append(QStringLiteral("g%1").arg(i));
@@ -141,7 +131,7 @@ void TestRelay::whisperByNameToAnotherInstance()
     const QJsonObject ack = sendOn(*m_alice, QStringLiteral("whisper"), QStringLiteral("across the bus"), QStringLiteral("DAVE"));
     QCOMPARE(ack.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
     const QJsonObject got = m_dave->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("across the bus")));
-    QCOMPARE(field(got, "message"), QStringLiteral("Alice whispers to you: across the bus"));
+    QCOMPARE(eventField(got, "message"), QStringLiteral("Alice whispers to you: across the bus"));
     // reply goes back across instances too
     m_dave->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("r got it") } });
     QVERIFY(!m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("got it"))).isEmpty());
@@ -174,7 +164,7 @@ void TestRelay::gameServerPresenceAndAnnouncements()
     const QJsonObject presence = m_dave->waitFor(QStringLiteral("presence"), [](const QJsonObject &d) {
         return d.value(QStringLiteral("party_id")).toString() == QStringLiteral("p7");
     });
-    QCOMPARE(field(presence, "room_id"), kFoyer);
+    QCOMPARE(eventField(presence, "room_id"), kFoyer);
     sendOn(*m_alice, QStringLiteral("say"), QStringLiteral("dave is here now"));
     QVERIFY(!m_dave->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("dave is here now"))).isEmpty());
 
@@ -187,7 +177,7 @@ void TestRelay::gameServerPresenceAndAnnouncements()
 
     game.publish("chat.system", R"({"content":"The stars are right."})");
     for (TestClient *c : { m_alice.get(), m_bob.get(), m_carol.get(), m_dave.get() })
-        QCOMPARE(field(c->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("The stars are right."))), "message"), QStringLiteral("[SYSTEM] The stars are right."));
+        QCOMPARE(eventField(c->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("The stars are right."))), "message"), QStringLiteral("[SYSTEM] The stars are right."));
 
     QSignalSpy drained(&game, &Bus::drained);
     game.drain();

@@ -7,6 +7,30 @@
 
 namespace mythos::test {
 
+QJsonObject sendFrame(const QString &channel, const QString &content, const QString &target)
+{
+    QJsonObject f { { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), channel },
+                    { QStringLiteral("content"), content } };
+    if (!target.isEmpty())
+        f.insert(QStringLiteral("target"), target);
+    return f;
+}
+
+QJsonObject eventData(const QJsonObject &event)
+{
+    return event.value(QStringLiteral("data")).toObject();
+}
+
+QString eventField(const QJsonObject &event, const char *key)
+{
+    return eventData(event).value(QLatin1String(key)).toString();
+}
+
+std::function<bool(const QJsonObject &)> contentIs(const QString &text)
+{
+    return [text](const QJsonObject &d) { return d.value(QStringLiteral("content")).toString() == text; };
+}
+
 TestClient::TestClient(QObject *parent) : QObject(parent)
 {
     connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {

@@ -10,6 +10,13 @@
 
 namespace mythos::test {
 
+// Frames and event fields the suites build and read over and over.
+QJsonObject sendFrame(const QString &channel, const QString &content, const QString &target = {});
+QJsonObject eventData(const QJsonObject &event);
+QString eventField(const QJsonObject &event, const char *key);
+// A waitFor() matcher for chat_message data with this content.
+std::function<bool(const QJsonObject &)> contentIs(const QString &text);
+
 class TestClient : public QObject
 {
     Q_OBJECT
