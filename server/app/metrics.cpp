@@ -50,6 +50,11 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.single("mythos_messages_kept_local_total", "counter", "Accepted messages not relayed because NATS was unavailable.", chat.keptLocal);
     w.single("mythos_deliveries_total", "counter", "chat_message events sent to connections.", routing.deliveries);
     w.single("mythos_deliveries_avoided_total", "counter", "Local players not sent a message because it was outside their scope (server-side filtering).", routing.deliveriesAvoided);
+    w.metric("mythos_filter_hits_total", "counter", "Content filter outcomes: masked, flagged (queued, delivered), held (queued, not delivered).");
+    w.sample("mythos_filter_hits_total", chat.masked, "outcome=\"masked\"");
+    w.sample("mythos_filter_hits_total", chat.flagged, "outcome=\"flagged\"");
+    w.sample("mythos_filter_hits_total", chat.held, "outcome=\"held\"");
+    w.single("mythos_deliveries_hidden_by_mutes_total", "counter", "Deliveries skipped because the recipient muted the sender or channel.", routing.hiddenByPersonalMutes);
     w.metric("mythos_messages_refused_total", "counter", "Messages refused, by error code.");
     for (auto it = chat.refusedByCode.cbegin(); it != chat.refusedByCode.cend(); ++it)
         w.sample("mythos_messages_refused_total", it.value(), "reason=\"" + it.key().toUtf8() + '"');

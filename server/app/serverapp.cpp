@@ -12,11 +12,13 @@
 #include "app/metrics.h"
 #include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
+#include "moderation/filterservice.h"
 #include "moderation/muteservice.h"
 #include "storage/messagestore.h"
 #include "storage/postgresstorage.h"
 #include "storage/sqlitestorage.h"
 
+#include <QJsonArray>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QTimer>
@@ -69,9 +71,10 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     m_directory = std::make_unique<Directory>(m_serverId, m_registry.get(), m_bus.get());
     m_mutes = std::make_unique<MuteService>(m_config, m_serverId, m_directory.get(), m_store.get(), m_bus.get(),
                                             m_registry->subjects().control("mutes"));
+    m_filter = std::make_unique<FilterService>(m_config.contentFiltering);
     m_router = std::make_unique<Router>(m_registry.get(), &m_mutes->registry());
     m_chat = std::make_unique<ChatService>(m_config, m_serverId, m_registry.get(), m_directory.get(),
-                                           m_router.get(), m_bus.get(), m_store.get(), &m_mutes->registry());
+                                           m_router.get(), m_bus.get(), m_store.get(), &m_mutes->registry(), m_filter.get());
     m_presence = std::make_unique<PresenceService>(m_registry.get());
     m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get());
 
@@ -117,6 +120,7 @@ bool ServerApp::start(QString *error)
         }
         m_store->startRetention(m_config.history.retentionDays, m_config.history.maxMessagesPerChannel);
     }
+    m_filter->reload();
     if (auto loaded = m_mutes->load(); !loaded) {
         *error = QStringLiteral("database: cannot load mutes: ") + loaded.error();
         return false;
@@ -173,14 +177,30 @@ QJsonObject ServerApp::health() const
 void ServerApp::connectAuditTrail()
 {
     AuditLog *audit = m_audit.get();
-    connect(m_chat.get(), &ChatService::messageAccepted, this, [audit, this](const QJsonObject &m) {
+    connect(m_chat.get(), &ChatService::messageAccepted, this, [audit, this](const QJsonObject &m, const QString &original) {
         QJsonObject fields = m;
+        fields.insert(QLatin1String("content"), original);
         fields.remove(QLatin1String("message")); // derivable from the rest
         fields.remove(QLatin1String("timestamp")); // the line's ts
         fields.remove(QLatin1String("target_name"));
         fields.insert(QLatin1String("held"), false);
         fields.insert(QLatin1String("origin"), m_serverId);
         audit->write(AuditCategory::Chat, QStringLiteral("message"), fields);
+    });
+    connect(m_chat.get(), &ChatService::messageQueued, this, [audit](const QString &kind, const QJsonObject &m, const QStringList &reasons) {
+        audit->write(AuditCategory::Moderation, kind, { { QLatin1String("actor"), QLatin1String("system") },
+                                                        { QLatin1String("message_id"), m.value(QLatin1String("message_id")) },
+                                                        { QLatin1String("player_id"), m.value(QLatin1String("sender_id")) },
+                                                        { QLatin1String("channel"), m.value(QLatin1String("channel")) },
+                                                        { QLatin1String("content"), m.value(QLatin1String("content")) },
+                                                        { QLatin1String("reasons"), QJsonArray::fromStringList(reasons) } });
+    });
+    connect(m_filter.get(), &FilterService::reloaded, this, [audit](int words, int patterns, const QList<FilterListError> &problems) {
+        QJsonArray list;
+        for (const FilterListError &e : problems)
+            list.append(QStringLiteral("%1:%2: %3").arg(e.file).arg(e.line).arg(e.message));
+        audit->write(AuditCategory::System, QStringLiteral("filter_lists"),
+                     { { QLatin1String("profanity_entries"), words }, { QLatin1String("keyword_patterns"), patterns }, { QLatin1String("problems"), list } });
     });
     connect(m_chat.get(), &ChatService::rateLimitViolated, this,
             [audit](const QString &player, const QString &channel, int limit, qint64 retryAfterMs) {

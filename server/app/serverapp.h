@@ -19,6 +19,7 @@ class ChatService;
 class Directory;
 class HttpApi;
 class HttpGateway;
+class FilterService;
 class MessageStore;
 class MuteService;
 class PlayerRegistry;
@@ -50,6 +51,7 @@ public:
     MessageStore *store() const { return m_store.get(); } // null when history is disabled
     AuditLog *auditLog() const { return m_audit.get(); }
     MuteService *mutes() const { return m_mutes.get(); }
+    FilterService *filter() const { return m_filter.get(); }
     qint64 uptimeSeconds() const { return m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0; }
 
 Q_SIGNALS:
@@ -72,6 +74,7 @@ private:
     std::unique_ptr<PlayerRegistry> m_registry;
     std::unique_ptr<Directory> m_directory;
     std::unique_ptr<MuteService> m_mutes;
+    std::unique_ptr<FilterService> m_filter;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<ChatService> m_chat;
     std::unique_ptr<PresenceService> m_presence;

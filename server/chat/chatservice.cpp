@@ -6,10 +6,12 @@
 #include "chat/playerregistry.h"
 #include "chat/router.h"
 #include "config/config.h"
+#include "moderation/filterservice.h"
 #include "moderation/muteregistry.h"
 #include "storage/messagestore.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 
@@ -35,7 +37,7 @@ QString scopeMissingMessage(ScopeKind kind)
 
 ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry *registry,
                          Directory *directory, Router *router, Bus *bus, MessageStore *store,
-                         const MuteRegistry *mutes, QObject *parent)
+                         const MuteRegistry *mutes, FilterService *filter, QObject *parent)
     : QObject(parent),
       m_config(config),
       m_serverId(serverId),
@@ -45,6 +47,7 @@ ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry 
       m_bus(bus),
       m_store(store),
       m_mutes(mutes),
+      m_filter(filter),
       m_ids(serverId)
 {
     // Windows older than a minute are empty by definition: forget them.
@@ -158,16 +161,33 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         m_rateLimiter.record(sender.identity.id, channel->name, now);
     }
 
-    QJsonObject message = buildMessage(sender, *channel, content, targetId, targetName);
-    const SendAccepted accepted { message.value(QLatin1String("message_id")).toString(), false, false };
+    const QString original = content;
+    const FilterVerdict verdict = m_filter ? m_filter->check(content) : FilterVerdict { content };
+    QJsonObject message = buildMessage(sender, *channel, verdict.content, targetId, targetName);
+    message.insert(QLatin1String("filtered"), verdict.masked);
+    const SendAccepted accepted { message.value(QLatin1String("message_id")).toString(), verdict.masked, verdict.held };
+    m_stats.masked += verdict.masked;
+    QStringList reasons = verdict.matchedPatterns;
+    if (verdict.held) {
+        // Held: nobody receives it and history does not have it until a moderator approves.
+        ++m_stats.held;
+        ++m_stats.accepted;
+        queueForModeration(QStringLiteral("held"), message, reasons, sender, *channel);
+        reply(accepted);
+        return;
+    }
+    if (verdict.flagged) {
+        ++m_stats.flagged;
+        queueForModeration(QStringLiteral("flagged"), message, reasons, sender, *channel);
+    }
     if (!m_store) {
         ++m_stats.accepted;
         reply(accepted);
-        route(subject, std::move(message));
+        route(subject, std::move(message), original);
         return;
     }
     // Stored before acknowledged: the ack and the delivery wait for the batch commit.
-    m_store->append(StoredMessage::fromChatData(message, m_serverId), [this, reply, accepted, subject, message](bool stored) {
+    m_store->append(StoredMessage::fromChatData(message, m_serverId), [this, reply, accepted, subject, message, original](bool stored) {
         if (!stored) {
             ++m_stats.storeFailures;
             reply(refuse(ErrorCode::Internal, QStringLiteral("the message could not be stored; please try again")));
@@ -175,8 +195,47 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         }
         ++m_stats.accepted;
         reply(accepted);
-        route(subject, message);
+        route(subject, message, original);
     });
+}
+
+void ChatService::queueForModeration(const QString &kind, const QJsonObject &message, const QStringList &reasons,
+                                     const Sender &sender, const ChannelSpec &channel)
+{
+    Q_EMIT messageQueued(kind, message, reasons);
+    if (!m_store)
+        return; // without a database the moderation log line is the record
+    ModerationItem item;
+    item.messageId = message.value(QLatin1String("message_id")).toString();
+    item.id = QStringLiteral("q-") + item.messageId;
+    item.kind = kind;
+    item.senderId = sender.identity.id;
+    item.channel = channel.name;
+    item.message = message;
+    item.reasons = reasons;
+    item.createdAt = QDateTime::currentDateTimeUtc();
+    item.origin = m_serverId;
+    QJsonArray serverMutes;
+    if (const auto mute = m_mutes->serverMute(sender.identity.id, channel.name, item.createdAt))
+        serverMutes.append(mute->toProtocol());
+    item.context = { { QLatin1String("sender"), QJsonObject { { QLatin1String("id"), sender.identity.id },
+                                                              { QLatin1String("name"), sender.identity.name },
+                                                              { QLatin1String("role"), roleName(sender.identity.role) } } },
+                     { QLatin1String("room_id"), sender.location.scopes.room },
+                     { QLatin1String("scope_ids"), QJsonObject { { QLatin1String("plane"), sender.location.scopes.plane },
+                                                                 { QLatin1String("zone"), sender.location.scopes.zone },
+                                                                 { QLatin1String("subzone"), sender.location.scopes.subzone } } },
+                     { QLatin1String("party_id"), sender.location.party },
+                     { QLatin1String("server_mutes"), serverMutes } };
+    HistoryQuery scope;
+    scope.channel = channel.name;
+    if (channel.scope == ScopeKind::Player) {
+        scope.kind = HistoryQuery::Kind::Whisper;
+        scope.playerId = sender.identity.id;
+    } else {
+        scope.scopeKey = sender.location.idFor(channel.scope);
+    }
+    m_store->run<bool>("queue a message for moderation", [item, scope](SqlStorage &s) { return s.enqueueModeration(item, scope); });
 }
 
 QJsonObject ChatService::buildMessage(const Sender &sender, const ChannelSpec &channel, const QString &content,
@@ -207,9 +266,9 @@ QJsonObject ChatService::buildMessage(const Sender &sender, const ChannelSpec &c
     return message;
 }
 
-void ChatService::route(const QByteArray &subject, QJsonObject message)
+void ChatService::route(const QByteArray &subject, QJsonObject message, const QString &original)
 {
-    Q_EMIT messageAccepted(message);
+    Q_EMIT messageAccepted(message, original);
     m_router->deliver(subject, message);
     message.insert(kOrigin, m_serverId);
     if (m_bus->publish(subject, QJsonDocument(message).toJson(QJsonDocument::Compact)))

@@ -22,6 +22,7 @@ struct Config;
 class Bus;
 class Directory;
 class PlayerRegistry;
+class FilterService;
 class MessageStore;
 class MuteRegistry;
 class Router;
@@ -55,6 +56,9 @@ struct ChatStats
     quint64 published = 0;
     quint64 keptLocal = 0; // accepted while the bus was down: served to this instance only
     quint64 storeFailures = 0;
+    quint64 masked = 0;
+    quint64 flagged = 0;
+    quint64 held = 0;
     quint64 relayedReceived = 0;
     QHash<QString, quint64> refusedByCode;
 };
@@ -67,7 +71,7 @@ public:
 
     ChatService(const Config &config, QString serverId, PlayerRegistry *registry,
                 Directory *directory, Router *router, Bus *bus, MessageStore *store,
-                const MuteRegistry *mutes, QObject *parent = nullptr);
+                const MuteRegistry *mutes, FilterService *filter, QObject *parent = nullptr);
 
     // `reply` runs once the message is accepted and stored (before anyone receives it) or
     // refused. With history on, the reply waits for the batch commit.
@@ -83,8 +87,11 @@ public:
     const QString &serverId() const { return m_serverId; }
 
 Q_SIGNALS:
-    // Every message accepted here, after it is stored: the audit trail listens.
-    void messageAccepted(const QJsonObject &message);
+    // Every message accepted here, after it is stored: the audit trail listens. `original` is
+    // the content as the sender wrote it (the message carries what recipients see).
+    void messageAccepted(const QJsonObject &message, const QString &original);
+    // A message the content filter flagged (delivered) or held (not delivered).
+    void messageQueued(const QString &kind, const QJsonObject &message, const QStringList &reasons);
     // A message refused by the rate limiter (for the moderation log).
     void rateLimitViolated(const QString &playerId, const QString &channel, int limit, qint64 retryAfterMs);
 
@@ -93,7 +100,9 @@ private:
                                       const ChannelSpec *&channel, QString &content,
                                       QString &targetId, QString &targetName) const;
     ChatError refuse(ErrorCode code, const QString &message);
-    void route(const QByteArray &subject, QJsonObject message);
+    void route(const QByteArray &subject, QJsonObject message, const QString &original);
+    void queueForModeration(const QString &kind, const QJsonObject &message, const QStringList &reasons,
+                            const Sender &sender, const ChannelSpec &channel);
     QJsonObject buildMessage(const Sender &sender, const ChannelSpec &channel, const QString &content,
                              const QString &targetId, const QString &targetName);
 
@@ -105,6 +114,7 @@ private:
     Bus *m_bus;
     MessageStore *m_store; // null when history is disabled
     const MuteRegistry *m_mutes;
+    FilterService *m_filter; // null: no content filtering
     MessageIdGenerator m_ids;
     RateLimiter m_rateLimiter;
     QTimer m_rateSweep;

@@ -2,6 +2,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -330,6 +332,27 @@ Result<QList<Mute>> SqlStorage::loadActiveMutes(const QDateTime &now)
         mutes.append(m);
     }
     return mutes;
+}
+
+Result<bool> SqlStorage::enqueueModeration(ModerationItem item, const HistoryQuery &scope)
+{
+    HistoryQuery before = scope;
+    before.limit = 5;
+    before.before = item.messageId;
+    const auto recent = history(before);
+    if (!recent)
+        return Result<bool>::failure(recent.error());
+    QJsonArray lines;
+    for (const StoredMessage &m : recent.value())
+        lines.append(m.toChatData());
+    item.context.insert(QLatin1String("recent_lines"), lines);
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("enqueue_moderation")));
+    return bindAndExec(q, { item.id, item.messageId, item.kind, item.senderId, item.channel,
+                            QString::fromUtf8(QJsonDocument(item.message).toJson(QJsonDocument::Compact)),
+                            QString::fromUtf8(QJsonDocument(item.context).toJson(QJsonDocument::Compact)),
+                            item.reasons.join(QLatin1Char('\n')), iso(item.createdAt), nullable(item.origin) },
+                       "cannot queue a message for moderation");
 }
 
 Result<int> SqlStorage::deleteExpiredMutes(const QDateTime &now)

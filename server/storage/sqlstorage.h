@@ -3,6 +3,7 @@
 // are resource files per driver (`:/mythos/sql/<driver>/…`). One instance = one connection,
 // used only on the thread that opened it.
 
+#include "moderation/moderationitem.h"
 #include "moderation/mute.h"
 #include "model/role.h"
 #include "storage/storedmessage.h"
@@ -47,6 +48,9 @@ public:
     Result<bool> deleteMute(const QString &id);
     Result<QList<Mute>> loadActiveMutes(const QDateTime &now);
     Result<int> deleteExpiredMutes(const QDateTime &now);
+    // Queues an item; fills its context's `recent_lines` with the five messages before it in
+    // the same channel and scope, read in the same step so the snapshot is of that moment.
+    Result<bool> enqueueModeration(ModerationItem item, const HistoryQuery &scope);
 
     // Whether other instances write to the same database (then only the accepting one stores).
     virtual bool isShared() const = 0;

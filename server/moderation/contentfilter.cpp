@@ -1,0 +1,260 @@
+#include "moderation/contentfilter.h"
+
+#include "moderation/textnormalizer.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+
+Q_LOGGING_CATEGORY(lcFilter, "mythos.server.filter")
+
+namespace mythos {
+
+namespace {
+
+// Lines that carry an entry, with their 1-based line numbers for error reports.
+QList<std::pair<int, QString>> entryLines(const QString &text)
+{
+    QList<std::pair<int, QString>> lines;
+    const QStringList all = text.split(QLatin1Char('\n'));
+    for (qsizetype i = 0; i < all.size(); ++i) {
+        const QString line = all[i].trimmed();
+        if (!line.isEmpty() && !line.startsWith(QLatin1Char('#')))
+            lines.append({int(i + 1), line});
+    }
+    return lines;
+}
+
+// Stretching only lengthens runs: every run in the text is at least as long as the entry's.
+bool covers(const QList<int> &entryRuns, const QList<int> &textRuns)
+{
+    if (entryRuns.size() != textRuns.size())
+        return false;
+    for (qsizetype i = 0; i < entryRuns.size(); ++i) {
+        if (textRuns[i] < entryRuns[i])
+            return false;
+    }
+    return true;
+}
+
+QString readFile(const QString &path, QList<FilterListError> *errors)
+{
+    if (path.isEmpty())
+        return {};
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        errors->append({path, 0, QStringLiteral("cannot read: %1").arg(file.errorString())});
+        return {};
+    }
+    return QString::fromUtf8(file.readAll());
+}
+
+} // namespace
+
+QList<FilterListError> ContentFilter::load(const QString &profanityFile, const QString &allowFile,
+                                           const QString &keywordFile)
+{
+    QList<FilterListError> errors;
+    const QString profanity = readFile(profanityFile, &errors);
+    const QString allow = readFile(allowFile, &errors);
+    const QString keywords = readFile(keywordFile, &errors);
+    for (const FilterListError &e : std::as_const(errors))
+        qCWarning(lcFilter).noquote() << e.file << e.message;
+    errors += loadLists(profanity, profanityFile, allow, allowFile, keywords, keywordFile);
+    return errors;
+}
+
+QList<FilterListError> ContentFilter::loadFromText(const QString &profanity, const QString &allow,
+                                                   const QString &keywords)
+{
+    return loadLists(profanity, QStringLiteral("profanity"), allow, QStringLiteral("allow"),
+                     keywords, QStringLiteral("keywords"));
+}
+
+QList<FilterListError> ContentFilter::loadLists(const QString &profanity,
+                                                const QString &profanityName,
+                                                const QString &allow, const QString &allowName,
+                                                const QString &keywords,
+                                                const QString &keywordName)
+{
+    QList<FilterListError> errors;
+    auto report = [&errors](const QString &file, int line, const QString &message) {
+        qCWarning(lcFilter).noquote() << QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(message);
+        errors.append({file, line, message});
+    };
+
+    m_profanity = {};
+    for (const auto &[number, line] : entryLines(profanity)) {
+        const QStringList words = TextNormalizer::listWords(line, true);
+        if (words.isEmpty()) {
+            report(profanityName, number, QStringLiteral("no letters in entry"));
+            continue;
+        }
+        addEntry(m_profanity, words);
+        if (words.size() > 1) // phrases are also typed as one word: "sonofabitch"
+            addEntry(m_profanity, {words.join(QString())});
+    }
+
+    m_allow = {};
+    for (const auto &[number, line] : entryLines(allow)) {
+        const QStringList words = TextNormalizer::listWords(line, false);
+        if (words.isEmpty())
+            report(allowName, number, QStringLiteral("no letters in entry"));
+        else
+            addEntry(m_allow, words);
+    }
+
+    m_keywords.clear();
+    const QString holdPrefix = QStringLiteral("hold:");
+    for (const auto &[number, line] : entryLines(keywords)) {
+        const bool hold = line.startsWith(holdPrefix, Qt::CaseInsensitive);
+        const QString pattern = hold ? line.mid(holdPrefix.size()).trimmed() : line;
+        QRegularExpression regex(pattern, QRegularExpression::CaseInsensitiveOption
+                                                  | QRegularExpression::UseUnicodePropertiesOption);
+        if (!regex.isValid()) {
+            report(keywordName, number, QStringLiteral("invalid regular expression at offset %1: %2")
+                                                .arg(regex.patternErrorOffset())
+                                                .arg(regex.errorString()));
+            continue;
+        }
+        // An expression that matches nothing at all ("", "a*") would flag every message.
+        if (regex.match(QString()).hasMatch()) {
+            report(keywordName, number, QStringLiteral("expression matches an empty message"));
+            continue;
+        }
+        regex.optimize();
+        m_keywords.append({regex, pattern, hold});
+    }
+
+    qCInfo(lcFilter) << "content filter loaded:" << m_profanity.entries.size() << "profanity entries,"
+                     << m_allow.entries.size() << "allowed," << m_keywords.size() << "keywords,"
+                     << errors.size() << "errors";
+    return errors;
+}
+
+void ContentFilter::addEntry(WordList &list, const QStringList &words)
+{
+    Entry entry;
+    entry.source = words.join(QLatin1Char(' '));
+    for (const QString &word : words) {
+        QList<int> runs;
+        entry.keys.append(TextNormalizer::squeeze(word, &runs));
+        entry.runs.append(runs);
+    }
+    list.byFirstKey[entry.keys.constFirst()].append(list.entries.size());
+    list.entries.append(entry);
+}
+
+// Every span of the text that reads as an entry of the list. Joined forms only match single
+// words; phrases continue word by word over the following pieces.
+QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextNormalizer &text,
+                                               bool literal)
+{
+    QList<Span> spans;
+    if (list.entries.isEmpty())
+        return spans;
+    const QList<WordForm> &forms = text.forms();
+    QList<QList<qsizetype>> singleForms(text.pieces().size()); // piece -> its own forms
+    for (qsizetype i = 0; i < forms.size(); ++i) {
+        if (forms[i].firstPiece == forms[i].lastPiece)
+            singleForms[forms[i].firstPiece].append(i);
+    }
+    auto readingsOf = [literal](const WordForm &f) {
+        return literal ? QStringList{f.literal} : f.readings;
+    };
+    auto wordMatches = [&](const WordForm &f, const Entry &e, qsizetype k) {
+        QList<int> runs;
+        for (const QString &reading : readingsOf(f)) {
+            if (TextNormalizer::squeeze(reading, &runs) == e.keys[k] && covers(e.runs[k], runs))
+                return true;
+        }
+        return false;
+    };
+    // The end of the phrase's remaining words k.. starting at piece p, if they follow.
+    std::function<std::optional<qsizetype>(const Entry &, qsizetype, qsizetype)> rest =
+            [&](const Entry &e, qsizetype k, qsizetype p) -> std::optional<qsizetype> {
+        // Sentence punctuation between words ends a phrase: "a blow, job done" is two clauses.
+        static const QString stops = QStringLiteral(",;:?");
+        if (p >= singleForms.size()
+            || std::any_of(text.pieces()[p].gapBefore.begin(), text.pieces()[p].gapBefore.end(),
+                           [](QChar c) { return stops.contains(c); }))
+            return std::nullopt;
+        for (qsizetype i : singleForms[p]) {
+            if (!wordMatches(forms[i], e, k))
+                continue;
+            if (k + 1 == e.keys.size())
+                return forms[i].end;
+            if (const auto end = rest(e, k + 1, p + 1))
+                return end;
+        }
+        return std::nullopt;
+    };
+
+    QList<int> runs;
+    for (const WordForm &form : forms) {
+        for (const QString &reading : readingsOf(form)) {
+            const auto candidates = list.byFirstKey.constFind(TextNormalizer::squeeze(reading, &runs));
+            if (candidates == list.byFirstKey.constEnd())
+                continue;
+            for (qsizetype index : *candidates) {
+                const Entry &entry = list.entries[index];
+                if (!covers(entry.runs[0], runs))
+                    continue;
+                if (entry.keys.size() == 1) {
+                    spans.append({form.begin, form.end, entry.source});
+                } else if (form.firstPiece == form.lastPiece) {
+                    if (const auto end = rest(entry, 1, form.firstPiece + 1))
+                        spans.append({form.begin, *end, entry.source});
+                }
+            }
+        }
+    }
+    return spans;
+}
+
+FilterVerdict ContentFilter::check(const QString &text) const
+{
+    FilterVerdict verdict;
+    verdict.content = text;
+    const bool words = m_profanityEnabled && !m_profanity.entries.isEmpty();
+    const bool keywords = m_keywordsEnabled && !m_keywords.isEmpty();
+    if (!words && !keywords)
+        return verdict;
+
+    const TextNormalizer normalized(text);
+    if (words) {
+        const QList<Span> allowed = find(m_allow, normalized, true);
+        QList<Span> found = find(m_profanity, normalized, false);
+        // Report words in reading order, a phrase before the words inside it.
+        std::sort(found.begin(), found.end(), [](const Span &a, const Span &b) {
+            return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+        });
+        for (const Span &span : std::as_const(found)) {
+            const bool isAllowed = std::any_of(allowed.begin(), allowed.end(), [&](const Span &a) {
+                return a.begin <= span.begin && span.end <= a.end;
+            });
+            if (isAllowed)
+                continue;
+            for (qsizetype i = span.begin; i < span.end; ++i)
+                verdict.content[i] = QLatin1Char('*');
+            verdict.masked = true;
+            if (!verdict.matchedWords.contains(span.source))
+                verdict.matchedWords.append(span.source);
+        }
+    }
+    if (keywords) {
+        const QString folded = normalized.normalizedText();
+        for (const Keyword &keyword : m_keywords) {
+            if (!keyword.regex.match(text).hasMatch() && !keyword.regex.match(folded).hasMatch())
+                continue;
+            verdict.matchedPatterns.append(keyword.source);
+            (keyword.hold ? verdict.held : verdict.flagged) = true;
+        }
+    }
+    return verdict;
+}
+
+} // namespace mythos

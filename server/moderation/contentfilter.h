@@ -1,0 +1,98 @@
+#pragma once
+// The content filter: masks whole profane words and phrases (however disguised) in place, and
+// flags or holds messages that match keyword expressions. A library piece with no state per
+// message: check() reads the loaded lists only, so one filter serves every message.
+
+#include <QHash>
+#include <QList>
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+
+namespace mythos {
+
+class TextNormalizer;
+
+struct FilterVerdict
+{
+    QString content;             // the text with each masked UTF-16 unit replaced by '*'
+    bool masked = false;         // profanity found and masked
+    bool flagged = false;        // a keyword matched: queue for moderators, still delivered
+    bool held = false;           // a `hold:` keyword matched: not delivered until approved
+    QStringList matchedWords;    // normalized list entries that were masked
+    QStringList matchedPatterns; // keyword expressions (as written, without `hold:`) that matched
+};
+
+struct FilterListError
+{
+    QString file;
+    int line = 0; // 1-based; 0 when the whole file is affected (unreadable)
+    QString message;
+};
+
+class ContentFilter
+{
+public:
+    // List formats, one entry per line, blank lines and lines starting with '#' ignored:
+    // - profanity: a word or a phrase ("son of a bitch"); a phrase also matches run together;
+    // - allow: words or phrases never masked, compared as written (no leet decoding), so
+    //   "bastard sword" or "Shiite" stay while "bastard" and "shite" are masked;
+    // - keywords: a regular expression (case-insensitive) that flags; `hold:` in front holds.
+    // Loading replaces every list. Bad lines are reported and skipped, the rest still load;
+    // an unreadable file leaves its list empty. The allow file may be empty (no allow list).
+    QList<FilterListError> load(const QString &profanityFile, const QString &allowFile,
+                                const QString &keywordFile);
+    QList<FilterListError> loadFromText(const QString &profanity, const QString &allow,
+                                        const QString &keywords);
+
+    FilterVerdict check(const QString &text) const;
+
+    bool profanityEnabled() const { return m_profanityEnabled; }
+    void setProfanityEnabled(bool enabled) { m_profanityEnabled = enabled; }
+    bool keywordsEnabled() const { return m_keywordsEnabled; }
+    void setKeywordsEnabled(bool enabled) { m_keywordsEnabled = enabled; }
+
+    qsizetype profanityEntries() const { return m_profanity.entries.size(); }
+    qsizetype keywordCount() const { return m_keywords.size(); }
+
+private:
+    // Words are stored squeezed ("ass" -> "as" with runs {1,2}) so stretched spellings find
+    // them; an entry lists one key and run-length list per word.
+    struct Entry
+    {
+        QString source;
+        QStringList keys;
+        QList<QList<int>> runs;
+    };
+    struct WordList
+    {
+        QList<Entry> entries;
+        QHash<QString, QList<qsizetype>> byFirstKey;
+    };
+    struct Span
+    {
+        qsizetype begin = 0;
+        qsizetype end = 0;
+        QString source;
+    };
+    struct Keyword
+    {
+        QRegularExpression regex;
+        QString source;
+        bool hold = false;
+    };
+
+    QList<FilterListError> loadLists(const QString &profanity, const QString &profanityName,
+                                     const QString &allow, const QString &allowName,
+                                     const QString &keywords, const QString &keywordName);
+    static void addEntry(WordList &list, const QStringList &words);
+    static QList<Span> find(const WordList &list, const TextNormalizer &text, bool literal);
+
+    WordList m_profanity;
+    WordList m_allow;
+    QList<Keyword> m_keywords;
+    bool m_profanityEnabled = true;
+    bool m_keywordsEnabled = true;
+};
+
+} // namespace mythos

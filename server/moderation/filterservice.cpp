@@ -1,0 +1,63 @@
+#include "moderation/filterservice.h"
+
+#include "config/config.h"
+
+#include <QFileInfo>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcFilterService, "mythos.server.filter")
+
+namespace mythos {
+
+FilterService::FilterService(const ContentFilteringSection &config, QObject *parent)
+    : QObject(parent), m_config(config)
+{
+    m_filter.setProfanityEnabled(config.enabled && config.profanityFilter);
+    m_filter.setKeywordsEnabled(config.enabled && config.keywordDetection);
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(300);
+    connect(&m_debounce, &QTimer::timeout, this, &FilterService::reload);
+    connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, [this](const QString &path) {
+        qCInfo(lcFilterService) << path << "changed; reloading the filter lists";
+        m_debounce.start();
+    });
+}
+
+bool FilterService::isActive() const
+{
+    return m_filter.profanityEnabled() || m_filter.keywordsEnabled();
+}
+
+QString FilterService::pathFor(const QString &configured, const char *bundled) const
+{
+    return configured.isEmpty() ? QStringLiteral(":/mythos/filters/") + QLatin1String(bundled) : configured;
+}
+
+QList<FilterListError> FilterService::reload()
+{
+    const QString profanity = pathFor(m_config.profanityList, "profanity.txt");
+    const QString allow = pathFor(m_config.allowList, "allow.txt");
+    const QString keywords = pathFor(m_config.keywordList, "keywords.txt");
+    const QList<FilterListError> problems = m_filter.load(profanity, allow, keywords);
+    ++m_reloads;
+    for (const FilterListError &e : problems)
+        qCWarning(lcFilterService).noquote() << QStringLiteral("%1:%2: %3").arg(e.file).arg(e.line).arg(e.message);
+    // Watch what exists on disk (an editor may have replaced the file, which drops the watch).
+    for (const QString &path : { profanity, allow, keywords }) {
+        if (!path.startsWith(QLatin1Char(':')) && QFileInfo::exists(path) && !m_watcher.files().contains(path))
+            m_watcher.addPath(path);
+    }
+    qCInfo(lcFilterService) << "filter lists loaded:" << m_filter.profanityEntries() << "profanity entries,"
+                            << m_filter.keywordCount() << "keyword patterns," << problems.size() << "problems";
+    Q_EMIT reloaded(static_cast<int>(m_filter.profanityEntries()), static_cast<int>(m_filter.keywordCount()), problems);
+    return problems;
+}
+
+FilterVerdict FilterService::check(const QString &text) const
+{
+    if (!isActive())
+        return { text };
+    return m_filter.check(text);
+}
+
+} // namespace mythos

@@ -1,0 +1,384 @@
+// The content filter: each normalization rule, masking at the original positions, the allow
+// list, phrases, keyword flag versus hold, list errors with line numbers, and the measured
+// accuracy over the labelled corpus in tests/data/filter_corpus.tsv with the bundled lists.
+#include "moderation/contentfilter.h"
+#include "moderation/textnormalizer.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mythos;
+
+namespace {
+
+const QString kProfanity = QStringLiteral("# test list\nfrak\nfuck\nshit\nass\nbitch\nshite\n"
+                                          "bastard\ndick\nson of a bitch\n\nbull shit\n");
+const QString kAllow = QStringLiteral("# innocent\nbastard sword\nshiite\nmoby dick\n");
+const QString kKeywords = QStringLiteral("# flags\n\\b(sell|buy)(ing)?\\s+(gold|account)s?\\b\n"
+                                         "hold:\\b(kill|hurt)\\s+(yo)?u\\s+irl\\b\n");
+
+QString sourceDir()
+{
+    return qEnvironmentVariable("MYTHOS_SOURCE_DIR");
+}
+
+ContentFilter testFilter()
+{
+    ContentFilter filter;
+    const auto errors = filter.loadFromText(kProfanity, kAllow, kKeywords);
+    if (!errors.isEmpty())
+        qWarning() << "unexpected list errors:" << errors.size();
+    return filter;
+}
+
+} // namespace
+
+class TestContentFilter : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void fold_data();
+    void fold();
+    void leetReadings_data();
+    void leetReadings();
+    void squeezeKeepsRunLengths();
+    void normalizedText_data();
+    void normalizedText();
+    void masking_data();
+    void masking();
+    void matchedWordsAreListEntries();
+    void keywordsFlagAndHold_data();
+    void keywordsFlagAndHold();
+    void badRegexIsReportedWithItsLine();
+    void loadReportsUnreadableFiles();
+    void switchesTurnPartsOff();
+    void bundledListsLoad();
+    void corpusAccuracy();
+};
+
+void TestContentFilter::initTestCase()
+{
+    // Every test loads lists; the load summary would drown the corpus report.
+    QLoggingCategory::setFilterRules(QStringLiteral("mythos.server.filter.info=false"));
+}
+
+void TestContentFilter::fold_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("folded");
+    QTest::newRow("case") << QStringLiteral("FrAk") << QStringLiteral("frak");
+    QTest::newRow("diacritics") << QStringLiteral("fück shît") << QStringLiteral("fuck shit");
+    QTest::newRow("combining marks") << QStringLiteral("f\u0301r\u0338ak") << QStringLiteral("frak");
+    QTest::newRow("cyrillic") << QStringLiteral("\u0455h\u0456t \u0430\u0441\u0435\u043e\u0440\u0445")
+                              << QStringLiteral("shit aceopx");
+    QTest::newRow("greek") << QStringLiteral("\u0391\u039f f\u03c5ck") << QStringLiteral("ao fuck");
+    QTest::newRow("full-width") << QStringLiteral("\uff26\uff32\uff21\uff2b") << QStringLiteral("frak");
+    QTest::newRow("math letters") << QStringLiteral("\U0001d41f\U0001d42e") << QStringLiteral("fu");
+    QTest::newRow("zero-width") << QStringLiteral("fu\u200bck sh\u00adit") << QStringLiteral("fuck shit");
+    QTest::newRow("no decomposition") << QStringLiteral("Straße ƒøø") << QStringLiteral("strasse foo");
+    // Only look-alikes change: п and и have no Latin twin.
+    QTest::newRow("other scripts") << QStringLiteral("Привет 日本") << QStringLiteral("пpиbet 日本");
+}
+
+void TestContentFilter::fold()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, folded);
+    QCOMPARE(TextNormalizer::fold(input), folded);
+}
+
+void TestContentFilter::leetReadings_data()
+{
+    QTest::addColumn<QString>("word");
+    QTest::addColumn<QString>("reading");
+    QTest::newRow("digits") << QStringLiteral("5h1t") << QStringLiteral("shit");
+    QTest::newRow("symbols") << QStringLiteral("@$$") << QStringLiteral("ass");
+    QTest::newRow("bang") << QStringLiteral("sh!t") << QStringLiteral("shit");
+    QTest::newRow("four three seven") << QStringLiteral("7w4t 3") << QStringLiteral("twat e");
+    QTest::newRow("plus eight") << QStringLiteral("sh!+ 8itch") << QStringLiteral("shit bitch");
+    QTest::newRow("zero") << QStringLiteral("d0g") << QStringLiteral("dog");
+    QTest::newRow("one as l") << QStringLiteral("s1ut") << QStringLiteral("slut");
+    QTest::newRow("one both ways") << QStringLiteral("bu11sh1t") << QStringLiteral("bullshit");
+}
+
+void TestContentFilter::leetReadings()
+{
+    QFETCH(QString, word);
+    QFETCH(QString, reading);
+    QVERIFY2(TextNormalizer::leetReadings(word).contains(reading),
+             qPrintable(TextNormalizer::leetReadings(word).join(QLatin1Char(','))));
+}
+
+void TestContentFilter::squeezeKeepsRunLengths()
+{
+    QList<int> runs;
+    QCOMPARE(TextNormalizer::squeeze(QStringLiteral("frrraaakk"), &runs), QStringLiteral("frak"));
+    QCOMPARE(runs, (QList<int>{1, 3, 3, 2}));
+    QCOMPARE(TextNormalizer::squeeze(QStringLiteral("ass"), &runs), QStringLiteral("as"));
+    QCOMPARE(runs, (QList<int>{1, 2}));
+}
+
+void TestContentFilter::normalizedText_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("normalized");
+    QTest::newRow("leet") << QStringLiteral("S3LL1NG  G0LD!!!") << QStringLiteral("selling gold!!!");
+    QTest::newRow("numbers stay") << QStringLiteral("buy 500 gold for $5") << QStringLiteral("buy 500 gold for $5");
+    QTest::newRow("mention stays") << QStringLiteral("@Bob  hi ") << QStringLiteral("@bob hi");
+    QTest::newRow("homoglyphs") << QStringLiteral("k\u0456ll \u0443\u043eu") << QStringLiteral("kill you");
+}
+
+void TestContentFilter::normalizedText()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, normalized);
+    QCOMPARE(TextNormalizer(input).normalizedText(), normalized);
+}
+
+void TestContentFilter::masking_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("content");
+    auto row = [](const char *name, const QString &in, const QString &out) {
+        QTest::newRow(name) << in << out;
+    };
+    row("plain", QStringLiteral("what the frak is this"), QStringLiteral("what the **** is this"));
+    row("case", QStringLiteral("FRAK you"), QStringLiteral("**** you"));
+    row("dots", QStringLiteral("what the f.r.a.k is this"), QStringLiteral("what the ******* is this"));
+    row("spaces", QStringLiteral("what the f r a k is this"), QStringLiteral("what the ******* is this"));
+    row("hyphens", QStringLiteral("f-r-a-k"), QStringLiteral("*******"));
+    row("underscores", QStringLiteral("so f_r_a_k."), QStringLiteral("so *******."));
+    row("split word", QStringLiteral("sh.it happens"), QStringLiteral("***** happens"));
+    row("one-letter word before", QStringLiteral("what a d i c k"), QStringLiteral("what a *******"));
+    row("stretched", QStringLiteral("fraaaak this"), QStringLiteral("******* this"));
+    row("stretched twice", QStringLiteral("frrraaakk"), QStringLiteral("*********"));
+    row("stretched double letter", QStringLiteral("you asssss"), QStringLiteral("you ******"));
+    row("leet", QStringLiteral("5h1t, @$$ and fr@k"), QStringLiteral("****, *** and ****"));
+    row("homoglyph", QStringLiteral("fr\u0430k it"), QStringLiteral("**** it"));
+    row("full-width", QStringLiteral("\uff46\uff52\uff41\uff4b!"), QStringLiteral("****!"));
+    row("surrogates", QStringLiteral("\U0001d41f\U0001d42b\U0001d41a\U0001d424"), QStringLiteral("********"));
+    row("diacritics", QStringLiteral("fr\u00e2k"), QStringLiteral("****"));
+    row("decomposed", QStringLiteral("fra\u0302k"), QStringLiteral("*****"));
+    row("zero-width", QStringLiteral("fr\u200bak"), QStringLiteral("*****"));
+    row("punctuation kept", QStringLiteral("frak! (shit)"), QStringLiteral("****! (****)"));
+    row("phrase", QStringLiteral("you son of a bitch"), QStringLiteral("you **************"));
+    row("phrase as one word", QStringLiteral("sonofabitch"), QStringLiteral("***********"));
+    row("phrase of clean words", QStringLiteral("bull shit"), QStringLiteral("*********"));
+    row("phrase stops at comma", QStringLiteral("the bull, shit"), QStringLiteral("the bull, ****"));
+    row("scunthorpe", QStringLiteral("Scunthorpe"), QStringLiteral("Scunthorpe"));
+    row("inside words", QStringLiteral("classic assassin grass shitake Dickens"),
+        QStringLiteral("classic assassin grass shitake Dickens"));
+    row("doubled letters are not stretching", QStringLiteral("as bobby"), QStringLiteral("as bobby"));
+    row("numbers are numbers", QStringLiteral("I have 455 gold"), QStringLiteral("I have 455 gold"));
+    row("mention", QStringLiteral("@Bob hi!"), QStringLiteral("@Bob hi!"));
+    row("stretched into a symbol", QStringLiteral("@ass"), QStringLiteral("****"));
+    row("spelled-out word", QStringLiteral("C L A S S"), QStringLiteral("C L A S S"));
+    row("allow phrase", QStringLiteral("a bastard sword, you bastard"),
+        QStringLiteral("a bastard sword, you *******"));
+    row("allow word", QStringLiteral("Shiite, not shite"), QStringLiteral("Shiite, not *****"));
+    row("allow name", QStringLiteral("read Moby Dick, dick"), QStringLiteral("read Moby Dick, ****"));
+    row("empty", QString(), QString());
+}
+
+void TestContentFilter::masking()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, content);
+    const FilterVerdict v = testFilter().check(input);
+    QCOMPARE(v.content, content);
+    QCOMPARE(v.content.size(), input.size());
+    QCOMPARE(v.masked, content != input);
+}
+
+void TestContentFilter::matchedWordsAreListEntries()
+{
+    const FilterVerdict v = testFilter().check(QStringLiteral("f.r.a.k, 5h1t and fraaak, son of a b1tch"));
+    QCOMPARE(v.matchedWords, (QStringList{QStringLiteral("frak"), QStringLiteral("shit"),
+                                          QStringLiteral("son of a bitch"), QStringLiteral("bitch")}));
+    QVERIFY(!v.flagged);
+    QVERIFY(!v.held);
+}
+
+void TestContentFilter::keywordsFlagAndHold_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<bool>("flagged");
+    QTest::addColumn<bool>("held");
+    QTest::newRow("clean") << QStringLiteral("selling my old sword") << false << false;
+    QTest::newRow("flag") << QStringLiteral("Selling gold, cheap") << true << false;
+    QTest::newRow("flag obfuscated") << QStringLiteral("s3ll1ng g0ld") << true << false;
+    QTest::newRow("hold") << QStringLiteral("I will hurt u irl") << false << true;
+    QTest::newRow("hold homoglyph") << QStringLiteral("k\u0456ll you IRL") << false << true;
+    QTest::newRow("both") << QStringLiteral("buying accounts or I kill you irl") << true << true;
+    QTest::newRow("game kill") << QStringLiteral("I'll kill you in the arena") << false << false;
+}
+
+void TestContentFilter::keywordsFlagAndHold()
+{
+    QFETCH(QString, input);
+    QFETCH(bool, flagged);
+    QFETCH(bool, held);
+    const FilterVerdict v = testFilter().check(input);
+    QCOMPARE(v.flagged, flagged);
+    QCOMPARE(v.held, held);
+    QCOMPARE(v.content, input); // keywords never change the text
+    QCOMPARE(v.matchedPatterns.size(), int(flagged) + int(held));
+    if (held)
+        QVERIFY(v.matchedPatterns.contains(QStringLiteral("\\b(kill|hurt)\\s+(yo)?u\\s+irl\\b")));
+}
+
+void TestContentFilter::badRegexIsReportedWithItsLine()
+{
+    ContentFilter filter;
+    const QString keywords = QStringLiteral("# comment\n\\bfoo\\b\n(unclosed\nhold:\\bbar\\b\nhold:[z-a]\na*\n");
+    const auto errors = filter.loadFromText(QStringLiteral("frak\n---\n"), QString(), keywords);
+    QCOMPARE(errors.size(), 4);
+    QCOMPARE(errors[0].file, QStringLiteral("profanity"));
+    QCOMPARE(errors[0].line, 2); // "---" has no letters
+    QCOMPARE(errors[1].file, QStringLiteral("keywords"));
+    QCOMPARE(errors[1].line, 3);
+    QVERIFY(errors[1].message.contains(QStringLiteral("invalid regular expression")));
+    QCOMPARE(errors[2].line, 5);
+    QCOMPARE(errors[3].line, 6); // matches every message
+    QCOMPARE(filter.keywordCount(), 2);
+    QVERIFY(filter.check(QStringLiteral("a foo here")).flagged);
+    QVERIFY(filter.check(QStringLiteral("a bar here")).held);
+    QCOMPARE(filter.check(QStringLiteral("frak")).content, QStringLiteral("****"));
+}
+
+void TestContentFilter::loadReportsUnreadableFiles()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString profanity = dir.filePath(QStringLiteral("profanity.txt"));
+    const QString keywords = dir.filePath(QStringLiteral("keywords.txt"));
+    QFile file(profanity);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("frak\n");
+    file.close();
+    QFile kw(keywords);
+    QVERIFY(kw.open(QIODevice::WriteOnly));
+    kw.write("ok\n(bad\n");
+    kw.close();
+
+    ContentFilter filter;
+    const QString missing = dir.filePath(QStringLiteral("missing.txt"));
+    const auto errors = filter.load(profanity, missing, keywords);
+    QCOMPARE(errors.size(), 2);
+    QCOMPARE(errors[0].file, missing);
+    QCOMPARE(errors[0].line, 0);
+    QCOMPARE(errors[1].file, keywords);
+    QCOMPARE(errors[1].line, 2);
+    QCOMPARE(filter.check(QStringLiteral("frak")).content, QStringLiteral("****"));
+    QVERIFY(filter.load(profanity, QString(), QString()).isEmpty()); // no allow list: fine
+}
+
+void TestContentFilter::switchesTurnPartsOff()
+{
+    ContentFilter filter = testFilter();
+    const QString text = QStringLiteral("selling gold, frak");
+    filter.setProfanityEnabled(false);
+    FilterVerdict v = filter.check(text);
+    QCOMPARE(v.content, text);
+    QVERIFY(!v.masked);
+    QVERIFY(v.flagged);
+    filter.setProfanityEnabled(true);
+    filter.setKeywordsEnabled(false);
+    v = filter.check(text);
+    QCOMPARE(v.content, QStringLiteral("selling gold, ****"));
+    QVERIFY(!v.flagged);
+}
+
+void TestContentFilter::bundledListsLoad()
+{
+    if (sourceDir().isEmpty())
+        QSKIP("MYTHOS_SOURCE_DIR is not set (run through ctest)");
+    const QString dir = sourceDir() + QStringLiteral("/resources/filters/");
+    ContentFilter filter;
+    const auto errors = filter.load(dir + QStringLiteral("profanity.txt"),
+                                    dir + QStringLiteral("allow.txt"),
+                                    dir + QStringLiteral("keywords.txt"));
+    for (const FilterListError &e : errors)
+        qWarning().noquote() << e.file << e.line << e.message;
+    QVERIFY(errors.isEmpty());
+    QVERIFY(filter.profanityEntries() > 150);
+    QVERIFY(filter.keywordCount() >= 10);
+    QVERIFY(filter.check(QStringLiteral("I'm selling my account for paypal")).flagged);
+    QVERIFY(filter.check(QStringLiteral("I know where you live")).held);
+    QVERIFY(filter.check(QStringLiteral("mail me at bob@example.com")).flagged);
+    QVERIFY(filter.check(QStringLiteral("I want to die")).held);
+    // Found by running every dictionary word through the filter: contractions and possessives
+    // must not join into listed words, and "assess" is not stretched "asses".
+    const QString innocent = QStringLiteral("who're As's tit's; assess the bastard sword");
+    QCOMPARE(filter.check(innocent).content, innocent);
+}
+
+void TestContentFilter::corpusAccuracy()
+{
+    if (sourceDir().isEmpty())
+        QSKIP("MYTHOS_SOURCE_DIR is not set (run through ctest)");
+    const QString dir = sourceDir() + QStringLiteral("/resources/filters/");
+    ContentFilter filter;
+    QVERIFY(filter.load(dir + QStringLiteral("profanity.txt"), dir + QStringLiteral("allow.txt"),
+                        dir + QStringLiteral("keywords.txt"))
+                    .isEmpty());
+    QFile corpus(sourceDir() + QStringLiteral("/tests/data/filter_corpus.tsv"));
+    QVERIFY(corpus.open(QIODevice::ReadOnly));
+
+    QHash<QString, int> perLabel, wrongPerLabel;
+    int tp = 0, fp = 0, tn = 0, fn = 0, flaggedNegatives = 0;
+    const QStringList lines = QString::fromUtf8(corpus.readAll()).split(QLatin1Char('\n'));
+    for (const QString &line : lines) {
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+            continue;
+        const qsizetype tab = line.indexOf(QLatin1Char('\t'));
+        QVERIFY2(tab > 0, qPrintable(line));
+        const QString label = line.left(tab);
+        const QString text = line.mid(tab + 1);
+        QVERIFY2(QStringList({QStringLiteral("clean"), QStringLiteral("profane"),
+                              QStringLiteral("obfuscated"), QStringLiteral("trap")})
+                         .contains(label),
+                 qPrintable(line));
+        const bool positive = label == QStringLiteral("profane") || label == QStringLiteral("obfuscated");
+        const FilterVerdict v = filter.check(text);
+        ++perLabel[label];
+        if (!positive && (v.flagged || v.held))
+            ++flaggedNegatives;
+        if (v.masked == positive) {
+            (positive ? tp : tn) += 1;
+            continue;
+        }
+        (positive ? fn : fp) += 1;
+        ++wrongPerLabel[label];
+        qInfo().noquote() << (positive ? "missed:" : "false positive:") << label << text << "->" << v.content;
+    }
+    const int total = tp + fp + tn + fn;
+    const double precision = tp + fp ? double(tp) / (tp + fp) : 1.0;
+    const double recall = tp + fn ? double(tp) / (tp + fn) : 1.0;
+    const double accuracy = double(tp + tn) / total;
+    const double fpRate = fp + tn ? double(fp) / (fp + tn) : 0.0;
+    for (auto it = perLabel.cbegin(); it != perLabel.cend(); ++it)
+        qInfo().noquote() << QStringLiteral("%1: %2 lines, %3 wrong").arg(it.key()).arg(it.value()).arg(wrongPerLabel.value(it.key()));
+    qInfo().noquote() << QStringLiteral("corpus of %1 lines: precision %2, recall %3, accuracy %4, "
+                                        "false-positive rate %5 (tp %6, fp %7, tn %8, fn %9)")
+                                 .arg(total)
+                                 .arg(precision, 0, 'f', 4)
+                                 .arg(recall, 0, 'f', 4)
+                                 .arg(accuracy, 0, 'f', 4)
+                                 .arg(fpRate, 0, 'f', 4)
+                                 .arg(tp).arg(fp).arg(tn).arg(fn);
+    qInfo().noquote() << QStringLiteral("keywords flagged or held %1 of %2 clean and trap lines")
+                                 .arg(flaggedNegatives).arg(fp + tn);
+    QVERIFY(perLabel.value(QStringLiteral("clean")) >= 150);
+    QVERIFY(perLabel.value(QStringLiteral("profane")) >= 100);
+    QVERIFY(perLabel.value(QStringLiteral("obfuscated")) >= 100);
+    QVERIFY(perLabel.value(QStringLiteral("trap")) >= 80);
+    QVERIFY2(accuracy >= 0.98, qPrintable(QString::number(accuracy)));
+    QVERIFY2(fpRate < 0.01, qPrintable(QString::number(fpRate)));
+}
+
+QTEST_GUILESS_MAIN(TestContentFilter)
+#include "tst_contentfilter.moc"
