@@ -50,7 +50,7 @@ HttpApi::HttpApi(QHttpServer &http, const ClientServices &services, std::functio
     http.route(QStringLiteral("/chat/rate-limit/status"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         rateLimitStatus(request, std::make_shared<QHttpServerResponder>(std::move(responder)));
     });
-    for (const QString type : { QStringLiteral("channel"), QStringLiteral("player") }) {
+    for (const QString &type : { QStringLiteral("channel"), QStringLiteral("player") }) {
         http.route(QStringLiteral("/chat/mute/") + type, Method::Post, [this, type](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             mute(type, request, std::make_shared<QHttpServerResponder>(std::move(responder)));
         });

@@ -4,7 +4,6 @@
 
 #include <QFile>
 #include <QLoggingCategory>
-
 #include <algorithm>
 #include <functional>
 #include <optional>
@@ -23,9 +22,28 @@ QList<std::pair<int, QString>> entryLines(const QString &text)
     for (qsizetype i = 0; i < all.size(); ++i) {
         const QString line = all[i].trimmed();
         if (!line.isEmpty() && !line.startsWith(QLatin1Char('#')))
-            lines.append({int(i + 1), line});
+            lines.append({ int(i + 1), line });
     }
     return lines;
+}
+
+// A list line split into its normalized words; in-word punctuation is dropped ("f-word" is
+// "fword"), so entries compare with what the normalizer reads from chat.
+QStringList listWords(QStringView line, bool decodeLeet)
+{
+    QStringList words;
+    QString current;
+    QList<FoldedChar> chars = TextNormalizer::foldChars(line);
+    chars.append({ QLatin1Char(' '), FoldedChar::Space, 0, 0 }); // ends the last word
+    for (const FoldedChar &c : std::as_const(chars)) {
+        if (c.kind == FoldedChar::Word) {
+            current += c.ch;
+        } else if (c.kind == FoldedChar::Space && !current.isEmpty()) {
+            words.append(decodeLeet ? TextNormalizer::leetReadings(current).constFirst() : current);
+            current.clear();
+        }
+    }
+    return words;
 }
 
 // Stretching only lengthens runs: every run in the text is at least as long as the entry's.
@@ -46,7 +64,7 @@ QString readFile(const QString &path, QList<FilterListError> *errors)
         return {};
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        errors->append({path, 0, QStringLiteral("cannot read: %1").arg(file.errorString())});
+        errors->append({ path, 0, QStringLiteral("cannot read: %1").arg(file.errorString()) });
         return {};
     }
     return QString::fromUtf8(file.readAll());
@@ -54,8 +72,8 @@ QString readFile(const QString &path, QList<FilterListError> *errors)
 
 } // namespace
 
-QList<FilterListError> ContentFilter::load(const QString &profanityFile, const QString &allowFile,
-                                           const QString &keywordFile)
+QList<FilterListError> ContentFilter::load(
+    const QString &profanityFile, const QString &allowFile, const QString &keywordFile)
 {
     QList<FilterListError> errors;
     const QString profanity = readFile(profanityFile, &errors);
@@ -67,40 +85,39 @@ QList<FilterListError> ContentFilter::load(const QString &profanityFile, const Q
     return errors;
 }
 
-QList<FilterListError> ContentFilter::loadFromText(const QString &profanity, const QString &allow,
-                                                   const QString &keywords)
+QList<FilterListError> ContentFilter::loadFromText(
+    const QString &profanity, const QString &allow, const QString &keywords)
 {
     return loadLists(profanity, QStringLiteral("profanity"), allow, QStringLiteral("allow"),
-                     keywords, QStringLiteral("keywords"));
+        keywords, QStringLiteral("keywords"));
 }
 
 QList<FilterListError> ContentFilter::loadLists(const QString &profanity,
-                                                const QString &profanityName,
-                                                const QString &allow, const QString &allowName,
-                                                const QString &keywords,
-                                                const QString &keywordName)
+    const QString &profanityName, const QString &allow, const QString &allowName,
+    const QString &keywords, const QString &keywordName)
 {
     QList<FilterListError> errors;
     auto report = [&errors](const QString &file, int line, const QString &message) {
-        qCWarning(lcFilter).noquote() << QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(message);
-        errors.append({file, line, message});
+        qCWarning(lcFilter).noquote()
+            << QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(message);
+        errors.append({ file, line, message });
     };
 
     m_profanity = {};
     for (const auto &[number, line] : entryLines(profanity)) {
-        const QStringList words = TextNormalizer::listWords(line, true);
+        const QStringList words = listWords(line, true);
         if (words.isEmpty()) {
             report(profanityName, number, QStringLiteral("no letters in entry"));
             continue;
         }
         addEntry(m_profanity, words);
         if (words.size() > 1) // phrases are also typed as one word: "sonofabitch"
-            addEntry(m_profanity, {words.join(QString())});
+            addEntry(m_profanity, { words.join(QString()) });
     }
 
     m_allow = {};
     for (const auto &[number, line] : entryLines(allow)) {
-        const QStringList words = TextNormalizer::listWords(line, false);
+        const QStringList words = listWords(line, false);
         if (words.isEmpty())
             report(allowName, number, QStringLiteral("no letters in entry"));
         else
@@ -112,12 +129,14 @@ QList<FilterListError> ContentFilter::loadLists(const QString &profanity,
     for (const auto &[number, line] : entryLines(keywords)) {
         const bool hold = line.startsWith(holdPrefix, Qt::CaseInsensitive);
         const QString pattern = hold ? line.mid(holdPrefix.size()).trimmed() : line;
-        QRegularExpression regex(pattern, QRegularExpression::CaseInsensitiveOption
-                                                  | QRegularExpression::UseUnicodePropertiesOption);
+        QRegularExpression regex(pattern,
+            QRegularExpression::CaseInsensitiveOption
+                | QRegularExpression::UseUnicodePropertiesOption);
         if (!regex.isValid()) {
-            report(keywordName, number, QStringLiteral("invalid regular expression at offset %1: %2")
-                                                .arg(regex.patternErrorOffset())
-                                                .arg(regex.errorString()));
+            report(keywordName, number,
+                QStringLiteral("invalid regular expression at offset %1: %2")
+                    .arg(regex.patternErrorOffset())
+                    .arg(regex.errorString()));
             continue;
         }
         // An expression that matches nothing at all ("", "a*") would flag every message.
@@ -126,12 +145,12 @@ QList<FilterListError> ContentFilter::loadLists(const QString &profanity,
             continue;
         }
         regex.optimize();
-        m_keywords.append({regex, pattern, hold});
+        m_keywords.append({ regex, pattern, hold });
     }
 
-    qCInfo(lcFilter) << "content filter loaded:" << m_profanity.entries.size() << "profanity entries,"
-                     << m_allow.entries.size() << "allowed," << m_keywords.size() << "keywords,"
-                     << errors.size() << "errors";
+    qCInfo(lcFilter) << "content filter loaded:" << m_profanity.entries.size()
+                     << "profanity entries," << m_allow.entries.size() << "allowed,"
+                     << m_keywords.size() << "keywords," << errors.size() << "errors";
     return errors;
 }
 
@@ -150,8 +169,8 @@ void ContentFilter::addEntry(WordList &list, const QStringList &words)
 
 // Every span of the text that reads as an entry of the list. Joined forms only match single
 // words; phrases continue word by word over the following pieces.
-QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextNormalizer &text,
-                                               bool literal)
+QList<ContentFilter::Span> ContentFilter::find(
+    const WordList &list, const TextNormalizer &text, bool literal)
 {
     QList<Span> spans;
     if (list.entries.isEmpty())
@@ -162,9 +181,8 @@ QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextN
         if (forms[i].firstPiece == forms[i].lastPiece)
             singleForms[forms[i].firstPiece].append(i);
     }
-    auto readingsOf = [literal](const WordForm &f) {
-        return literal ? QStringList{f.literal} : f.readings;
-    };
+    auto readingsOf
+        = [literal](const WordForm &f) { return literal ? QStringList { f.literal } : f.readings; };
     auto wordMatches = [&](const WordForm &f, const Entry &e, qsizetype k) {
         QList<int> runs;
         for (const QString &reading : readingsOf(f)) {
@@ -174,13 +192,13 @@ QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextN
         return false;
     };
     // The end of the phrase's remaining words k.. starting at piece p, if they follow.
-    std::function<std::optional<qsizetype>(const Entry &, qsizetype, qsizetype)> rest =
-            [&](const Entry &e, qsizetype k, qsizetype p) -> std::optional<qsizetype> {
+    std::function<std::optional<qsizetype>(const Entry &, qsizetype, qsizetype)> rest
+        = [&](const Entry &e, qsizetype k, qsizetype p) -> std::optional<qsizetype> {
         // Sentence punctuation between words ends a phrase: "a blow, job done" is two clauses.
         static const QString stops = QStringLiteral(",;:?");
         if (p >= singleForms.size()
             || std::any_of(text.pieces()[p].gapBefore.begin(), text.pieces()[p].gapBefore.end(),
-                           [](QChar c) { return stops.contains(c); }))
+                [](QChar c) { return stops.contains(c); }))
             return std::nullopt;
         for (qsizetype i : singleForms[p]) {
             if (!wordMatches(forms[i], e, k))
@@ -196,7 +214,8 @@ QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextN
     QList<int> runs;
     for (const WordForm &form : forms) {
         for (const QString &reading : readingsOf(form)) {
-            const auto candidates = list.byFirstKey.constFind(TextNormalizer::squeeze(reading, &runs));
+            const auto candidates
+                = list.byFirstKey.constFind(TextNormalizer::squeeze(reading, &runs));
             if (candidates == list.byFirstKey.constEnd())
                 continue;
             for (qsizetype index : *candidates) {
@@ -204,10 +223,10 @@ QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextN
                 if (!covers(entry.runs[0], runs))
                     continue;
                 if (entry.keys.size() == 1) {
-                    spans.append({form.begin, form.end, entry.source});
+                    spans.append({ form.begin, form.end, entry.source });
                 } else if (form.firstPiece == form.lastPiece) {
                     if (const auto end = rest(entry, 1, form.firstPiece + 1))
-                        spans.append({form.begin, *end, entry.source});
+                        spans.append({ form.begin, *end, entry.source });
                 }
             }
         }
@@ -233,9 +252,8 @@ FilterVerdict ContentFilter::check(const QString &text) const
             return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
         });
         for (const Span &span : std::as_const(found)) {
-            const bool isAllowed = std::any_of(allowed.begin(), allowed.end(), [&](const Span &a) {
-                return a.begin <= span.begin && span.end <= a.end;
-            });
+            const bool isAllowed = std::any_of(allowed.begin(), allowed.end(),
+                [&](const Span &a) { return a.begin <= span.begin && span.end <= a.end; });
             if (isAllowed)
                 continue;
             for (qsizetype i = span.begin; i < span.end; ++i)

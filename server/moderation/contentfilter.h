@@ -1,7 +1,6 @@
 #pragma once
-// The content filter: masks whole profane words and phrases (however disguised) in place, and
-// flags or holds messages that match keyword expressions. A library piece with no state per
-// message: check() reads the loaded lists only, so one filter serves every message.
+// Masks whole profane words and phrases, however disguised, in place, and flags or holds
+// messages matching keyword expressions. check() only reads the lists loaded before.
 
 #include <QHash>
 #include <QList>
@@ -15,11 +14,11 @@ class TextNormalizer;
 
 struct FilterVerdict
 {
-    QString content;             // the text with each masked UTF-16 unit replaced by '*'
-    bool masked = false;         // profanity found and masked
-    bool flagged = false;        // a keyword matched: queue for moderators, still delivered
-    bool held = false;           // a `hold:` keyword matched: not delivered until approved
-    QStringList matchedWords;    // normalized list entries that were masked
+    QString content; // the text with each masked UTF-16 unit replaced by '*'
+    bool masked = false; // profanity found and masked
+    bool flagged = false; // a keyword matched: queue for moderators, still delivered
+    bool held = false; // a `hold:` keyword matched: not delivered until approved
+    QStringList matchedWords; // normalized list entries that were masked
     QStringList matchedPatterns; // keyword expressions (as written, without `hold:`) that matched
 };
 
@@ -40,10 +39,10 @@ public:
     // - keywords: a regular expression (case-insensitive) that flags; `hold:` in front holds.
     // Loading replaces every list. Bad lines are reported and skipped, the rest still load;
     // an unreadable file leaves its list empty. The allow file may be empty (no allow list).
-    QList<FilterListError> load(const QString &profanityFile, const QString &allowFile,
-                                const QString &keywordFile);
-    QList<FilterListError> loadFromText(const QString &profanity, const QString &allow,
-                                        const QString &keywords);
+    QList<FilterListError> load(
+        const QString &profanityFile, const QString &allowFile, const QString &keywordFile);
+    QList<FilterListError> loadFromText(
+        const QString &profanity, const QString &allow, const QString &keywords);
 
     FilterVerdict check(const QString &text) const;
 
@@ -83,8 +82,8 @@ private:
     };
 
     QList<FilterListError> loadLists(const QString &profanity, const QString &profanityName,
-                                     const QString &allow, const QString &allowName,
-                                     const QString &keywords, const QString &keywordName);
+        const QString &allow, const QString &allowName, const QString &keywords,
+        const QString &keywordName);
     static void addEntry(WordList &list, const QStringList &words);
     static QList<Span> find(const WordList &list, const TextNormalizer &text, bool literal);
 

@@ -5,7 +5,7 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcFilterService, "mythos.server.filter")
+Q_LOGGING_CATEGORY(lcFilterService, "mythos.server.filter.lists")
 
 namespace mythos {
 
@@ -38,7 +38,17 @@ QList<FilterListError> FilterService::reload()
     const QString profanity = pathFor(m_config.profanityList, "profanity.txt");
     const QString allow = pathFor(m_config.allowList, "allow.txt");
     const QString keywords = pathFor(m_config.keywordList, "keywords.txt");
-    const QList<FilterListError> problems = m_filter.load(profanity, allow, keywords);
+    // Load into a fresh filter and swap: an editor's half-written save (an unreadable file) must
+    // not leave players unfiltered, so the lists in use stay until a complete set loads.
+    ContentFilter fresh;
+    fresh.setProfanityEnabled(m_filter.profanityEnabled());
+    fresh.setKeywordsEnabled(m_filter.keywordsEnabled());
+    const QList<FilterListError> problems = fresh.load(profanity, allow, keywords);
+    const bool unreadable = std::any_of(problems.begin(), problems.end(), [](const FilterListError &e) { return e.line == 0; });
+    if (unreadable && m_reloads > 0)
+        qCWarning(lcFilterService) << "keeping the previous filter lists: a list file could not be read";
+    else
+        m_filter = std::move(fresh);
     ++m_reloads;
     for (const FilterListError &e : problems)
         qCWarning(lcFilterService).noquote() << QStringLiteral("%1:%2: %3").arg(e.file).arg(e.line).arg(e.message);

@@ -1,48 +1,43 @@
 #include "moderation/textnormalizer.h"
 
 #include <QHash>
-
 #include <algorithm>
+#include <string_view>
 
 namespace mythos {
 
 namespace {
 
 // Letters that NFKD leaves alone but players use as look-alikes of ASCII letters: Cyrillic
-// and Greek homoglyphs, small capitals, and Latin letters with strokes that have no
-// decomposition. Cyrillic letters without a Latin twin (п, и, г ...) are left out on purpose
-// so Russian text does not turn into accidental English words.
+// and Greek homoglyphs, Latin letters with strokes that have no decomposition, and small
+// capitals. Cyrillic letters without a Latin twin (п, и, г ...) are left out on purpose so
+// Russian text does not turn into accidental English words. Each `from` character maps to the
+// letter at the same position in `to`.
 const QHash<char16_t, QLatin1String> &homoglyphs()
 {
     static const QHash<char16_t, QLatin1String> table = [] {
-        struct Pair { char16_t from; const char *to; };
-        static constexpr Pair pairs[] = {
-            // Cyrillic
-            {u'А', "a"}, {u'В', "b"}, {u'Е', "e"}, {u'К', "k"}, {u'М', "m"}, {u'Н', "h"},
-            {u'О', "o"}, {u'Р', "p"}, {u'С', "c"}, {u'Т', "t"}, {u'У', "y"}, {u'Х', "x"},
-            {u'Ѕ', "s"}, {u'І', "i"}, {u'Ј', "j"}, {u'Ү', "y"}, {u'Ӏ', "l"}, {u'Ԛ', "q"},
-            {u'Ԝ', "w"}, {u'а', "a"}, {u'в', "b"}, {u'е', "e"}, {u'к', "k"}, {u'м', "m"},
-            {u'н', "h"}, {u'о', "o"}, {u'р', "p"}, {u'с', "c"}, {u'т', "t"}, {u'у', "y"},
-            {u'х', "x"}, {u'ѕ', "s"}, {u'і', "i"}, {u'ј', "j"}, {u'ү', "y"}, {u'ӏ', "l"},
-            {u'ԁ', "d"}, {u'һ', "h"}, {u'ԛ', "q"}, {u'ԝ', "w"}, {u'ь', "b"},
-            // Greek
-            {u'Α', "a"}, {u'Β', "b"}, {u'Ε', "e"}, {u'Ζ', "z"}, {u'Η', "h"}, {u'Ι', "i"},
-            {u'Κ', "k"}, {u'Μ', "m"}, {u'Ν', "n"}, {u'Ο', "o"}, {u'Ρ', "p"}, {u'Τ', "t"},
-            {u'Υ', "y"}, {u'Χ', "x"}, {u'α', "a"}, {u'β', "b"}, {u'ε', "e"}, {u'η', "n"},
-            {u'ι', "i"}, {u'κ', "k"}, {u'μ', "u"}, {u'ν', "v"}, {u'ο', "o"}, {u'ρ', "p"},
-            {u'τ', "t"}, {u'υ', "u"}, {u'χ', "x"}, {u'ϲ', "c"}, {u'ϳ', "j"},
-            // Latin letters without a decomposition, and small capitals
-            {u'ß', "ss"}, {u'æ', "ae"}, {u'Æ', "ae"}, {u'œ', "oe"}, {u'Œ', "oe"}, {u'ø', "o"},
-            {u'Ø', "o"}, {u'đ', "d"}, {u'Đ', "d"}, {u'ł', "l"}, {u'Ł', "l"}, {u'ı', "i"},
-            {u'ƒ', "f"}, {u'ħ', "h"}, {u'ŧ', "t"}, {u'ɑ', "a"}, {u'ɡ', "g"}, {u'ɢ', "g"},
-            {u'ɪ', "i"}, {u'ɴ', "n"}, {u'ʀ', "r"}, {u'ʏ', "y"}, {u'ʙ', "b"}, {u'ʜ', "h"},
-            {u'ʟ', "l"}, {u'ᴀ', "a"}, {u'ᴄ', "c"}, {u'ᴅ', "d"}, {u'ᴇ', "e"}, {u'ᴊ', "j"},
-            {u'ᴋ', "k"}, {u'ᴍ', "m"}, {u'ᴏ', "o"}, {u'ᴘ', "p"}, {u'ᴛ', "t"}, {u'ᴜ', "u"},
-            {u'ᴡ', "w"}, {u'ꜰ', "f"}, {u'ꜱ', "s"},
+        static constexpr struct
+        {
+            std::u16string_view from;
+            std::string_view to;
+        } groups[] = {
+            { u"АВЕКМНОРСТУХЅІЈҮӀԚԜавекмнорстухѕіјүӏԁһԛԝь", // Cyrillic
+                "abekmhopctyxsijylqwabekmhopctyxsijyldhqwb" },
+            { u"ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεηικμνορτυχϲϳ", // Greek
+                "abezhikmnoptyxabenikuvoptuxcj" },
+            { u"øØđĐłŁıƒħŧɑɡɢɪɴʀʏʙʜʟᴀᴄᴅᴇᴊᴋᴍᴏᴘᴛᴜᴡꜰꜱ", // Latin
+                "ooddllifhtagginrybhlacdejkmoptuwfs" },
         };
         QHash<char16_t, QLatin1String> t;
-        for (const Pair &p : pairs)
-            t.insert(p.from, QLatin1String(p.to));
+        for (const auto &group : groups) {
+            Q_ASSERT(group.from.size() == group.to.size());
+            for (size_t i = 0; i < group.from.size(); ++i)
+                t.insert(group.from[i], QLatin1String(group.to.data() + i, 1));
+        }
+        static constexpr std::pair<char16_t, const char *> ligatures[]
+            = { { u'ß', "ss" }, { u'æ', "ae" }, { u'Æ', "ae" }, { u'œ', "oe" }, { u'Œ', "oe" } };
+        for (const auto &[from, to] : ligatures)
+            t.insert(from, QLatin1String(to));
         return t;
     }();
     return table;
@@ -52,7 +47,7 @@ bool isMark(QChar c)
 {
     const auto cat = c.category();
     return cat == QChar::Mark_NonSpacing || cat == QChar::Mark_SpacingCombining
-            || cat == QChar::Mark_Enclosing;
+        || cat == QChar::Mark_Enclosing;
 }
 
 FoldedChar::Kind classify(QChar c)
@@ -66,17 +61,12 @@ FoldedChar::Kind classify(QChar c)
 
 QChar leetLetter(QChar c, bool oneIsL)
 {
-    switch (c.unicode()) {
-    case u'4': case u'@': return QLatin1Char('a');
-    case u'3': return QLatin1Char('e');
-    case u'1': return QLatin1Char(oneIsL ? 'l' : 'i');
-    case u'!': return QLatin1Char('i');
-    case u'0': return QLatin1Char('o');
-    case u'5': case u'$': return QLatin1Char('s');
-    case u'7': case u'+': return QLatin1Char('t');
-    case u'8': return QLatin1Char('b');
-    default: return c;
-    }
+    // Each symbol in `from` stands for the letter at the same position in `to`.
+    static const QLatin1String from("4@31!05$7+8"), to("aaeiiossttb");
+    if (oneIsL && c == QLatin1Char('1'))
+        return QLatin1Char('l');
+    const qsizetype i = from.indexOf(c);
+    return i < 0 ? c : QChar(to[i]);
 }
 
 // English one-letter words, and chat's "u" for "you".
@@ -85,13 +75,16 @@ bool isOneLetterWord(QChar c)
     return c == QLatin1Char('a') || c == QLatin1Char('i') || c == QLatin1Char('u');
 }
 
-bool isAsciiDigit(QChar c) { return c >= QLatin1Char('0') && c <= QLatin1Char('9'); }
+bool isAsciiDigit(QChar c)
+{
+    return c >= QLatin1Char('0') && c <= QLatin1Char('9');
+}
 
 } // namespace
 
 TextNormalizer::TextNormalizer(QStringView text)
 {
-    foldText(text);
+    m_chars = foldChars(text);
     splitPieces();
     for (qsizetype k = 0; k < m_pieces.size(); ++k)
         addForm(m_pieces[k].first, m_pieces[k].last, k, k);
@@ -118,24 +111,35 @@ QString TextNormalizer::foldCodePoint(char32_t cp)
     return out;
 }
 
-QString TextNormalizer::fold(QStringView text)
+QList<FoldedChar> TextNormalizer::foldChars(QStringView text)
 {
-    QString out;
+    QList<FoldedChar> chars;
+    chars.reserve(text.size());
     for (qsizetype i = 0; i < text.size(); ++i) {
+        const qsizetype begin = i;
         char32_t cp = text[i].unicode();
         if (text[i].isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
             cp = QChar::surrogateToUcs4(text[i], text[i + 1]);
             ++i;
         }
-        out += foldCodePoint(cp);
+        for (QChar c : foldCodePoint(cp))
+            chars.append({ c, classify(c), begin, i + 1 });
     }
+    return chars;
+}
+
+QString TextNormalizer::fold(QStringView text)
+{
+    QString out;
+    for (const FoldedChar &c : foldChars(text))
+        out += c.ch;
     return out;
 }
 
 bool TextNormalizer::isLeetSymbol(QChar c)
 {
     return c == QLatin1Char('@') || c == QLatin1Char('$') || c == QLatin1Char('!')
-            || c == QLatin1Char('+');
+        || c == QLatin1Char('+');
 }
 
 QStringList TextNormalizer::leetReadings(QStringView word)
@@ -149,7 +153,7 @@ QStringList TextNormalizer::leetReadings(QStringView word)
             ones.append(i);
     }
     // Each "1" may be an i or an l ("bu11sh1t"); a few are tried every way, many only uniformly.
-    QStringList readings{base};
+    QStringList readings { base };
     if (ones.size() > 4) {
         for (qsizetype i : std::as_const(ones))
             base[i] = QLatin1Char('l');
@@ -182,38 +186,6 @@ QString TextNormalizer::squeeze(QStringView word, QList<int> *runs)
     return out;
 }
 
-QStringList TextNormalizer::listWords(QStringView line, bool decodeLeet)
-{
-    QStringList words;
-    QString current;
-    const QString folded = fold(line) + QLatin1Char(' ');
-    for (QChar c : folded) {
-        const FoldedChar::Kind kind = classify(c);
-        if (kind == FoldedChar::Word) {
-            current += c;
-        } else if (kind == FoldedChar::Space && !current.isEmpty()) {
-            words.append(decodeLeet ? leetReadings(current).constFirst() : current);
-            current.clear();
-        }
-    }
-    return words;
-}
-
-void TextNormalizer::foldText(QStringView text)
-{
-    m_chars.reserve(text.size());
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const qsizetype begin = i;
-        char32_t cp = text[i].unicode();
-        if (text[i].isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
-            cp = QChar::surrogateToUcs4(text[i], text[i + 1]);
-            ++i;
-        }
-        for (QChar c : foldCodePoint(cp))
-            m_chars.append({c, classify(c), begin, i + 1});
-    }
-}
-
 void TextNormalizer::splitPieces()
 {
     QString gap;
@@ -225,7 +197,7 @@ void TextNormalizer::splitPieces()
         if (!m_pieces.isEmpty() && m_pieces.back().last == i) {
             ++m_pieces.back().last;
         } else {
-            m_pieces.append({i, i + 1, gap});
+            m_pieces.append({ i, i + 1, gap });
             gap.clear();
         }
     }
@@ -233,8 +205,8 @@ void TextNormalizer::splitPieces()
 
 // Adds the readings of the word characters in [firstChar, lastChar): as written, and without
 // leading and/or trailing leet symbols, which are more often punctuation ("frak!", "@Bob").
-void TextNormalizer::addForm(qsizetype firstChar, qsizetype lastChar, qsizetype firstPiece,
-                             qsizetype lastPiece)
+void TextNormalizer::addForm(
+    qsizetype firstChar, qsizetype lastChar, qsizetype firstPiece, qsizetype lastPiece)
 {
     QList<qsizetype> word; // indices of the word characters; separators are skipped
     for (qsizetype i = firstChar; i < lastChar; ++i) {
@@ -247,7 +219,8 @@ void TextNormalizer::addForm(qsizetype firstChar, qsizetype lastChar, qsizetype 
         ++lead;
     while (trail < n - lead && isLeetSymbol(m_chars[word[n - 1 - trail]].ch))
         ++trail;
-    const std::pair<qsizetype, qsizetype> cuts[] = {{0, n}, {lead, n}, {0, n - trail}, {lead, n - trail}};
+    const std::pair<qsizetype, qsizetype> cuts[]
+        = { { 0, n }, { lead, n }, { 0, n - trail }, { lead, n - trail } };
     for (qsizetype c = 0; c < 4; ++c) {
         const auto [from, to] = cuts[c];
         if (from >= to || std::find(cuts, cuts + c, cuts[c]) != cuts + c)
@@ -261,7 +234,8 @@ void TextNormalizer::addForm(qsizetype firstChar, qsizetype lastChar, qsizetype 
             digit = digit || ch.isDigit();
         }
         // Digits without letters are a number ("455 gold"), not a word in disguise.
-        form.readings = (letter || !digit) ? leetReadings(form.literal) : QStringList{form.literal};
+        form.readings
+            = (letter || !digit) ? leetReadings(form.literal) : QStringList { form.literal };
         form.begin = m_chars[word[from]].begin;
         form.end = m_chars[word[to - 1]].end;
         form.firstPiece = firstPiece;
@@ -271,8 +245,8 @@ void TextNormalizer::addForm(qsizetype firstChar, qsizetype lastChar, qsizetype 
 }
 
 // Joins pieces that may be one word split up: pieces touching through punctuation other than
-// apostrophes ("sh.it", "f-r-a-k") and runs of single characters separated by short gaps ("f r a k").
-// A run of single characters is read whole, and also split where its gaps change ("f.u.c.k
+// apostrophes ("sh.it", "f-r-a-k") and runs of single characters separated by short gaps ("f r a
+// k"). A run of single characters is read whole, and also split where its gaps change ("f.u.c.k
 // y.o.u"), but never at arbitrary points: "C L A S S" must not yield "a s s".
 void TextNormalizer::addJoinedRuns()
 {
@@ -281,7 +255,7 @@ void TextNormalizer::addJoinedRuns()
     auto splitsWords = [](const QString &gap) {
         return std::any_of(gap.begin(), gap.end(), [](QChar c) {
             return c.isSpace() || c == QLatin1Char('\'') || c == QChar(0x2019) || c == QChar(0x2018)
-                    || c == QChar(0x02BC) || c == QLatin1Char('`');
+                || c == QChar(0x02BC) || c == QLatin1Char('`');
         });
     };
     for (qsizetype a = 0; a < n;) {
@@ -295,7 +269,7 @@ void TextNormalizer::addJoinedRuns()
     for (qsizetype a = 0; a < n;) {
         qsizetype b = a;
         while (b + 1 < n && m_pieces[b].length() == 1 && m_pieces[b + 1].length() == 1
-               && m_pieces[b + 1].gapBefore.size() <= 3)
+            && m_pieces[b + 1].gapBefore.size() <= 3)
             ++b;
         if (b > a) {
             addForm(m_pieces[a].first, m_pieces[b].last, a, b);
@@ -334,38 +308,30 @@ void TextNormalizer::addJoinedRuns()
 QString TextNormalizer::normalizedText() const
 {
     QString out;
+    out.reserve(m_chars.size());
     auto symbolAt = [this](qsizetype k) { return isLeetSymbol(m_chars[k].ch); };
     qsizetype next = 0; // chars before this index have been written
     for (const TextPiece &p : m_pieces) {
-        for (; next < p.first; ++next) {
-            if (m_chars[next].kind != FoldedChar::Space)
-                out += m_chars[next].ch;
-            else if (!out.isEmpty() && !out.endsWith(QLatin1Char(' ')))
-                out += QLatin1Char(' ');
-        }
-        bool letter = false;
-        for (qsizetype k = p.first; k < p.last; ++k)
-            letter = letter || m_chars[k].ch.isLetter();
+        for (; next < p.first; ++next)
+            out += m_chars[next].ch;
+        const bool letter = std::any_of(m_chars.begin() + p.first, m_chars.begin() + p.last,
+            [](const FoldedChar &c) { return c.ch.isLetter(); });
         // Symbols at the edges of a word stay: they are usually punctuation or money.
         qsizetype lead = p.first, trail = p.last;
         while (lead < p.last && symbolAt(lead))
             ++lead;
         while (trail > lead && symbolAt(trail - 1))
             --trail;
-        for (qsizetype k = p.first; k < p.last; ++k) {
-            const QChar c = m_chars[k].ch;
-            const bool decode = letter && (symbolAt(k) ? (k >= lead && k < trail) : isAsciiDigit(c));
+        for (; next < p.last; ++next) {
+            const QChar c = m_chars[next].ch;
+            const bool inside = next >= lead && next < trail;
+            const bool decode = letter && (symbolAt(next) ? inside : isAsciiDigit(c));
             out += decode ? leetLetter(c, false) : c;
         }
-        next = p.last;
     }
-    for (; next < m_chars.size(); ++next) {
-        if (m_chars[next].kind != FoldedChar::Space)
-            out += m_chars[next].ch;
-        else if (!out.endsWith(QLatin1Char(' ')))
-            out += QLatin1Char(' ');
-    }
-    return out.trimmed();
+    for (; next < m_chars.size(); ++next)
+        out += m_chars[next].ch;
+    return out.simplified();
 }
 
 } // namespace mythos

@@ -1,7 +1,6 @@
 #pragma once
-// Turns chat text into the word forms the content filter compares with its lists: folded
-// (case, diacritics, look-alikes), leet-decoded, re-joined across separators, each mapped back
-// to the span of the original text it came from so a match can be masked in place.
+// Reads chat text the way a player disguising a word means it (folded, leet-decoded, re-joined
+// across separators), keeping each reading's span in the original text so it can be masked.
 
 #include <QList>
 #include <QString>
@@ -25,8 +24,8 @@ struct FoldedChar
 struct TextPiece
 {
     qsizetype first = 0; // index into chars, inclusive
-    qsizetype last = 0;  // exclusive
-    QString gapBefore;   // the separators between the previous piece and this one
+    qsizetype last = 0; // exclusive
+    QString gapBefore; // the separators between the previous piece and this one
     qsizetype length() const { return last - first; }
 };
 
@@ -34,8 +33,8 @@ struct TextPiece
 struct WordForm
 {
     QStringList readings; // leet-decoded variants ("1" read as i, and as l); repeats kept
-    QString literal;      // folded but not leet-decoded, for the allow list
-    qsizetype begin = 0;  // span in the original text, UTF-16 indices, end exclusive
+    QString literal; // folded but not leet-decoded, for the allow list
+    qsizetype begin = 0; // span in the original text, UTF-16 indices, end exclusive
     qsizetype end = 0;
     qsizetype firstPiece = 0;
     qsizetype lastPiece = 0; // inclusive; equal to firstPiece for a single word
@@ -58,6 +57,7 @@ public:
     // Case, NFKD without combining marks, homoglyphs and compatibility forms -> lower ASCII
     // where a look-alike exists. Format characters (zero-width joiners) fold to nothing.
     static QString foldCodePoint(char32_t codePoint);
+    static QList<FoldedChar> foldChars(QStringView text);
     static QString fold(QStringView text);
     static bool isLeetSymbol(QChar c);
     // Leet digits and symbols -> letters (4 @ a, 3 e, 1 ! i, 0 o, 5 $ s, 7 + t, 8 b); "1" is
@@ -67,14 +67,11 @@ public:
     // squeezed forms are equal and every run in w is at least as long as e's, so stretching
     // matches ("asss") while a different word does not ("as" is not "ass", "bobby" not "booby").
     static QString squeeze(QStringView word, QList<int> *runs);
-    // A list line split into its normalized words; in-word punctuation is dropped.
-    static QStringList listWords(QStringView line, bool decodeLeet);
 
 private:
-    void foldText(QStringView text);
     void splitPieces();
-    void addForm(qsizetype firstChar, qsizetype lastChar, qsizetype firstPiece,
-                 qsizetype lastPiece);
+    void addForm(
+        qsizetype firstChar, qsizetype lastChar, qsizetype firstPiece, qsizetype lastPiece);
     void addJoinedRuns();
 
     QList<FoldedChar> m_chars;
