@@ -13,7 +13,9 @@
 #include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
 #include "moderation/filterservice.h"
+#include "moderation/monitorservice.h"
 #include "moderation/muteservice.h"
+#include "moderation/queueservice.h"
 #include "storage/messagestore.h"
 #include "storage/postgresstorage.h"
 #include "storage/sqlitestorage.h"
@@ -75,11 +77,17 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     m_router = std::make_unique<Router>(m_registry.get(), &m_mutes->registry());
     m_chat = std::make_unique<ChatService>(m_config, m_serverId, m_registry.get(), m_directory.get(),
                                            m_router.get(), m_bus.get(), m_store.get(), &m_mutes->registry(), m_filter.get());
+    m_monitor = std::make_unique<MonitorService>(m_config, m_bus.get(), m_registry->subjects(), [this] { return stats(); });
+    m_chat->setMonitor(m_monitor.get());
+    m_queue = std::make_unique<QueueService>(m_serverId, m_store.get(), m_bus.get(), m_registry->subjects(), m_chat.get(),
+                                             m_mutes.get(), m_registry.get(), m_monitor.get());
+    connect(m_chat.get(), &ChatService::itemQueued, m_queue.get(), &QueueService::announce);
     m_presence = std::make_unique<PresenceService>(m_registry.get());
     m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get());
 
     ClientServices services { &m_config, m_serverId, m_authenticator.get(), m_registry.get(),
-                              m_chat.get(), m_presence.get(), m_store.get(), m_mutes.get() };
+                              m_chat.get(), m_presence.get(), m_store.get(), m_mutes.get(),
+                              m_monitor.get(), m_queue.get(), [this] { return stats(); } };
     SessionLimits limits;
     limits.maxFrameBytes = m_config.nats.maxPayload;
     limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;
@@ -245,12 +253,37 @@ void ServerApp::connectAuditTrail()
     }
 }
 
+QJsonObject ServerApp::stats() const
+{
+    const ChatStats &chat = m_chat->stats();
+    QJsonObject refused;
+    for (auto it = chat.refusedByCode.cbegin(); it != chat.refusedByCode.cend(); ++it)
+        refused.insert(it.key(), static_cast<double>(it.value()));
+    return { { QLatin1String("server_id"), m_serverId },
+             { QLatin1String("nats"), Bus::stateName(m_bus->state()) },
+             { QLatin1String("instances_seen"), m_directory->instanceCount() },
+             { QLatin1String("connections"), m_gateway->connectionCount() },
+             { QLatin1String("players"), m_registry->playerCount() },
+             { QLatin1String("messages_accepted"), static_cast<double>(chat.accepted) },
+             { QLatin1String("messages_relayed_in"), static_cast<double>(chat.relayedReceived) },
+             { QLatin1String("refused"), refused },
+             { QLatin1String("rate_limited"), static_cast<double>(chat.refusedByCode.value(QStringLiteral("rate_limited"))) },
+             { QLatin1String("filter"), QJsonObject { { QLatin1String("masked"), static_cast<double>(chat.masked) },
+                                                      { QLatin1String("flagged"), static_cast<double>(chat.flagged) },
+                                                      { QLatin1String("held"), static_cast<double>(chat.held) } } },
+             { QLatin1String("deliveries"), static_cast<double>(m_router->stats().deliveries) },
+             { QLatin1String("deliveries_avoided"), static_cast<double>(m_router->stats().deliveriesAvoided) },
+             { QLatin1String("uptime_s"), static_cast<double>(uptimeSeconds()) } };
+}
+
 void ServerApp::onBusMessage(const QByteArray &subject, const QByteArray &payload)
 {
     if (subject == m_directory->controlSubject())
         m_directory->handleControl(payload);
     else if (subject == m_mutes->controlSubject())
         m_mutes->handleControl(payload);
+    else if (m_queue->handles(subject))
+        m_queue->handleControl(subject, payload);
     else if (subject.startsWith(m_registry->subjects().control("")))
         qCDebug(lcApp) << "control message for a later feature on" << subject;
     else if (subject.startsWith(Subjects::presencePrefix()))

@@ -21,7 +21,9 @@ class HttpApi;
 class HttpGateway;
 class FilterService;
 class MessageStore;
+class MonitorService;
 class MuteService;
+class QueueService;
 class PlayerRegistry;
 class PresenceService;
 class Router;
@@ -52,6 +54,7 @@ public:
     AuditLog *auditLog() const { return m_audit.get(); }
     MuteService *mutes() const { return m_mutes.get(); }
     FilterService *filter() const { return m_filter.get(); }
+    QJsonObject stats() const;
     qint64 uptimeSeconds() const { return m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0; }
 
 Q_SIGNALS:
@@ -75,6 +78,8 @@ private:
     std::unique_ptr<Directory> m_directory;
     std::unique_ptr<MuteService> m_mutes;
     std::unique_ptr<FilterService> m_filter;
+    std::unique_ptr<MonitorService> m_monitor;
+    std::unique_ptr<QueueService> m_queue;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<ChatService> m_chat;
     std::unique_ptr<PresenceService> m_presence;

@@ -7,6 +7,7 @@
 #include "chat/router.h"
 #include "config/config.h"
 #include "moderation/filterservice.h"
+#include "moderation/monitorservice.h"
 #include "moderation/muteregistry.h"
 #include "storage/messagestore.h"
 
@@ -235,7 +236,11 @@ void ChatService::queueForModeration(const QString &kind, const QJsonObject &mes
     } else {
         scope.scopeKey = sender.location.idFor(channel.scope);
     }
-    m_store->run<bool>("queue a message for moderation", [item, scope](SqlStorage &s) { return s.enqueueModeration(item, scope); });
+    m_store->run<bool>("queue a message for moderation", [item, scope](SqlStorage &s) { return s.enqueueModeration(item, scope); },
+                       [this, item](const Result<bool> &queued) {
+                           if (queued)
+                               Q_EMIT itemQueued(item);
+                       });
 }
 
 QJsonObject ChatService::buildMessage(const Sender &sender, const ChannelSpec &channel, const QString &content,
@@ -266,10 +271,41 @@ QJsonObject ChatService::buildMessage(const Sender &sender, const ChannelSpec &c
     return message;
 }
 
+QByteArray ChatService::subjectOf(const QJsonObject &message) const
+{
+    const ChannelSpec *channel = m_config.channel(message.value(QLatin1String("channel")).toString());
+    if (!channel)
+        return {};
+    if (channel->scope == ScopeKind::Player)
+        return m_registry->subjects().forChannel(*channel, message.value(QLatin1String("target_id")).toString());
+    return m_registry->subjects().forChannel(*channel, message.value(QLatin1String("scope_id")).toString());
+}
+
+void ChatService::deliverApproved(const QJsonObject &message)
+{
+    const QByteArray subject = subjectOf(message);
+    if (subject.isEmpty()) {
+        qCWarning(lcChat) << "cannot deliver an approved message on a channel that no longer exists:" << message.value(QLatin1String("channel"));
+        return;
+    }
+    const QString content = message.value(QLatin1String("content")).toString();
+    if (!m_store)
+        return route(subject, message, content);
+    m_store->append(StoredMessage::fromChatData(message, m_serverId), [this, subject, message, content](bool stored) {
+        if (!stored)
+            ++m_stats.storeFailures;
+        route(subject, message, content); // a moderator approved it: deliver even if history failed
+    });
+}
+
 void ChatService::route(const QByteArray &subject, QJsonObject message, const QString &original)
 {
     Q_EMIT messageAccepted(message, original);
     m_router->deliver(subject, message);
+    if (m_monitor) {
+        m_monitor->firstSighting(message.value(QLatin1String("message_id")).toString());
+        m_monitor->observe(message);
+    }
     message.insert(kOrigin, m_serverId);
     if (m_bus->publish(subject, QJsonDocument(message).toJson(QJsonDocument::Compact)))
         ++m_stats.published;
@@ -316,6 +352,10 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
         return;
     }
     const QString origin = message.take(kOrigin).toString();
+    // While moderators monitor, a feed subscription delivers what a player's subscription
+    // delivers too: the first copy counts.
+    if (m_monitor && !m_monitor->firstSighting(message.value(QLatin1String("message_id")).toString()))
+        return;
     ++m_stats.relayedReceived;
     // A database of our own must hold what our players saw (idempotent by message_id); a shared
     // one already has it from the accepting instance. Game announcements get a local id on each
@@ -323,6 +363,8 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
     if (m_store && !m_store->isShared())
         m_store->append(StoredMessage::fromChatData(message, fromGame ? QStringLiteral("game") : origin));
     m_router->deliver(subject, message);
+    if (m_monitor)
+        m_monitor->observe(message);
 }
 
 } // namespace mythos

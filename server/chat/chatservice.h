@@ -24,6 +24,8 @@ class Directory;
 class PlayerRegistry;
 class FilterService;
 class MessageStore;
+class MonitorService;
+struct ModerationItem;
 class MuteRegistry;
 class Router;
 struct ChannelSpec;
@@ -83,6 +85,12 @@ public:
     // A message arriving from another instance (or the game server) on `subject`.
     void deliverRelayed(const QByteArray &subject, const QByteArray &payload);
 
+    // A held message a moderator approved: stored and delivered as if it was sent now.
+    void deliverApproved(const QJsonObject &message);
+    // The subject a message was (or would be) published on.
+    QByteArray subjectOf(const QJsonObject &message) const;
+    void setMonitor(MonitorService *monitor) { m_monitor = monitor; }
+
     const ChatStats &stats() const { return m_stats; }
     const QString &serverId() const { return m_serverId; }
 
@@ -92,6 +100,8 @@ Q_SIGNALS:
     void messageAccepted(const QJsonObject &message, const QString &original);
     // A message the content filter flagged (delivered) or held (not delivered).
     void messageQueued(const QString &kind, const QJsonObject &message, const QStringList &reasons);
+    // The queue item is in the database (moderators can act on it now).
+    void itemQueued(const mythos::ModerationItem &item);
     // A message refused by the rate limiter (for the moderation log).
     void rateLimitViolated(const QString &playerId, const QString &channel, int limit, qint64 retryAfterMs);
 
@@ -115,6 +125,7 @@ private:
     MessageStore *m_store; // null when history is disabled
     const MuteRegistry *m_mutes;
     FilterService *m_filter; // null: no content filtering
+    MonitorService *m_monitor = nullptr;
     MessageIdGenerator m_ids;
     RateLimiter m_rateLimiter;
     QTimer m_rateSweep;

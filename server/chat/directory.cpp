@@ -57,6 +57,14 @@ bool Directory::nameTakenByOther(const QString &name, const QString &playerId) c
     return !id.isEmpty() && id != playerId;
 }
 
+int Directory::instanceCount() const
+{
+    QSet<QString> servers { m_serverId };
+    for (const DirectoryEntry &e : m_byId)
+        servers.insert(e.serverId);
+    return static_cast<int>(servers.size());
+}
+
 void Directory::add(const DirectoryEntry &entry)
 {
     if (auto old = m_byId.constFind(entry.id); old != m_byId.cend())

@@ -34,6 +34,8 @@ public:
     // Whether another online player already uses this name (case-insensitive).
     bool nameTakenByOther(const QString &name, const QString &playerId) const;
     int size() const { return static_cast<int>(m_byId.size()); }
+    // Instances with players online, this one included.
+    int instanceCount() const;
 
     QByteArray controlSubject() const { return m_subject; }
     void handleControl(const QByteArray &payload);

@@ -4,6 +4,7 @@
 #include "chat/playerregistry.h"
 #include "chat/presenceservice.h"
 #include "config/config.h"
+#include "gateway/moderatorrequests.h"
 #include "gateway/session.h"
 #include "protocol/commandparser.h"
 #include "moderation/muteservice.h"
@@ -38,6 +39,8 @@ ClientHandler::ClientHandler(Session *session, const ClientServices &services, Q
 
 ClientHandler::~ClientHandler()
 {
+    delete m_moderator; // stops its live feed before the session goes
+    m_moderator = nullptr;
     leave();
 }
 
@@ -79,6 +82,8 @@ void ClientHandler::onRequest(const QJsonObject &frame)
     if (type == QLatin1String("auth"))
         return handleAuth(frame, ref);
     if (!m_player) {
+        if (ModeratorRequests::isModeratorRequest(type))
+            return fail(ErrorCode::Unauthenticated, QStringLiteral("authenticate first"), ref);
         static const QStringList known { QStringLiteral("send"), QStringLiteral("command"), QStringLiteral("mute"),
                                          QStringLiteral("unmute"), QStringLiteral("mutes"), QStringLiteral("history"),
                                          QStringLiteral("rate_limit_status"), QStringLiteral("move"), QStringLiteral("party") };
@@ -96,6 +101,11 @@ void ClientHandler::onRequest(const QJsonObject &frame)
         return handleMove(frame, ref);
     if (type == QLatin1String("history"))
         return handleHistory(frame, ref);
+    if (ModeratorRequests::isModeratorRequest(type)) {
+        if (!m_moderator)
+            return fail(ErrorCode::Forbidden, QStringLiteral("'%1' is for moderators").arg(type), ref);
+        return m_moderator->handle(m_player->identity, type, frame, ref);
+    }
     if (type == QLatin1String("rate_limit_status"))
         return reply(QStringLiteral("rate_limit_status"),
                      { { QLatin1String("channels"), m_services.chat->rateLimitStatus(m_playerId, m_player->identity.role) } }, ref);
@@ -123,6 +133,8 @@ void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &
     m_session->markAuthenticated();
     m_playerId = who.identity.id;
     m_player = m_services.registry->attach(who.identity, who.location, m_session);
+    if (hasRole(who.identity.role, Role::Moderator))
+        m_moderator = new ModeratorRequests(m_session, m_services.monitor, m_services.queue, m_services.stats, this);
     qCInfo(lcClient) << m_session->peer() << "authenticated as" << m_playerId << roleName(who.identity.role);
     const Location &where = m_player->location;
     auto orNull = [](const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); };

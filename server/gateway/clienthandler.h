@@ -9,13 +9,18 @@
 #include <QJsonObject>
 #include <QObject>
 
+#include <functional>
+
 namespace mythos {
 
 struct Config;
 class Authenticator;
 class PlayerRegistry;
 class MessageStore;
+class ModeratorRequests;
+class MonitorService;
 class MuteService;
+class QueueService;
 class PresenceService;
 class Session;
 struct OnlinePlayer;
@@ -30,6 +35,9 @@ struct ClientServices
     PresenceService *presence = nullptr;
     MessageStore *store = nullptr; // null when history is disabled
     MuteService *mutes = nullptr;
+    MonitorService *monitor = nullptr;
+    QueueService *queue = nullptr;
+    std::function<QJsonObject()> stats;
 };
 
 class ClientHandler : public QObject
@@ -60,6 +68,7 @@ private:
     Session *m_session;
     ClientServices m_services;
     OnlinePlayer *m_player = nullptr;
+    ModeratorRequests *m_moderator = nullptr; // created for moderators and admins only
     QString m_playerId;
 };
 

@@ -3,6 +3,7 @@
 // the context a moderator needs to judge it, as it was when the message was sent.
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -22,6 +23,30 @@ struct ModerationItem
     QStringList reasons; // what matched
     QDateTime createdAt;
     QString origin;
+    QString claimedBy;
+    QString resolvedBy;
+    QString resolution; // the action that closed it: approve, reject, dismiss, delete, mute_sender
+
+    // The `queue_item` form moderators receive.
+    QJsonObject toProtocol() const
+    {
+        QJsonObject o { { QLatin1String("item_id"), id },
+                        { QLatin1String("message_id"), messageId },
+                        { QLatin1String("kind"), kind },
+                        { QLatin1String("status"), status },
+                        { QLatin1String("sender_id"), senderId },
+                        { QLatin1String("channel"), channel },
+                        { QLatin1String("message"), message },
+                        { QLatin1String("context"), context },
+                        { QLatin1String("reasons"), QJsonArray::fromStringList(reasons) },
+                        { QLatin1String("created_at"), createdAt.toUTC().toString(Qt::ISODateWithMs) },
+                        { QLatin1String("claimed_by"), claimedBy.isEmpty() ? QJsonValue() : QJsonValue(claimedBy) } };
+        if (!resolvedBy.isEmpty()) {
+            o.insert(QLatin1String("resolved_by"), resolvedBy);
+            o.insert(QLatin1String("resolution"), resolution);
+        }
+        return o;
+    }
 };
 
 } // namespace mythos

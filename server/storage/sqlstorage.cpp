@@ -355,6 +355,78 @@ Result<bool> SqlStorage::enqueueModeration(ModerationItem item, const HistoryQue
                        "cannot queue a message for moderation");
 }
 
+namespace {
+ModerationItem readItem(const QSqlQuery &q)
+{
+    ModerationItem i;
+    i.id = q.value(0).toString();
+    i.messageId = q.value(1).toString();
+    i.kind = q.value(2).toString();
+    i.status = q.value(3).toString();
+    i.senderId = q.value(4).toString();
+    i.channel = q.value(5).toString();
+    i.message = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object();
+    i.context = QJsonDocument::fromJson(q.value(7).toString().toUtf8()).object();
+    i.reasons = q.value(8).toString().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    i.createdAt = readTime(q.value(9));
+    i.claimedBy = q.value(10).toString();
+    i.resolvedBy = q.value(11).toString();
+    i.resolution = q.value(12).toString();
+    i.origin = q.value(13).toString();
+    return i;
+}
+} // namespace
+
+Result<QList<ModerationItem>> SqlStorage::listQueue(const QString &status, int limit)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("queue_list")));
+    for (const QVariant &v : QVariantList { status, status, limit })
+        q.addBindValue(v);
+    if (!q.exec())
+        return dbError<QList<ModerationItem>>("cannot list the moderation queue", q.lastError());
+    QList<ModerationItem> items;
+    while (q.next())
+        items.append(readItem(q));
+    return items;
+}
+
+Result<ModerationItem> SqlStorage::queueItem(const QString &id)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("queue_get")));
+    q.addBindValue(id);
+    if (!q.exec())
+        return dbError<ModerationItem>("cannot read a queue item", q.lastError());
+    return q.next() ? readItem(q) : ModerationItem {};
+}
+
+Result<bool> SqlStorage::claimQueueItem(const QString &id, const QString &moderator, const QDateTime &now)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("queue_claim")));
+    if (auto ok = bindAndExec(q, { moderator, iso(now), id, moderator }, "cannot claim a queue item"); !ok)
+        return ok;
+    return q.numRowsAffected() == 1;
+}
+
+Result<bool> SqlStorage::resolveQueueItem(const QString &id, const QString &status, const QString &moderator,
+                                          const QString &resolution, const QDateTime &now)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("queue_resolve")));
+    if (auto ok = bindAndExec(q, { status, moderator, iso(now), resolution, id, moderator }, "cannot resolve a queue item"); !ok)
+        return ok;
+    return q.numRowsAffected() == 1;
+}
+
+Result<bool> SqlStorage::deleteMessage(const QString &messageId)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("delete_message")));
+    return bindAndExec(q, { messageId }, "cannot delete a message");
+}
+
 Result<int> SqlStorage::deleteExpiredMutes(const QDateTime &now)
 {
     QSqlQuery q(m_db);

@@ -51,6 +51,14 @@ public:
     // Queues an item; fills its context's `recent_lines` with the five messages before it in
     // the same channel and scope, read in the same step so the snapshot is of that moment.
     Result<bool> enqueueModeration(ModerationItem item, const HistoryQuery &scope);
+    // status "all" lists every item; newest first.
+    Result<QList<ModerationItem>> listQueue(const QString &status, int limit);
+    Result<ModerationItem> queueItem(const QString &id); // empty id when there is none
+    // Conditional updates: false when the item is no longer pending or another moderator holds it.
+    Result<bool> claimQueueItem(const QString &id, const QString &moderator, const QDateTime &now);
+    Result<bool> resolveQueueItem(const QString &id, const QString &status, const QString &moderator,
+                                  const QString &resolution, const QDateTime &now);
+    Result<bool> deleteMessage(const QString &messageId);
 
     // Whether other instances write to the same database (then only the accepting one stores).
     virtual bool isShared() const = 0;

@@ -1,0 +1,91 @@
+#include "moderation/monitorservice.h"
+
+#include "bus/bus.h"
+#include "config/config.h"
+#include "protocol/event.h"
+#include "protocol/subjects.h"
+
+namespace mythos {
+
+namespace {
+constexpr qsizetype kSeenCapacity = 20000; // far more than can be in flight twice
+constexpr int kStatsIntervalMs = 5000;
+} // namespace
+
+MonitorService::MonitorService(const Config &config, Bus *bus, const Subjects &subjects,
+                               std::function<QJsonObject()> stats, QObject *parent)
+    : QObject(parent), m_config(config), m_bus(bus), m_prefix(subjects.prefix()), m_stats(std::move(stats))
+{
+    m_statsTimer.setInterval(kStatsIntervalMs);
+    connect(&m_statsTimer, &QTimer::timeout, this, [this] { broadcast(QStringLiteral("stats"), m_stats()); });
+}
+
+MonitorService::~MonitorService() = default;
+
+QList<QByteArray> MonitorService::feedSubjects() const
+{
+    QList<QByteArray> subjects;
+    for (const ChannelSpec &c : m_config.channels)
+        subjects.append(m_prefix + '.' + c.name.toUtf8() + (scopeNeedsId(c.scope) ? ".>" : ""));
+    return subjects;
+}
+
+void MonitorService::setMonitoring(EventSink *sink, Role role, bool on)
+{
+    const bool wasActive = isActive();
+    if (on)
+        m_monitors.insert(sink, role);
+    else
+        m_monitors.remove(sink);
+    if (wasActive == isActive())
+        return;
+    for (const QByteArray &subject : feedSubjects()) {
+        if (isActive())
+            m_bus->addInterest(subject);
+        else
+            m_bus->removeInterest(subject);
+    }
+    if (isActive()) {
+        m_statsTimer.start();
+    } else {
+        m_statsTimer.stop();
+        m_seen.clear();
+        m_seenOrder.clear();
+    }
+}
+
+bool MonitorService::firstSighting(const QString &messageId)
+{
+    if (!isActive() || messageId.isEmpty())
+        return true;
+    if (m_seen.contains(messageId))
+        return false;
+    m_seen.insert(messageId);
+    m_seenOrder.enqueue(messageId);
+    if (m_seenOrder.size() > kSeenCapacity)
+        m_seen.remove(m_seenOrder.dequeue());
+    return true;
+}
+
+void MonitorService::observe(const QJsonObject &message)
+{
+    if (!isActive())
+        return;
+    const bool whisper = message.value(QLatin1String("channel")).toString() == QLatin1String("whisper");
+    const EncodedEvent event = EncodedEvent::encode(QStringLiteral("monitor_message"), message);
+    for (auto it = m_monitors.cbegin(); it != m_monitors.cend(); ++it) {
+        if (!whisper || hasRole(it.value(), Role::Admin))
+            it.key()->deliver(event);
+    }
+}
+
+void MonitorService::broadcast(const QString &eventType, const QJsonObject &data)
+{
+    if (!isActive())
+        return;
+    const EncodedEvent event = EncodedEvent::encode(eventType, data);
+    for (auto it = m_monitors.cbegin(); it != m_monitors.cend(); ++it)
+        it.key()->deliver(event);
+}
+
+} // namespace mythos

@@ -1,0 +1,214 @@
+// The moderators' protocol against two instances sharing NATS: the live feed, the queue with
+// claims and actions (a held message approved on one instance is delivered on both), deletes
+// reaching everyone who received the message, rejects telling the sender, players refused.
+#include "natsserver.h"
+#include "testclient.h"
+#include "testserver.h"
+
+#include "chat/directory.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace mythos;
+using namespace mythos::test;
+
+namespace {
+const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
+const QString kThreat = QStringLiteral("i know where you live");
+
+QJsonObject queueAction(const QString &itemId, const QString &action)
+{
+    return { { QStringLiteral("type"), QStringLiteral("queue_action") }, { QStringLiteral("item_id"), itemId }, { QStringLiteral("action"), action } };
+}
+} // namespace
+
+class TestModeration : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void playersAreRefused();
+    void liveFeedShowsEveryChannel();
+    void heldMessageApprovedOnOneInstanceIsDeliveredOnBoth();
+    void claimsKeepTwoModeratorsApart();
+    void rejectTellsTheSender();
+    void deleteRemovesADeliveredMessageEverywhere();
+    void muteSenderFromTheQueue();
+    void statsOnRequest();
+
+private:
+    QString heldItem(const QString &content);
+    std::unique_ptr<TestClient> join(TestServer &s, const QString &id, const QString &role = QStringLiteral("player"));
+    NatsServer m_nats;
+    std::unique_ptr<TestServer> m_a, m_b;
+    std::unique_ptr<TestClient> m_sender, m_listenerA, m_listenerB, m_mod, m_mod2;
+};
+
+std::unique_ptr<TestClient> TestModeration::join(TestServer &s, const QString &id, const QString &role)
+{
+    auto c = std::make_unique<TestClient>();
+    if (!c->open(s.port()) || c->authToken(tokenFor(id, id.left(1).toUpper() + id.mid(1), role, kFoyer)).isEmpty())
+        return nullptr;
+    return c;
+}
+
+void TestModeration::initTestCase()
+{
+    QVERIFY2(m_nats.start(), qPrintable(m_nats.errorString()));
+    Config a = testConfig(m_nats.url());
+    a.server.serverId = QStringLiteral("mod-a");
+    Config b = testConfig(m_nats.url());
+    b.server.serverId = QStringLiteral("mod-b");
+    m_a = std::make_unique<TestServer>(a);
+    m_b = std::make_unique<TestServer>(b);
+    QVERIFY(m_a->start() && m_b->start());
+    QVERIFY(m_a->waitForNats() && m_b->waitForNats());
+    m_sender = join(*m_a, QStringLiteral("sender"));
+    m_listenerA = join(*m_a, QStringLiteral("lisa"));
+    m_listenerB = join(*m_b, QStringLiteral("lenny"));
+    m_mod = join(*m_a, QStringLiteral("mod"), QStringLiteral("moderator"));
+    m_mod2 = join(*m_a, QStringLiteral("mod2"), QStringLiteral("moderator"));
+    QVERIFY(m_sender && m_listenerA && m_listenerB && m_mod && m_mod2);
+    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("lenny")).has_value(); }, 5000));
+}
+
+void TestModeration::cleanupTestCase()
+{
+    m_sender.reset(); m_listenerA.reset(); m_listenerB.reset(); m_mod.reset(); m_mod2.reset();
+    m_a.reset();
+    m_b.reset();
+}
+
+void TestModeration::playersAreRefused()
+{
+    for (const char *type : { "monitor", "queue", "stats" })
+        QCOMPARE(eventField(m_sender->request({ { QStringLiteral("type"), QLatin1String(type) } }), "code"), QStringLiteral("forbidden"));
+    QCOMPARE(eventField(m_sender->request(queueAction(QStringLiteral("x"), QStringLiteral("approve"))), "code"), QStringLiteral("forbidden"));
+}
+
+void TestModeration::liveFeedShowsEveryChannel()
+{
+    QCOMPARE(m_mod->request({ { QStringLiteral("type"), QStringLiteral("monitor") }, { QStringLiteral("enabled"), true } }).value(QStringLiteral("event_type")).toString(), QStringLiteral("monitor"));
+    // A say in another room on the other instance still reaches the monitor, once.
+    auto far = std::make_unique<TestClient>();
+    QVERIFY(far->open(m_b->port()));
+    QVERIFY(!far->authToken(tokenFor(QStringLiteral("far"), QStringLiteral("Far"), QStringLiteral("player"), QStringLiteral("earth_innsmouth_harbor_quay"))).isEmpty());
+    QCOMPARE(far->request(sendFrame(QStringLiteral("say"), QStringLiteral("far away"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QVERIFY(!m_mod->waitFor(QStringLiteral("monitor_message"), contentIs(QStringLiteral("far away"))).isEmpty());
+    m_sender->request(sendFrame(QStringLiteral("say"), QStringLiteral("near here")));
+    QVERIFY(!m_mod->waitFor(QStringLiteral("monitor_message"), contentIs(QStringLiteral("near here"))).isEmpty());
+    // The local listener hears "near here" exactly once although the feed also subscribes.
+    m_listenerB->request(sendFrame(QStringLiteral("say"), QStringLiteral("from b")));
+    QVERIFY(!m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("from b"))).isEmpty());
+    QTest::qWait(200);
+    int copies = 0;
+    for (const QJsonObject &e : m_listenerA->eventsOfType(QStringLiteral("chat_message")))
+        copies += eventField(e, "content") == QStringLiteral("from b");
+    QCOMPARE(copies, 1);
+    // Whispers are for admins' feeds only.
+    m_sender->request(sendFrame(QStringLiteral("whisper"), QStringLiteral("private words"), QStringLiteral("lisa")));
+    QVERIFY(!m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("private words"))).isEmpty());
+    QVERIFY(m_mod->waitFor(QStringLiteral("monitor_message"), contentIs(QStringLiteral("private words")), 200).isEmpty());
+}
+
+QString TestModeration::heldItem(const QString &content)
+{
+    const QJsonObject ack = m_sender->request(sendFrame(QStringLiteral("say"), content));
+    if (!eventData(ack).value(QStringLiteral("held")).toBool())
+        return {};
+    const QString messageId = eventField(ack, "message_id");
+    // The monitoring moderator hears about the new item.
+    const QJsonObject item = m_mod->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) { return d.value(QStringLiteral("message_id")).toString() == messageId; });
+    return eventField(item, "item_id");
+}
+
+void TestModeration::heldMessageApprovedOnOneInstanceIsDeliveredOnBoth()
+{
+    const QString item = heldItem(kThreat);
+    QVERIFY(!item.isEmpty());
+    QVERIFY(m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(kThreat), 200).isEmpty());
+    const QJsonObject queue = m_mod->request({ { QStringLiteral("type"), QStringLiteral("queue") } });
+    QCOMPARE(queue.value(QStringLiteral("event_type")).toString(), QStringLiteral("queue"));
+    const QJsonArray items = eventData(queue).value(QStringLiteral("items")).toArray();
+    QVERIFY(!items.isEmpty());
+    const QJsonObject first = items.first().toObject();
+    QCOMPARE(first.value(QStringLiteral("kind")).toString(), QStringLiteral("held"));
+    QCOMPARE(first.value(QStringLiteral("context")).toObject().value(QStringLiteral("room_id")).toString(), kFoyer);
+    QVERIFY(first.value(QStringLiteral("context")).toObject().value(QStringLiteral("recent_lines")).toArray().size() >= 1);
+
+    const QJsonObject approved = m_mod->request(queueAction(item, QStringLiteral("approve")));
+    QCOMPARE(approved.value(QStringLiteral("event_type")).toString(), QStringLiteral("queue_item"));
+    QCOMPARE(eventField(approved, "status"), QStringLiteral("approved"));
+    QVERIFY(!m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(kThreat)).isEmpty());
+    QVERIFY(!m_listenerB->waitFor(QStringLiteral("chat_message"), contentIs(kThreat)).isEmpty());
+    // Acting again on a closed item is refused.
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("reject"))), "code"), QStringLiteral("invalid_request"));
+}
+
+void TestModeration::claimsKeepTwoModeratorsApart()
+{
+    const QString item = heldItem(QStringLiteral("i will dox you"));
+    QVERIFY(!item.isEmpty());
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("claim"))), "claimed_by"), QStringLiteral("mod"));
+    QCOMPARE(eventField(m_mod2->request(queueAction(item, QStringLiteral("approve"))), "code"), QStringLiteral("forbidden"));
+    QCOMPARE(eventField(m_mod2->request(queueAction(item, QStringLiteral("claim"))), "code"), QStringLiteral("forbidden"));
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("dismiss"))), "status"), QStringLiteral("dismissed"));
+    QCOMPARE(eventField(m_mod->request(queueAction(QStringLiteral("q-nope"), QStringLiteral("dismiss"))), "code"), QStringLiteral("not_found"));
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("explode"))), "code"), QStringLiteral("invalid_request"));
+}
+
+void TestModeration::rejectTellsTheSender()
+{
+    const QString item = heldItem(QStringLiteral("i know where u live"));
+    QVERIFY(!item.isEmpty());
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("reject"))), "status"), QStringLiteral("rejected"));
+    const QJsonObject notice = m_sender->waitFor(QStringLiteral("error"), [](const QJsonObject &d) { return d.value(QStringLiteral("message")).toString().contains(QStringLiteral("did not allow")); });
+    QCOMPARE(eventField(notice, "code"), QStringLiteral("forbidden"));
+    QVERIFY(m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("i know where u live")), 200).isEmpty());
+}
+
+void TestModeration::deleteRemovesADeliveredMessageEverywhere()
+{
+    // A flagged message is delivered; deleting it from the queue retracts it on both instances.
+    const QJsonObject ack = m_sender->request(sendFrame(QStringLiteral("say"), QStringLiteral("selling gold cheap")));
+    const QString messageId = eventField(ack, "message_id");
+    QVERIFY(!m_listenerB->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("selling gold cheap"))).isEmpty());
+    const QJsonObject queued = m_mod->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) { return d.value(QStringLiteral("message_id")).toString() == messageId; });
+    QCOMPARE(eventField(queued, "kind"), QStringLiteral("flagged"));
+    QCOMPARE(eventField(m_mod->request(queueAction(eventField(queued, "item_id"), QStringLiteral("delete"))), "status"), QStringLiteral("deleted"));
+    auto deleted = [&](const QJsonObject &d) { return d.value(QStringLiteral("message_id")).toString() == messageId; };
+    QVERIFY(!m_listenerA->waitFor(QStringLiteral("message_deleted"), deleted).isEmpty());
+    QVERIFY(!m_listenerB->waitFor(QStringLiteral("message_deleted"), deleted).isEmpty());
+    const QJsonObject history = m_listenerA->request({ { QStringLiteral("type"), QStringLiteral("history") }, { QStringLiteral("channel"), QStringLiteral("say") } });
+    for (const QJsonValue &m : eventData(history).value(QStringLiteral("messages")).toArray())
+        QVERIFY(m.toObject().value(QStringLiteral("message_id")).toString() != messageId);
+}
+
+void TestModeration::muteSenderFromTheQueue()
+{
+    const QString item = heldItem(QStringLiteral("i will swat you"));
+    QVERIFY(!item.isEmpty());
+    QJsonObject action = queueAction(item, QStringLiteral("mute_sender"));
+    action.insert(QStringLiteral("minutes"), 15);
+    action.insert(QStringLiteral("reason"), QStringLiteral("threats"));
+    QCOMPARE(eventField(m_mod->request(action), "status"), QStringLiteral("muted"));
+    const QJsonObject refused = m_sender->request(sendFrame(QStringLiteral("say"), QStringLiteral("let me talk")));
+    QCOMPARE(eventField(refused, "code"), QStringLiteral("muted"));
+    QVERIFY(eventField(refused, "message").contains(QStringLiteral("threats")));
+}
+
+void TestModeration::statsOnRequest()
+{
+    const QJsonObject stats = m_mod->request({ { QStringLiteral("type"), QStringLiteral("stats") } });
+    QCOMPARE(stats.value(QStringLiteral("event_type")).toString(), QStringLiteral("stats"));
+    const QJsonObject d = eventData(stats);
+    QCOMPARE(d.value(QStringLiteral("instances_seen")).toInt(), 2);
+    QVERIFY(d.value(QStringLiteral("messages_accepted")).toDouble() >= 5);
+    QVERIFY(d.value(QStringLiteral("filter")).toObject().value(QStringLiteral("held")).toDouble() >= 4);
+    QCOMPARE(d.value(QStringLiteral("nats")).toString(), QStringLiteral("connected"));
+}
+
+QTEST_GUILESS_MAIN(TestModeration)
+#include "tst_moderation.moc"
