@@ -47,6 +47,26 @@ struct ModerationItem
         }
         return o;
     }
+
+    static ModerationItem fromProtocol(const QJsonObject &o)
+    {
+        ModerationItem i;
+        i.id = o.value(QLatin1String("item_id")).toString();
+        i.messageId = o.value(QLatin1String("message_id")).toString();
+        i.kind = o.value(QLatin1String("kind")).toString();
+        i.status = o.value(QLatin1String("status")).toString();
+        i.senderId = o.value(QLatin1String("sender_id")).toString();
+        i.channel = o.value(QLatin1String("channel")).toString();
+        i.message = o.value(QLatin1String("message")).toObject();
+        i.context = o.value(QLatin1String("context")).toObject();
+        for (const QJsonValue &r : o.value(QLatin1String("reasons")).toArray())
+            i.reasons.append(r.toString());
+        i.createdAt = QDateTime::fromString(o.value(QLatin1String("created_at")).toString(), Qt::ISODateWithMs);
+        i.claimedBy = o.value(QLatin1String("claimed_by")).toString();
+        i.resolvedBy = o.value(QLatin1String("resolved_by")).toString();
+        i.resolution = o.value(QLatin1String("resolution")).toString();
+        return i;
+    }
 };
 
 } // namespace mythos

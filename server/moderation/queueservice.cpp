@@ -187,8 +187,18 @@ void QueueService::handleControl(const QByteArray &subject, const QByteArray &pa
     const QJsonObject msg = QJsonDocument::fromJson(payload).object();
     if (msg.value(QLatin1String("origin")).toString() == m_serverId)
         return;
-    if (subject == m_queueSubject)
-        m_monitor->broadcast(QStringLiteral("queue_item"), msg.value(QLatin1String("item")).toObject());
+    if (subject == m_queueSubject) {
+        const QJsonObject item = msg.value(QLatin1String("item")).toObject();
+        // With a database of its own, this instance keeps a copy so its moderators can act on
+        // items queued elsewhere; a shared database has the row already.
+        if (m_store && !m_store->isShared()) {
+            ModerationItem copy = ModerationItem::fromProtocol(item);
+            copy.origin = msg.value(QLatin1String("origin")).toString();
+            if (!copy.id.isEmpty())
+                m_store->run<bool>("copy a queue item", [copy](SqlStorage &s) { return s.saveQueueItem(copy); });
+        }
+        m_monitor->broadcast(QStringLiteral("queue_item"), item);
+    }
     else if (subject == m_deletedSubject)
         deleteLocally(msg.value(QLatin1String("message_id")).toString(), msg.value(QLatin1String("subject")).toString().toUtf8());
     else if (subject == m_noticeSubject)

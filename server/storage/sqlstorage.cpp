@@ -420,6 +420,18 @@ Result<bool> SqlStorage::resolveQueueItem(const QString &id, const QString &stat
     return q.numRowsAffected() == 1;
 }
 
+Result<bool> SqlStorage::saveQueueItem(const ModerationItem &i)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("upsert_queue_item")));
+    return bindAndExec(q, { i.id, i.messageId, i.kind, i.status, i.senderId, i.channel,
+                            QString::fromUtf8(QJsonDocument(i.message).toJson(QJsonDocument::Compact)),
+                            QString::fromUtf8(QJsonDocument(i.context).toJson(QJsonDocument::Compact)),
+                            i.reasons.join(QLatin1Char('\n')), iso(i.createdAt), nullable(i.claimedBy),
+                            nullable(i.resolvedBy), nullable(i.resolution), nullable(i.origin) },
+                       "cannot copy a queue item");
+}
+
 Result<bool> SqlStorage::deleteMessage(const QString &messageId)
 {
     QSqlQuery q(m_db);

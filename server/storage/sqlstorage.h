@@ -59,6 +59,8 @@ public:
     Result<bool> resolveQueueItem(const QString &id, const QString &status, const QString &moderator,
                                   const QString &resolution, const QDateTime &now);
     Result<bool> deleteMessage(const QString &messageId);
+    // A copy of another instance's item (instances with their own database keep the queue whole).
+    Result<bool> saveQueueItem(const ModerationItem &item);
 
     // Whether other instances write to the same database (then only the accepting one stores).
     virtual bool isShared() const = 0;

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void deleteRemovesADeliveredMessageEverywhere();
     void muteSenderFromTheQueue();
     void statsOnRequest();
+    void moderatorOnTheOtherInstanceActs();
 
 private:
     QString heldItem(const QString &content);
@@ -208,6 +209,35 @@ void TestModeration::statsOnRequest()
     QVERIFY(d.value(QStringLiteral("messages_accepted")).toDouble() >= 5);
     QVERIFY(d.value(QStringLiteral("filter")).toObject().value(QStringLiteral("held")).toDouble() >= 4);
     QCOMPARE(d.value(QStringLiteral("nats")).toString(), QStringLiteral("connected"));
+}
+
+void TestModeration::moderatorOnTheOtherInstanceActs()
+{
+    auto modB = join(*m_b, QStringLiteral("modb"), QStringLiteral("moderator"));
+    QVERIFY(modB);
+    modB->request({ { QStringLiteral("type"), QStringLiteral("monitor") } });
+    // Queued on A (the sender's instance; the earlier sender is muted by now); seen live on B
+    // and in B's queue listing.
+    auto sender = join(*m_a, QStringLiteral("sender2"));
+    QVERIFY(sender);
+    const QString threat = QStringLiteral("i know where you live, friend");
+    const QJsonObject ack = sender->request(sendFrame(QStringLiteral("say"), threat));
+    QVERIFY(eventData(ack).value(QStringLiteral("held")).toBool());
+    const QString messageId = eventField(ack, "message_id");
+    const QJsonObject live = modB->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) { return d.value(QStringLiteral("message_id")).toString() == messageId; });
+    const QString item = eventField(live, "item_id");
+    QVERIFY(!item.isEmpty());
+    QVERIFY(QTest::qWaitFor([&] {
+        const QJsonArray items = eventData(modB->request({ { QStringLiteral("type"), QStringLiteral("queue") } })).value(QStringLiteral("items")).toArray();
+        return std::any_of(items.begin(), items.end(), [&](const QJsonValue &v) { return v.toObject().value(QStringLiteral("item_id")).toString() == item; });
+    }, 3000));
+    QCOMPARE(eventField(modB->request(queueAction(item, QStringLiteral("approve"))), "status"), QStringLiteral("approved"));
+    QVERIFY(!m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(threat)).isEmpty());
+    QVERIFY(!m_listenerB->waitFor(QStringLiteral("chat_message"), contentIs(threat)).isEmpty());
+    // A's moderators see the item closed.
+    QVERIFY(!m_mod->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) {
+        return d.value(QStringLiteral("item_id")).toString() == item && d.value(QStringLiteral("status")).toString() == QStringLiteral("approved");
+    }).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestModeration)
