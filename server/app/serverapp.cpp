@@ -87,7 +87,8 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
 
     ClientServices services { &m_config, m_serverId, m_authenticator.get(), m_registry.get(),
                               m_chat.get(), m_presence.get(), m_store.get(), m_mutes.get(),
-                              m_monitor.get(), m_queue.get(), [this] { return stats(); } };
+                              m_monitor.get(), m_queue.get(), m_filter.get(), m_config.logging.dir,
+                              [this] { return stats(); } };
     SessionLimits limits;
     limits.maxFrameBytes = m_config.nats.maxPayload;
     limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;

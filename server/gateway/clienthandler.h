@@ -16,6 +16,7 @@ namespace mythos {
 struct Config;
 class Authenticator;
 class PlayerRegistry;
+class FilterService;
 class MessageStore;
 class ModeratorRequests;
 class MonitorService;
@@ -37,6 +38,8 @@ struct ClientServices
     MuteService *mutes = nullptr;
     MonitorService *monitor = nullptr;
     QueueService *queue = nullptr;
+    FilterService *filter = nullptr;
+    QString logDir;
     std::function<QJsonObject()> stats;
 };
 

@@ -1,27 +1,34 @@
 #include "gateway/moderatorrequests.h"
 
 #include "gateway/session.h"
+#include "moderation/filterservice.h"
 #include "moderation/monitorservice.h"
 #include "moderation/queueservice.h"
 
 #include <QJsonArray>
+#include <QCoreApplication>
+#include <QDate>
+#include <QFile>
+#include <QJsonDocument>
 #include <QPointer>
+#include <QThreadPool>
 
 namespace mythos {
 
 namespace {
-const QStringList kTypes { QStringLiteral("monitor"), QStringLiteral("queue"), QStringLiteral("queue_action"), QStringLiteral("stats") };
+const QStringList kTypes { QStringLiteral("monitor"), QStringLiteral("queue"), QStringLiteral("queue_action"), QStringLiteral("stats"),
+                           QStringLiteral("logs"), QStringLiteral("reload_filters") };
+const QStringList kCategories { QStringLiteral("chat"), QStringLiteral("moderation"), QStringLiteral("system") };
 } // namespace
 
-ModeratorRequests::ModeratorRequests(Session *session, MonitorService *monitor, QueueService *queue, StatsSource stats,
-                                     QObject *parent)
-    : QObject(parent), m_session(session), m_monitor(monitor), m_queue(queue), m_stats(std::move(stats))
+ModeratorRequests::ModeratorRequests(Session *session, Services services, QObject *parent)
+    : QObject(parent), m_session(session), m_services(std::move(services))
 {
 }
 
 ModeratorRequests::~ModeratorRequests()
 {
-    m_monitor->forget(m_session);
+    m_services.monitor->forget(m_session);
 }
 
 bool ModeratorRequests::isModeratorRequest(const QString &type)
@@ -44,17 +51,27 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
 
     if (type == QLatin1String("monitor")) {
         const bool on = frame.value(QLatin1String("enabled")).toBool(true);
-        m_monitor->setMonitoring(m_session, who.role, on);
+        m_services.monitor->setMonitoring(m_session, who.role, on);
         return reply(QStringLiteral("monitor"), { { QLatin1String("enabled"), on } });
     }
+    if (type == QLatin1String("logs"))
+        return queryLogs(frame, ref);
+    if (type == QLatin1String("reload_filters")) {
+        if (!hasRole(who.role, Role::Admin))
+            return fail({ ErrorCode::Forbidden, QStringLiteral("reloading the filter lists is for admins") });
+        QJsonArray problems;
+        for (const FilterListError &e : m_services.filter->reload())
+            problems.append(QStringLiteral("%1:%2: %3").arg(e.file).arg(e.line).arg(e.message));
+        return reply(QStringLiteral("filters_reloaded"), { { QLatin1String("problems"), problems } });
+    }
     if (type == QLatin1String("stats"))
-        return reply(QStringLiteral("stats"), m_stats());
+        return reply(QStringLiteral("stats"), m_services.stats());
     if (type == QLatin1String("queue")) {
         const QString status = frame.value(QLatin1String("status")).toString(QStringLiteral("pending"));
         const int limit = frame.value(QLatin1String("limit")).toInt(100);
         if (limit < 1 || limit > 500)
             return fail({ ErrorCode::InvalidRequest, QStringLiteral("'limit' must be from 1 to 500") });
-        return m_queue->list(status, limit, [reply, fail](const std::variant<QList<ModerationItem>, ChatError> &r) {
+        return m_services.queue->list(status, limit, [reply, fail](const std::variant<QList<ModerationItem>, ChatError> &r) {
             if (const auto *e = std::get_if<ChatError>(&r))
                 return fail(*e);
             QJsonArray items;
@@ -71,10 +88,54 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
     const QJsonValue minutes = frame.value(QLatin1String("minutes"));
     if (minutes.isDouble())
         action.minutes = minutes.toInt();
-    m_queue->act(who, action, [reply, fail](const std::variant<ModerationItem, ChatError> &r) {
+    m_services.queue->act(who, action, [reply, fail](const std::variant<ModerationItem, ChatError> &r) {
         if (const auto *e = std::get_if<ChatError>(&r))
             return fail(*e);
         reply(QStringLiteral("queue_item"), std::get<ModerationItem>(r).toProtocol());
+    });
+}
+
+void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref)
+{
+    const QString category = frame.value(QLatin1String("category")).toString(QStringLiteral("moderation"));
+    const QString dayText = frame.value(QLatin1String("day")).toString(QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate));
+    const QDate day = QDate::fromString(dayText, Qt::ISODate);
+    const QString contains = frame.value(QLatin1String("contains")).toString();
+    const QString event = frame.value(QLatin1String("event")).toString();
+    const int limit = frame.value(QLatin1String("limit")).toInt(200);
+    if (!kCategories.contains(category) || !day.isValid() || limit < 1 || limit > 1000)
+        return m_session->sendError({ ErrorCode::InvalidRequest, QStringLiteral("logs needs category chat|moderation|system, day YYYY-MM-DD and limit 1-1000") }, ref);
+    const QString path = QStringLiteral("%1/%2/%2_%3.jsonl").arg(m_services.logDir, category, day.toString(Qt::ISODate));
+    // A day's file can be large: read it off the event loop and answer when done.
+    QPointer<Session> session(m_session);
+    QThreadPool::globalInstance()->start([session, path, contains, event, limit, category, dayText, ref] {
+        QJsonArray lines;
+        qint64 matched = 0;
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly)) {
+            QList<QByteArray> kept; // the last `limit` matches
+            while (!file.atEnd()) {
+                const QByteArray line = file.readLine().trimmed();
+                if (line.isEmpty() || (!contains.isEmpty() && !QString::fromUtf8(line).contains(contains, Qt::CaseInsensitive)))
+                    continue;
+                if (!event.isEmpty() && !line.contains("\"event\":\"" + event.toUtf8() + '"'))
+                    continue;
+                ++matched;
+                kept.append(line);
+                if (kept.size() > limit)
+                    kept.removeFirst();
+            }
+            for (const QByteArray &line : std::as_const(kept))
+                lines.append(QJsonDocument::fromJson(line).object());
+        }
+        const QJsonObject data { { QLatin1String("category"), category }, { QLatin1String("day"), dayText },
+                                 { QLatin1String("matched"), static_cast<double>(matched) }, { QLatin1String("lines"), lines },
+                                 { QLatin1String("ref"), ref } };
+        // Back to the event loop; the session is only looked at there (it may be gone by then).
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [session, data] {
+            if (session)
+                session->sendEvent(QStringLiteral("logs"), data);
+        }, Qt::QueuedConnection);
     });
 }
 

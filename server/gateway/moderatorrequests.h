@@ -11,6 +11,7 @@
 
 namespace mythos {
 
+class FilterService;
 class MonitorService;
 class QueueService;
 class Session;
@@ -20,18 +21,25 @@ class ModeratorRequests : public QObject
     Q_OBJECT
 public:
     using StatsSource = std::function<QJsonObject()>;
-    ModeratorRequests(Session *session, MonitorService *monitor, QueueService *queue, StatsSource stats,
-                      QObject *parent = nullptr);
+    struct Services
+    {
+        MonitorService *monitor = nullptr;
+        QueueService *queue = nullptr;
+        FilterService *filter = nullptr;
+        QString logDir;
+        StatsSource stats;
+    };
+    ModeratorRequests(Session *session, Services services, QObject *parent = nullptr);
     ~ModeratorRequests() override;
 
     static bool isModeratorRequest(const QString &type);
     void handle(const Identity &who, const QString &type, const QJsonObject &frame, const QString &ref);
 
 private:
+    void queryLogs(const QJsonObject &frame, const QString &ref);
+
     Session *m_session;
-    MonitorService *m_monitor;
-    QueueService *m_queue;
-    StatsSource m_stats;
+    Services m_services;
 };
 
 } // namespace mythos

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void muteSenderFromTheQueue();
     void statsOnRequest();
     void moderatorOnTheOtherInstanceActs();
+    void logsAreQueryable();
 
 private:
     QString heldItem(const QString &content);
@@ -238,6 +239,26 @@ void TestModeration::moderatorOnTheOtherInstanceActs()
     QVERIFY(!m_mod->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) {
         return d.value(QStringLiteral("item_id")).toString() == item && d.value(QStringLiteral("status")).toString() == QStringLiteral("approved");
     }).isEmpty());
+}
+
+void TestModeration::logsAreQueryable()
+{
+    const QJsonObject logs = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("category"), QStringLiteral("moderation") },
+                                              { QStringLiteral("event"), QStringLiteral("held") }, { QStringLiteral("limit"), 2 } });
+    QCOMPARE(logs.value(QStringLiteral("event_type")).toString(), QStringLiteral("logs"));
+    const QJsonObject d = eventData(logs);
+    QVERIFY(d.value(QStringLiteral("matched")).toInt() >= 4);
+    const QJsonArray lines = d.value(QStringLiteral("lines")).toArray();
+    QCOMPARE(lines.size(), 2); // the newest two
+    for (const QJsonValue &line : lines)
+        QCOMPARE(line.toObject().value(QStringLiteral("event")).toString(), QStringLiteral("held"));
+    const QJsonObject chat = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("category"), QStringLiteral("chat") },
+                                              { QStringLiteral("contains"), QStringLiteral("NEAR HERE") } });
+    QCOMPARE(eventData(chat).value(QStringLiteral("lines")).toArray().size(), 1);
+    QCOMPARE(eventField(m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("category"), QStringLiteral("secrets") } }), "code"), QStringLiteral("invalid_request"));
+    const QJsonObject empty = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("day"), QStringLiteral("2001-01-01") } });
+    QCOMPARE(eventData(empty).value(QStringLiteral("lines")).toArray().size(), 0);
+    QCOMPARE(eventField(m_mod->request({ { QStringLiteral("type"), QStringLiteral("reload_filters") } }), "code"), QStringLiteral("forbidden")); // admins only
 }
 
 QTEST_GUILESS_MAIN(TestModeration)
