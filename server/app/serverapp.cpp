@@ -204,6 +204,16 @@ void ServerApp::connectAuditTrail()
                                                         { QLatin1String("content"), m.value(QLatin1String("content")) },
                                                         { QLatin1String("reasons"), QJsonArray::fromStringList(reasons) } });
     });
+    connect(m_queue.get(), &QueueService::actionTaken, this, [audit](const Identity &moderator, const QString &action, const ModerationItem &item) {
+        audit->write(AuditCategory::Moderation, QStringLiteral("queue_") + action,
+                     { { QLatin1String("actor"), moderator.id },
+                       { QLatin1String("actor_name"), moderator.name },
+                       { QLatin1String("item_id"), item.id },
+                       { QLatin1String("message_id"), item.messageId },
+                       { QLatin1String("kind"), item.kind },
+                       { QLatin1String("player_id"), item.senderId },
+                       { QLatin1String("status"), item.status } });
+    });
     connect(m_filter.get(), &FilterService::reloaded, this, [audit](int words, int patterns, const QList<FilterListError> &problems) {
         QJsonArray list;
         for (const FilterListError &e : problems)

@@ -259,6 +259,10 @@ void TestModeration::logsAreQueryable()
     const QJsonObject empty = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("day"), QStringLiteral("2001-01-01") } });
     QCOMPARE(eventData(empty).value(QStringLiteral("lines")).toArray().size(), 0);
     QCOMPARE(eventField(m_mod->request({ { QStringLiteral("type"), QStringLiteral("reload_filters") } }), "code"), QStringLiteral("forbidden")); // admins only
+    // Queue actions are moderation log lines too.
+    const QJsonObject actions = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("event"), QStringLiteral("queue_approve") } });
+    QVERIFY(eventData(actions).value(QStringLiteral("matched")).toInt() >= 1);
+    QCOMPARE(eventData(actions).value(QStringLiteral("lines")).toArray().first().toObject().value(QStringLiteral("actor")).toString(), QStringLiteral("mod"));
 }
 
 QTEST_GUILESS_MAIN(TestModeration)
