@@ -65,6 +65,11 @@ struct ContentFilteringSection
     QString allowList;
 };
 
+struct ModerationSection
+{
+    bool whispersInFeed = false; // moderators (not only admins) see whispers in the live feed
+};
+
 struct HistorySection
 {
     bool enabled = true;
@@ -84,6 +89,7 @@ struct Config
     bool rateLimitingEnabled = true;
     ContentFilteringSection contentFiltering;
     HistorySection history;
+    ModerationSection moderation;
 
     const ChannelSpec *channel(QStringView name) const;
     // Fills data_dir, database.url and logging.dir from their documented defaults.

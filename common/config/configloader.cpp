@@ -154,6 +154,7 @@ Result<Config> parse(const QByteArray &yaml)
         l.read("retention_days", c.logging.retentionDays, 1, 36500);
     });
     r.section("chat", [&](YamlReader &ch) { readChat(ch, c); });
+    r.section("moderation", [&](YamlReader &m) { m.read("whispers_in_feed", c.moderation.whispersInFeed); });
     r.rejectUnknownKeys();
 
     if (!c.database.url.isEmpty() && !c.database.url.startsWith(QLatin1String("sqlite:"))

@@ -53,7 +53,11 @@ ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry 
 {
     // Windows older than a minute are empty by definition: forget them.
     m_rateSweep.setInterval(RateLimiter::kWindowMs);
-    connect(&m_rateSweep, &QTimer::timeout, this, [this] { m_rateLimiter.sweep(QDateTime::currentMSecsSinceEpoch()); });
+    connect(&m_rateSweep, &QTimer::timeout, this, [this] {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        m_rateLimiter.sweep(now);
+        m_recentViolations.removeIf([now](const auto &entry) { return entry.value().back() < now - 3600 * 1000; });
+    });
     m_rateSweep.start();
 }
 
@@ -154,6 +158,10 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
             ChatError error = refuse(ErrorCode::RateLimited, QStringLiteral("%1 allows %2 messages a minute; wait %3 s")
                                                                      .arg(channel->name).arg(channel->rateLimit).arg((wait + 999) / 1000));
             error.retryAfterMs = wait;
+            QList<qint64> &times = m_recentViolations[sender.identity.id];
+            times.append(now);
+            while (times.front() < now - 3600 * 1000)
+                times.removeFirst();
             Q_EMIT rateLimitViolated(sender.identity.id, channel->name, channel->rateLimit, wait);
             reply(error);
             return;
@@ -227,7 +235,8 @@ void ChatService::queueForModeration(const QString &kind, const QJsonObject &mes
                                                                  { QLatin1String("zone"), sender.location.scopes.zone },
                                                                  { QLatin1String("subzone"), sender.location.scopes.subzone } } },
                      { QLatin1String("party_id"), sender.location.party },
-                     { QLatin1String("server_mutes"), serverMutes } };
+                     { QLatin1String("server_mutes"), serverMutes },
+                     { QLatin1String("rate_limited_last_hour"), static_cast<int>(m_recentViolations.value(sender.identity.id).size()) } };
     HistoryQuery scope;
     scope.channel = channel.name;
     if (channel.scope == ScopeKind::Player) {

@@ -128,6 +128,8 @@ private:
     MonitorService *m_monitor = nullptr;
     MessageIdGenerator m_ids;
     RateLimiter m_rateLimiter;
+    // Rate-limit refusals of the last hour per player, for the moderation queue's context.
+    QHash<QString, QList<qint64>> m_recentViolations;
     QTimer m_rateSweep;
     ChatStats m_stats;
 };

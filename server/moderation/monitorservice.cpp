@@ -74,7 +74,7 @@ void MonitorService::observe(const QJsonObject &message)
     const bool whisper = message.value(QLatin1String("channel")).toString() == QLatin1String("whisper");
     const EncodedEvent event = EncodedEvent::encode(QStringLiteral("monitor_message"), message);
     for (auto it = m_monitors.cbegin(); it != m_monitors.cend(); ++it) {
-        if (!whisper || hasRole(it.value(), Role::Admin))
+        if (!whisper || m_config.moderation.whispersInFeed || hasRole(it.value(), Role::Admin))
             it.key()->deliver(event);
     }
 }
