@@ -63,6 +63,11 @@ void TerminalClient::onStdinLine(const QString &line)
     const QString text = line.trimmed();
     if (text.isEmpty())
         return;
+    if (text.startsWith(QLatin1Char('{'))) {
+        // A raw protocol frame (moderators' frames, experiments): sent as typed.
+        m_socket.sendTextMessage(text);
+        return;
+    }
     if (text == QLatin1String("/quit")) {
         m_socket.close();
         return;
@@ -93,7 +98,7 @@ void TerminalClient::onEvent(const QString &text)
                            data.value(QStringLiteral("server_id")).toString(),
                            data.value(QStringLiteral("room_id")).toString(QStringLiteral("(none)")),
                            data.value(QStringLiteral("channels")).toVariant().toStringList().join(QStringLiteral(", "))));
-        print(QStringLiteral("* type a line to say it, 'help' for commands, '/move ROOM', '/party ID', '/quit'"));
+        print(QStringLiteral("* type a line to say it, 'help' for commands, '/move ROOM', '/party ID', a {JSON frame}, '/quit'"));
         return;
     }
     if (m_options.json)
