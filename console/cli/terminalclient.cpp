@@ -105,6 +105,10 @@ void TerminalClient::onEvent(const QString &text)
         return;
     if (type == QLatin1String("chat_message"))
         print(data.value(QStringLiteral("message")).toString());
+    else if (type == QLatin1String("ack") && data.value(QStringLiteral("held")).toBool())
+        print(QStringLiteral("* your message waits for a moderator before anyone sees it"));
+    else if (type == QLatin1String("ack") && data.value(QStringLiteral("filtered")).toBool())
+        print(QStringLiteral("* sent, with some words masked"));
     else if (type == QLatin1String("error"))
         print(QStringLiteral("! %1: %2").arg(data.value(QStringLiteral("code")).toString(), data.value(QStringLiteral("message")).toString()));
     else if (type == QLatin1String("command_response"))
