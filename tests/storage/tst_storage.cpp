@@ -5,6 +5,7 @@
 #include "storage/sqlstorage.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QTest>
 
 using namespace mythos;
@@ -71,6 +72,10 @@ private Q_SLOTS:
     void retentionPrunesByAgeAndCount();
     void keepsUnicodeAndTimestamps_data() { backends_data(); }
     void keepsUnicodeAndTimestamps();
+    void queueStateMachine_data() { backends_data(); }
+    void queueStateMachine();
+    void mutesPersist_data() { backends_data(); }
+    void mutesPersist();
 };
 
 void TestStorage::backends_data()
@@ -230,6 +235,85 @@ void TestStorage::keepsUnicodeAndTimestamps()
     QCOMPARE(back.filtered, true);
     QCOMPARE(back.senderName, QStringLiteral("ALICE"));
     QCOMPARE(back.toChatData().value(QStringLiteral("timestamp")).toString(), QStringLiteral("2026-11-26T19:00:00.123Z"));
+}
+
+void TestStorage::queueStateMachine()
+{
+    OPEN_DATABASE(db);
+    auto storage = db.storage();
+    QVERIFY(storage->open(true).ok());
+    QVERIFY(storage->insert({ msg(QStringLiteral("0001-q"), QStringLiteral("say"), QStringLiteral("room_a")) }).ok());
+    ModerationItem item;
+    item.id = QStringLiteral("q-0002-q");
+    item.messageId = QStringLiteral("0002-q");
+    item.kind = QStringLiteral("held");
+    item.senderId = QStringLiteral("alice");
+    item.channel = QStringLiteral("say");
+    item.message = { { QStringLiteral("content"), QStringLiteral("held text") } };
+    item.reasons = { QStringLiteral("\\bthreat\\b") };
+    item.createdAt = QDateTime::currentDateTimeUtc();
+    const auto queued = storage->enqueueModeration(item, { HistoryQuery::Kind::Scope, QStringLiteral("say"), QStringLiteral("room_a") });
+    QVERIFY2(queued.ok(), qPrintable(queued.error()));
+    const ModerationItem stored = storage->queueItem(item.id).value();
+    QCOMPARE(stored.status, QStringLiteral("pending"));
+    QCOMPARE(stored.context.value(QStringLiteral("recent_lines")).toArray().size(), 1); // the line before it
+    QCOMPARE(stored.reasons, item.reasons);
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QCOMPARE(storage->claimQueueItem(item.id, QStringLiteral("mod1"), now).value(), true);
+    QCOMPARE(storage->claimQueueItem(item.id, QStringLiteral("mod1"), now).value(), true); // re-claim by the holder
+    QCOMPARE(storage->claimQueueItem(item.id, QStringLiteral("mod2"), now).value(), false);
+    QCOMPARE(storage->resolveQueueItem(item.id, QStringLiteral("approved"), QStringLiteral("mod2"), QStringLiteral("approve"), now).value(), false);
+    QCOMPARE(storage->resolveQueueItem(item.id, QStringLiteral("rejected"), QStringLiteral("mod1"), QStringLiteral("reject"), now).value(), true);
+    QCOMPARE(storage->resolveQueueItem(item.id, QStringLiteral("approved"), QStringLiteral("mod1"), QStringLiteral("approve"), now).value(), false); // closed
+    QCOMPARE(storage->claimQueueItem(item.id, QStringLiteral("mod1"), now).value(), false);
+    const ModerationItem closed = storage->queueItem(item.id).value();
+    QCOMPARE(closed.status, QStringLiteral("rejected"));
+    QCOMPARE(closed.resolvedBy, QStringLiteral("mod1"));
+    QVERIFY(storage->listQueue(QStringLiteral("pending"), 10).value().isEmpty());
+    QCOMPARE(storage->listQueue(QStringLiteral("all"), 10).value().size(), 1);
+    QVERIFY(storage->queueItem(QStringLiteral("q-missing")).value().id.isEmpty());
+    // A copy relayed from another instance updates the status in place.
+    ModerationItem copy = closed;
+    copy.status = QStringLiteral("dismissed");
+    QVERIFY(storage->saveQueueItem(copy).ok());
+    QCOMPARE(storage->queueItem(item.id).value().status, QStringLiteral("dismissed"));
+}
+
+void TestStorage::mutesPersist()
+{
+    OPEN_DATABASE(db);
+    auto storage = db.storage();
+    QVERIFY(storage->open(true).ok());
+    QVERIFY(storage->recordPlayer({ QStringLiteral("mod1"), QStringLiteral("Mod One"), Role::Moderator }).ok());
+    QVERIFY(storage->recordPlayer({ QStringLiteral("troll"), QStringLiteral("Troll"), Role::Player }).ok());
+    const auto found = storage->findPlayer(QStringLiteral("mod one"));
+    QCOMPARE(found.value().id, QStringLiteral("mod1"));
+    QCOMPARE(found.value().role, Role::Moderator);
+    QVERIFY(storage->findPlayer(QStringLiteral("nobody")).value().id.isEmpty());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    Mute m;
+    m.scope = Mute::Scope::Server;
+    m.ownerId = m.targetId = QStringLiteral("troll");
+    m.targetType = QStringLiteral("player");
+    m.mutedBy = QStringLiteral("mod1");
+    m.reason = QStringLiteral("spam");
+    m.createdAt = now;
+    m.until = now.addSecs(600);
+    m.id = Mute::makeId(m.scope, m.ownerId, m.targetType, m.targetId, {});
+    Mute expired = m;
+    expired.channel = QStringLiteral("global");
+    expired.until = now.addSecs(-1);
+    expired.id = Mute::makeId(expired.scope, expired.ownerId, expired.targetType, expired.targetId, expired.channel);
+    QVERIFY2(storage->saveMute(m).ok(), qPrintable(storage->saveMute(m).error()));
+    QVERIFY(storage->saveMute(expired).ok());
+    const QList<Mute> active = storage->loadActiveMutes(now).value();
+    QCOMPARE(active.size(), 1);
+    QCOMPARE(active.first().reason, QStringLiteral("spam"));
+    QCOMPARE(active.first().until, m.until);
+    QCOMPARE(storage->deleteExpiredMutes(now).value(), 1);
+    QVERIFY(storage->deleteMute(m.id).ok());
+    QVERIFY(storage->loadActiveMutes(now).value().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestStorage)
