@@ -307,12 +307,10 @@ void ClientHandler::handleMute(const QJsonObject &frame, const QString &ref)
         return m_services.mutes->unmute(m_player->identity, stringField(frame, "target_type"), stringField(frame, "target"), *scope, respond);
     MuteRequest request { stringField(frame, "target_type"), stringField(frame, "target"), std::nullopt,
                           stringField(frame, "reason"), *scope, stringField(frame, "channel") };
-    const QJsonValue minutes = frame.value(QLatin1String("minutes"));
-    if (!minutes.isUndefined() && !minutes.isNull()) {
-        if (!minutes.isDouble() || minutes.toDouble() != static_cast<int>(minutes.toDouble()))
-            return fail(ErrorCode::InvalidRequest, QStringLiteral("'minutes' must be a whole number"), ref);
-        request.minutes = static_cast<int>(minutes.toDouble());
-    }
+    const auto minutes = muteMinutesFrom(frame.value(QLatin1String("minutes")));
+    if (const auto *e = std::get_if<ChatError>(&minutes))
+        return m_session->sendError(*e, ref);
+    request.minutes = std::get<std::optional<int>>(minutes);
     m_services.mutes->mute(m_player->identity, request, respond);
 }
 

@@ -156,12 +156,10 @@ void HttpApi::mute(const QString &targetType, const QHttpServerRequest &request,
         return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server (server only for players)") });
     MuteRequest r { targetType, o.value(key).toString(), std::nullopt, o.value(QLatin1String("reason")).toString(), *scope,
                     targetType == QLatin1String("player") ? o.value(QLatin1String("channel")).toString() : QString() };
-    const QJsonValue minutes = o.value(QLatin1String("minutes"));
-    if (!minutes.isUndefined() && !minutes.isNull()) {
-        if (!minutes.isDouble() || minutes.toDouble() != static_cast<int>(minutes.toDouble()))
-            return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("'minutes' must be a whole number") });
-        r.minutes = static_cast<int>(minutes.toDouble());
-    }
+    const auto minutes = muteMinutesFrom(o.value(QLatin1String("minutes")));
+    if (const auto *e = std::get_if<ChatError>(&minutes))
+        return writeError(*responder, *e);
+    r.minutes = std::get<std::optional<int>>(minutes);
     m_services.mutes->mute(who->identity, r, [responder](const MuteOutcome &outcome) { writeMutes(*responder, outcome); });
 }
 

@@ -3,6 +3,7 @@
 #include "gateway/session.h"
 #include "moderation/filterservice.h"
 #include "moderation/monitorservice.h"
+#include "moderation/muteservice.h"
 #include "moderation/queueservice.h"
 
 #include <QJsonArray>
@@ -85,9 +86,10 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
         return fail({ ErrorCode::InvalidRequest, QStringLiteral("'queue_action' needs string 'item_id' and 'action'") });
     QueueAction action { frame.value(QLatin1String("item_id")).toString(), frame.value(QLatin1String("action")).toString(), std::nullopt,
                          frame.value(QLatin1String("reason")).toString() };
-    const QJsonValue minutes = frame.value(QLatin1String("minutes"));
-    if (minutes.isDouble())
-        action.minutes = minutes.toInt();
+    const auto minutes = muteMinutesFrom(frame.value(QLatin1String("minutes")));
+    if (const auto *e = std::get_if<ChatError>(&minutes))
+        return fail(*e);
+    action.minutes = std::get<std::optional<int>>(minutes);
     m_services.queue->act(who, action, [reply, fail](const std::variant<ModerationItem, ChatError> &r) {
         if (const auto *e = std::get_if<ChatError>(&r))
             return fail(*e);

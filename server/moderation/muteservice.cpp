@@ -23,6 +23,15 @@ ChatError error(ErrorCode code, const QString &message)
 }
 } // namespace
 
+std::variant<std::optional<int>, ChatError> muteMinutesFrom(const QJsonValue &value)
+{
+    if (value.isUndefined() || value.isNull())
+        return std::optional<int>();
+    if (!value.isDouble() || value.toDouble() != static_cast<int>(value.toDouble()))
+        return error(ErrorCode::InvalidRequest, QStringLiteral("'minutes' must be a whole number"));
+    return std::optional<int>(static_cast<int>(value.toDouble()));
+}
+
 MuteService::MuteService(const Config &config, QString serverId, Directory *directory, MessageStore *store,
                          Bus *bus, QByteArray controlSubject, QObject *parent)
     : QObject(parent),

@@ -8,6 +8,7 @@
 #include "moderation/muteregistry.h"
 #include "protocol/errorcode.h"
 
+#include <QJsonValue>
 #include <QObject>
 #include <QTimer>
 
@@ -33,6 +34,10 @@ struct MuteRequest
 };
 
 using MuteOutcome = std::variant<QList<Mute>, ChatError>;
+
+// A request's `minutes`: absent or null = permanent; otherwise a whole number (range checked by
+// MuteService). Shared by every door a mute comes in by.
+std::variant<std::optional<int>, ChatError> muteMinutesFrom(const QJsonValue &value);
 
 class MuteService : public QObject
 {
