@@ -79,14 +79,19 @@ void HttpGateway::acceptWebSockets()
             continue;
         }
         auto *session = new Session(std::move(socket), m_limits, this);
-        auto *handler = new ClientHandler(session, m_services, this);
-        m_sessions.insert(session, handler);
+        // Connected before the handler exists (it may refuse a bad Authorization header and
+        // close at once) and queued, so a session closing in the middle of a broadcast is only
+        // torn down after the loop that closed it.
+        m_sessions.insert(session, nullptr);
         connect(session, &Session::disconnected, this, [this, session] {
-            if (ClientHandler *h = m_sessions.take(session)) {
-                delete h;
-                session->deleteLater();
-            }
-        });
+            const auto it = m_sessions.find(session);
+            if (it == m_sessions.end())
+                return;
+            delete it.value();
+            m_sessions.erase(it);
+            session->deleteLater();
+        }, Qt::QueuedConnection);
+        m_sessions[session] = new ClientHandler(session, m_services, this);
     }
 }
 

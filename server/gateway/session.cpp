@@ -109,7 +109,8 @@ void Session::write(const QByteArray &frame)
 {
     if (m_closing)
         return;
-    if (m_socket->bytesToWrite() + frame.size() > m_limits.maxOutboundBytes) {
+    if (m_socket->bytesToWrite() > m_limits.maxOutboundBytes) {
+        // Only the backlog counts: one large reply (a long history) is not a client that stopped reading.
         // The client stopped reading: let it go rather than buffer without bound.
         qCWarning(lcSession) << peer() << "outbound queue over" << m_limits.maxOutboundBytes << "bytes; closing";
         close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("outbound queue full: client is not reading"));
