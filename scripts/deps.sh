@@ -9,7 +9,10 @@ packages=(
   libqt6sql6-sqlite libqt6sql6-psql
   libnats-dev nats-server libyaml-cpp-dev
   postgresql-15 curl
+  chromium nsis dpkg-dev fakeroot
 )
+# The browser tests run on Node.js; use the machine's own when it has one.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 [ "${MYTHOS_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$MYTHOS_DEPS_EXTRA" && packages+=("${extra[@]}")
 
 missing=()

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 ./scripts/deps.sh
+# The browser tests' npm packages (playwright-core drives Debian's chromium).
+[ -x tests/web/setup.sh ] && tests/web/setup.sh
 
 jobs=$(nproc)
 run_suite() {
