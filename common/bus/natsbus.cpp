@@ -20,6 +20,17 @@ NatsBus::NatsBus(NatsBusOptions options, QObject *parent) : Bus(parent), m_optio
     m_retryTimer.setSingleShot(true);
     m_retryTimer.setInterval(m_options.reconnectWaitMs);
     connect(&m_retryTimer, &QTimer::timeout, this, &NatsBus::connectNow);
+    // A subscription the server refused (a permission being fixed, a transient error) is
+    // tried again while the interest lasts; missing it would silently cut players off.
+    m_subscribeRetry.setSingleShot(true);
+    m_subscribeRetry.setInterval(m_options.reconnectWaitMs);
+    connect(&m_subscribeRetry, &QTimer::timeout, this, [this] {
+        const QSet<QByteArray> failed = std::exchange(m_failedSubscriptions, {});
+        for (const QByteArray &subject : failed) {
+            if (hasInterest(subject))
+                subscribe(subject);
+        }
+    });
     m_drainDeadline.setSingleShot(true);
     connect(&m_drainDeadline, &QTimer::timeout, this, [this] {
         qCWarning(lcNats) << "drain did not complete in time; closing the NATS connection";
@@ -117,9 +128,12 @@ void NatsBus::subscribe(const QByteArray &subject)
         s = natsSubscription_SetPendingLimits(sub, kPendingMsgs, kPendingBytes);
     if (s != NATS_OK) {
         ++m_problems;
-        qCWarning(lcNats) << "subscribe to" << subject << "failed:" << natsStatus_GetText(s);
+        qCWarning(lcNats) << "subscribe to" << subject << "failed:" << natsStatus_GetText(s)
+                          << "- retrying in" << m_options.reconnectWaitMs << "ms";
         if (sub)
             natsSubscription_Destroy(sub);
+        m_failedSubscriptions.insert(subject);
+        m_subscribeRetry.start();
         return;
     }
     ++m_openSubscriptions;

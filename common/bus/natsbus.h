@@ -6,6 +6,7 @@
 #include "bus/bus.h"
 
 #include <QHash>
+#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -40,6 +41,7 @@ public:
     void drain() override;
 
     quint64 problemCount() const { return m_problems; }
+    int failedSubscriptions() const { return static_cast<int>(m_failedSubscriptions.size()); }
     // Waits for nats.c's own threads to finish; once, at the very end of main().
     static void releaseLibrary();
 
@@ -68,6 +70,8 @@ private:
     bool m_connectionUp = false; // this connection object has been connected at least once
     QTimer m_retryTimer;
     QTimer m_drainDeadline;
+    QTimer m_subscribeRetry;
+    QSet<QByteArray> m_failedSubscriptions;
     quint64 m_problems = 0;
 };
 

@@ -1,11 +1,16 @@
 #include "app/metrics.h"
 
+#include "app/natssupervisor.h"
 #include "app/serverapp.h"
 #include "bus/bus.h"
 #include "chat/chatservice.h"
+#include "chat/directory.h"
 #include "chat/playerregistry.h"
 #include "chat/router.h"
+#include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
+#include "moderation/muteservice.h"
+#include "moderation/queueservice.h"
 #include "storage/messagestore.h"
 
 namespace mythos {
@@ -45,6 +50,8 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.single("mythos_connections", "gauge", "Open WebSocket connections.", app.gateway()->connectionCount());
     w.single("mythos_players_online", "gauge", "Distinct players connected to this instance.", app.registry()->playerCount());
     w.single("mythos_connections_refused_total", "counter", "Connections refused because the server was full or stopping.", app.gateway()->connectionsRefused());
+    w.single("mythos_http_requests_oversized_total", "counter", "HTTP requests refused with 413 before their body was buffered.", app.gateway()->oversizedRequests());
+    w.single("mythos_http_replies_dropped_total", "counter", "HTTP replies not sent because the client had disconnected.", app.httpApi()->repliesDropped());
     w.single("mythos_messages_accepted_total", "counter", "Messages accepted by this instance's pipeline.", chat.accepted);
     w.single("mythos_messages_relayed_in_total", "counter", "Messages received from other instances or the game server.", chat.relayedReceived);
     w.single("mythos_messages_kept_local_total", "counter", "Accepted messages not relayed because NATS was unavailable.", chat.keptLocal);
@@ -62,6 +69,16 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.metric("mythos_nats_connected", "gauge", "1 when the NATS connection is up (0 when down or disabled).");
     w.sample("mythos_nats_connected", state == Bus::State::Connected ? 1 : 0, "state=\"" + Bus::stateName(state).toUtf8() + '"');
     w.single("mythos_nats_reconnects_total", "counter", "Times the NATS connection came back.", app.bus()->reconnectCount());
+    if (const NatsSupervisor *managed = app.natsSupervisor())
+        w.single("mythos_nats_server_restarts_total", "counter", "Times the managed nats-server child was restarted after it died.", managed->restarts());
+    w.metric("mythos_control_messages_rejected_total", "counter", "Control messages from other instances that could not be understood.");
+    w.sample("mythos_control_messages_rejected_total", app.directory()->rejectedControlMessages(), "kind=\"presence\"");
+    w.sample("mythos_control_messages_rejected_total", app.mutes()->rejectedControlMessages(), "kind=\"mutes\"");
+    w.sample("mythos_control_messages_rejected_total", app.queue()->rejectedControlMessages(), "kind=\"queue\"");
+    w.single("mythos_control_backlog", "gauge", "Control messages waiting for NATS to come back.",
+             app.mutes()->control().backlog() + app.queue()->control().backlog());
+    w.single("mythos_control_dropped_total", "counter", "Control messages dropped from a full outage backlog.",
+             app.mutes()->control().dropped() + app.queue()->control().dropped());
     w.single("mythos_nats_subscriptions", "gauge", "Subjects this instance subscribes to.", app.bus()->interestCount());
     if (const MessageStore *store = app.store()) {
         const StoreStats &s = store->stats();

@@ -10,6 +10,7 @@
 #include "chat/presenceservice.h"
 #include "chat/router.h"
 #include "app/metrics.h"
+#include "app/natssupervisor.h"
 #include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
 #include "moderation/filterservice.h"
@@ -20,6 +21,8 @@
 #include "storage/postgresstorage.h"
 #include "storage/sqlitestorage.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
@@ -94,7 +97,8 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;
     m_gateway = std::make_unique<HttpGateway>(services, limits, m_config.server.maxConnections,
                                               [this] { return HttpGateway::HealthReport { health(), !m_stopping }; });
-    m_api = std::make_unique<HttpApi>(m_gateway->http(), services, [this] { return prometheusMetrics(*this); });
+    m_api = std::make_unique<HttpApi>(m_gateway->http(), services, [this] { return prometheusMetrics(*this); },
+                                      [this] { return !m_stopping; });
 
     connect(m_bus.get(), &Bus::messageReceived, this, &ServerApp::onBusMessage);
     connectAuditTrail();
@@ -106,8 +110,13 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
 
 ServerApp::~ServerApp()
 {
+    // Store replies capture the services and sessions: deliver them while everything exists,
+    // then take the store down before the services its late callbacks would reach.
+    if (m_store)
+        m_store->flush();
     m_api.reset();
     m_gateway.reset();
+    m_store.reset();
 }
 
 bool ServerApp::start(QString *error)
@@ -134,6 +143,8 @@ bool ServerApp::start(QString *error)
         *error = QStringLiteral("database: cannot load mutes: ") + loaded.error();
         return false;
     }
+    if (!startManagedNats(error))
+        return false;
     m_port = m_gateway->listen(QHostAddress(m_config.server.host), m_config.server.port, error);
     if (m_port == 0)
         return false;
@@ -161,11 +172,39 @@ void ServerApp::stop()
         m_store->flush(); // everything acknowledged is already committed; this catches relayed ones
     m_directory->sayGoodbye();
     connect(m_bus.get(), &Bus::drained, this, [this] {
+        if (m_natsSupervisor)
+            m_natsSupervisor->stop(); // only once nothing more is published through it
         m_audit->write(AuditCategory::System, QStringLiteral("stop"), {});
         m_audit->flush();
         Q_EMIT stopped();
     }, Qt::QueuedConnection);
     m_bus->drain();
+}
+
+bool ServerApp::startManagedNats(QString *error)
+{
+    if (!m_config.nats.enabled || !m_config.nats.managed)
+        return true;
+    const QString configDir = m_configPath.isEmpty() ? QDir::currentPath() : QFileInfo(m_configPath).absolutePath();
+    m_natsSupervisor = std::make_unique<NatsSupervisor>(m_config.nats, configDir, m_config.server.dataDir,
+                                                        QDir(m_config.logging.dir).filePath(QStringLiteral("system")));
+    AuditLog *audit = m_audit.get();
+    NatsSupervisor *supervisor = m_natsSupervisor.get();
+    connect(supervisor, &NatsSupervisor::childStarted, this, [audit, supervisor](qint64 pid) {
+        audit->write(AuditCategory::System, QStringLiteral("nats_server_started"),
+                     { { QLatin1String("pid"), static_cast<double>(pid) }, { QLatin1String("binary"), supervisor->binary() },
+                       { QLatin1String("config"), supervisor->serverConfig() } });
+    });
+    connect(supervisor, &NatsSupervisor::childExited, this, [audit](int exitCode, const QString &how, int restartInMs) {
+        audit->write(AuditCategory::System, QStringLiteral("nats_server_exited"),
+                     { { QLatin1String("exit_code"), exitCode }, { QLatin1String("how"), how },
+                       { QLatin1String("restart_in_ms"), restartInMs } });
+    });
+    if (!supervisor->start(error)) {
+        *error = QStringLiteral("nats.managed: ") + *error;
+        return false;
+    }
+    return true;
 }
 
 QJsonObject ServerApp::health() const

@@ -23,6 +23,7 @@ class FilterService;
 class MessageStore;
 class MonitorService;
 class MuteService;
+class NatsSupervisor;
 class QueueService;
 class PlayerRegistry;
 class PresenceService;
@@ -50,10 +51,13 @@ public:
     Directory *directory() const { return m_directory.get(); }
     Router *router() const { return m_router.get(); }
     HttpGateway *gateway() const { return m_gateway.get(); }
+    HttpApi *httpApi() const { return m_api.get(); }
     MessageStore *store() const { return m_store.get(); } // null when history is disabled
     AuditLog *auditLog() const { return m_audit.get(); }
     MuteService *mutes() const { return m_mutes.get(); }
     FilterService *filter() const { return m_filter.get(); }
+    QueueService *queue() const { return m_queue.get(); }
+    NatsSupervisor *natsSupervisor() const { return m_natsSupervisor.get(); } // null unless nats.managed
     QJsonObject stats() const;
     qint64 uptimeSeconds() const { return m_uptime.isValid() ? m_uptime.elapsed() / 1000 : 0; }
 
@@ -63,6 +67,7 @@ Q_SIGNALS:
 private:
     void onBusMessage(const QByteArray &subject, const QByteArray &payload);
     void connectAuditTrail();
+    bool startManagedNats(QString *error);
 
     Config m_config;
     QString m_configPath;
@@ -72,6 +77,7 @@ private:
     bool m_stopping = false;
     // Declared in dependency order; destroyed in reverse, the gateway first.
     std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<NatsSupervisor> m_natsSupervisor; // outlives the bus: stopped after the drain
     std::unique_ptr<MessageStore> m_store;
     std::unique_ptr<Bus> m_bus;
     std::unique_ptr<PlayerRegistry> m_registry;

@@ -56,7 +56,7 @@ ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry 
     connect(&m_rateSweep, &QTimer::timeout, this, [this] {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         m_rateLimiter.sweep(now);
-        m_recentViolations.removeIf([now](const auto &entry) { return entry.value().back() < now - 3600 * 1000; });
+        m_violations.sweep(now);
     });
     m_rateSweep.start();
 }
@@ -158,11 +158,8 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
             ChatError error = refuse(ErrorCode::RateLimited, QStringLiteral("%1 allows %2 messages a minute; wait %3 s")
                                                                      .arg(channel->name).arg(channel->rateLimit).arg((wait + 999) / 1000));
             error.retryAfterMs = wait;
-            QList<qint64> &times = m_recentViolations[sender.identity.id];
-            times.append(now);
-            while (times.front() < now - 3600 * 1000)
-                times.removeFirst();
-            Q_EMIT rateLimitViolated(sender.identity.id, channel->name, channel->rateLimit, wait);
+            if (m_violations.record(sender.identity.id, channel->name, now, wait))
+                Q_EMIT rateLimitViolated(sender.identity.id, channel->name, channel->rateLimit, wait);
             reply(error);
             return;
         }
@@ -236,7 +233,7 @@ void ChatService::queueForModeration(const QString &kind, const QJsonObject &mes
                                                                  { QLatin1String("subzone"), sender.location.scopes.subzone } } },
                      { QLatin1String("party_id"), sender.location.party },
                      { QLatin1String("server_mutes"), serverMutes },
-                     { QLatin1String("rate_limited_last_hour"), static_cast<int>(m_recentViolations.value(sender.identity.id).size()) } };
+                     { QLatin1String("rate_limited_last_hour"), m_violations.lastHour(sender.identity.id, QDateTime::currentMSecsSinceEpoch()) } };
     HistoryQuery scope;
     scope.channel = channel.name;
     if (channel.scope == ScopeKind::Player) {

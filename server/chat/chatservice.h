@@ -6,6 +6,7 @@
 #include "chat/identity.h"
 #include "model/scope.h"
 #include "moderation/ratelimiter.h"
+#include "moderation/violationtracker.h"
 #include "protocol/errorcode.h"
 #include "util/ids.h"
 
@@ -128,8 +129,8 @@ private:
     MonitorService *m_monitor = nullptr;
     MessageIdGenerator m_ids;
     RateLimiter m_rateLimiter;
-    // Rate-limit refusals of the last hour per player, for the moderation queue's context.
-    QHash<QString, QList<qint64>> m_recentViolations;
+    // Rate-limit refusals of the last hour, for the moderation queue's context and the log.
+    ViolationTracker m_violations;
     QTimer m_rateSweep;
     ChatStats m_stats;
 };

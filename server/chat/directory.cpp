@@ -25,7 +25,7 @@ Directory::Directory(QString serverId, const PlayerRegistry *registry, Bus *bus,
       m_subject(registry->subjects().control("presence"))
 {
     connect(registry, &PlayerRegistry::playerOnline, this, [this](const Identity &who) {
-        add({ who.id, who.name, m_serverId, who.role });
+        add(who.id, who.name, who.role, m_serverId);
         publish({ { kOp, QLatin1String("online") },
                   { kServer, m_serverId },
                   { kPlayers, QJsonArray { QJsonObject { { QLatin1String("id"), who.id },
@@ -61,55 +61,71 @@ int Directory::instanceCount() const
 {
     QSet<QString> servers { m_serverId };
     for (const DirectoryEntry &e : m_byId)
-        servers.insert(e.serverId);
+        servers.unite(e.servers);
     return static_cast<int>(servers.size());
 }
 
-void Directory::add(const DirectoryEntry &entry)
+void Directory::add(const QString &id, const QString &name, Role role, const QString &serverId)
 {
-    if (auto old = m_byId.constFind(entry.id); old != m_byId.cend())
-        m_idByName.remove(old->name.toCaseFolded());
-    m_byId.insert(entry.id, entry);
-    m_idByName.insert(entry.name.toCaseFolded(), entry.id);
+    auto it = m_byId.find(id);
+    if (it == m_byId.end()) {
+        it = m_byId.insert(id, DirectoryEntry { id, name, role, {} });
+    } else if (it->name != name) {
+        // The latest login's name and role win (a rename takes effect at once).
+        m_idByName.remove(it->name.toCaseFolded());
+        it->name = name;
+        it->role = role;
+    }
+    it->servers.insert(serverId);
+    m_idByName.insert(name.toCaseFolded(), id);
 }
 
 void Directory::remove(const QString &playerId, const QString &serverId)
 {
     auto it = m_byId.find(playerId);
-    // A player who moved to another instance is owned by that one now.
-    if (it == m_byId.end() || it->serverId != serverId)
+    if (it == m_byId.end())
         return;
+    it->servers.remove(serverId);
+    if (!it->servers.isEmpty())
+        return; // still connected to another instance
     m_idByName.remove(it->name.toCaseFolded());
     m_byId.erase(it);
 }
 
 void Directory::dropServer(const QString &serverId)
 {
-    for (auto it = m_byId.begin(); it != m_byId.end();) {
-        if (it->serverId == serverId) {
-            m_idByName.remove(it->name.toCaseFolded());
-            it = m_byId.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    const QStringList ids = m_byId.keys();
+    for (const QString &id : ids)
+        remove(id, serverId);
 }
 
-void Directory::handleControl(const QByteArray &payload)
+bool Directory::handleControl(const QByteArray &payload)
 {
-    const QJsonObject msg = QJsonDocument::fromJson(payload).object();
+    QJsonParseError parseError;
+    const QJsonObject msg = QJsonDocument::fromJson(payload, &parseError).object();
     const QString op = msg.value(kOp).toString();
     const QString server = msg.value(kServer).toString();
-    if (server.isEmpty() || server == m_serverId) {
-        if (server.isEmpty())
-            qCWarning(lcDirectory) << "ignoring presence control message without server_id";
-        return;
+    static const QStringList known { QStringLiteral("hello"), QStringLiteral("online"), QStringLiteral("offline"), QStringLiteral("bye") };
+    if (parseError.error != QJsonParseError::NoError || server.isEmpty() || !known.contains(op)
+        || (op != QLatin1String("bye") && !msg.value(kPlayers).isArray())) {
+        ++m_rejected;
+        qCWarning(lcDirectory).noquote() << "ignoring a presence control message that is not {op, server_id, players}:"
+                                         << QString::fromUtf8(payload.left(200));
+        // Whatever it said is lost, so the rosters may be stale: ask every instance for
+        // theirs again (at most every 10 s, so a broken peer cannot start a storm).
+        if (!m_lastResync.isValid() || m_lastResync.hasExpired(10000)) {
+            m_lastResync.start();
+            announce();
+        }
+        return false;
     }
+    if (server == m_serverId)
+        return true;
     if (op == QLatin1String("hello"))
         dropServer(server); // a restarted instance starts from an empty roster
     if (op == QLatin1String("bye")) {
         dropServer(server);
-        return;
+        return true;
     }
     const QJsonArray players = msg.value(kPlayers).toArray();
     for (const QJsonValue &v : players) {
@@ -118,11 +134,12 @@ void Directory::handleControl(const QByteArray &payload)
         if (op == QLatin1String("offline"))
             remove(id, server);
         else if (!id.isEmpty())
-            add({ id, p.value(QLatin1String("name")).toString(), server,
-                  parseRole(p.value(QLatin1String("role")).toString()).value_or(Role::Player) });
+            add(id, p.value(QLatin1String("name")).toString(),
+                parseRole(p.value(QLatin1String("role")).toString()).value_or(Role::Player), server);
     }
     if (op == QLatin1String("hello"))
         publish(rosterMessage("online"));
+    return true;
 }
 
 void Directory::announce()

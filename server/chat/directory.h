@@ -6,9 +6,11 @@
 
 #include "chat/identity.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
+#include <QSet>
 
 namespace mythos {
 
@@ -19,8 +21,10 @@ struct DirectoryEntry
 {
     QString id;
     QString name;
-    QString serverId;
     Role role = Role::Player;
+    // Every instance the player is connected to: one going offline on one of them leaves
+    // them online on the others.
+    QSet<QString> servers;
 };
 
 class Directory : public QObject
@@ -38,13 +42,15 @@ public:
     int instanceCount() const;
 
     QByteArray controlSubject() const { return m_subject; }
-    void handleControl(const QByteArray &payload);
+    // False (logged and counted) when the message is not a presence message we understand.
+    bool handleControl(const QByteArray &payload);
+    quint64 rejectedControlMessages() const { return m_rejected; }
     // Announces this instance's roster and asks the others for theirs.
     void announce();
     void sayGoodbye();
 
 private:
-    void add(const DirectoryEntry &entry);
+    void add(const QString &id, const QString &name, Role role, const QString &serverId);
     void remove(const QString &playerId, const QString &serverId);
     void dropServer(const QString &serverId);
     void publish(const QJsonObject &message);
@@ -56,6 +62,8 @@ private:
     QByteArray m_subject;
     QHash<QString, DirectoryEntry> m_byId;
     QHash<QString, QString> m_idByName; // lower-cased name -> id
+    quint64 m_rejected = 0;
+    QElapsedTimer m_lastResync;
 };
 
 } // namespace mythos

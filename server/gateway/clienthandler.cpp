@@ -173,8 +173,12 @@ void ClientHandler::submit(const SendRequest &request, const QString &ref)
 
 void ClientHandler::sendOutcome(const SendOutcome &outcome, const QString &ref)
 {
-    if (const auto *error = std::get_if<ChatError>(&outcome))
+    if (const auto *error = std::get_if<ChatError>(&outcome)) {
+        // Sending on after being told to wait is flooding: it counts toward the abuse limit.
+        if (error->code == ErrorCode::RateLimited)
+            m_session->countAbuse();
         return m_session->sendError(*error, ref);
+    }
     const auto &ok = std::get<SendAccepted>(outcome);
     reply(QStringLiteral("ack"),
           { { QLatin1String("message_id"), ok.messageId },

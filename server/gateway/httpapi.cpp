@@ -8,7 +8,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QPointer>
 #include <QUrlQuery>
 
 namespace mythos {
@@ -16,6 +15,18 @@ namespace mythos {
 namespace {
 using Status = QHttpServerResponder::StatusCode;
 } // namespace
+
+void writeJson(PendingReply &reply, const QJsonObject &body, int status)
+{
+    if (QHttpServerResponder *responder = reply.responder())
+        writeJson(*responder, body, status);
+}
+
+void writeError(PendingReply &reply, const ChatError &error)
+{
+    if (QHttpServerResponder *responder = reply.responder())
+        writeError(*responder, error);
+}
 
 void writeJson(QHttpServerResponder &responder, const QJsonObject &body, int status)
 {
@@ -36,31 +47,32 @@ void writeError(QHttpServerResponder &responder, const ChatError &error)
     responder.writeBody(body);
 }
 
-HttpApi::HttpApi(QHttpServer &http, const ClientServices &services, std::function<QByteArray()> metrics, QObject *parent)
-    : QObject(parent), m_services(services), m_metrics(std::move(metrics))
+HttpApi::HttpApi(QHttpServer &http, const ClientServices &services, std::function<QByteArray()> metrics,
+                 std::function<bool()> serving, QObject *parent)
+    : QObject(parent), m_services(services), m_metrics(std::move(metrics)), m_serving(std::move(serving))
 {
     using Method = QHttpServerRequest::Method;
     http.route(QStringLiteral("/chat/send"), Method::Post, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        send(request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+        send(request, reply(std::move(responder)));
     });
     http.route(QStringLiteral("/chat/history/<arg>"), Method::Get,
                [this](const QString &channel, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                   history(channel, request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+                   history(channel, request, reply(std::move(responder)));
                });
     http.route(QStringLiteral("/chat/rate-limit/status"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        rateLimitStatus(request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+        rateLimitStatus(request, reply(std::move(responder)));
     });
     for (const QString &type : { QStringLiteral("channel"), QStringLiteral("player") }) {
         http.route(QStringLiteral("/chat/mute/") + type, Method::Post, [this, type](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            mute(type, request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+            mute(type, request, reply(std::move(responder)));
         });
         http.route(QStringLiteral("/chat/mute/%1/<arg>").arg(type), Method::Delete,
                    [this, type](const QString &target, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                       unmute(type, target, request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+                       unmute(type, target, request, reply(std::move(responder)));
                    });
     }
     http.route(QStringLiteral("/chat/mutes"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        listMutes(request, std::make_shared<QHttpServerResponder>(std::move(responder)));
+        listMutes(request, reply(std::move(responder)));
     });
     http.route(QStringLiteral("/metrics"), Method::Get, [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         ++m_requests;
@@ -68,9 +80,18 @@ HttpApi::HttpApi(QHttpServer &http, const ClientServices &services, std::functio
     });
 }
 
+HttpApi::Responder HttpApi::reply(QHttpServerResponder &&responder) const
+{
+    return std::make_shared<PendingReply>(std::move(responder), m_repliesDropped);
+}
+
 std::optional<Authenticated> HttpApi::authenticate(const QHttpServerRequest &request, const Responder &responder)
 {
     ++m_requests;
+    if (!m_serving()) {
+        writeError(*responder, { ErrorCode::Unavailable, QStringLiteral("the server is shutting down") });
+        return std::nullopt;
+    }
     const QByteArray header = request.value("Authorization");
     const AuthOutcome outcome = header.isEmpty()
             ? AuthOutcome(ChatError { ErrorCode::Unauthenticated, QStringLiteral("send 'Authorization: Bearer <token>'") })
@@ -117,7 +138,7 @@ void HttpApi::send(const QHttpServerRequest &request, Responder responder)
 }
 
 namespace {
-void writeMutes(QHttpServerResponder &responder, const MuteOutcome &outcome)
+void writeMutes(PendingReply &responder, const MuteOutcome &outcome)
 {
     if (const auto *error = std::get_if<ChatError>(&outcome))
         return writeError(responder, *error);

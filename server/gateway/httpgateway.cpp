@@ -1,5 +1,7 @@
 #include "gateway/httpgateway.h"
 
+#include "gateway/requestsizeguard.h"
+
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTcpServer>
@@ -58,10 +60,21 @@ HttpGateway::~HttpGateway()
 
 quint16 HttpGateway::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    const quint16 bound = m_http.listen(address, port);
-    if (bound == 0 && error)
-        *error = QStringLiteral("cannot listen on %1:%2 (in use or not permitted)").arg(address.toString()).arg(port);
-    return bound;
+    auto *guard = new RequestSizeGuard(m_limits.maxFrameBytes, &m_http);
+    if (!guard->listen(address, port)) {
+        if (error)
+            *error = QStringLiteral("cannot listen on %1:%2 (%3)").arg(address.toString()).arg(port).arg(guard->errorString());
+        delete guard;
+        return 0;
+    }
+    m_sizeGuard = guard;
+    m_http.bind(guard);
+    return guard->serverPort();
+}
+
+quint64 HttpGateway::oversizedRequests() const
+{
+    return m_sizeGuard ? m_sizeGuard->refused() : 0;
 }
 
 void HttpGateway::acceptWebSockets()

@@ -12,6 +12,8 @@
 
 namespace mythos {
 
+class RequestSizeGuard;
+
 class HttpGateway : public QObject
 {
     Q_OBJECT
@@ -32,6 +34,8 @@ public:
     void closeAll();
     int connectionCount() const { return static_cast<int>(m_sessions.size()); }
     quint64 connectionsRefused() const { return m_refused; }
+    // HTTP requests refused for their size before they were buffered.
+    quint64 oversizedRequests() const;
     QHttpServer &http() { return m_http; }
 
 private:
@@ -43,6 +47,7 @@ private:
     int m_maxConnections;
     std::function<HealthReport()> m_health;
     QHash<Session *, ClientHandler *> m_sessions;
+    RequestSizeGuard *m_sizeGuard = nullptr; // owned by m_http
     bool m_accepting = true;
     quint64 m_refused = 0;
 };

@@ -39,7 +39,7 @@ MuteService::MuteService(const Config &config, QString serverId, Directory *dire
       m_serverId(std::move(serverId)),
       m_directory(directory),
       m_store(store),
-      m_bus(bus),
+      m_control(bus, "mute"),
       m_subject(std::move(controlSubject))
 {
     // Expired mutes stop applying at their instant anyway; this only keeps memory and the table tidy.
@@ -196,21 +196,28 @@ void MuteService::publish(const QJsonObject &message)
 {
     QJsonObject m = message;
     m.insert(QLatin1String("origin"), m_serverId);
-    m_bus->publish(m_subject, QJsonDocument(m).toJson(QJsonDocument::Compact));
+    m_control.publish(m_subject, QJsonDocument(m).toJson(QJsonDocument::Compact));
 }
 
-void MuteService::handleControl(const QByteArray &payload)
+bool MuteService::handleControl(const QByteArray &payload)
 {
-    const QJsonObject msg = QJsonDocument::fromJson(payload).object();
-    if (msg.value(QLatin1String("origin")).toString() == m_serverId)
-        return;
+    QJsonParseError parseError;
+    const QJsonObject msg = QJsonDocument::fromJson(payload, &parseError).object();
     const QString op = msg.value(QLatin1String("op")).toString();
+    if (parseError.error != QJsonParseError::NoError || (op != QLatin1String("upsert") && op != QLatin1String("remove"))) {
+        ++m_rejected;
+        qCWarning(lcMutes).noquote() << "ignoring a mute control message that is not {op: upsert|remove}:" << QString::fromUtf8(payload.left(200));
+        return false;
+    }
+    if (msg.value(QLatin1String("origin")).toString() == m_serverId)
+        return true;
     const bool ownDatabase = m_store && !m_store->isShared();
     if (op == QLatin1String("upsert")) {
         const Mute mute = Mute::fromJson(msg.value(QLatin1String("mute")).toObject());
         if (mute.id.isEmpty() || mute.ownerId.isEmpty()) {
-            qCWarning(lcMutes) << "ignoring a malformed mute from another instance";
-            return;
+            ++m_rejected;
+            qCWarning(lcMutes).noquote() << "ignoring a malformed mute from another instance:" << QString::fromUtf8(payload.left(200));
+            return false;
         }
         m_registry.upsert(mute);
         if (ownDatabase) // a shared database already has it
@@ -221,6 +228,7 @@ void MuteService::handleControl(const QByteArray &payload)
         if (ownDatabase)
             m_store->run<bool>("delete a relayed mute", [id](SqlStorage &s) { return s.deleteMute(id); });
     }
+    return true;
 }
 
 } // namespace mythos

@@ -3,6 +3,7 @@
 // persistence, the in-memory registry the pipeline consults, and propagation to the other
 // instances over `{prefix}.control.mutes` so a mute applies everywhere within a second.
 
+#include "bus/controlpublisher.h"
 #include "chat/identity.h"
 #include "util/result.h"
 #include "moderation/muteregistry.h"
@@ -55,7 +56,10 @@ public:
                 const Reply &reply);
     // The actor's personal mutes, or (moderators) every server mute.
     MuteOutcome list(const Identity &actor, Mute::Scope scope) const;
-    void handleControl(const QByteArray &payload);
+    // False (logged and counted) for a message that is not one of ours.
+    bool handleControl(const QByteArray &payload);
+    quint64 rejectedControlMessages() const { return m_rejected; }
+    const ControlPublisher &control() const { return m_control; }
 
     const MuteRegistry &registry() const { return m_registry; }
     const QByteArray &controlSubject() const { return m_subject; }
@@ -80,10 +84,11 @@ private:
     QString m_serverId;
     Directory *m_directory;
     MessageStore *m_store;
-    Bus *m_bus;
+    ControlPublisher m_control; // survives NATS outages
     QByteArray m_subject;
     MuteRegistry m_registry;
     QTimer m_sweep;
+    quint64 m_rejected = 0;
 };
 
 } // namespace mythos

@@ -9,6 +9,9 @@
 #include "storage/messagestore.h"
 
 #include <QJsonDocument>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcQueue, "mythos.server.queue")
 
 namespace mythos {
 
@@ -40,7 +43,7 @@ QueueService::QueueService(QString serverId, MessageStore *store, Bus *bus, cons
     : QObject(parent),
       m_serverId(std::move(serverId)),
       m_store(store),
-      m_bus(bus),
+      m_control(bus, "moderation queue"),
       m_chat(chat),
       m_mutes(mutes),
       m_registry(registry),
@@ -179,14 +182,22 @@ void QueueService::announce(const ModerationItem &item)
 void QueueService::publish(const QByteArray &subject, QJsonObject message)
 {
     message.insert(QLatin1String("origin"), m_serverId);
-    m_bus->publish(subject, QJsonDocument(message).toJson(QJsonDocument::Compact));
+    m_control.publish(subject, QJsonDocument(message).toJson(QJsonDocument::Compact));
 }
 
-void QueueService::handleControl(const QByteArray &subject, const QByteArray &payload)
+bool QueueService::handleControl(const QByteArray &subject, const QByteArray &payload)
 {
-    const QJsonObject msg = QJsonDocument::fromJson(payload).object();
+    QJsonParseError parseError;
+    const QJsonObject msg = QJsonDocument::fromJson(payload, &parseError).object();
+    const char *required = subject == m_queueSubject ? "item" : subject == m_deletedSubject ? "message_id" : "player_id";
+    if (parseError.error != QJsonParseError::NoError || !msg.contains(QLatin1String(required))) {
+        ++m_rejected;
+        qCWarning(lcQueue).noquote() << "ignoring a malformed moderation control message on" << subject << ":"
+                                     << QString::fromUtf8(payload.left(200));
+        return false;
+    }
     if (msg.value(QLatin1String("origin")).toString() == m_serverId)
-        return;
+        return true;
     if (subject == m_queueSubject) {
         const QJsonObject item = msg.value(QLatin1String("item")).toObject();
         // With a database of its own, this instance keeps a copy so its moderators can act on
@@ -199,11 +210,17 @@ void QueueService::handleControl(const QByteArray &subject, const QByteArray &pa
         }
         m_monitor->broadcast(QStringLiteral("queue_item"), item);
     }
-    else if (subject == m_deletedSubject)
-        deleteLocally(msg.value(QLatin1String("message_id")).toString(), msg.value(QLatin1String("subject")).toString().toUtf8());
-    else if (subject == m_noticeSubject)
+    else if (subject == m_deletedSubject) {
+        const QString id = msg.value(QLatin1String("message_id")).toString();
+        // A database of this instance's own holds its own copy of the message (it stored the
+        // relayed one): it goes too. A shared database was handled by the deleting instance.
+        if (m_store && !m_store->isShared())
+            m_store->run<bool>("delete a relayed message", [id](SqlStorage &s) { return s.deleteMessage(id); });
+        deleteLocally(id, msg.value(QLatin1String("subject")).toString().toUtf8());
+    } else if (subject == m_noticeSubject)
         noticeLocally(msg.value(QLatin1String("player_id")).toString(), msg.value(QLatin1String("message_id")).toString(),
                       msg.value(QLatin1String("text")).toString());
+    return true;
 }
 
 } // namespace mythos

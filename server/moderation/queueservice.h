@@ -4,6 +4,7 @@
 // everyone who got it) and mute the sender. The database decides races (a conditional update),
 // and every change is relayed on `{prefix}.control.queue` so all moderators see it live.
 
+#include "bus/controlpublisher.h"
 #include "chat/identity.h"
 #include "moderation/moderationitem.h"
 #include "protocol/errorcode.h"
@@ -47,7 +48,10 @@ public:
     void act(const Identity &moderator, const QueueAction &action, const ItemReply &reply);
     // A new item (queued by this instance's pipeline).
     void announce(const ModerationItem &item);
-    void handleControl(const QByteArray &subject, const QByteArray &payload);
+    // False (logged and counted) for a message that is not one of ours.
+    bool handleControl(const QByteArray &subject, const QByteArray &payload);
+    quint64 rejectedControlMessages() const { return m_rejected; }
+    const ControlPublisher &control() const { return m_control; }
     bool handles(const QByteArray &subject) const;
 
 Q_SIGNALS:
@@ -62,7 +66,7 @@ private:
 
     QString m_serverId;
     MessageStore *m_store;
-    Bus *m_bus;
+    ControlPublisher m_control; // survives NATS outages
     ChatService *m_chat;
     MuteService *m_mutes;
     PlayerRegistry *m_registry;
@@ -70,6 +74,7 @@ private:
     QByteArray m_queueSubject;
     QByteArray m_deletedSubject;
     QByteArray m_noticeSubject;
+    quint64 m_rejected = 0;
 };
 
 } // namespace mythos

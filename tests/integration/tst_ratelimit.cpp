@@ -31,6 +31,7 @@ private Q_SLOTS:
     void refusedMessagesDoNotCount();
     void statusOverWebSocket();
     void statusAndLimitsOverHttp();
+    void floodingOnAfterRefusalClosesTheConnection();
     void violationsAreModerationLogLines();
 
 private:
@@ -139,6 +140,30 @@ void TestRateLimit::statusAndLimitsOverHttp()
     QCOMPARE(QJsonDocument::fromJson(limited->readAll()).object().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
 }
 
+void TestRateLimit::floodingOnAfterRefusalClosesTheConnection()
+{
+    TestClient carol;
+    QVERIFY(carol.open(m_server->port()));
+    QVERIFY(!carol.authToken(tokenFor(QStringLiteral("carol"), QStringLiteral("Carol"), QStringLiteral("player"), kFoyer)).isEmpty());
+    const double refusedBefore = m_server->app().stats().value(QStringLiteral("rate_limited")).toDouble();
+    // whisper allows 5 a minute; a bot that ignores retry_after_ms is cut off after 20 refusals.
+    int acked = 0;
+    int refused = 0;
+    for (int i = 0; i < 60 && carol.isConnected(); ++i) {
+        const QJsonObject reply = carol.request(sendFrame(QStringLiteral("whisper"), QStringLiteral("spam %1").arg(i), QStringLiteral("Bob")), 2000);
+        if (reply.value(QStringLiteral("event_type")).toString() == QLatin1String("ack"))
+            ++acked;
+        else if (eventData(reply).value(QStringLiteral("code")).toString() == QLatin1String("rate_limited"))
+            ++refused;
+    }
+    QVERIFY(carol.waitForDisconnected());
+    QCOMPARE(carol.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QCOMPARE(acked, 5);
+    QCOMPARE(refused, 20); // the 21st refusal closes instead of answering
+    // Every refusal is counted, even those not logged.
+    QCOMPARE(m_server->app().stats().value(QStringLiteral("rate_limited")).toDouble(), refusedBefore + 21);
+}
+
 void TestRateLimit::violationsAreModerationLogLines()
 {
     AuditLog *audit = m_server->app().auditLog();
@@ -152,8 +177,9 @@ void TestRateLimit::violationsAreModerationLogLines()
         QVERIFY(line.value(QStringLiteral("retry_after_ms")).toDouble() > 0);
         who.append(line.value(QStringLiteral("player_id")).toString() + QLatin1Char('/') + line.value(QStringLiteral("channel")).toString());
     }
-    // alice's sixth whisper, bob's eleventh zone message, alice's whisper over HTTP.
-    QCOMPARE(who, (QStringList { QStringLiteral("alice/whisper"), QStringLiteral("bob/zone"), QStringLiteral("alice/whisper") }));
+    // One line per cool-down: alice's sixth whisper (her refused HTTP whisper falls in the same
+    // cool-down), bob's eleventh zone message, and carol's first refusal of her 21.
+    QCOMPARE(who, (QStringList { QStringLiteral("alice/whisper"), QStringLiteral("bob/zone"), QStringLiteral("carol/whisper") }));
 }
 
 QTEST_GUILESS_MAIN(TestRateLimit)

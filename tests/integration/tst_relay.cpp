@@ -7,6 +7,7 @@
 
 #include "bus/natsbus.h"
 #include "chat/directory.h"
+#include "moderation/muteservice.h"
 
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -47,6 +48,8 @@ private Q_SLOTS:
     void whisperByNameToAnotherInstance();
     void subscriptionsFollowLocalPlayers();
     void gameServerPresenceAndAnnouncements();
+    void playerOnTwoInstancesStaysFoundWhenLeavingOne();
+    void malformedControlMessagesAreCountedAndResync();
     void natsOutageDegradesAndRecovers();
 
 private:
@@ -84,7 +87,7 @@ void TestRelay::initTestCase()
     // Directories learn about the other instance's players over NATS.
     QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("Dave")).has_value()
                                          && m_b->app().directory()->resolve(QStringLiteral("alice")).has_value(); }, 5000));
-    QCOMPARE(m_a->app().directory()->resolve(QStringLiteral("dave"))->serverId, QStringLiteral("instance-b"));
+    QCOMPARE(m_a->app().directory()->resolve(QStringLiteral("dave"))->servers, QSet<QString> { QStringLiteral("instance-b") });
 }
 
 void TestRelay::cleanupTestCase()
@@ -182,6 +185,56 @@ void TestRelay::gameServerPresenceAndAnnouncements()
     QSignalSpy drained(&game, &Bus::drained);
     game.drain();
     QVERIFY(drained.wait(5000));
+}
+
+void TestRelay::playerOnTwoInstancesStaysFoundWhenLeavingOne()
+{
+    // Zed plays from two windows, one on each instance, then closes the one on B.
+    auto onA = join(*m_a, QStringLiteral("zed"), QStringLiteral("Zed"), kDocks);
+    auto onB = join(*m_b, QStringLiteral("zed"), QStringLiteral("Zed"), kDocks);
+    QVERIFY(onA && onB);
+    const QSet<QString> both { QStringLiteral("instance-a"), QStringLiteral("instance-b") };
+    QVERIFY(QTest::qWaitFor([&] { auto e = m_a->app().directory()->resolve(QStringLiteral("zed")); return e && e->servers == both; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { auto e = m_b->app().directory()->resolve(QStringLiteral("zed")); return e && e->servers == both; }, 5000));
+    onB.reset();
+    const QSet<QString> onlyA { QStringLiteral("instance-a") };
+    QVERIFY(QTest::qWaitFor([&] { auto e = m_b->app().directory()->resolve(QStringLiteral("zed")); return e && e->servers == onlyA; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { auto e = m_a->app().directory()->resolve(QStringLiteral("zed")); return e && e->servers == onlyA; }, 5000));
+    // Carol on B can still whisper him.
+    QCOMPARE(sendOn(*m_carol, QStringLiteral("whisper"), QStringLiteral("still there?"), QStringLiteral("Zed")).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QVERIFY(!onA->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("still there?"))).isEmpty());
+    onA.reset();
+    QVERIFY(QTest::qWaitFor([&] { return !m_b->app().directory()->resolve(QStringLiteral("zed")); }, 5000));
+}
+
+void TestRelay::malformedControlMessagesAreCountedAndResync()
+{
+    NatsBusOptions options;
+    options.url = m_nats.url();
+    NatsBus peer(options);
+    peer.start();
+    QVERIFY(QTest::qWaitFor([&] { return peer.isConnected(); }, 5000));
+    // Listen for the roster request a confused instance sends.
+    peer.addInterest("chat.control.presence");
+    QSignalSpy received(&peer, &Bus::messageReceived);
+    QTest::qWait(200); // the subscription reaches the server
+    const quint64 before = m_a->app().directory()->rejectedControlMessages();
+    const quint64 mutesBefore = m_a->app().mutes()->rejectedControlMessages();
+    QVERIFY(peer.publish("chat.control.presence", "{not json"));
+    QVERIFY(peer.publish("chat.control.mutes", R"({"op":"explode"})"));
+    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->rejectedControlMessages() == before + 1
+                                         && m_a->app().mutes()->rejectedControlMessages() == mutesBefore + 1; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] {
+        for (const QList<QVariant> &args : std::as_const(received)) {
+            const QJsonObject m = QJsonDocument::fromJson(args.at(1).toByteArray()).object();
+            if (m.value(QStringLiteral("op")).toString() == QLatin1String("hello"))
+                return true;
+        }
+        return false;
+    }, 5000));
+    // The directories are whole again.
+    QVERIFY(m_a->app().directory()->resolve(QStringLiteral("dave")).has_value());
+    QVERIFY(m_b->app().directory()->resolve(QStringLiteral("alice")).has_value());
 }
 
 void TestRelay::natsOutageDegradesAndRecovers()

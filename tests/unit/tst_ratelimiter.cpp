@@ -1,5 +1,6 @@
 // The sliding 60-second window: limits, retry-after, status, and that memory is released.
 #include "moderation/ratelimiter.h"
+#include "moderation/violationtracker.h"
 
 #include <QTest>
 
@@ -14,6 +15,8 @@ private Q_SLOTS:
     void channelsAndPlayersAreSeparate();
     void statusReportsRemainingAndReset();
     void sweepForgetsIdleWindows();
+    void violationsAreReportedOncePerCoolDown();
+    void violationsAreCountedForAnHour();
 };
 
 void TestRateLimiter::allowsUpToTheLimitPerMinute()
@@ -74,6 +77,36 @@ void TestRateLimiter::sweepForgetsIdleWindows()
     QCOMPARE(r.trackedWindows(), 1001);
     QCOMPARE(r.sweep(61000), 1); // only "late" talked within the last minute
     QCOMPARE(r.sweep(110001), 0);
+}
+
+void TestRateLimiter::violationsAreReportedOncePerCoolDown()
+{
+    ViolationTracker t;
+    const qint64 t0 = 1'000'000'000;
+    QVERIFY(t.record(QStringLiteral("a"), QStringLiteral("say"), t0, 30000));
+    QVERIFY(!t.record(QStringLiteral("a"), QStringLiteral("say"), t0 + 1000, 29000));
+    QVERIFY(!t.record(QStringLiteral("a"), QStringLiteral("say"), t0 + 29999, 1));
+    QVERIFY(t.record(QStringLiteral("a"), QStringLiteral("whisper"), t0 + 2000, 5000)); // own channel
+    QVERIFY(t.record(QStringLiteral("b"), QStringLiteral("say"), t0 + 2000, 5000)); // own player
+    QVERIFY(t.record(QStringLiteral("a"), QStringLiteral("say"), t0 + 30000, 10000)); // the next cool-down
+    QCOMPARE(t.lastHour(QStringLiteral("a"), t0 + 30000), 5);
+}
+
+void TestRateLimiter::violationsAreCountedForAnHour()
+{
+    ViolationTracker t;
+    const qint64 t0 = 6'000'000'000; // a minute boundary
+    for (int i = 0; i < 1000; ++i) // a flood costs counters, not memory per refusal
+        t.record(QStringLiteral("a"), QStringLiteral("say"), t0 + i, 1000);
+    t.record(QStringLiteral("a"), QStringLiteral("say"), t0 + 30 * 60000, 1000);
+    QCOMPARE(t.lastHour(QStringLiteral("a"), t0 + 30 * 60000), 1001);
+    QCOMPARE(t.lastHour(QStringLiteral("a"), t0 + 60 * 60000), 1); // the first minute has left the hour
+    QCOMPARE(t.lastHour(QStringLiteral("a"), t0 + 91 * 60000), 0);
+    QCOMPARE(t.lastHour(QStringLiteral("nobody"), t0), 0);
+    t.sweep(t0 + 60 * 60000);
+    QCOMPARE(t.trackedPlayers(), 1);
+    t.sweep(t0 + 90 * 60000);
+    QCOMPARE(t.trackedPlayers(), 0);
 }
 
 QTEST_APPLESS_MAIN(TestRateLimiter)
