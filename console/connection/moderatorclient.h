@@ -1,0 +1,118 @@
+#pragma once
+// The console's one connection to a Mythos Chat server: opens the WebSocket, authenticates with
+// a moderator/admin token, reconnects with backoff, matches replies to requests by `ref` and
+// turns each server event into a typed signal the models listen to.
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QHash>
+#include <QLoggingCategory>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+#include <QWebSocket>
+
+#include <functional>
+
+Q_DECLARE_LOGGING_CATEGORY(lcConsoleConnection)
+
+namespace mythos::console {
+
+class ModeratorClient : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State {
+        Disconnected, // never connected, or closed by the user
+        Connecting,   // opening the socket
+        Authenticating,
+        Connected,
+        Reconnecting, // lost; waiting for the next attempt
+        Refused,      // token refused or lacking the role: retrying would not help
+    };
+    Q_ENUM(State)
+
+    // Called with the reply's event type and data; `error` events arrive here too, and a
+    // request that got no answer (or whose connection dropped) gets event type "timeout".
+    using ReplyHandler = std::function<void(const QString &eventType, const QJsonObject &data)>;
+
+    explicit ModeratorClient(QObject *parent = nullptr);
+    ~ModeratorClient() override;
+
+    void connectTo(const QUrl &url, const QByteArray &token);
+    void disconnectFromServer();
+
+    // Sends `frame` with a fresh ref. Returns the ref, or empty when not connected.
+    QString request(QJsonObject frame, ReplyHandler onReply = {}, QObject *context = nullptr, int timeoutMs = 15000);
+
+    State state() const { return m_state; }
+    QUrl url() const { return m_url; }
+    QString playerId() const { return m_playerId; }
+    QString playerName() const { return m_playerName; }
+    QString role() const { return m_role; }
+    QString serverId() const { return m_serverId; }
+    QString lastError() const { return m_lastError; }
+    int reconnectAttempt() const { return m_attempt; }
+    int nextRetryInMs() const { return m_retryTimer.isActive() ? m_retryTimer.remainingTime() : -1; }
+
+    // Backoff between attempts: 0.5 s doubling to this cap (tests shorten it).
+    void setMaxBackoffMs(int ms) { m_maxBackoffMs = ms; }
+    static int backoffFor(int attempt, int maxMs);
+    static QString stateName(State state);
+
+Q_SIGNALS:
+    void stateChanged(mythos::console::ModeratorClient::State state);
+    // The token was refused, expired or lacks the role. `message` is meant for the moderator.
+    void refused(const QString &message);
+    void connectionLost(const QString &reason);
+    void connectionRestored();
+    void welcomed(const QJsonObject &welcome);
+
+    void monitorMessage(const QJsonObject &message);
+    void messageDeleted(const QString &messageId);
+    void queueItem(const QJsonObject &item);
+    void queueList(const QJsonArray &items);
+    void statsReceived(const QJsonObject &stats);
+    // The console only ever asks for server mutes, so every `mutes` reply is that list.
+    void mutesReceived(const QJsonArray &mutes);
+    void logsReceived(const QJsonObject &logs);
+    // An error event that no request handler claimed.
+    void serverError(const QString &code, const QString &message);
+
+private:
+    struct Pending
+    {
+        ReplyHandler handler;
+        QObject *context = nullptr;
+        bool hasContext = false;
+        QTimer *timer = nullptr;
+        QString type;
+    };
+
+    void open();
+    void setState(State state);
+    void onConnected();
+    void onDisconnected();
+    void onText(const QString &text);
+    void dispatch(const QString &eventType, const QJsonObject &data);
+    void finish(const QString &ref, const QString &eventType, const QJsonObject &data);
+    void failAllPending(const QString &why);
+    void scheduleReconnect();
+    void refuse(const QString &message);
+
+    QWebSocket *m_socket = nullptr;
+    QUrl m_url;
+    QByteArray m_token;
+    State m_state = State::Disconnected;
+    QTimer m_retryTimer;
+    int m_attempt = 0;
+    int m_maxBackoffMs = 30000;
+    bool m_everConnected = false;
+    bool m_wasConnected = false;
+    quint64 m_nextRef = 0;
+    QHash<QString, Pending> m_pending;
+    QString m_playerId, m_playerName, m_role, m_serverId, m_lastError;
+    QString m_authRef;
+};
+
+} // namespace mythos::console

@@ -1,0 +1,223 @@
+#include "models/monitormodel.h"
+
+#include <QBrush>
+#include <QFont>
+#include <QPalette>
+
+namespace mythos::console {
+
+MonitorModel::MonitorModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+int MonitorModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_lines.size());
+}
+
+int MonitorModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+MonitorModel::Line MonitorModel::lineFrom(const QJsonObject &m)
+{
+    Line l;
+    l.raw = m;
+    l.messageId = m.value(QLatin1String("message_id")).toString();
+    l.channel = m.value(QLatin1String("channel")).toString();
+    l.scopeId = m.value(QLatin1String("scope_id")).toString();
+    l.roomId = m.value(QLatin1String("room_id")).toString();
+    l.senderId = m.value(QLatin1String("sender_id")).toString();
+    l.senderName = m.value(QLatin1String("sender_name")).toString();
+    l.content = m.value(QLatin1String("content")).toString();
+    l.time = QDateTime::fromString(m.value(QLatin1String("timestamp")).toString(), Qt::ISODateWithMs);
+    if (!l.time.isValid())
+        l.time = QDateTime::currentDateTimeUtc();
+    if (m.contains(QLatin1String("target_id")) && l.scopeId.isEmpty())
+        l.scopeId = QStringLiteral("→ %1").arg(m.value(QLatin1String("target_name")).toString());
+    return l;
+}
+
+QVariant MonitorModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const Line &l = m_lines.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        if (l.marker)
+            return index.column() == TextColumn ? l.content
+                 : index.column() == TimeColumn ? l.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QVariant();
+        switch (index.column()) {
+        case TimeColumn: return l.time.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+        case ChannelColumn: return l.channel;
+        case ScopeColumn: return l.scopeId.isEmpty() ? tr("everyone") : l.scopeId;
+        case SenderColumn: return l.senderName;
+        case TextColumn: return l.deleted ? tr("%1  [deleted]").arg(l.content) : l.content;
+        }
+        return {};
+    case Qt::ToolTipRole:
+        if (l.marker)
+            return l.content;
+        return tr("%1\n%2 · %3 · room %4\nid %5")
+                .arg(l.raw.value(QLatin1String("message")).toString(), l.time.toLocalTime().toString(Qt::ISODate), l.senderId,
+                     l.roomId.isEmpty() ? tr("none") : l.roomId, l.messageId);
+    case Qt::FontRole:
+        if (l.marker || l.deleted) {
+            QFont f;
+            f.setItalic(true);
+            f.setStrikeOut(l.deleted);
+            return f;
+        }
+        return {};
+    case Qt::ForegroundRole:
+        if (l.marker || l.deleted)
+            return QBrush(QPalette().color(QPalette::Disabled, QPalette::Text));
+        return {};
+    case MessageIdRole: return l.messageId;
+    case ChannelRole: return l.channel;
+    case ScopeIdRole: return l.scopeId;
+    case RoomIdRole: return l.roomId;
+    case SenderIdRole: return l.senderId;
+    case SenderNameRole: return l.senderName;
+    case ContentRole: return l.content;
+    case RawRole: return l.raw;
+    case MarkerRole: return l.marker;
+    case DeletedRole: return l.deleted;
+    }
+    return {};
+}
+
+QVariant MonitorModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case TimeColumn: return tr("Time");
+    case ChannelColumn: return tr("Channel");
+    case ScopeColumn: return tr("Scope");
+    case SenderColumn: return tr("Sender");
+    case TextColumn: return tr("Text");
+    }
+    return {};
+}
+
+void MonitorModel::append(const QJsonObject &message)
+{
+    Line l = lineFrom(message);
+    if (m_paused) {
+        m_waiting.append(std::move(l));
+        // The waiting lines obey the cap too: what would be trimmed on resume is dropped now.
+        if (m_waiting.size() > m_cap) {
+            m_dropped += m_waiting.size() - m_cap;
+            m_waiting.remove(0, m_waiting.size() - m_cap);
+        }
+        Q_EMIT waitingCountChanged(waitingCount());
+        return;
+    }
+    insertLines({ std::move(l) });
+}
+
+void MonitorModel::addMarker(const QString &text)
+{
+    Line l;
+    l.marker = true;
+    l.content = text;
+    l.time = QDateTime::currentDateTimeUtc();
+    if (m_paused) {
+        m_waiting.append(std::move(l));
+        Q_EMIT waitingCountChanged(waitingCount());
+        return;
+    }
+    insertLines({ std::move(l) });
+}
+
+void MonitorModel::insertLines(QList<Line> lines)
+{
+    if (lines.isEmpty())
+        return;
+    const int first = rowCount();
+    beginInsertRows({}, first, first + static_cast<int>(lines.size()) - 1);
+    m_lines.append(std::move(lines));
+    endInsertRows();
+    trim();
+}
+
+void MonitorModel::trim()
+{
+    const qsizetype excess = m_lines.size() - m_cap;
+    if (excess <= 0)
+        return;
+    beginRemoveRows({}, 0, static_cast<int>(excess) - 1);
+    m_lines.remove(0, excess);
+    m_dropped += excess;
+    endRemoveRows();
+}
+
+void MonitorModel::markDeleted(const QString &messageId)
+{
+    auto mark = [&messageId](QList<Line> &lines) -> int {
+        for (qsizetype i = lines.size() - 1; i >= 0; --i) {
+            if (!lines[i].marker && lines[i].messageId == messageId) {
+                lines[i].deleted = true;
+                return static_cast<int>(i);
+            }
+        }
+        return -1;
+    };
+    mark(m_waiting);
+    const int row = mark(m_lines);
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void MonitorModel::clear()
+{
+    beginResetModel();
+    m_lines.clear();
+    endResetModel();
+}
+
+void MonitorModel::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    if (!paused) {
+        QList<Line> waiting;
+        waiting.swap(m_waiting);
+        insertLines(std::move(waiting));
+        Q_EMIT waitingCountChanged(0);
+    }
+    Q_EMIT pausedChanged(paused);
+}
+
+void MonitorModel::setCap(int maxRows)
+{
+    m_cap = std::max(1, maxRows);
+    trim();
+}
+
+QList<int> MonitorModel::contextRows(int row, int before, int after) const
+{
+    QList<int> rows;
+    if (row < 0 || row >= m_lines.size())
+        return rows;
+    const Line &at = m_lines.at(row);
+    auto same = [&at](const Line &l) { return !l.marker && l.channel == at.channel && l.scopeId == at.scopeId; };
+    for (int i = row - 1, n = 0; i >= 0 && n < before; --i) {
+        if (same(m_lines.at(i))) {
+            rows.prepend(i);
+            ++n;
+        }
+    }
+    rows.append(row);
+    for (int i = row + 1, n = 0; i < m_lines.size() && n < after; ++i) {
+        if (same(m_lines.at(i))) {
+            rows.append(i);
+            ++n;
+        }
+    }
+    return rows;
+}
+
+} // namespace mythos::console

@@ -1,0 +1,227 @@
+#include "views/mutesview.h"
+
+#include "connection/moderatorclient.h"
+#include "models/mutesmodel.h"
+#include "views/mutedialog.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace mythos::console {
+
+namespace {
+const QStringList kChannels { QStringLiteral("say"), QStringLiteral("emote"), QStringLiteral("local"), QStringLiteral("zone"),
+                              QStringLiteral("global"), QStringLiteral("party"), QStringLiteral("whisper") };
+}
+
+MutesView::MutesView(MutesModel *model, ModeratorClient *client, QWidget *parent)
+    : QWidget(parent), m_model(model), m_client(client), m_proxy(new QSortFilterProxyModel(this))
+{
+    m_proxy->setSourceModel(model);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+
+    m_target = new QLineEdit;
+    m_target->setPlaceholderText(tr("player id or name"));
+    m_target->setAccessibleName(tr("Player to mute"));
+    m_duration = new QComboBox;
+    addDurationPresets(m_duration);
+    m_duration->setAccessibleName(tr("Mute duration"));
+    m_channel = new QComboBox;
+    m_channel->addItem(tr("all channels"), QString());
+    for (const QString &c : kChannels)
+        m_channel->addItem(c, c);
+    m_channel->setAccessibleName(tr("Muted channel"));
+    m_reason = new QLineEdit;
+    m_reason->setPlaceholderText(tr("reason (the player sees it)"));
+    m_reason->setAccessibleName(tr("Mute reason"));
+    m_add = new QPushButton(tr("&Mute"));
+    m_add->setToolTip(tr("Add the server mute (Enter in the form)"));
+
+    auto *form = new QHBoxLayout;
+    auto *targetLabel = new QLabel(tr("&Player:"));
+    targetLabel->setBuddy(m_target);
+    form->addWidget(targetLabel);
+    form->addWidget(m_target, 2);
+    form->addWidget(m_duration);
+    form->addWidget(m_channel);
+    form->addWidget(m_reason, 3);
+    form->addWidget(m_add);
+
+    m_search = new QLineEdit;
+    m_search->setPlaceholderText(tr("search mutes (Ctrl+F)"));
+    m_search->setAccessibleName(tr("Search mutes"));
+    m_search->setClearButtonEnabled(true);
+    auto *extend = new QToolButton;
+    extend->setText(tr("&Extend"));
+    extend->setPopupMode(QToolButton::InstantPopup);
+    auto *extendMenu = new QMenu(extend);
+    for (const auto &[label, minutes] : { std::pair { tr("by 10 minutes"), 10 }, std::pair { tr("by 1 hour"), 60 },
+                                          std::pair { tr("by 24 hours"), 1440 }, std::pair { tr("by 7 days"), 10080 } })
+        extendMenu->addAction(label, this, [this, m = minutes] { extendSelected(m); });
+    extend->setMenu(extendMenu);
+    extend->setToolTip(tr("Extend the selected mute (E)"));
+    auto *remove = new QPushButton(tr("&Remove"));
+    remove->setToolTip(tr("Lift the selected mute (Del)"));
+    auto *refreshButton = new QPushButton(tr("Refresh"));
+    refreshButton->setToolTip(tr("Re-read the list from the server (F5)"));
+    auto *listBar = new QHBoxLayout;
+    listBar->addWidget(m_search, 1);
+    listBar->addWidget(extend);
+    listBar->addWidget(remove);
+    listBar->addWidget(refreshButton);
+
+    m_table = new QTableView;
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->horizontalHeader()->setSectionResizeMode(MutesModel::ReasonColumn, QHeaderView::Stretch);
+    m_table->setColumnWidth(MutesModel::TargetColumn, 220);
+    m_table->setColumnWidth(MutesModel::ChannelColumn, 110);
+    m_table->setColumnWidth(MutesModel::MutedByColumn, 110);
+    m_table->setColumnWidth(MutesModel::ExpiresColumn, 110);
+    m_table->setAccessibleName(tr("Server mutes"));
+
+    m_message = new QLabel;
+    m_message->setAccessibleName(tr("Mutes status"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(listBar);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_message);
+
+    auto shortcut = [this](const QKeySequence &key, auto slot, QWidget *on) {
+        auto *a = new QAction(this);
+        a->setShortcut(key);
+        a->setShortcutContext(on == this ? Qt::WidgetWithChildrenShortcut : Qt::WidgetShortcut);
+        connect(a, &QAction::triggered, this, slot);
+        on->addAction(a);
+    };
+    shortcut(QKeySequence::Find, [this] { m_search->setFocus(); m_search->selectAll(); }, this);
+    shortcut(QKeySequence::Refresh, [this] { refresh(); }, this);
+    shortcut(QKeySequence(Qt::Key_Delete), [this] { removeSelected(); }, m_table);
+    shortcut(QKeySequence(Qt::Key_E), [extend] { extend->showMenu(); }, m_table);
+
+    connect(m_add, &QPushButton::clicked, this, [this] {
+        addMute(m_target->text(), presetMinutes(m_duration), m_reason->text(), m_channel->currentData().toString());
+    });
+    connect(m_target, &QLineEdit::returnPressed, m_add, &QPushButton::click);
+    connect(m_reason, &QLineEdit::returnPressed, m_add, &QPushButton::click);
+    connect(remove, &QPushButton::clicked, this, &MutesView::removeSelected);
+    connect(refreshButton, &QPushButton::clicked, this, &MutesView::refresh);
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_refresh.setInterval(15000);
+    connect(&m_refresh, &QTimer::timeout, this, &MutesView::refresh);
+    m_refresh.start();
+}
+
+QString MutesView::lastMessage() const
+{
+    return m_message->text();
+}
+
+void MutesView::refresh()
+{
+    if (m_client->state() != ModeratorClient::State::Connected)
+        return;
+    m_client->request({ { QStringLiteral("type"), QStringLiteral("mutes") }, { QStringLiteral("scope"), QStringLiteral("server") } });
+}
+
+void MutesView::send(const QJsonObject &frame, const QString &done)
+{
+    const QString ref = m_client->request(frame, [this, done](const QString &type, const QJsonObject &data) {
+        if (type == QLatin1String("mutes"))
+            m_message->setText(done);
+        else
+            m_message->setText(tr("<b>Refused:</b> %1").arg(type == QLatin1String("timeout") ? tr("no answer from the server")
+                                                                                          : data.value(QLatin1String("message")).toString().toHtmlEscaped()));
+    }, this);
+    if (ref.isEmpty())
+        m_message->setText(tr("Not connected."));
+}
+
+void MutesView::addMute(const QString &target, std::optional<int> minutes, const QString &reason, const QString &channel)
+{
+    const QString who = target.trimmed();
+    if (who.isEmpty()) {
+        m_message->setText(tr("Type the player to mute."));
+        m_target->setFocus();
+        return;
+    }
+    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("target_type"), QStringLiteral("player") },
+                        { QStringLiteral("target"), who }, { QStringLiteral("scope"), QStringLiteral("server") } };
+    if (minutes)
+        frame.insert(QStringLiteral("minutes"), *minutes);
+    if (!reason.trimmed().isEmpty())
+        frame.insert(QStringLiteral("reason"), reason.trimmed());
+    if (!channel.isEmpty())
+        frame.insert(QStringLiteral("channel"), channel);
+    send(frame, minutes ? tr("Muted %1 for %2 minutes.").arg(who).arg(*minutes) : tr("Muted %1 permanently.").arg(who));
+    m_target->clear();
+    m_reason->clear();
+}
+
+QJsonObject MutesView::selectedMute() const
+{
+    return m_table->currentIndex().data(MutesModel::RawRole).toJsonObject();
+}
+
+bool MutesView::selectTarget(const QString &targetId)
+{
+    for (int r = 0; r < m_proxy->rowCount(); ++r) {
+        if (m_proxy->index(r, 0).data(MutesModel::TargetIdRole).toString() == targetId) {
+            m_table->selectRow(r);
+            m_table->setCurrentIndex(m_proxy->index(r, 0));
+            return true;
+        }
+    }
+    return false;
+}
+
+void MutesView::extendSelected(int minutes)
+{
+    const QJsonObject m = selectedMute();
+    if (m.isEmpty())
+        return;
+    const QJsonValue untilValue = m.value(QLatin1String("muted_until"));
+    if (!untilValue.isString()) {
+        m_message->setText(tr("That mute is permanent already."));
+        return;
+    }
+    const QDateTime until = QDateTime::fromString(untilValue.toString(), Qt::ISODateWithMs);
+    const qint64 left = std::max<qint64>(0, (QDateTime::currentDateTimeUtc().secsTo(until) + 59) / 60);
+    const int total = static_cast<int>(std::min<qint64>(10080, left + minutes));
+    addMute(m.value(QLatin1String("target")).toString(), total, m.value(QLatin1String("reason")).toString(),
+            m.value(QLatin1String("channel")).toString());
+}
+
+void MutesView::removeSelected()
+{
+    const QJsonObject m = selectedMute();
+    if (m.isEmpty())
+        return;
+    const QString target = m.value(QLatin1String("target")).toString();
+    send({ { QStringLiteral("type"), QStringLiteral("unmute") }, { QStringLiteral("target_type"), m.value(QLatin1String("target_type")).toString() },
+           { QStringLiteral("target"), target }, { QStringLiteral("scope"), QStringLiteral("server") } },
+         tr("Unmuted %1.").arg(target));
+}
+
+} // namespace mythos::console
