@@ -1,6 +1,7 @@
 #include "gateway/httpgateway.h"
 
 #include "gateway/requestsizeguard.h"
+#include "gateway/webpage.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -45,6 +46,7 @@ HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &li
                                 ? QHttpServerResponder::StatusCode::Ok
                                 : QHttpServerResponder::StatusCode::ServiceUnavailable);
     });
+    WebPage::addRoutes(m_http); // the player page at / and JSON 404s for unknown paths
     connect(&m_http, &QAbstractHttpServer::newWebSocketConnection, this, &HttpGateway::acceptWebSockets);
 }
 
