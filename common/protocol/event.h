@@ -21,6 +21,8 @@ public:
     // The complete frame for one connection.
     QByteArray frame(quint64 sequenceNumber) const;
     bool isNull() const { return m_head.isEmpty(); }
+    // Everything before the sequence number; a frame is head + number + '}'.
+    const QByteArray &head() const { return m_head; }
     qsizetype size() const { return m_head.size() + 24; }
 
 private:

@@ -126,7 +126,7 @@ void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &
 {
     if (const auto *error = std::get_if<ChatError>(&outcome)) {
         m_session->sendError(*error, ref);
-        m_session->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("authentication failed"));
+        m_session->close(ws::PolicyViolated, QStringLiteral("authentication failed"));
         return;
     }
     const auto &who = std::get<Authenticated>(outcome);

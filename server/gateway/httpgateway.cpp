@@ -1,6 +1,6 @@
 #include "gateway/httpgateway.h"
 
-#include "gateway/requestsizeguard.h"
+#include "gateway/gatewaylistener.h"
 #include "gateway/webpage.h"
 
 #include <QJsonDocument>
@@ -47,7 +47,6 @@ HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &li
                                 : QHttpServerResponder::StatusCode::ServiceUnavailable);
     });
     WebPage::addRoutes(m_http); // the player page at / and JSON 404s for unknown paths
-    connect(&m_http, &QAbstractHttpServer::newWebSocketConnection, this, &HttpGateway::acceptWebSockets);
 }
 
 HttpGateway::~HttpGateway()
@@ -62,7 +61,9 @@ HttpGateway::~HttpGateway()
 
 quint16 HttpGateway::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    auto *guard = new RequestSizeGuard(m_limits.maxFrameBytes, &m_http);
+    auto *guard = new GatewayListener(m_limits.maxFrameBytes, [this](ws::sockio::Fd fd, ws::RequestHead &&head) {
+        openWebSocket(fd, std::move(head));
+    }, &m_http);
     if (!guard->listen(address, port)) {
         if (error)
             *error = QStringLiteral("cannot listen on %1:%2 (%3)").arg(address.toString()).arg(port).arg(guard->errorString());
@@ -79,42 +80,45 @@ quint64 HttpGateway::oversizedRequests() const
     return m_sizeGuard ? m_sizeGuard->refused() : 0;
 }
 
-void HttpGateway::acceptWebSockets()
+void HttpGateway::openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head)
 {
-    while (m_http.hasPendingWebSocketConnections()) {
-        std::unique_ptr<QWebSocket> socket = m_http.nextPendingWebSocketConnection();
-        if (!socket)
-            continue;
-        if (!m_accepting || connectionCount() >= m_maxConnections) {
-            ++m_refused;
-            // 1013 "try again later" (RFC 6455 registry); Qt 6.4 has no enumerator for it.
-            socket->close(static_cast<QWebSocketProtocol::CloseCode>(1013),
-                          m_accepting ? QStringLiteral("server full") : QStringLiteral("server shutting down"));
-            socket.release()->deleteLater();
-            continue;
-        }
-        auto *session = new Session(std::move(socket), m_limits, this);
-        // Connected before the handler exists (it may refuse a bad Authorization header and
-        // close at once) and queued, so a session closing in the middle of a broadcast is only
-        // torn down after the loop that closed it.
-        m_sessions.insert(session, nullptr);
-        connect(session, &Session::disconnected, this, [this, session] {
-            const auto it = m_sessions.find(session);
-            if (it == m_sessions.end())
-                return;
-            delete it.value();
-            m_sessions.erase(it);
-            session->deleteLater();
-        }, Qt::QueuedConnection);
-        m_sessions[session] = new ClientHandler(session, m_services, this);
+    if (head.version != "13") {
+        const QByteArray refusal = ws::httpError(426, "Upgrade Required", "invalid_request",
+                                                 QStringLiteral("only WebSocket version 13 is supported"));
+        ws::sockio::send(fd, refusal.constData(), refusal.size());
+        ws::sockio::closeSocket(fd);
+        return;
     }
+    // Frames a little over the payload limit get a polite error; far larger ones are cut off
+    // (close 1009) before they are buffered.
+    auto connection = std::make_unique<ws::WsConnection>(fd, std::move(head), m_poller.get(), m_limits.maxFrameBytes * 4);
+    connection->sendRaw(ws::handshakeResponse(connection->request()));
+    auto *session = new Session(std::move(connection), m_limits, this);
+    // Connected before the handler exists (it may refuse a bad Authorization header and
+    // close at once) and queued, so a session closing in the middle of a broadcast is only
+    // torn down after the loop that closed it.
+    m_sessions.insert(session, nullptr);
+    connect(session, &Session::disconnected, this, [this, session] {
+        const auto it = m_sessions.find(session);
+        if (it == m_sessions.end())
+            return;
+        delete it.value();
+        m_sessions.erase(it);
+        session->deleteLater();
+    }, Qt::QueuedConnection);
+    if (!m_accepting || connectionCount() > m_maxConnections) {
+        ++m_refused;
+        session->close(ws::TryAgainLater, m_accepting ? QStringLiteral("server full") : QStringLiteral("server shutting down"));
+        return;
+    }
+    m_sessions[session] = new ClientHandler(session, m_services, this);
 }
 
 void HttpGateway::closeAll()
 {
     m_accepting = false;
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it)
-        it.key()->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down"));
+        it.key()->close(ws::GoingAway, QStringLiteral("server shutting down"));
 }
 
 } // namespace mythos

@@ -4,6 +4,7 @@
 
 #include "gateway/clienthandler.h"
 #include "gateway/session.h"
+#include "gateway/ws/poller.h"
 
 #include <QHttpServer>
 #include <QObject>
@@ -12,7 +13,7 @@
 
 namespace mythos {
 
-class RequestSizeGuard;
+class GatewayListener;
 
 class HttpGateway : public QObject
 {
@@ -39,15 +40,16 @@ public:
     QHttpServer &http() { return m_http; }
 
 private:
-    void acceptWebSockets();
+    void openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head);
 
     QHttpServer m_http;
+    std::unique_ptr<ws::Poller> m_poller = ws::Poller::create();
     ClientServices m_services;
     SessionLimits m_limits;
     int m_maxConnections;
     std::function<HealthReport()> m_health;
     QHash<Session *, ClientHandler *> m_sessions;
-    RequestSizeGuard *m_sizeGuard = nullptr; // owned by m_http
+    GatewayListener *m_sizeGuard = nullptr; // owned by m_http
     bool m_accepting = true;
     quint64 m_refused = 0;
 };

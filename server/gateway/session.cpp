@@ -7,60 +7,59 @@ Q_LOGGING_CATEGORY(lcSession, "mythos.server.session")
 
 namespace mythos {
 
-Session::Session(std::unique_ptr<QWebSocket> socket, const SessionLimits &limits, QObject *parent)
-    : QObject(parent), m_socket(std::move(socket)), m_limits(limits)
-{
-    // Frames a little over the payload limit get a polite error; far larger ones are cut off
-    // by Qt (close code 1009) before they can be buffered.
-    m_socket->setMaxAllowedIncomingMessageSize(static_cast<quint64>(m_limits.maxFrameBytes) * 4);
-    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &Session::onTextMessage);
-    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &Session::onBinaryMessage);
-    connect(m_socket.get(), &QWebSocket::disconnected, this, &Session::disconnected);
+namespace {
+// A client that does not answer our close frame is dropped after this long.
+constexpr int kCloseGraceMs = 2000;
+}
 
-    m_authDeadline.setSingleShot(true);
-    connect(&m_authDeadline, &QTimer::timeout, this, [this] {
+Session::Session(std::unique_ptr<ws::WsConnection> connection, const SessionLimits &limits, QObject *parent)
+    : QObject(parent), m_connection(std::move(connection)), m_limits(limits)
+{
+    m_connection->setHandler(this);
+    m_deadline = std::make_unique<QTimer>();
+    m_deadline->setSingleShot(true);
+    connect(m_deadline.get(), &QTimer::timeout, this, [this] {
         sendError({ ErrorCode::Unauthenticated, QStringLiteral("no auth within %1 s").arg(m_limits.authTimeoutMs / 1000) });
-        close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("authentication timeout"));
+        close(ws::PolicyViolated, QStringLiteral("authentication timeout"));
     });
-    m_authDeadline.start(m_limits.authTimeoutMs);
-    m_abuseWindow.start();
+    m_deadline->start(m_limits.authTimeoutMs);
 }
 
 Session::~Session()
 {
-    m_socket->disconnect(this);
-}
-
-QByteArray Session::authorizationHeader() const
-{
-    return m_socket->request().rawHeader("Authorization");
-}
-
-QString Session::peer() const
-{
-    return m_socket->peerAddress().toString() + QLatin1Char(':') + QString::number(m_socket->peerPort());
+    m_connection->setHandler(nullptr);
 }
 
 void Session::markAuthenticated()
 {
-    m_authDeadline.stop();
+    if (!m_closing)
+        m_deadline.reset();
 }
 
 void Session::countAbuse()
 {
-    if (m_abuseWindow.elapsed() > m_limits.abuseWindowMs) {
-        m_abuseWindow.restart();
+    if (!m_abuseWindow.isValid() || m_abuseWindow.elapsed() > m_limits.abuseWindowMs) {
+        m_abuseWindow.start();
         m_abuseCount = 0;
     }
     if (++m_abuseCount > m_limits.abuseLimit)
-        close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too many invalid frames"));
+        close(ws::PolicyViolated, QStringLiteral("too many invalid frames"));
 }
 
-void Session::onTextMessage(const QString &text)
+void Session::messageReceived(ws::Opcode opcode, QByteArray &&payload)
 {
     if (m_closing)
         return;
-    const QByteArray utf8 = text.toUtf8();
+    if (opcode == ws::Opcode::Binary) {
+        sendError({ ErrorCode::InvalidRequest, QStringLiteral("binary frames are not accepted; send JSON text frames") });
+        countAbuse();
+        return;
+    }
+    onText(payload);
+}
+
+void Session::onText(const QByteArray &utf8)
+{
     if (utf8.size() > m_limits.maxFrameBytes) {
         sendError({ ErrorCode::PayloadTooLarge,
                     QStringLiteral("frame is %1 bytes; the limit is %2").arg(utf8.size()).arg(m_limits.maxFrameBytes) });
@@ -82,22 +81,20 @@ void Session::onTextMessage(const QString &text)
     Q_EMIT requestReceived(doc.object());
 }
 
-void Session::onBinaryMessage(const QByteArray &)
+void Session::connectionClosed()
 {
-    if (m_closing)
-        return;
-    sendError({ ErrorCode::InvalidRequest, QStringLiteral("binary frames are not accepted; send JSON text frames") });
-    countAbuse();
+    m_deadline.reset();
+    Q_EMIT disconnected();
 }
 
 void Session::deliver(const EncodedEvent &event)
 {
-    write(event.frame(++m_sequence));
+    writeEvent(event);
 }
 
 void Session::sendEvent(const QString &eventType, const QJsonObject &data)
 {
-    deliver(EncodedEvent::encode(eventType, data));
+    writeEvent(EncodedEvent::encode(eventType, data));
 }
 
 void Session::sendError(const ChatError &error, const QString &ref)
@@ -105,29 +102,30 @@ void Session::sendError(const ChatError &error, const QString &ref)
     sendEvent(QStringLiteral("error"), events::error(error, ref));
 }
 
-void Session::write(const QByteArray &frame)
+void Session::writeEvent(const EncodedEvent &event)
 {
     if (m_closing)
         return;
-    if (m_socket->bytesToWrite() > m_limits.maxOutboundBytes) {
-        // Only the backlog counts: one large reply (a long history) is not a client that stopped reading.
-        // The client stopped reading: let it go rather than buffer without bound.
-        qCWarning(lcSession) << peer() << "outbound queue over" << m_limits.maxOutboundBytes << "bytes; closing";
-        close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("outbound queue full: client is not reading"));
+    // Only the backlog counts: one large reply (a long history) is not a client that stopped reading.
+    if (m_connection->pendingBytes() > m_limits.maxOutboundBytes) {
+        qCWarning(lcSession).noquote() << peer() << "outbound queue over" << m_limits.maxOutboundBytes << "bytes; closing";
+        close(ws::PolicyViolated, QStringLiteral("outbound queue full: client is not reading"));
         return;
     }
-    m_socket->sendTextMessage(QString::fromUtf8(frame));
+    m_connection->sendEvent(event, ++m_sequence);
 }
 
-void Session::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+void Session::close(quint16 code, const QString &reason)
 {
     if (m_closing)
         return;
     m_closing = true;
-    m_authDeadline.stop();
-    m_socket->close(code, reason);
+    m_connection->close(code, reason);
     // A client that does not read will not complete the closing handshake either.
-    QTimer::singleShot(2000, m_socket.get(), &QWebSocket::abort);
+    m_deadline = std::make_unique<QTimer>();
+    m_deadline->setSingleShot(true);
+    connect(m_deadline.get(), &QTimer::timeout, this, [this] { m_connection->abort(); });
+    m_deadline->start(kCloseGraceMs);
 }
 
 } // namespace mythos

@@ -1,15 +1,15 @@
 #pragma once
-// One WebSocket connection: framing-level checks (binary, size, JSON object), the per-connection
+// One player connection: framing-level checks (binary, size, JSON object), the per-connection
 // sequence number, the authentication deadline and the bounded outbound queue. What a frame
-// means is the ClientHandler's business.
+// means is the ClientHandler's business; bytes and WebSocket frames are the WsConnection's.
 
 #include "chat/identity.h"
+#include "gateway/ws/wsconnection.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 #include <QTimer>
-#include <QWebSocket>
 
 #include <memory>
 
@@ -24,24 +24,24 @@ struct SessionLimits
     int abuseWindowMs = 10000;
 };
 
-class Session : public QObject, public EventSink
+class Session : public QObject, public EventSink, private ws::WsConnection::Handler
 {
     Q_OBJECT
 public:
-    Session(std::unique_ptr<QWebSocket> socket, const SessionLimits &limits, QObject *parent = nullptr);
+    Session(std::unique_ptr<ws::WsConnection> connection, const SessionLimits &limits, QObject *parent = nullptr);
     ~Session() override;
 
     void deliver(const EncodedEvent &event) override;
     void sendEvent(const QString &eventType, const QJsonObject &data);
     void sendError(const ChatError &error, const QString &ref = {});
-    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+    void close(quint16 code, const QString &reason);
     // Call once the client is authenticated: stops the authentication deadline.
     void markAuthenticated();
     // Counts a frame the client should not have sent; too many in a window closes the session.
     void countAbuse();
 
-    QByteArray authorizationHeader() const;
-    QString peer() const;
+    QByteArray authorizationHeader() const { return m_connection->request().authorization; }
+    QString peer() const { return m_connection->peer(); }
     bool isClosing() const { return m_closing; }
     quint64 eventsSent() const { return m_sequence; }
 
@@ -50,14 +50,16 @@ Q_SIGNALS:
     void disconnected();
 
 private:
-    void onTextMessage(const QString &text);
-    void onBinaryMessage(const QByteArray &data);
-    void write(const QByteArray &frame);
+    void messageReceived(ws::Opcode opcode, QByteArray &&payload) override;
+    void connectionClosed() override;
+    void onText(const QByteArray &utf8);
+    void writeEvent(const EncodedEvent &event);
 
-    std::unique_ptr<QWebSocket> m_socket;
+    std::unique_ptr<ws::WsConnection> m_connection;
     SessionLimits m_limits;
     quint64 m_sequence = 0;
-    QTimer m_authDeadline;
+    // Only armed until authentication (and while closing): most connections carry no timer.
+    std::unique_ptr<QTimer> m_deadline;
     QElapsedTimer m_abuseWindow;
     int m_abuseCount = 0;
     bool m_closing = false;

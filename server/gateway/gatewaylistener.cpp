@@ -1,4 +1,4 @@
-#include "gateway/requestsizeguard.h"
+#include "gateway/gatewaylistener.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -38,24 +38,34 @@ qint64 declaredContentLength(const QByteArray &bytes)
 }
 } // namespace
 
-RequestSizeGuard::RequestSizeGuard(qint64 maxRequestBytes, QObject *parent)
-    : QTcpServer(parent), m_maxRequestBytes(maxRequestBytes + kHeaderAllowance)
+GatewayListener::GatewayListener(qint64 maxRequestBytes, ws::ConnectionSorter::ToWebSocket toWebSocket, QObject *parent)
+    : QTcpServer(parent),
+      m_maxRequestBytes(maxRequestBytes + kHeaderAllowance),
+      m_sorter([this](ws::sockio::Fd fd) { toHttp(fd); }, std::move(toWebSocket))
 {
 }
 
-void RequestSizeGuard::incomingConnection(qintptr socketDescriptor)
+void GatewayListener::incomingConnection(qintptr socketDescriptor)
+{
+    m_sorter.sort(socketDescriptor);
+}
+
+void GatewayListener::toHttp(qintptr socketDescriptor)
 {
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         qCWarning(lcRequestSize) << "cannot take an accepted connection:" << socket->errorString();
         delete socket;
+        ws::sockio::closeSocket(socketDescriptor);
         return;
     }
     watch(socket); // connected before the HTTP server's reader, so it runs first
     addPendingConnection(socket);
+    // Sorted later than incomingConnection(): say so, whichever signal the HTTP server follows.
+    Q_EMIT newConnection();
 }
 
-void RequestSizeGuard::watch(QTcpSocket *socket)
+void GatewayListener::watch(QTcpSocket *socket)
 {
     // Bytes of the current request. A reply means the request is over (HTTP/1.1 without
     // pipelining, which is what clients of this API do); pipelined requests count together.
@@ -76,7 +86,7 @@ void RequestSizeGuard::watch(QTcpSocket *socket)
     });
 }
 
-void RequestSizeGuard::refuse(QTcpSocket *socket, const QString &why)
+void GatewayListener::refuse(QTcpSocket *socket, const QString &why)
 {
     ++m_refused;
     qCInfo(lcRequestSize).noquote() << "HTTP request from" << socket->peerAddress().toString() << "refused:" << why;

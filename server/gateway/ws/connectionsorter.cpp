@@ -1,0 +1,108 @@
+#include "gateway/ws/connectionsorter.h"
+
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_DECLARE_LOGGING_CATEGORY(lcPoller)
+
+namespace mythos::ws {
+
+namespace {
+// A request head larger than this is not a WebSocket handshake; Qt's HTTP side answers it.
+constexpr qsizetype kMaxHead = 16 * 1024;
+// A connection that has not finished its request head by then is dropped.
+constexpr qint64 kHeadTimeoutMs = 10000;
+// An incomplete head stays readable (it was only peeked at): look again after this pause
+// instead of spinning on it.
+constexpr int kRecheckMs = 20;
+} // namespace
+
+ConnectionSorter::ConnectionSorter(ToHttp toHttp, ToWebSocket toWebSocket, QObject *parent)
+    : QObject(parent), m_toHttp(std::move(toHttp)), m_toWebSocket(std::move(toWebSocket))
+{
+}
+
+ConnectionSorter::~ConnectionSorter()
+{
+    const auto fds = m_pending.keys();
+    for (sockio::Fd fd : fds)
+        drop(fd);
+}
+
+void ConnectionSorter::sort(sockio::Fd fd)
+{
+    sockio::setNonBlocking(fd);
+    auto pending = std::make_shared<Pending>();
+    pending->notifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
+    pending->since.start();
+    connect(pending->notifier.get(), &QSocketNotifier::activated, this, [this, fd] { examine(fd); });
+    m_pending.insert(fd, pending);
+}
+
+std::unique_ptr<ConnectionSorter::Pending> ConnectionSorter::take(sockio::Fd fd)
+{
+    const std::shared_ptr<Pending> pending = m_pending.take(fd);
+    if (pending) {
+        // Another notifier for this socket (Qt's own) must not coexist with ours.
+        pending->notifier->setEnabled(false);
+        pending->notifier.reset();
+    }
+    return nullptr;
+}
+
+void ConnectionSorter::drop(sockio::Fd fd)
+{
+    take(fd);
+    sockio::closeSocket(fd);
+}
+
+void ConnectionSorter::examine(sockio::Fd fd)
+{
+    const auto it = m_pending.constFind(fd);
+    if (it == m_pending.cend())
+        return;
+    const std::shared_ptr<Pending> pending = it.value();
+    char buffer[kMaxHead];
+    const qsizetype n = sockio::peek(fd, buffer, kMaxHead);
+    if (n == sockio::WouldBlock)
+        return;
+    if (n <= 0)
+        return drop(fd); // gone before saying anything
+    const std::optional<RequestHead> head = parseHead(QByteArrayView(buffer, n));
+    if (!head) {
+        if (n >= kMaxHead) {
+            take(fd);
+            return m_toHttp(fd); // Qt answers an oversized head
+        }
+        if (pending->since.hasExpired(kHeadTimeoutMs)) {
+            qCInfo(lcPoller) << "dropping a connection that sent no complete request head in" << kHeadTimeoutMs / 1000 << "s";
+            return drop(fd);
+        }
+        pending->notifier->setEnabled(false);
+        QTimer::singleShot(kRecheckMs, this, [this, fd, weak = std::weak_ptr<Pending>(pending)] {
+            const std::shared_ptr<Pending> still = weak.lock();
+            if (!still || !still->notifier)
+                return;
+            still->notifier->setEnabled(true);
+            examine(fd);
+        });
+        return;
+    }
+    take(fd);
+    if (!head->isWebSocketUpgrade() || head->path() != "/ws")
+        return m_toHttp(fd);
+    // Ours: consume exactly the head; the bytes after it (if any) are the first frames.
+    qsizetype consumed = 0;
+    while (consumed < head->length) {
+        const qsizetype r = sockio::receive(fd, buffer, head->length - consumed);
+        if (r <= 0) {
+            sockio::closeSocket(fd);
+            return;
+        }
+        consumed += r;
+    }
+    RequestHead owned = *head;
+    m_toWebSocket(fd, std::move(owned));
+}
+
+} // namespace mythos::ws

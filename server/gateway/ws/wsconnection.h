@@ -1,0 +1,78 @@
+#pragma once
+// One player's WebSocket after the handshake: reads and writes on a non-blocking socket through
+// the Poller, turns bytes into messages with FrameDecoder, queues outgoing frames in one buffer
+// written once per event-loop pass, and runs the closing handshake. Deliberately not a QObject
+// and without per-connection timers: at fifteen thousand players every byte of it counts.
+
+#include "gateway/ws/poller.h"
+#include "gateway/ws/wsframing.h"
+
+#include <QByteArray>
+
+namespace mythos {
+class EncodedEvent;
+}
+
+namespace mythos::ws {
+
+class WsConnection final : public PollClient
+{
+public:
+    class Handler
+    {
+    public:
+        virtual ~Handler() = default;
+        virtual void messageReceived(Opcode opcode, QByteArray &&payload) = 0;
+        // Once, when the socket is gone (closing handshake done, peer gone, or aborted).
+        virtual void connectionClosed() = 0;
+    };
+
+    // Takes ownership of `fd`, whose handshake response is already queued by the caller.
+    WsConnection(sockio::Fd fd, RequestHead head, Poller *poller, qint64 maxMessageBytes);
+    ~WsConnection() override;
+
+    void setHandler(Handler *handler) { m_handler = handler; }
+    // The frame for one recipient: the shared event bytes with this connection's sequence number.
+    void sendEvent(const EncodedEvent &event, quint64 sequenceNumber);
+    void sendRaw(const QByteArray &bytes); // handshake responses
+    // Starts the closing handshake; nothing more is sent or delivered afterwards.
+    void close(quint16 code, const QString &reason);
+    // Drops the socket at once.
+    void abort();
+
+    qint64 pendingBytes() const { return m_out.size() - m_outOffset; }
+    bool isClosing() const { return m_state != State::Open; }
+    bool isClosed() const { return m_state == State::Closed; }
+    quint16 closeCode() const { return m_closeCode; }
+    const RequestHead &request() const { return m_head; }
+    const QString &peer() const { return m_peer; }
+
+    // PollClient
+    void readable() override;
+    void writable() override;
+    void flush() override;
+
+private:
+    enum class State { Open, Closing, Closed };
+    void queue(Opcode opcode, QByteArrayView payload);
+    void onFrame(Opcode opcode, QByteArray &&payload);
+    void failProtocol(quint16 code, const QString &reason);
+    void finish();
+
+    sockio::Fd m_fd;
+    RequestHead m_head;
+    QString m_peer;
+    Poller *m_poller;
+    FrameDecoder m_decoder;
+    Handler *m_handler = nullptr;
+    QByteArray m_in; // an incomplete frame, kept between reads
+    QByteArray m_out;
+    qsizetype m_outOffset = 0;
+    State m_state = State::Open;
+    quint16 m_closeCode = 0;
+    bool m_flushScheduled = false;
+    bool m_writeInterest = false;
+    bool m_closeAfterFlush = false;
+};
+
+} // namespace mythos::ws

@@ -1,0 +1,217 @@
+#include "gateway/ws/wsframing.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstring>
+
+namespace mythos::ws {
+
+namespace {
+constexpr char kGuid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+bool containsToken(const QByteArray &list, const char *token)
+{
+    for (const QByteArray &part : list.split(','))
+        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+bool isValidUtf8(const QByteArray &bytes)
+{
+    return QByteArrayView(bytes).isValidUtf8();
+}
+} // namespace
+
+QByteArray RequestHead::path() const
+{
+    const qsizetype query = target.indexOf('?');
+    return query < 0 ? target : target.left(query);
+}
+
+bool RequestHead::isWebSocketUpgrade() const
+{
+    return method == "GET" && upgrade.trimmed().compare("websocket", Qt::CaseInsensitive) == 0
+            && containsToken(connection, "upgrade") && !key.isEmpty();
+}
+
+std::optional<RequestHead> parseHead(QByteArrayView bytes)
+{
+    const qsizetype end = bytes.indexOf(QByteArrayView("\r\n\r\n"));
+    if (end < 0)
+        return std::nullopt;
+    RequestHead head;
+    head.length = end + 4;
+    const QList<QByteArray> lines = bytes.first(end).toByteArray().split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    head.method = requestLine.value(0);
+    head.target = requestLine.value(1);
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray &line = lines.at(i);
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray name = line.left(colon).trimmed().toLower();
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        if (name == "upgrade")
+            head.upgrade = value;
+        else if (name == "connection")
+            head.connection = value;
+        else if (name == "sec-websocket-key")
+            head.key = value;
+        else if (name == "sec-websocket-version")
+            head.version = value;
+        else if (name == "authorization")
+            head.authorization = value;
+    }
+    return head;
+}
+
+QByteArray acceptKey(QByteArrayView clientKey)
+{
+    return QCryptographicHash::hash(clientKey.toByteArray() + kGuid, QCryptographicHash::Sha1).toBase64();
+}
+
+QByteArray handshakeResponse(const RequestHead &head)
+{
+    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+            + acceptKey(head.key) + "\r\n\r\n";
+}
+
+QByteArray httpError(int status, const char *reason, const char *code, const QString &message)
+{
+    const QByteArray body = QJsonDocument(QJsonObject { { QLatin1String("error"),
+                                                          QJsonObject { { QLatin1String("code"), QLatin1String(code) },
+                                                                        { QLatin1String("message"), message } } } })
+                                    .toJson(QJsonDocument::Compact);
+    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+            + "\r\nContent-Type: application/json\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+void appendFrameHeader(QByteArray &out, Opcode opcode, quint64 payloadLength)
+{
+    char header[10];
+    int n = 2;
+    header[0] = static_cast<char>(0x80 | static_cast<quint8>(opcode));
+    if (payloadLength < 126) {
+        header[1] = static_cast<char>(payloadLength);
+    } else if (payloadLength <= 0xFFFF) {
+        header[1] = 126;
+        header[2] = static_cast<char>(payloadLength >> 8);
+        header[3] = static_cast<char>(payloadLength);
+        n = 4;
+    } else {
+        header[1] = 127;
+        for (int i = 0; i < 8; ++i)
+            header[2 + i] = static_cast<char>(payloadLength >> (8 * (7 - i)));
+        n = 10;
+    }
+    out.append(header, n);
+}
+
+void appendFrame(QByteArray &out, Opcode opcode, QByteArrayView payload)
+{
+    appendFrameHeader(out, opcode, static_cast<quint64>(payload.size()));
+    out.append(payload);
+}
+
+QByteArray closePayload(quint16 code, const QString &reason)
+{
+    QByteArray payload;
+    payload.append(static_cast<char>(code >> 8)).append(static_cast<char>(code & 0xFF));
+    payload.append(reason.toUtf8().left(123)); // a control frame carries at most 125 bytes
+    return payload;
+}
+
+qsizetype FrameDecoder::fail(quint16 code, const char *reason)
+{
+    m_errorCode = code;
+    m_errorReason = QString::fromLatin1(reason);
+    return -1;
+}
+
+qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &onMessage)
+{
+    const auto *bytes = reinterpret_cast<const quint8 *>(data);
+    qsizetype pos = 0;
+    while (size - pos >= 2) {
+        const quint8 b0 = bytes[pos];
+        const quint8 b1 = bytes[pos + 1];
+        const bool fin = b0 & 0x80;
+        const auto opcode = static_cast<Opcode>(b0 & 0x0F);
+        if (b0 & 0x70)
+            return fail(ProtocolError, "reserved bits set");
+        if (!(b1 & 0x80))
+            return fail(ProtocolError, "client frames must be masked");
+        quint64 length = b1 & 0x7F;
+        qsizetype headerSize = 2;
+        if (length == 126) {
+            if (size - pos < 4)
+                break;
+            length = (quint64(bytes[pos + 2]) << 8) | bytes[pos + 3];
+            headerSize = 4;
+        } else if (length == 127) {
+            if (size - pos < 10)
+                break;
+            length = 0;
+            for (int i = 0; i < 8; ++i)
+                length = (length << 8) | bytes[pos + 2 + i];
+            headerSize = 10;
+        }
+        const bool control = static_cast<quint8>(opcode) & 0x08;
+        if (control && (!fin || length > 125))
+            return fail(ProtocolError, "control frames must be whole and at most 125 bytes");
+        if (!control && qint64(length) + m_message.size() > m_maxMessageBytes)
+            return fail(TooBig, "message too big");
+        if (size - pos < headerSize + 4 + qsizetype(length))
+            break; // wait for the whole frame
+        const quint8 *mask = bytes + pos + headerSize;
+        const quint8 *payload = mask + 4;
+        QByteArray unmasked(qsizetype(length), Qt::Uninitialized);
+        char *out = unmasked.data();
+        for (quint64 i = 0; i < length; ++i)
+            out[i] = static_cast<char>(payload[i] ^ mask[i & 3]);
+        pos += headerSize + 4 + qsizetype(length);
+
+        switch (opcode) {
+        case Opcode::Close:
+        case Opcode::Ping:
+        case Opcode::Pong:
+            onMessage(opcode, std::move(unmasked));
+            break;
+        case Opcode::Text:
+        case Opcode::Binary:
+            if (m_inMessage)
+                return fail(ProtocolError, "a new message started inside a fragmented one");
+            if (fin) {
+                if (opcode == Opcode::Text && !isValidUtf8(unmasked))
+                    return fail(InvalidPayload, "invalid UTF-8 in a text frame");
+                onMessage(opcode, std::move(unmasked));
+            } else {
+                m_inMessage = true;
+                m_messageOpcode = opcode;
+                m_message = std::move(unmasked);
+            }
+            break;
+        case Opcode::Continuation:
+            if (!m_inMessage)
+                return fail(ProtocolError, "continuation without a message");
+            m_message.append(unmasked);
+            if (fin) {
+                m_inMessage = false;
+                if (m_messageOpcode == Opcode::Text && !isValidUtf8(m_message))
+                    return fail(InvalidPayload, "invalid UTF-8 in a text frame");
+                onMessage(m_messageOpcode, std::exchange(m_message, {}));
+            }
+            break;
+        default:
+            return fail(ProtocolError, "unknown opcode");
+        }
+    }
+    return pos;
+}
+
+} // namespace mythos::ws

@@ -1,0 +1,87 @@
+#pragma once
+// RFC 6455 on bytes: the opening handshake and the framing, with no I/O. The gateway runs its
+// own WebSocket transport because one QWebSocket per player costs about 19 KiB and converts
+// every outgoing frame twice (measured in docs/performance.md); this is the part of the
+// protocol that transport needs, kept small and testable on its own.
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace mythos::ws {
+
+enum class Opcode : quint8 { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
+
+// Close codes (RFC 6455 §7.4.1).
+enum CloseCode : quint16 {
+    Normal = 1000,
+    GoingAway = 1001,
+    ProtocolError = 1002,
+    NoStatus = 1005,
+    InvalidPayload = 1007,
+    PolicyViolated = 1008,
+    TooBig = 1009,
+    // 1013 ("try again later") would be the registered code, but Qt 6.4's own WebSocket client
+    // rejects every code from 1012 to 2999 as invalid; 4013 is in the private range all accept.
+    TryAgainLater = 4013,
+};
+
+// An HTTP/1.1 request head: the request line and the headers a WebSocket server cares about.
+struct RequestHead
+{
+    QByteArray method;
+    QByteArray target; // path and query as sent
+    QByteArray upgrade;
+    QByteArray connection;
+    QByteArray key; // Sec-WebSocket-Key
+    QByteArray version; // Sec-WebSocket-Version
+    QByteArray authorization;
+    qsizetype length = 0; // bytes up to and including the blank line
+
+    QByteArray path() const;
+    bool isWebSocketUpgrade() const;
+};
+
+// The head at the start of `bytes`, or nullopt while the blank line has not arrived.
+std::optional<RequestHead> parseHead(QByteArrayView bytes);
+QByteArray acceptKey(QByteArrayView clientKey);
+QByteArray handshakeResponse(const RequestHead &head);
+// A plain HTTP error for a handshake we refuse, with a JSON body like the rest of the API.
+QByteArray httpError(int status, const char *reason, const char *code, const QString &message);
+
+// Server frames are never masked.
+void appendFrameHeader(QByteArray &out, Opcode opcode, quint64 payloadLength);
+void appendFrame(QByteArray &out, Opcode opcode, QByteArrayView payload);
+QByteArray closePayload(quint16 code, const QString &reason);
+
+// Turns client bytes into messages: unmasks, joins fragments, answers nothing itself. A
+// protocol violation stops it with the close code to send.
+class FrameDecoder
+{
+public:
+    using OnMessage = std::function<void(Opcode opcode, QByteArray &&payload)>;
+
+    explicit FrameDecoder(qint64 maxMessageBytes) : m_maxMessageBytes(maxMessageBytes) { }
+
+    // Consumes the complete frames at the start of `data` and returns how many bytes they
+    // took; the caller keeps the rest for the next call. -1 on a protocol error.
+    qsizetype feed(const char *data, qsizetype size, const OnMessage &onMessage);
+
+    quint16 errorCode() const { return m_errorCode; }
+    const QString &errorReason() const { return m_errorReason; }
+
+private:
+    qsizetype fail(quint16 code, const char *reason);
+
+    qint64 m_maxMessageBytes;
+    QByteArray m_message; // a fragmented message being joined
+    Opcode m_messageOpcode = Opcode::Text;
+    bool m_inMessage = false;
+    quint16 m_errorCode = 0;
+    QString m_errorReason;
+};
+
+} // namespace mythos::ws

@@ -1,0 +1,230 @@
+// The gateway's own WebSocket transport against real clients: Qt's QWebSocket (ping, close
+// handshake, header auth) and raw sockets for what a well-behaved client never sends (invalid
+// UTF-8, oversized frames, wrong versions, a head split across packets, frames split and
+// batched arbitrarily), plus the full-server refusal.
+#include "natsserver.h"
+#include "testclient.h"
+#include "testserver.h"
+
+#include "app/serverapp.h"
+
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+
+using namespace mythos;
+using namespace mythos::test;
+
+namespace {
+const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
+const QByteArray kHandshake = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+QByteArray masked(quint8 firstByte, const QByteArray &payload, qint64 declaredLength = -1)
+{
+    const qint64 n = declaredLength >= 0 ? declaredLength : payload.size();
+    QByteArray frame;
+    frame.append(char(firstByte));
+    if (n < 126) {
+        frame.append(char(0x80 | n));
+    } else if (n <= 0xFFFF) {
+        frame.append(char(0x80 | 126)).append(char(n >> 8)).append(char(n & 0xff));
+    } else {
+        frame.append(char(0x80 | 127));
+        for (int i = 7; i >= 0; --i)
+            frame.append(char((quint64(n) >> (8 * i)) & 0xff));
+    }
+    const char mask[4] = { 9, 8, 7, 6 };
+    frame.append(mask, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        frame.append(char(payload[i] ^ mask[i % 4]));
+    return frame;
+}
+
+// A raw client: the bytes it sends are exactly what the test says.
+class RawClient
+{
+public:
+    bool connectTo(quint16 port)
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        return QTest::qWaitFor([&] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 3000);
+    }
+    void send(const QByteArray &bytes) { m_socket.write(bytes); }
+    // Waits until `marker` has arrived (or the socket closed); returns everything so far.
+    QByteArray waitFor(const QByteArray &marker, int timeoutMs = 5000)
+    {
+        (void)QTest::qWaitFor([&] {
+            m_received += m_socket.readAll();
+            return m_received.contains(marker) || m_socket.state() == QAbstractSocket::UnconnectedState;
+        }, timeoutMs);
+        return m_received += m_socket.readAll();
+    }
+    bool waitForClose(int timeoutMs = 5000)
+    {
+        return QTest::qWaitFor([&] {
+            m_received += m_socket.readAll();
+            return m_socket.state() == QAbstractSocket::UnconnectedState;
+        }, timeoutMs);
+    }
+    // The close code of the first close frame the server sent, or 0.
+    int closeCode() const
+    {
+        const qsizetype at = m_received.indexOf(char(0x88));
+        if (at < 0 || m_received.size() < at + 4)
+            return 0;
+        return (quint8(m_received[at + 2]) << 8) | quint8(m_received[at + 3]);
+    }
+    const QByteArray &received() const { return m_received; }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_received;
+};
+} // namespace
+
+class TestWebSocket : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void pingIsAnsweredWithPong();
+    void clientCloseIsEchoed();
+    void headSplitAcrossPacketsStillUpgrades();
+    void framesSplitAndBatchedArbitrarily();
+    void invalidUtf8Closes1007();
+    void oversizedFrameCloses1009BeforeItArrives();
+    void unmaskedFrameCloses1002();
+    void wrongVersionGets426();
+    void fullServerRefusesWith4013();
+
+private:
+    NatsServer m_nats;
+    std::unique_ptr<TestServer> m_server;
+};
+
+void TestWebSocket::initTestCase()
+{
+    QVERIFY2(m_nats.start(), qPrintable(m_nats.errorString()));
+    Config config = testConfig(m_nats.url());
+    config.nats.maxPayload = 4096;
+    config.server.maxConnections = 3;
+    m_server = std::make_unique<TestServer>(config);
+    QVERIFY(m_server->start());
+}
+
+void TestWebSocket::cleanupTestCase()
+{
+    m_server.reset();
+}
+
+void TestWebSocket::pingIsAnsweredWithPong()
+{
+    QWebSocket socket;
+    socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_server->port())));
+    QVERIFY(QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, 5000));
+    QSignalSpy pong(&socket, &QWebSocket::pong);
+    socket.ping("are you there");
+    QVERIFY(pong.wait(5000));
+    QCOMPARE(pong.first().at(1).toByteArray(), QByteArray("are you there"));
+}
+
+void TestWebSocket::clientCloseIsEchoed()
+{
+    TestClient c;
+    QVERIFY(c.open(m_server->port()));
+    QVERIFY(!c.authGuest(QStringLiteral("Closer")).isEmpty());
+    c.socket().close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("bye"));
+    QVERIFY(c.waitForDisconnected());
+    QCOMPARE(c.closeCode(), QWebSocketProtocol::CloseCodeNormal);
+    QVERIFY(QTest::qWaitFor([&] { return m_server->app().health().value(QStringLiteral("connections")).toInt() == 0; }, 5000));
+}
+
+void TestWebSocket::headSplitAcrossPacketsStillUpgrades()
+{
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    raw.send(kHandshake.left(30));
+    QTest::qWait(150); // the sorter has looked at an incomplete head meanwhile
+    raw.send(kHandshake.mid(30));
+    QVERIFY(raw.waitFor("\r\n\r\n").startsWith("HTTP/1.1 101 Switching Protocols\r\n"));
+    QVERIFY(raw.received().contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"));
+}
+
+void TestWebSocket::framesSplitAndBatchedArbitrarily()
+{
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    // Handshake and two frames in one write, then a frame in three pieces.
+    raw.send(kHandshake + masked(0x81, R"({"type":"ping","ref":"a"})") + masked(0x81, R"({"type":"ping","ref":"b"})"));
+    const QByteArray third = masked(0x81, R"({"type":"ping","ref":"c"})");
+    QVERIFY(raw.waitFor(R"("ref":"b")").contains(R"("ref":"a")"));
+    raw.send(third.left(1));
+    QTest::qWait(50);
+    raw.send(third.mid(1, 7));
+    QTest::qWait(50);
+    raw.send(third.mid(8));
+    QVERIFY(raw.waitFor(R"("ref":"c")").contains(R"("event_type":"pong")"));
+}
+
+void TestWebSocket::invalidUtf8Closes1007()
+{
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    raw.send(kHandshake + masked(0x81, QByteArray("{\"type\":\"\xff\"}", 13)));
+    QVERIFY(raw.waitForClose());
+    QCOMPARE(raw.closeCode(), 1007);
+}
+
+void TestWebSocket::oversizedFrameCloses1009BeforeItArrives()
+{
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    // Declares 100 MB and sends none of it: refused on the header alone.
+    raw.send(kHandshake + masked(0x81, QByteArray(), 100'000'000));
+    QVERIFY(raw.waitForClose());
+    QCOMPARE(raw.closeCode(), 1009);
+}
+
+void TestWebSocket::unmaskedFrameCloses1002()
+{
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    raw.send(kHandshake + QByteArray("\x81\x02hi", 4));
+    QVERIFY(raw.waitForClose());
+    QCOMPARE(raw.closeCode(), 1002);
+}
+
+void TestWebSocket::wrongVersionGets426()
+{
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    QByteArray old = kHandshake;
+    old.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8");
+    raw.send(old);
+    QVERIFY(raw.waitForClose());
+    QVERIFY2(raw.received().startsWith("HTTP/1.1 426 "), raw.received().constData());
+    QVERIFY(raw.received().contains("Sec-WebSocket-Version: 13"));
+}
+
+void TestWebSocket::fullServerRefusesWith4013()
+{
+    QVERIFY(QTest::qWaitFor([&] { return m_server->app().health().value(QStringLiteral("connections")).toInt() == 0; }, 5000));
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<TestClient>());
+        QVERIFY(clients.back()->open(m_server->port()));
+    }
+    TestClient extra;
+    QVERIFY(extra.open(m_server->port())); // the handshake completes, then the refusal
+    QVERIFY(extra.waitForDisconnected());
+    QCOMPARE(extra.closeReason(), QStringLiteral("server full"));
+    QCOMPARE(int(extra.closeCode()), 4013);
+    QCOMPARE(extra.closeReason(), QStringLiteral("server full"));
+    QVERIFY(!clients.front()->authGuest(QStringLiteral("StillHere")).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestWebSocket)
+#include "tst_websocket.moc"
