@@ -4,6 +4,10 @@
 
 #include <QCoreApplication>
 
+#ifdef Q_OS_WIN
+#include "app/windowsservice.h"
+#endif
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -11,5 +15,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(MYTHOS_VERSION));
     const int rc = mythos::runCommandLine(app);
     mythos::NatsBus::releaseLibrary();
+#ifdef Q_OS_WIN
+    mythos::windowsservice::finish(rc); // as a service (--service): report STOPPED, after every cleanup
+#endif
     return rc;
 }

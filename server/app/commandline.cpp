@@ -14,6 +14,12 @@
 
 #include <cstdio>
 
+#ifdef Q_OS_WIN
+#include "app/windowsservice.h"
+
+#include <QDir>
+#endif
+
 namespace mythos {
 
 namespace {
@@ -85,6 +91,9 @@ int runCommandLine(QCoreApplication &app)
     p.addVersionOption();
     p.addOption({ QStringLiteral("config"), QStringLiteral("YAML configuration file (default: the bundled one)."), QStringLiteral("FILE") });
     p.addOption({ QStringLiteral("check-config"), QStringLiteral("Validate the configuration and exit (0 valid, 1 not).") });
+#ifdef Q_OS_WIN
+    p.addOption({ QStringLiteral("service"), QStringLiteral("Run as the Windows service (as registered by install-service.cmd); logs go to <logging.dir>/mythos-chatd.log.") });
+#endif
     p.addOption({ QStringLiteral("sub"), QStringLiteral("token: player id."), QStringLiteral("ID") });
     p.addOption({ QStringLiteral("name"), QStringLiteral("token: display name."), QStringLiteral("NAME") });
     p.addOption({ QStringLiteral("role"), QStringLiteral("token: player, moderator or admin."), QStringLiteral("ROLE"), QStringLiteral("player") });
@@ -115,6 +124,15 @@ int runCommandLine(QCoreApplication &app)
         std::printf("%s: configuration OK\n", qPrintable(path));
         return 0;
     }
+#ifdef Q_OS_WIN
+    if (p.isSet(QStringLiteral("service"))) {
+        QString error;
+        if (!windowsservice::start(QDir(config.logging.dir).filePath(QStringLiteral("mythos-chatd.log")), &error)) {
+            printErr(QStringLiteral("mythos-chatd: ") + error);
+            return 1;
+        }
+    }
+#endif
     return runServer(app, std::move(config), path == kDefaultConfig ? QString() : path);
 }
 

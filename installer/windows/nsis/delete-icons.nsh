@@ -1,0 +1,1 @@
+  Delete "$SMPROGRAMS\$MUI_TEMP\Server configuration.lnk"
