@@ -14,7 +14,7 @@ run_dir=$root/.run
 ./scripts/deps.sh
 echo "== building ($build)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$build" --parallel "$(nproc)" --target mythos-chatd mythos-chat-cli
+cmake --build "$build" --parallel "$(nproc)" --target mythos-chatd mythos-chat-cli mythos-console
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 speaks_nats() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && head -c 4 <&3" 2>/dev/null | grep -q INFO; }
@@ -83,6 +83,7 @@ for _ in $(seq 50); do port_open "$port" && break; sleep 0.1; done
 cat <<INFO
 
 Mythos Chat is running (demo configuration: $config)
+  Web page    http://127.0.0.1:$port/      (open two browser tabs, join as guests)
   WebSocket   ws://127.0.0.1:$port/ws
   Health      http://127.0.0.1:$port/health
   NATS        nats://127.0.0.1:$nats_port
@@ -93,7 +94,9 @@ Chat from two terminals (guests start in earth_arkhamcity_sanitarium_room_foyer_
   then type: hello            (say)      g hi all      (global)
              w Bob psst       (whisper)  /move earth_arkhamcity_docks_pier_001
 
-A moderator token (valid 24 h):
+The moderators' console (a moderator token, valid 24 h):
+  $build/console/mythos-console --url ws://127.0.0.1:$port/ws --token $mod_token
+The same token in the terminal client:
   $cli --url ws://127.0.0.1:$port/ws --token $mod_token
 
 More tokens: $chatd --config $config token --sub ID --name NAME [--role moderator|admin]
