@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #endif
@@ -69,6 +70,16 @@ void setNonBlocking(Fd fd)
 #else
     const int flags = ::fcntl(static_cast<int>(fd), F_GETFL, 0);
     ::fcntl(static_cast<int>(fd), F_SETFL, flags | O_NONBLOCK);
+#endif
+}
+
+void setNoDelay(Fd fd)
+{
+    int on = 1;
+#ifdef Q_OS_WIN
+    ::setsockopt(static_cast<SOCKET>(fd), IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char *>(&on), sizeof on);
+#else
+    ::setsockopt(static_cast<int>(fd), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 #endif
 }
 

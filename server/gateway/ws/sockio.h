@@ -18,6 +18,9 @@ qsizetype peek(Fd fd, char *buffer, qsizetype size);
 // Bytes written (possibly fewer than asked), WouldBlock or Failed.
 qsizetype send(Fd fd, const char *data, qsizetype size);
 void setNonBlocking(Fd fd);
+// Frames go out as soon as they are written: we already batch per event-loop pass, and Nagle's
+// algorithm with the client's delayed ACKs would hold small frames back by up to 40 ms.
+void setNoDelay(Fd fd);
 void closeSocket(Fd fd);
 QString peerAddress(Fd fd); // "address:port"
 

@@ -31,6 +31,7 @@ WsConnection::WsConnection(sockio::Fd fd, RequestHead head, Poller *poller, qint
       m_decoder(maxMessageBytes)
 {
     sockio::setNonBlocking(fd);
+    sockio::setNoDelay(fd);
     poller->add(fd, this);
 }
 
