@@ -255,6 +255,8 @@ void ModeratorClient::dispatch(const QString &eventType, const QJsonObject &data
         Q_EMIT logsReceived(data);
     else if (eventType == QLatin1String("message_deleted"))
         Q_EMIT messageDeleted(str(data, "message_id"));
+    else if (eventType == QLatin1String("mutes_changed"))
+        Q_EMIT serverMutesChanged();
     else if (eventType == kError)
         Q_EMIT serverError(str(data, "code"), str(data, "message"));
 }

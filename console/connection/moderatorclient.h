@@ -75,6 +75,8 @@ Q_SIGNALS:
     void statsReceived(const QJsonObject &stats);
     // The console only ever asks for server mutes, so every `mutes` reply is that list.
     void mutesReceived(const QJsonArray &mutes);
+    // Another moderator (or this one) changed a server mute somewhere: the list is stale.
+    void serverMutesChanged();
     void logsReceived(const QJsonObject &logs);
     // An error event that no request handler claimed.
     void serverError(const QString &code, const QString &message);

@@ -128,6 +128,8 @@ MutesView::MutesView(MutesModel *model, ModeratorClient *client, QWidget *parent
     connect(remove, &QPushButton::clicked, this, &MutesView::removeSelected);
     connect(refreshButton, &QPushButton::clicked, this, &MutesView::refresh);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    // Changes are pushed (mutes_changed); the timer only catches what a lost connection missed.
+    connect(m_client, &ModeratorClient::serverMutesChanged, this, &MutesView::refresh);
     m_refresh.setInterval(15000);
     connect(&m_refresh, &QTimer::timeout, this, &MutesView::refresh);
     m_refresh.start();

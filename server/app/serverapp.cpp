@@ -85,6 +85,10 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     m_queue = std::make_unique<QueueService>(m_serverId, m_store.get(), m_bus.get(), m_registry->subjects(), m_chat.get(),
                                              m_mutes.get(), m_registry.get(), m_monitor.get());
     connect(m_chat.get(), &ChatService::itemQueued, m_queue.get(), &QueueService::announce);
+    // Moderators' mute lists follow changes made anywhere (the console refreshes on it).
+    connect(m_mutes.get(), &MuteService::serverMutesChanged, m_monitor.get(), [this] {
+        m_monitor->broadcast(QStringLiteral("mutes_changed"), {});
+    });
     m_presence = std::make_unique<PresenceService>(m_registry.get());
     m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get());
 

@@ -160,6 +160,8 @@ void MuteService::apply(const Identity &actor, const Mute &mute, bool remove, co
         publish(remove ? QJsonObject { { QLatin1String("op"), QLatin1String("remove") }, { QLatin1String("id"), mute.id } }
                        : QJsonObject { { QLatin1String("op"), QLatin1String("upsert") }, { QLatin1String("mute"), mute.toJson() } });
         Q_EMIT changed(remove ? QStringLiteral("unmute") : QStringLiteral("mute"), mute, actor);
+        if (mute.scope == Mute::Scope::Server)
+            Q_EMIT serverMutesChanged();
         reply(list(actor, mute.scope));
     };
     if (!m_store)
@@ -222,11 +224,16 @@ bool MuteService::handleControl(const QByteArray &payload)
         m_registry.upsert(mute);
         if (ownDatabase) // a shared database already has it
             m_store->run<bool>("save a relayed mute", [mute](SqlStorage &s) { return s.saveMute(mute); });
+        if (mute.scope == Mute::Scope::Server)
+            Q_EMIT serverMutesChanged();
     } else if (op == QLatin1String("remove")) {
         const QString id = msg.value(QLatin1String("id")).toString();
+        const std::optional<Mute> removed = m_registry.find(id);
         m_registry.remove(id);
         if (ownDatabase)
             m_store->run<bool>("delete a relayed mute", [id](SqlStorage &s) { return s.deleteMute(id); });
+        if (removed && removed->scope == Mute::Scope::Server)
+            Q_EMIT serverMutesChanged();
     }
     return true;
 }

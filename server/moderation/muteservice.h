@@ -67,6 +67,9 @@ public:
 Q_SIGNALS:
     // "mute" or "unmute", for the moderation log.
     void changed(const QString &action, const mythos::Mute &mute, const mythos::Identity &actor);
+    // A server mute was set, changed or lifted, here or on another instance: moderators'
+    // lists are out of date.
+    void serverMutesChanged();
 
 private:
     struct Target

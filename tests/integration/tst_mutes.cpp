@@ -166,11 +166,16 @@ void TestMutes::serverMuteAppliesOnEveryInstanceWithinASecond()
     QVERIFY(refused.value(QStringLiteral("message")).toString().contains(QStringLiteral("spamming")));
     // Other players are unaffected; lifting it lets the troll talk again.
     QCOMPARE(m_carol->request(sendFrame(QStringLiteral("say"), QStringLiteral("carol talks"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    // Carol (admin, on B) monitors: the unmute on A is pushed to her as mutes_changed.
+    QCOMPARE(m_carol->request({ { QStringLiteral("type"), QStringLiteral("monitor") } }).value(QStringLiteral("event_type")).toString(), QStringLiteral("monitor"));
+    m_carol->clear();
     m_mod->request({ { QStringLiteral("type"), QStringLiteral("unmute") }, { QStringLiteral("scope"), QStringLiteral("server") },
                      { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") } });
     QVERIFY(QTest::qWaitFor([&] {
         return m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("free again"))).value(QStringLiteral("event_type")).toString() == QStringLiteral("ack");
     }, 1000));
+    QVERIFY(!m_carol->waitFor(QStringLiteral("mutes_changed")).isEmpty());
+    m_carol->request({ { QStringLiteral("type"), QStringLiteral("monitor") }, { QStringLiteral("enabled"), false } });
     // A channel-only server mute: global refused, say allowed; permanent = null until.
     m_mod->request({ { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("scope"), QStringLiteral("server") }, { QStringLiteral("channel"), QStringLiteral("global") },
                      { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") } });
