@@ -10,7 +10,8 @@
 # (e.g. QT_NO_GLIB=1 scripts/bench.sh to try Qt's UNIX event dispatcher).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/build-release
+# Its own build folder: run.sh configures build-release without the test tree, where loadgen lives.
+build=$root/build-bench
 quick=0
 only="idle,fanout,rooms,store"
 out=""
@@ -47,7 +48,7 @@ threads=2
 
 if [ "$do_build" = 1 ]; then
     echo "== building Release in $build"
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
     cmake --build "$build" --target mythos-chatd loadgen bench_store
 fi
 chatd=$build/server/mythos-chatd

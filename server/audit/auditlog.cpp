@@ -64,19 +64,23 @@ QString auditCategoryName(AuditCategory category)
     return QLatin1String(names[static_cast<size_t>(category)]);
 }
 
+// What write() was given; the line is formatted on the writer's thread, off the event loop
+// (formatting the time and the JSON was a tenth of the server's work per message).
 struct AuditEntry
 {
     AuditCategory category;
-    QDate day; // UTC day of the line's ts: picks the file
-    QByteArray line;
+    QDateTime at; // UTC; its day picks the file
+    QString event;
+    QJsonObject fields;
 };
 
 // Lives on AuditLog's thread; only enqueue() and the counters are touched from other threads.
 class AuditWriter : public QObject
 {
 public:
-    AuditWriter(QString root, std::atomic<quint64> &lines, std::atomic<quint64> &errors)
+    AuditWriter(QString root, const QString &serverId, std::atomic<quint64> &lines, std::atomic<quint64> &errors)
         : m_root(std::move(root))
+        , m_serverIdJson(jsonString(serverId))
         , m_lines(lines)
         , m_errors(errors)
     {
@@ -91,6 +95,7 @@ public:
     }
     void drain();
     int prune(QDate cutoff);
+    QByteArray formatLine(const AuditEntry &entry) const;
 
 private:
     struct Run // consecutive lines of one category and day
@@ -102,6 +107,7 @@ private:
     void append(AuditCategory category, const Run &run);
 
     QString m_root;
+    QByteArray m_serverIdJson;
     std::atomic<quint64> &m_lines; // AuditLog's, which outlives this
     std::atomic<quint64> &m_errors;
     QMutex m_mutex;
@@ -123,10 +129,11 @@ void AuditWriter::drain()
     std::array<Run, kCategories.size()> runs;
     for (const AuditEntry &entry : std::as_const(batch)) {
         Run &run = runs[static_cast<size_t>(entry.category)];
-        if (run.lines > 0 && run.day != entry.day)
+        const QDate day = entry.at.date();
+        if (run.lines > 0 && run.day != day)
             append(entry.category, std::exchange(run, {}));
-        run.day = entry.day;
-        run.bytes += entry.line;
+        run.day = day;
+        run.bytes += formatLine(entry);
         ++run.lines;
     }
     for (AuditCategory category : kCategories)
@@ -202,7 +209,7 @@ AuditLog::AuditLog(
     , m_serverId(std::move(serverId))
     , m_retentionDays(retentionDays)
     , m_clock(clock ? std::move(clock) : AuditClock(&QDateTime::currentDateTimeUtc))
-    , m_writer(new AuditWriter(m_dir, m_lines, m_errors))
+    , m_writer(new AuditWriter(m_dir, m_serverId, m_lines, m_errors))
     , m_pruneTimer(this)
 {
     m_thread.setObjectName(QStringLiteral("mythos-audit"));
@@ -251,22 +258,26 @@ bool AuditLog::open(QString *error)
     return true;
 }
 
-void AuditLog::write(AuditCategory category, const QString &event, const QJsonObject &fields)
+QByteArray AuditWriter::formatLine(const AuditEntry &entry) const
 {
-    const QDateTime now = m_clock().toUTC();
-    QJsonObject extra = fields;
+    QJsonObject extra = entry.fields;
     for (const char *fixed : { "ts", "category", "event", "server_id" })
         extra.remove(QLatin1String(fixed));
     // Built by hand so that ts comes first and a file reads (and sorts) chronologically.
-    QByteArray line = "{\"ts\":\"" + now.toString(Qt::ISODateWithMs).toLatin1()
-        + "\",\"category\":\"" + auditCategoryName(category).toLatin1()
-        + "\",\"event\":" + jsonString(event) + ",\"server_id\":" + jsonString(m_serverId);
+    QByteArray line = "{\"ts\":\"" + entry.at.toString(Qt::ISODateWithMs).toLatin1()
+        + "\",\"category\":\"" + auditCategoryName(entry.category).toLatin1()
+        + "\",\"event\":" + jsonString(entry.event) + ",\"server_id\":" + m_serverIdJson;
     if (extra.isEmpty())
         line += '}';
     else
         line += ',' + QJsonDocument(extra).toJson(QJsonDocument::Compact).mid(1); // keeps its '}'
     line += '\n';
-    if (m_writer->enqueue({ category, now.date(), std::move(line) }))
+    return line;
+}
+
+void AuditLog::write(AuditCategory category, const QString &event, const QJsonObject &fields)
+{
+    if (m_writer->enqueue({ category, m_clock().toUTC(), event, fields }))
         QMetaObject::invokeMethod(
             m_writer, [writer = m_writer] { writer->drain(); }, Qt::QueuedConnection);
 }

@@ -64,6 +64,9 @@ quint16 HttpGateway::listen(const QHostAddress &address, quint16 port, QString *
     auto *guard = new GatewayListener(m_limits.maxFrameBytes, [this](ws::sockio::Fd fd, ws::RequestHead &&head) {
         openWebSocket(fd, std::move(head));
     }, &m_http);
+    // Qt's default backlog (50) drops connection attempts during a login storm (thousands of
+    // players after a restart), each then waiting a second to retry.
+    guard->setListenBacklogSize(4096);
     if (!guard->listen(address, port)) {
         if (error)
             *error = QStringLiteral("cannot listen on %1:%2 (%3)").arg(address.toString()).arg(port).arg(guard->errorString());

@@ -10,8 +10,10 @@ namespace mythos {
 namespace {
 // Enough to amortise a commit; small enough that one batch never stalls acks for long.
 constexpr qsizetype kMaxBatch = 2000;
-// How long the first message of a quiet period waits for company before it is written.
-constexpr int kBatchWindowMs = 1;
+// How long the first message of a quiet period waits for company before it is written: until
+// the end of the current event-loop pass, which already gathers every message read in it.
+// Under load batches form by themselves while the previous one is being committed.
+constexpr int kBatchWindowMs = 0;
 } // namespace
 
 // Owns one connection; lives on its own thread and is only called through queued invocations.
