@@ -149,6 +149,7 @@ void NatsSupervisor::onFinished(int exitCode, QProcess::ExitStatus status)
         return;
     if (m_runningFor.isValid() && m_runningFor.elapsed() > kHealthyRunMs)
         m_backoffMs = 0;
+    m_runningFor.invalidate(); // a launch that fails next must not count as a long healthy run
     m_backoffMs = m_backoffMs == 0 ? kFirstBackoffMs : std::min(m_backoffMs * 2, kMaxBackoffMs);
     ++m_restarts;
     const QString how = status == QProcess::CrashExit ? QStringLiteral("crashed") : QStringLiteral("exited");

@@ -67,12 +67,15 @@ int Directory::instanceCount() const
 
 void Directory::add(const QString &id, const QString &name, Role role, const QString &serverId)
 {
+    if (id.isEmpty() || name.isEmpty())
+        return;
     auto it = m_byId.find(id);
     if (it == m_byId.end()) {
         it = m_byId.insert(id, DirectoryEntry { id, name, role, {} });
-    } else if (it->name != name) {
-        // The latest login's name and role win (a rename takes effect at once).
-        m_idByName.remove(it->name.toCaseFolded());
+    } else {
+        // The latest login's name and role win (a rename or a promotion takes effect at once).
+        if (it->name != name)
+            forgetName(it->name, id);
         it->name = name;
         it->role = role;
     }
@@ -88,8 +91,16 @@ void Directory::remove(const QString &playerId, const QString &serverId)
     it->servers.remove(serverId);
     if (!it->servers.isEmpty())
         return; // still connected to another instance
-    m_idByName.remove(it->name.toCaseFolded());
+    forgetName(it->name, playerId);
     m_byId.erase(it);
+}
+
+void Directory::forgetName(const QString &name, const QString &playerId)
+{
+    // Only if the name still points at this player: someone else may have taken it since.
+    const QString key = name.toCaseFolded();
+    if (m_idByName.value(key) == playerId)
+        m_idByName.remove(key);
 }
 
 void Directory::dropServer(const QString &serverId)

@@ -52,6 +52,7 @@ public:
 private:
     void add(const QString &id, const QString &name, Role role, const QString &serverId);
     void remove(const QString &playerId, const QString &serverId);
+    void forgetName(const QString &name, const QString &playerId);
     void dropServer(const QString &serverId);
     void publish(const QJsonObject &message);
     QJsonObject rosterMessage(const char *op) const;

@@ -19,6 +19,12 @@ namespace mythos {
 namespace {
 // Room for the request line and headers on top of the largest body a route accepts.
 constexpr qint64 kHeaderAllowance = 64 * 1024;
+// An HTTP connection with no traffic for this long is closed. Besides idle keep-alive
+// connections this catches one Qt 6.4 leaks: after a request it cannot parse, QHttpServer
+// disconnects every signal of the socket (its own clean-up too) and never closes it.
+constexpr int kHttpIdleMs = 60000;
+// After the process ran out of files, accepting is retried after this pause.
+constexpr int kAcceptRetryMs = 500;
 
 // The Content-Length of a request head at the start of `bytes`, or -1 when it has none yet.
 qint64 declaredContentLength(const QByteArray &bytes)
@@ -43,6 +49,12 @@ GatewayListener::GatewayListener(qint64 maxRequestBytes, ws::ConnectionSorter::T
       m_maxRequestBytes(maxRequestBytes + kHeaderAllowance),
       m_sorter([this](ws::sockio::Fd fd) { toHttp(fd); }, std::move(toWebSocket))
 {
+    // QTcpServer pauses accepting for good on an error such as "too many open files"; the
+    // gateway must come back once connections have gone.
+    connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
+        qCWarning(lcRequestSize) << "accepting a connection failed:" << error << "- retrying in" << kAcceptRetryMs << "ms";
+        QTimer::singleShot(kAcceptRetryMs, this, [this] { resumeAccepting(); });
+    });
 }
 
 void GatewayListener::incomingConnection(qintptr socketDescriptor)
@@ -67,11 +79,24 @@ void GatewayListener::toHttp(qintptr socketDescriptor)
 
 void GatewayListener::watch(QTcpSocket *socket)
 {
+    // The watchdog is the socket's child and the sender of its own signal, so it survives
+    // QHttpServer disconnecting the socket's signals.
+    auto *idle = new QTimer(socket);
+    idle->setSingleShot(true);
+    idle->start(kHttpIdleMs);
+    connect(idle, &QTimer::timeout, idle, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
     // Bytes of the current request. A reply means the request is over (HTTP/1.1 without
     // pipelining, which is what clients of this API do); pipelined requests count together.
     auto received = std::make_shared<qint64>(0);
-    connect(socket, &QTcpSocket::bytesWritten, socket, [received] { *received = 0; });
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket, received] {
+    connect(socket, &QTcpSocket::bytesWritten, socket, [received, idle] {
+        *received = 0;
+        idle->start(kHttpIdleMs);
+    });
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket, received, idle] {
+        idle->start(kHttpIdleMs);
         // The parser has consumed everything before this signal: what is available is new.
         const qint64 fresh = socket->bytesAvailable();
         const bool requestStart = *received == 0;

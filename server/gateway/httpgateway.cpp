@@ -34,11 +34,13 @@ HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &li
       m_maxConnections(maxConnections),
       m_health(std::move(health))
 {
+    // Valid upgrades never get here (the listener hands them to our transport first); this
+    // answers everything else sent to /ws, incomplete handshakes included.
     m_http.route(QStringLiteral("/ws"), [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        if (isWebSocketUpgrade(request))
-            return; // leave the socket to the WebSocket server
-        responder.write(jsonError("invalid_request", QStringLiteral("/ws is a WebSocket endpoint")),
-                        "application/json", QHttpServerResponder::StatusCode::BadRequest);
+        const QString message = isWebSocketUpgrade(request)
+                ? QStringLiteral("incomplete WebSocket handshake: it needs Connection: Upgrade and Sec-WebSocket-Key")
+                : QStringLiteral("/ws is a WebSocket endpoint");
+        responder.write(jsonError("invalid_request", message), "application/json", QHttpServerResponder::StatusCode::BadRequest);
     });
     m_http.route(QStringLiteral("/health"), [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         const HealthReport report = m_health();

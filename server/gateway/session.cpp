@@ -10,12 +10,16 @@ namespace mythos {
 namespace {
 // A client that does not answer our close frame is dropped after this long.
 constexpr int kCloseGraceMs = 2000;
+// Until a client has authenticated it may only send small frames: an anonymous connection
+// must not make the server hold megabytes of a half-sent frame.
+constexpr qint64 kUnauthenticatedMessageBytes = 16 * 1024;
 }
 
 Session::Session(std::unique_ptr<ws::WsConnection> connection, const SessionLimits &limits, QObject *parent)
     : QObject(parent), m_connection(std::move(connection)), m_limits(limits)
 {
     m_connection->setHandler(this);
+    m_connection->setMaxMessageBytes(std::min(kUnauthenticatedMessageBytes, m_limits.maxFrameBytes * 4));
     m_deadline = std::make_unique<QTimer>();
     m_deadline->setSingleShot(true);
     connect(m_deadline.get(), &QTimer::timeout, this, [this] {
@@ -32,8 +36,12 @@ Session::~Session()
 
 void Session::markAuthenticated()
 {
-    if (!m_closing)
-        m_deadline.reset();
+    if (m_closing)
+        return;
+    m_deadline.reset();
+    // Frames a little over the payload limit get a polite error; far larger ones are cut off
+    // (close 1009) before they are buffered.
+    m_connection->setMaxMessageBytes(m_limits.maxFrameBytes * 4);
 }
 
 void Session::countAbuse()
@@ -81,6 +89,14 @@ void Session::onText(const QByteArray &utf8)
     Q_EMIT requestReceived(doc.object());
 }
 
+void Session::closingStarted()
+{
+    if (m_closing)
+        return;
+    m_closing = true;
+    armCloseDeadline();
+}
+
 void Session::connectionClosed()
 {
     m_deadline.reset();
@@ -121,6 +137,11 @@ void Session::close(quint16 code, const QString &reason)
         return;
     m_closing = true;
     m_connection->close(code, reason);
+    armCloseDeadline();
+}
+
+void Session::armCloseDeadline()
+{
     // A client that does not read will not complete the closing handshake either.
     m_deadline = std::make_unique<QTimer>();
     m_deadline->setSingleShot(true);

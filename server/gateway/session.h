@@ -51,7 +51,9 @@ Q_SIGNALS:
 
 private:
     void messageReceived(ws::Opcode opcode, QByteArray &&payload) override;
+    void closingStarted() override;
     void connectionClosed() override;
+    void armCloseDeadline();
     void onText(const QByteArray &utf8);
     void writeEvent(const EncodedEvent &event);
 

@@ -98,6 +98,9 @@ private Q_SLOTS:
     void oversizedFrameCloses1009BeforeItArrives();
     void unmaskedFrameCloses1002();
     void wrongVersionGets426();
+    void closeAnsweredInsideAPartialFrameIsSafe();
+    void bigFramesAreRefusedBeforeLogin();
+    void silentConnectionsAreDropped();
     void fullServerRefusesWith4013();
 
 private:
@@ -207,6 +210,42 @@ void TestWebSocket::wrongVersionGets426()
     QVERIFY(raw.waitForClose());
     QVERIFY2(raw.received().startsWith("HTTP/1.1 426 "), raw.received().constData());
     QVERIFY(raw.received().contains("Sec-WebSocket-Version: 13"));
+}
+
+void TestWebSocket::closeAnsweredInsideAPartialFrameIsSafe()
+{
+    // The server closes (bad token); the client's answer arrives in the same read as the end
+    // of a frame it had half sent. Under ASan a read of the freed frame buffer shows here.
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    raw.send(kHandshake + masked(0x81, R"({"type":"auth","token":"not-a-token"})"));
+    QVERIFY(raw.waitFor(QByteArray(1, char(0x88))).contains("authentication failed"));
+    const QByteArray frame = masked(0x81, QByteArray(12000, 'x'));
+    raw.send(frame.left(8000));
+    QTest::qWait(50);
+    raw.send(frame.mid(8000) + masked(0x88, QByteArray("\x03\xe8", 2)) + QByteArray("zz"));
+    QVERIFY(raw.waitForClose());
+    QCOMPARE(m_server->app().health().value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+}
+
+void TestWebSocket::bigFramesAreRefusedBeforeLogin()
+{
+    // An anonymous connection may not make the server buffer more than 16 KiB of a frame
+    // (after login the limit is 4 x nats.max_payload): refused on the header alone.
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    raw.send(kHandshake + masked(0x81, QByteArray(), 17 * 1024));
+    QVERIFY(raw.waitForClose());
+    QCOMPARE(raw.closeCode(), 1009);
+}
+
+void TestWebSocket::silentConnectionsAreDropped()
+{
+    // Connects and never says anything: dropped once the 10 s for a request head are over.
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    QVERIFY(raw.waitForClose(15000));
+    QVERIFY(raw.received().isEmpty());
 }
 
 void TestWebSocket::fullServerRefusesWith4013()

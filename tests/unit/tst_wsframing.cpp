@@ -52,6 +52,7 @@ private Q_SLOTS:
     void frameHeadersForEveryLength();
     void decodesMaskedFramesAcrossReads();
     void joinsFragmentsAroundAControlFrame();
+    void closeReasonIsCutOnACharacterBoundary();
     void protocolErrors_data();
     void protocolErrors();
 };
@@ -161,8 +162,19 @@ void TestWsFraming::protocolErrors_data()
     QTest::newRow("stray continuation") << clientFrame(Opcode::Continuation, "x") << int(ProtocolError);
     QTest::newRow("fragmented ping") << clientFrame(Opcode::Ping, "x", false) << int(ProtocolError);
     QTest::newRow("unknown opcode") << clientFrame(static_cast<Opcode>(0x3), "x") << int(ProtocolError);
+    QByteArray hugeLength("\x81\xff\xff\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00", 14);
+    QTest::newRow("64-bit length with the top bit set") << hugeLength << int(ProtocolError);
+    QByteArray almostHuge("\x81\xff\x7f\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00", 14);
+    QTest::newRow("64-bit length that would overflow") << almostHuge << int(TooBig);
     QTest::newRow("new message inside a fragmented one")
             << clientFrame(Opcode::Text, "a", false) + clientFrame(Opcode::Text, "b") << int(ProtocolError);
+}
+
+void TestWsFraming::closeReasonIsCutOnACharacterBoundary()
+{
+    const QByteArray payload = closePayload(1008, QString(200, QChar(0x00e9))); // two bytes each
+    QVERIFY(payload.size() <= 125);
+    QVERIFY(QByteArrayView(payload).sliced(2).isValidUtf8());
 }
 
 void TestWsFraming::protocolErrors()

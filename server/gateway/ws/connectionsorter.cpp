@@ -14,12 +14,32 @@ constexpr qsizetype kMaxHead = 16 * 1024;
 constexpr qint64 kHeadTimeoutMs = 10000;
 // An incomplete head stays readable (it was only peeked at): look again after this pause
 // instead of spinning on it.
-constexpr int kRecheckMs = 20;
+constexpr int kRecheckMs = 100;
+// Connections still sending their request head at once; beyond that new ones are refused,
+// so a flood of silent connections cannot use up the process's files.
+constexpr qsizetype kMaxPending = 2048;
 } // namespace
 
 ConnectionSorter::ConnectionSorter(ToHttp toHttp, ToWebSocket toWebSocket, QObject *parent)
     : QObject(parent), m_toHttp(std::move(toHttp)), m_toWebSocket(std::move(toWebSocket))
 {
+    m_sweep.setInterval(1000);
+    connect(&m_sweep, &QTimer::timeout, this, &ConnectionSorter::sweep);
+}
+
+void ConnectionSorter::sweep()
+{
+    QList<sockio::Fd> expired;
+    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
+        if (it.value()->since.hasExpired(kHeadTimeoutMs))
+            expired.append(it.key());
+    }
+    for (sockio::Fd fd : std::as_const(expired))
+        drop(fd);
+    if (!expired.isEmpty())
+        qCInfo(lcPoller) << "dropped" << expired.size() << "connections that sent no complete request head in" << kHeadTimeoutMs / 1000 << "s";
+    if (m_pending.isEmpty())
+        m_sweep.stop();
 }
 
 ConnectionSorter::~ConnectionSorter()
@@ -31,6 +51,13 @@ ConnectionSorter::~ConnectionSorter()
 
 void ConnectionSorter::sort(sockio::Fd fd)
 {
+    if (m_pending.size() >= kMaxPending) {
+        qCWarning(lcPoller) << "more than" << kMaxPending << "connections are still sending their request head; refusing a new one";
+        sockio::closeSocket(fd);
+        return;
+    }
+    if (!m_sweep.isActive())
+        m_sweep.start();
     sockio::setNonBlocking(fd);
     auto pending = std::make_shared<Pending>();
     pending->notifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
@@ -39,7 +66,7 @@ void ConnectionSorter::sort(sockio::Fd fd)
     m_pending.insert(fd, pending);
 }
 
-std::unique_ptr<ConnectionSorter::Pending> ConnectionSorter::take(sockio::Fd fd)
+void ConnectionSorter::release(sockio::Fd fd)
 {
     const std::shared_ptr<Pending> pending = m_pending.take(fd);
     if (pending) {
@@ -47,12 +74,11 @@ std::unique_ptr<ConnectionSorter::Pending> ConnectionSorter::take(sockio::Fd fd)
         pending->notifier->setEnabled(false);
         pending->notifier.reset();
     }
-    return nullptr;
 }
 
 void ConnectionSorter::drop(sockio::Fd fd)
 {
-    take(fd);
+    release(fd);
     sockio::closeSocket(fd);
 }
 
@@ -71,12 +97,8 @@ void ConnectionSorter::examine(sockio::Fd fd)
     const std::optional<RequestHead> head = parseHead(QByteArrayView(buffer, n));
     if (!head) {
         if (n >= kMaxHead) {
-            take(fd);
+            release(fd);
             return m_toHttp(fd); // Qt answers an oversized head
-        }
-        if (pending->since.hasExpired(kHeadTimeoutMs)) {
-            qCInfo(lcPoller) << "dropping a connection that sent no complete request head in" << kHeadTimeoutMs / 1000 << "s";
-            return drop(fd);
         }
         pending->notifier->setEnabled(false);
         QTimer::singleShot(kRecheckMs, this, [this, fd, weak = std::weak_ptr<Pending>(pending)] {
@@ -88,7 +110,7 @@ void ConnectionSorter::examine(sockio::Fd fd)
         });
         return;
     }
-    take(fd);
+    release(fd);
     if (!head->isWebSocketUpgrade() || head->path() != "/ws")
         return m_toHttp(fd);
     // Ours: consume exactly the head; the bytes after it (if any) are the first frames.

@@ -11,6 +11,7 @@
 #include <QHash>
 #include <QObject>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -38,11 +39,15 @@ private:
     };
     void examine(sockio::Fd fd);
     void drop(sockio::Fd fd);
-    std::unique_ptr<Pending> take(sockio::Fd fd);
+    // Stops watching `fd` without closing it (it is being handed on).
+    void release(sockio::Fd fd);
+
+    void sweep();
 
     ToHttp m_toHttp;
     ToWebSocket m_toWebSocket;
     QHash<sockio::Fd, std::shared_ptr<Pending>> m_pending;
+    QTimer m_sweep; // drops connections that never finish (or never start) their request head
 };
 
 } // namespace mythos::ws

@@ -15,6 +15,11 @@ constexpr qsizetype kReadChunk = 64 * 1024;
 constexpr int kReadsPerWake = 8;
 // An output buffer this large is released once written; smaller ones are kept for reuse.
 constexpr qsizetype kKeepOutputCapacity = 4096;
+// A buffer that never drains completely (a client reading about as fast as it is written to)
+// drops what it has sent once that much has gone out.
+constexpr qsizetype kCompactAfter = 64 * 1024;
+// Pings are answered only while the client reads what it is sent.
+constexpr qint64 kPongBacklogLimit = 64 * 1024;
 
 char *readBuffer()
 {
@@ -41,6 +46,18 @@ WsConnection::~WsConnection()
         m_poller->remove(m_fd, this);
         sockio::closeSocket(m_fd);
     }
+}
+
+void WsConnection::startClosing()
+{
+    m_state = State::Closing;
+    m_closeAfterFlush = true;
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        m_poller->flushSoon(this);
+    }
+    if (m_handler)
+        m_handler->closingStarted();
 }
 
 void WsConnection::sendEvent(const EncodedEvent &event, quint64 sequenceNumber)
@@ -94,15 +111,10 @@ void WsConnection::failProtocol(quint16 code, const QString &reason)
 {
     // RFC 6455 §7.1.7: fail the connection; the close frame is a courtesy, then the socket goes.
     if (m_state == State::Open) {
-        m_state = State::Closing;
         m_closeCode = code;
         queue(Opcode::Close, closePayload(code, reason));
     }
-    m_closeAfterFlush = true;
-    if (!m_flushScheduled) {
-        m_flushScheduled = true;
-        m_poller->flushSoon(this);
-    }
+    startClosing();
 }
 
 void WsConnection::readable()
@@ -125,8 +137,9 @@ void WsConnection::readable()
         const qsizetype used = m_decoder.feed(data, size, [this](Opcode opcode, QByteArray &&payload) {
             onFrame(opcode, std::move(payload));
         });
-        if (m_state == State::Closed)
-            return;
+        // onFrame never ends the connection itself: `data` may point into m_in.
+        if (m_closeAfterFlush && pendingBytes() == 0)
+            return finish();
         if (used < 0) {
             m_in.clear();
             failProtocol(m_decoder.errorCode(), m_decoder.errorReason());
@@ -154,7 +167,7 @@ void WsConnection::onFrame(Opcode opcode, QByteArray &&payload)
             m_handler->messageReceived(opcode, std::move(payload));
         break;
     case Opcode::Ping:
-        if (m_state == State::Open)
+        if (m_state == State::Open && pendingBytes() < kPongBacklogLimit)
             queue(Opcode::Pong, payload);
         break;
     case Opcode::Pong:
@@ -162,15 +175,11 @@ void WsConnection::onFrame(Opcode opcode, QByteArray &&payload)
     case Opcode::Close:
         if (m_state == State::Open) {
             // The peer starts the closing handshake: echo its code, then let the socket go.
-            m_state = State::Closing;
             m_closeCode = payload.size() >= 2 ? quint16((quint8(payload[0]) << 8) | quint8(payload[1])) : quint16(NoStatus);
             queue(Opcode::Close, payload.size() >= 2 ? QByteArrayView(payload).first(2) : QByteArrayView());
-            m_closeAfterFlush = true;
+            startClosing();
         } else {
-            // The answer to our close: done.
-            m_closeAfterFlush = true;
-            if (pendingBytes() == 0)
-                finish();
+            m_closeAfterFlush = true; // the answer to our close: done once our bytes are out
         }
         break;
     default:
@@ -191,6 +200,10 @@ void WsConnection::flush()
     while (m_outOffset < m_out.size()) {
         const qsizetype n = sockio::send(m_fd, m_out.constData() + m_outOffset, m_out.size() - m_outOffset);
         if (n == sockio::WouldBlock) {
+            if (m_outOffset > kCompactAfter) {
+                m_out.remove(0, m_outOffset);
+                m_outOffset = 0;
+            }
             if (!m_writeInterest) {
                 m_writeInterest = true;
                 m_poller->setWriteInterest(m_fd, true);

@@ -23,6 +23,9 @@ public:
     public:
         virtual ~Handler() = default;
         virtual void messageReceived(Opcode opcode, QByteArray &&payload) = 0;
+        // The peer started closing, or broke the protocol: nothing more is delivered, and the
+        // socket goes once our close frame is out (the handler bounds how long that may take).
+        virtual void closingStarted() = 0;
         // Once, when the socket is gone (closing handshake done, peer gone, or aborted).
         virtual void connectionClosed() = 0;
     };
@@ -32,6 +35,8 @@ public:
     ~WsConnection() override;
 
     void setHandler(Handler *handler) { m_handler = handler; }
+    // The largest message accepted from now on (small until the client has authenticated).
+    void setMaxMessageBytes(qint64 bytes) { m_decoder.setMaxMessageBytes(bytes); }
     // The frame for one recipient: the shared event bytes with this connection's sequence number.
     void sendEvent(const EncodedEvent &event, quint64 sequenceNumber);
     void sendRaw(const QByteArray &bytes); // handshake responses
@@ -57,6 +62,7 @@ private:
     void queue(Opcode opcode, QByteArrayView payload);
     void onFrame(Opcode opcode, QByteArray &&payload);
     void failProtocol(quint16 code, const QString &reason);
+    void startClosing();
     void finish();
 
     sockio::Fd m_fd;

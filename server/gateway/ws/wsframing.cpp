@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cstring>
 
 namespace mythos::ws {
@@ -16,6 +17,20 @@ bool containsToken(const QByteArray &list, const char *token)
     for (const QByteArray &part : list.split(','))
         if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
             return true;
+    return false;
+}
+
+bool isKnown(Opcode opcode)
+{
+    switch (opcode) {
+    case Opcode::Continuation:
+    case Opcode::Text:
+    case Opcode::Binary:
+    case Opcode::Close:
+    case Opcode::Ping:
+    case Opcode::Pong:
+        return true;
+    }
     return false;
 }
 
@@ -122,7 +137,15 @@ QByteArray closePayload(quint16 code, const QString &reason)
 {
     QByteArray payload;
     payload.append(static_cast<char>(code >> 8)).append(static_cast<char>(code & 0xFF));
-    payload.append(reason.toUtf8().left(123)); // a control frame carries at most 125 bytes
+    // A control frame carries at most 125 bytes; cut the reason on a character boundary.
+    QByteArray text = reason.toUtf8();
+    if (text.size() > 123) {
+        qsizetype cut = 123;
+        while (cut > 0 && (quint8(text[cut]) & 0xC0) == 0x80)
+            --cut;
+        text.truncate(cut);
+    }
+    payload.append(text);
     return payload;
 }
 
@@ -161,10 +184,15 @@ qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &
                 length = (length << 8) | bytes[pos + 2 + i];
             headerSize = 10;
         }
+        if (length >> 63)
+            return fail(ProtocolError, "the most significant bit of a 64-bit length must be 0");
         const bool control = static_cast<quint8>(opcode) & 0x08;
         if (control && (!fin || length > 125))
             return fail(ProtocolError, "control frames must be whole and at most 125 bytes");
-        if (!control && qint64(length) + m_message.size() > m_maxMessageBytes)
+        if (!isKnown(opcode))
+            return fail(ProtocolError, "unknown opcode"); // before any of its payload is buffered
+        // Unsigned and without overflow: a hostile length must not wrap around the check.
+        if (!control && length > quint64(std::max<qint64>(0, m_maxMessageBytes - m_message.size())))
             return fail(TooBig, "message too big");
         if (size - pos < headerSize + 4 + qsizetype(length))
             break; // wait for the whole frame

@@ -65,6 +65,7 @@ public:
     using OnMessage = std::function<void(Opcode opcode, QByteArray &&payload)>;
 
     explicit FrameDecoder(qint64 maxMessageBytes) : m_maxMessageBytes(maxMessageBytes) { }
+    void setMaxMessageBytes(qint64 bytes) { m_maxMessageBytes = bytes; }
 
     // Consumes the complete frames at the start of `data` and returns how many bytes they
     // took; the caller keeps the rest for the next call. -1 on a protocol error.
