@@ -153,8 +153,11 @@ void WsConnection::readable()
         } else {
             m_in.remove(0, used);
         }
+#ifndef Q_OS_WIN
         if (n < kReadChunk)
-            return; // drained
+            return; // drained (level-triggered: anything left is reported again)
+#endif
+        // On Windows a close is signalled only once: read on until the socket would block.
     }
 }
 
