@@ -17,6 +17,7 @@ struct ServerSection
     QString dataDir; // resolved to the per-user data folder when empty
     int maxConnections = 18000; // below the 20,000 open files a process may hold here
     int outboundQueueLimitKiB = 1024; // a session whose unsent bytes exceed this is closed
+    int keepAliveSeconds = 30; // a silent connection is pinged after this, dropped after twice
 };
 
 struct AuthSection

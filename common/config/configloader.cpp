@@ -21,6 +21,7 @@ void readServer(YamlReader &r, ServerSection &s)
     r.read("data_dir", s.dataDir);
     r.read("max_connections", s.maxConnections, 1, 1000000);
     r.read("outbound_queue_limit_kb", s.outboundQueueLimitKiB, 16, 1024 * 1024);
+    r.read("keepalive_seconds", s.keepAliveSeconds, 1, 3600);
 }
 
 void readNats(YamlReader &r, NatsSection &n)

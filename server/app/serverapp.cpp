@@ -99,6 +99,7 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     SessionLimits limits;
     limits.maxFrameBytes = m_config.nats.maxPayload;
     limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;
+    limits.keepAliveMs = m_config.server.keepAliveSeconds * 1000;
     m_gateway = std::make_unique<HttpGateway>(services, limits, m_config.server.maxConnections,
                                               [this] { return HttpGateway::HealthReport { health(), !m_stopping }; });
     m_api = std::make_unique<HttpApi>(m_gateway->http(), services, [this] { return prometheusMetrics(*this); },

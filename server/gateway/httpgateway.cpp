@@ -49,6 +49,13 @@ HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &li
                                 : QHttpServerResponder::StatusCode::ServiceUnavailable);
     });
     WebPage::addRoutes(m_http); // the player page at / and JSON 404s for unknown paths
+    m_keepAlive.setInterval(m_limits.keepAliveMs);
+    connect(&m_keepAlive, &QTimer::timeout, this, [this] {
+        const auto sessions = m_sessions.keys();
+        for (Session *session : sessions)
+            session->keepAlive();
+    });
+    m_keepAlive.start();
 }
 
 HttpGateway::~HttpGateway()

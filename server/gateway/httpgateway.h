@@ -8,6 +8,7 @@
 
 #include <QHttpServer>
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 
@@ -44,6 +45,7 @@ private:
 
     QHttpServer m_http;
     std::unique_ptr<ws::Poller> m_poller = ws::Poller::create();
+    QTimer m_keepAlive;
     ClientServices m_services;
     SessionLimits m_limits;
     int m_maxConnections;

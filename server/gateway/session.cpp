@@ -89,6 +89,23 @@ void Session::onText(const QByteArray &utf8)
     Q_EMIT requestReceived(doc.object());
 }
 
+void Session::keepAlive()
+{
+    if (m_closing)
+        return;
+    if (m_connection->takeHeardFrom()) {
+        m_pinged = false;
+        return;
+    }
+    if (!m_pinged) {
+        m_pinged = true;
+        m_connection->sendPing();
+        return;
+    }
+    qCInfo(lcSession).noquote() << peer() << "did not answer a ping; dropping the connection";
+    m_connection->abort();
+}
+
 void Session::closingStarted()
 {
     if (m_closing)

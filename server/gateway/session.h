@@ -22,6 +22,9 @@ struct SessionLimits
     int authTimeoutMs = 10000;
     int abuseLimit = 20; // bad frames tolerated per abuse window
     int abuseWindowMs = 10000;
+    // A connection silent for one interval is pinged; silent for another, it is dropped
+    // (half-open connections of players whose network went away).
+    int keepAliveMs = 30000;
 };
 
 class Session : public QObject, public EventSink, private ws::WsConnection::Handler
@@ -43,6 +46,8 @@ public:
     QByteArray authorizationHeader() const { return m_connection->request().authorization; }
     QString peer() const { return m_connection->peer(); }
     bool isClosing() const { return m_closing; }
+    // Called every keep-alive interval: pings a quiet client, drops one that stayed quiet.
+    void keepAlive();
     quint64 eventsSent() const { return m_sequence; }
 
 Q_SIGNALS:
@@ -65,6 +70,7 @@ private:
     QElapsedTimer m_abuseWindow;
     int m_abuseCount = 0;
     bool m_closing = false;
+    bool m_pinged = false;
 };
 
 } // namespace mythos

@@ -101,6 +101,8 @@ private Q_SLOTS:
     void closeAnsweredInsideAPartialFrameIsSafe();
     void bigFramesAreRefusedBeforeLogin();
     void silentConnectionsAreDropped();
+    void quietClientsArePingedAndDeadOnesDropped();
+    void invalidCloseFrameCloses1002();
     void fullServerRefusesWith4013();
 
 private:
@@ -114,6 +116,7 @@ void TestWebSocket::initTestCase()
     Config config = testConfig(m_nats.url());
     config.nats.maxPayload = 4096;
     config.server.maxConnections = 3;
+    config.server.keepAliveSeconds = 1;
     m_server = std::make_unique<TestServer>(config);
     QVERIFY(m_server->start());
 }
@@ -246,6 +249,31 @@ void TestWebSocket::silentConnectionsAreDropped()
     QVERIFY(raw.connectTo(m_server->port()));
     QVERIFY(raw.waitForClose(15000));
     QVERIFY(raw.received().isEmpty());
+}
+
+void TestWebSocket::quietClientsArePingedAndDeadOnesDropped()
+{
+    // QWebSocket answers pings by itself: it stays. The raw client never does: dropped.
+    TestClient alive;
+    QVERIFY(alive.open(m_server->port()));
+    QVERIFY(!alive.authGuest(QStringLiteral("Quiet")).isEmpty());
+    RawClient dead;
+    QVERIFY(dead.connectTo(m_server->port()));
+    dead.send(kHandshake);
+    QVERIFY(dead.waitFor("\r\n\r\n").startsWith("HTTP/1.1 101"));
+    QVERIFY(dead.waitForClose(5000));
+    QVERIFY2(dead.received().contains(QByteArray("\x89\x00", 2)), "the server pinged before dropping");
+    QVERIFY(alive.isConnected());
+    QVERIFY(alive.request({ { QStringLiteral("type"), QStringLiteral("ping") } }).value(QStringLiteral("event_type")).toString() == QLatin1String("pong"));
+}
+
+void TestWebSocket::invalidCloseFrameCloses1002()
+{
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_server->port()));
+    raw.send(kHandshake + masked(0x88, QByteArray("\x03\xed", 2))); // 1005 may not be sent
+    QVERIFY(raw.waitForClose());
+    QCOMPARE(raw.closeCode(), 1002);
 }
 
 void TestWebSocket::fullServerRefusesWith4013()

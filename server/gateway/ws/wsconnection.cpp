@@ -21,6 +21,18 @@ constexpr qsizetype kCompactAfter = 64 * 1024;
 // Pings are answered only while the client reads what it is sent.
 constexpr qint64 kPongBacklogLimit = 64 * 1024;
 
+// RFC 6455 §5.5.1, §7.4: no body, or a code that may be sent plus a UTF-8 reason.
+bool isValidClose(const QByteArray &payload)
+{
+    if (payload.isEmpty())
+        return true;
+    if (payload.size() == 1)
+        return false;
+    const quint16 code = quint16((quint8(payload[0]) << 8) | quint8(payload[1]));
+    const bool sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    return sendable && QByteArrayView(payload).sliced(2).isValidUtf8();
+}
+
 char *readBuffer()
 {
     thread_local std::unique_ptr<char[]> buffer(new char[kReadChunk]);
@@ -107,6 +119,12 @@ void WsConnection::abort()
     finish();
 }
 
+void WsConnection::sendPing()
+{
+    if (m_state == State::Open && pendingBytes() < kPongBacklogLimit)
+        queue(Opcode::Ping, {});
+}
+
 void WsConnection::failProtocol(quint16 code, const QString &reason)
 {
     // RFC 6455 §7.1.7: fail the connection; the close frame is a courtesy, then the socket goes.
@@ -125,6 +143,7 @@ void WsConnection::readable()
             return;
         if (n <= 0)
             return finish(); // the peer closed or the socket failed
+        m_heardFrom = true;
         if (m_closeAfterFlush)
             continue; // failed: the rest is noise
         const char *data = readBuffer();
@@ -177,6 +196,8 @@ void WsConnection::onFrame(Opcode opcode, QByteArray &&payload)
         break;
     case Opcode::Close:
         if (m_state == State::Open) {
+            if (!isValidClose(payload))
+                return failProtocol(ProtocolError, QStringLiteral("invalid close frame"));
             // The peer starts the closing handshake: echo its code, then let the socket go.
             m_closeCode = payload.size() >= 2 ? quint16((quint8(payload[0]) << 8) | quint8(payload[1])) : quint16(NoStatus);
             queue(Opcode::Close, payload.size() >= 2 ? QByteArrayView(payload).first(2) : QByteArrayView());

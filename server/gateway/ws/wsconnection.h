@@ -44,6 +44,9 @@ public:
     void close(quint16 code, const QString &reason);
     // Drops the socket at once.
     void abort();
+    // Keep-alive: true when the peer sent anything since the last call (and forgets it).
+    bool takeHeardFrom() { return std::exchange(m_heardFrom, false); }
+    void sendPing();
 
     qint64 pendingBytes() const { return m_out.size() - m_outOffset; }
     bool isClosing() const { return m_state != State::Open; }
@@ -79,6 +82,7 @@ private:
     bool m_flushScheduled = false;
     bool m_writeInterest = false;
     bool m_closeAfterFlush = false;
+    bool m_heardFrom = true;
 };
 
 } // namespace mythos::ws
