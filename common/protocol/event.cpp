@@ -45,6 +45,21 @@ QJsonObject withRef(QJsonObject data, const QString &ref)
     return data;
 }
 
+QByteArray httpErrorBody(const QString &code, const QString &message)
+{
+    return QJsonDocument(QJsonObject { { QLatin1String("error"), QJsonObject { { QLatin1String("code"), code },
+                                                                              { QLatin1String("message"), message } } } })
+            .toJson(QJsonDocument::Compact);
+}
+
+QByteArray httpErrorResponse(int status, const char *reason, const QString &code, const QString &message,
+                             const QByteArray &extraHeaders)
+{
+    const QByteArray body = httpErrorBody(code, message);
+    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\nContent-Type: application/json\r\n" + extraHeaders
+            + "Connection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
 QJsonObject error(const ChatError &error, const QString &ref)
 {
     QJsonObject data { { QLatin1String("code"), errorCodeName(error.code) },

@@ -35,6 +35,12 @@ QString isoTimestamp(const QDateTime &at);
 namespace events {
 QJsonObject error(const ChatError &error, const QString &ref);
 QJsonObject withRef(QJsonObject data, const QString &ref);
+// The HTTP API's error body (PROTOCOL §6): {"error": {"code", "message"}}.
+QByteArray httpErrorBody(const QString &code, const QString &message);
+// A whole HTTP response carrying that body, for replies written straight to a socket before
+// or instead of QHttpServer; `extraHeaders` are complete "Name: value\r\n" lines.
+QByteArray httpErrorResponse(int status, const char *reason, const QString &code, const QString &message,
+                             const QByteArray &extraHeaders = {});
 } // namespace events
 
 } // namespace mythos

@@ -41,12 +41,21 @@ NatsSupervisor::NatsSupervisor(NatsSection nats, QString configDir, QString data
     m_host = url.host().isEmpty() ? QStringLiteral("127.0.0.1") : url.host();
     m_port = static_cast<quint16>(url.port(4222));
     m_restartTimer.setSingleShot(true);
-    connect(&m_restartTimer, &QTimer::timeout, this, [this] {
-        QString error;
-        if (!launch(&error))
+    connect(&m_restartTimer, &QTimer::timeout, this, &NatsSupervisor::launch);
+    connect(&m_process, &QProcess::finished, this, &NatsSupervisor::onFinished);
+    // Restarts happen while the server runs: they are followed through signals, never waited for.
+    connect(&m_process, &QProcess::started, this, [this] {
+        m_ownsServer = true;
+        m_runningFor.start();
+        Q_EMIT childStarted(m_process.processId());
+    });
+    connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return;
+        qCWarning(lcNatsSupervisor).noquote() << "cannot start" << m_binary << ":" << m_process.errorString();
+        if (!m_starting)
             onFinished(-1, QProcess::CrashExit); // counts as another failure: back off further
     });
-    connect(&m_process, &QProcess::finished, this, &NatsSupervisor::onFinished);
 }
 
 NatsSupervisor::~NatsSupervisor()
@@ -96,8 +105,16 @@ bool NatsSupervisor::start(QString *error, int timeoutMs)
         qCInfo(lcNatsSupervisor).noquote() << "a NATS server already listens on" << m_nats.url << "- using it, not starting one";
         return true;
     }
-    if (!resolvePaths(error) || !launch(error))
+    if (!resolvePaths(error))
         return false;
+    m_starting = true;
+    launch();
+    const bool started = m_process.waitForStarted(5000);
+    m_starting = false;
+    if (!started) {
+        *error = QStringLiteral("cannot start %1: %2").arg(m_binary, m_process.errorString());
+        return false;
+    }
     if (!waitUntilAccepting(timeoutMs)) {
         *error = QStringLiteral("nats-server (%1) did not accept connections on %2:%3 within %4 s; see %5")
                          .arg(m_binary, m_host).arg(m_port).arg(timeoutMs / 1000)
@@ -109,7 +126,7 @@ bool NatsSupervisor::start(QString *error, int timeoutMs)
     return true;
 }
 
-bool NatsSupervisor::launch(QString *error)
+void NatsSupervisor::launch()
 {
     QDir().mkpath(m_logDir);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
@@ -118,15 +135,6 @@ bool NatsSupervisor::launch(QString *error)
     // port, payload limit) from the configuration file.
     m_process.start(m_binary, { QStringLiteral("-c"), m_serverConfig, QStringLiteral("-a"), m_host,
                                 QStringLiteral("-p"), QString::number(m_port) });
-    if (!m_process.waitForStarted(5000)) {
-        *error = QStringLiteral("cannot start %1: %2").arg(m_binary, m_process.errorString());
-        qCWarning(lcNatsSupervisor).noquote() << *error;
-        return false;
-    }
-    m_ownsServer = true;
-    m_runningFor.start();
-    Q_EMIT childStarted(m_process.processId());
-    return true;
 }
 
 bool NatsSupervisor::waitUntilAccepting(int timeoutMs) const

@@ -43,7 +43,7 @@ Q_SIGNALS:
 
 private:
     bool resolvePaths(QString *error);
-    bool launch(QString *error);
+    void launch(); // starts the child; started or errorOccurred tells how it went
     bool waitUntilAccepting(int timeoutMs) const;
     void onFinished(int exitCode, QProcess::ExitStatus status);
 
@@ -62,6 +62,7 @@ private:
     quint64 m_restarts = 0;
     bool m_ownsServer = false;
     bool m_stopping = false;
+    bool m_starting = false; // the first start reports failure to its caller, not by restarting
 };
 
 } // namespace mythos

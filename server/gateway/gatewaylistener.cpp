@@ -1,7 +1,7 @@
 #include "gateway/gatewaylistener.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "protocol/event.h"
+
 #include <QLoggingCategory>
 #include <QTcpSocket>
 #include <QTimer>
@@ -122,12 +122,7 @@ void GatewayListener::refuse(QTcpSocket *socket, const QString &why)
         socket->commitTransaction();
     socket->skip(socket->bytesAvailable());
     connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->skip(socket->bytesAvailable()); });
-    const QByteArray body = QJsonDocument(QJsonObject { { QLatin1String("error"),
-                                                          QJsonObject { { QLatin1String("code"), QLatin1String("payload_too_large") },
-                                                                        { QLatin1String("message"), why } } } })
-                                    .toJson(QJsonDocument::Compact);
-    socket->write("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
-                  + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    socket->write(events::httpErrorResponse(413, "Payload Too Large", errorCodeName(ErrorCode::PayloadTooLarge), why));
     // A lingering close: a full close while the client is still sending would make its kernel
     // discard our reply on the reset. So only our side is shut once the reply is out, the
     // rest is read and dropped until the client closes, and a timer ends it in any case.

@@ -1,5 +1,7 @@
 #include "gateway/httpapi.h"
 
+#include "protocol/event.h"
+
 #include "chat/historyrules.h"
 #include "chat/playerregistry.h"
 #include "config/config.h"
@@ -35,10 +37,7 @@ void writeJson(QHttpServerResponder &responder, const QJsonObject &body, int sta
 
 void writeError(QHttpServerResponder &responder, const ChatError &error)
 {
-    const QByteArray body = QJsonDocument(QJsonObject { { QLatin1String("error"),
-                                                          QJsonObject { { QLatin1String("code"), errorCodeName(error.code) },
-                                                                        { QLatin1String("message"), error.message } } } })
-                                    .toJson(QJsonDocument::Compact);
+    const QByteArray body = events::httpErrorBody(errorCodeName(error.code), error.message);
     responder.writeStatusLine(static_cast<Status>(httpStatusFor(error.code)));
     responder.writeHeader("Content-Type", "application/json");
     if (error.code == ErrorCode::RateLimited)

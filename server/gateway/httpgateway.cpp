@@ -1,5 +1,7 @@
 #include "gateway/httpgateway.h"
 
+#include "protocol/event.h"
+
 #include "gateway/gatewaylistener.h"
 #include "gateway/webpage.h"
 
@@ -17,13 +19,7 @@ bool isWebSocketUpgrade(const QHttpServerRequest &request)
     return request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
 }
 
-QByteArray jsonError(const char *code, const QString &message)
-{
-    return QJsonDocument(QJsonObject { { QLatin1String("error"),
-                                         QJsonObject { { QLatin1String("code"), QLatin1String(code) },
-                                                       { QLatin1String("message"), message } } } })
-            .toJson(QJsonDocument::Compact);
-}
+
 } // namespace
 
 HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &limits, int maxConnections,
@@ -40,7 +36,7 @@ HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &li
         const QString message = isWebSocketUpgrade(request)
                 ? QStringLiteral("incomplete WebSocket handshake: it needs Connection: Upgrade and Sec-WebSocket-Key")
                 : QStringLiteral("/ws is a WebSocket endpoint");
-        responder.write(jsonError("invalid_request", message), "application/json", QHttpServerResponder::StatusCode::BadRequest);
+        responder.write(events::httpErrorBody(QStringLiteral("invalid_request"), message), "application/json", QHttpServerResponder::StatusCode::BadRequest);
     });
     m_http.route(QStringLiteral("/health"), [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         const HealthReport report = m_health();
@@ -95,8 +91,9 @@ quint64 HttpGateway::oversizedRequests() const
 void HttpGateway::openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head)
 {
     if (head.version != "13") {
-        const QByteArray refusal = ws::httpError(426, "Upgrade Required", "invalid_request",
-                                                 QStringLiteral("only WebSocket version 13 is supported"));
+        const QByteArray refusal = events::httpErrorResponse(426, "Upgrade Required", QStringLiteral("invalid_request"),
+                                                             QStringLiteral("only WebSocket version 13 is supported"),
+                                                             "Sec-WebSocket-Version: 13\r\n");
         ws::sockio::send(fd, refusal.constData(), refusal.size());
         ws::sockio::closeSocket(fd);
         return;

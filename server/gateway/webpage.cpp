@@ -1,5 +1,7 @@
 #include "gateway/webpage.h"
 
+#include "protocol/event.h"
+
 #include <QCryptographicHash>
 #include <QDirIterator>
 #include <QFile>
@@ -26,9 +28,7 @@ constexpr const char *kContentSecurityPolicy =
 
 QByteArray notFoundBody(const QString &path)
 {
-    const QJsonObject error { { QLatin1String("code"), QLatin1String("not_found") },
-                              { QLatin1String("message"), QStringLiteral("nothing is served at %1").arg(path) } };
-    return QJsonDocument(QJsonObject { { QLatin1String("error"), error } }).toJson(QJsonDocument::Compact);
+    return events::httpErrorBody(errorCodeName(ErrorCode::NotFound), QStringLiteral("nothing is served at %1").arg(path));
 }
 
 bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)

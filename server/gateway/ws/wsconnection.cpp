@@ -60,14 +60,19 @@ WsConnection::~WsConnection()
     }
 }
 
+void WsConnection::scheduleFlush()
+{
+    if (m_flushScheduled)
+        return;
+    m_flushScheduled = true;
+    m_poller->flushSoon(this);
+}
+
 void WsConnection::startClosing()
 {
     m_state = State::Closing;
     m_closeAfterFlush = true;
-    if (!m_flushScheduled) {
-        m_flushScheduled = true;
-        m_poller->flushSoon(this);
-    }
+    scheduleFlush();
     if (m_handler)
         m_handler->closingStarted();
 }
@@ -81,28 +86,19 @@ void WsConnection::sendEvent(const EncodedEvent &event, quint64 sequenceNumber)
     const QByteArray &head = event.head();
     appendFrameHeader(m_out, Opcode::Text, static_cast<quint64>(head.size() + n));
     m_out.append(head).append(digits, n);
-    if (!m_flushScheduled) {
-        m_flushScheduled = true;
-        m_poller->flushSoon(this);
-    }
+    scheduleFlush();
 }
 
 void WsConnection::sendRaw(const QByteArray &bytes)
 {
     m_out.append(bytes);
-    if (!m_flushScheduled) {
-        m_flushScheduled = true;
-        m_poller->flushSoon(this);
-    }
+    scheduleFlush();
 }
 
 void WsConnection::queue(Opcode opcode, QByteArrayView payload)
 {
     appendFrame(m_out, opcode, payload);
-    if (!m_flushScheduled) {
-        m_flushScheduled = true;
-        m_poller->flushSoon(this);
-    }
+    scheduleFlush();
 }
 
 void WsConnection::close(quint16 code, const QString &reason)

@@ -63,6 +63,8 @@ public:
 private:
     enum class State { Open, Closing, Closed };
     void queue(Opcode opcode, QByteArrayView payload);
+    // Once per pass, however many frames are queued meanwhile.
+    void scheduleFlush();
     void onFrame(Opcode opcode, QByteArray &&payload);
     void failProtocol(quint16 code, const QString &reason);
     void startClosing();

@@ -1,8 +1,7 @@
 #include "gateway/ws/wsframing.h"
 
 #include <QCryptographicHash>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QList>
 
 #include <algorithm>
 #include <cstring>
@@ -93,17 +92,6 @@ QByteArray handshakeResponse(const RequestHead &head)
 {
     return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
             + acceptKey(head.key) + "\r\n\r\n";
-}
-
-QByteArray httpError(int status, const char *reason, const char *code, const QString &message)
-{
-    const QByteArray body = QJsonDocument(QJsonObject { { QLatin1String("error"),
-                                                          QJsonObject { { QLatin1String("code"), QLatin1String(code) },
-                                                                        { QLatin1String("message"), message } } } })
-                                    .toJson(QJsonDocument::Compact);
-    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
-            + "\r\nContent-Type: application/json\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\nContent-Length: "
-            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
 void appendFrameHeader(QByteArray &out, Opcode opcode, quint64 payloadLength)

@@ -49,8 +49,6 @@ struct RequestHead
 std::optional<RequestHead> parseHead(QByteArrayView bytes);
 QByteArray acceptKey(QByteArrayView clientKey);
 QByteArray handshakeResponse(const RequestHead &head);
-// A plain HTTP error for a handshake we refuse, with a JSON body like the rest of the API.
-QByteArray httpError(int status, const char *reason, const char *code, const QString &message);
 
 // Server frames are never masked.
 void appendFrameHeader(QByteArray &out, Opcode opcode, quint64 payloadLength);
