@@ -1,6 +1,7 @@
 #include "views/healthview.h"
 
 #include "models/healthmodel.h"
+#include "views/readonlytable.h"
 
 #include <QChart>
 #include <QChartView>
@@ -23,17 +24,11 @@ HealthView::HealthView(HealthModel *model, QWidget *parent) : QWidget(parent), m
     m_banner->setMargin(6);
     m_banner->setAutoFillBackground(true);
 
-    m_table = new QTableView;
-    m_table->setModel(model);
-    m_table->verticalHeader()->hide();
+    m_table = readOnlyTable(model, tr("Server metrics"));
     m_table->horizontalHeader()->setSectionResizeMode(HealthModel::MetricColumn, QHeaderView::Stretch);
     m_table->setColumnWidth(HealthModel::ValueColumn, 110);
     m_table->setColumnWidth(HealthModel::RateColumn, 90);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
     m_table->setMinimumWidth(380);
-    m_table->setAccessibleName(tr("Server metrics"));
 
     m_feed = makeChart(tr("Messages per second by channel (live feed)"), tr("msg/s"));
     m_server = makeChart(tr("Server: refused, rate-limited, filter hits, deliveries avoided (per second)"), tr("per s"));

@@ -3,6 +3,7 @@
 #include "connection/moderatorclient.h"
 #include "models/exporter.h"
 #include "models/logmodel.h"
+#include "views/readonlytable.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -71,18 +72,12 @@ LogsView::LogsView(LogModel *model, ModeratorClient *client, QWidget *parent)
     bar->addWidget(m_follow);
     bar->addWidget(exportButton);
 
-    m_table = new QTableView;
-    m_table->setModel(m_proxy);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
+    m_table = readOnlyTable(m_proxy, tr("Log lines"));
     m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(LogModel::TimeColumn, 110);
     m_table->setColumnWidth(LogModel::EventColumn, 130);
     m_table->setColumnWidth(LogModel::ServerColumn, 110);
-    m_table->setAccessibleName(tr("Log lines"));
 
     m_status = new QLabel;
     m_status->setAccessibleName(tr("Logs status"));

@@ -2,6 +2,7 @@
 
 #include "models/monitorfilter.h"
 #include "models/monitormodel.h"
+#include "views/readonlytable.h"
 
 #include <QAction>
 #include <QApplication>
@@ -66,14 +67,9 @@ MonitorView::MonitorView(MonitorModel *model, QWidget *parent)
     bar->addWidget(m_text, 2);
     bar->addWidget(m_pause);
 
-    m_table = new QTableView;
-    m_table->setModel(m_filter);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table = readOnlyTable(m_filter, tr("Live messages"));
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(MonitorModel::TimeColumn, 80);
@@ -81,7 +77,6 @@ MonitorView::MonitorView(MonitorModel *model, QWidget *parent)
     m_table->setColumnWidth(MonitorModel::ScopeColumn, 300);
     m_table->setColumnWidth(MonitorModel::SenderColumn, 130);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_table->setAccessibleName(tr("Live messages"));
 
     m_status = new QLabel;
     m_status->setAccessibleName(tr("Monitor status"));

@@ -3,6 +3,7 @@
 #include "connection/moderatorclient.h"
 #include "models/mutesmodel.h"
 #include "views/mutedialog.h"
+#include "views/readonlytable.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -83,21 +84,15 @@ MutesView::MutesView(MutesModel *model, ModeratorClient *client, QWidget *parent
     listBar->addWidget(remove);
     listBar->addWidget(refreshButton);
 
-    m_table = new QTableView;
-    m_table->setModel(m_proxy);
+    m_table = readOnlyTable(m_proxy, tr("Server mutes"));
     m_table->setSortingEnabled(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(MutesModel::ReasonColumn, QHeaderView::Stretch);
     m_table->setColumnWidth(MutesModel::TargetColumn, 220);
     m_table->setColumnWidth(MutesModel::ChannelColumn, 110);
     m_table->setColumnWidth(MutesModel::MutedByColumn, 110);
     m_table->setColumnWidth(MutesModel::ExpiresColumn, 110);
-    m_table->setAccessibleName(tr("Server mutes"));
 
     m_message = new QLabel;
     m_message->setAccessibleName(tr("Mutes status"));

@@ -3,6 +3,7 @@
 #include "connection/moderatorclient.h"
 #include "models/queuemodel.h"
 #include "views/mutedialog.h"
+#include "views/readonlytable.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -76,18 +77,12 @@ QueueView::QueueView(QueueModel *model, ModeratorClient *client, QWidget *parent
     m_showClosed = new QCheckBox(tr("Show &closed items"));
     toolbar->addWidget(m_showClosed);
 
-    m_table = new QTableView;
-    m_table->setModel(m_filter);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table = readOnlyTable(m_filter, tr("Moderation queue"));
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(QueueModel::TextColumn, 320);
     m_table->setColumnWidth(QueueModel::ReasonsColumn, 220);
-    m_table->setAccessibleName(tr("Moderation queue"));
 
     m_details = new QTextBrowser;
     m_details->setAccessibleName(tr("Item context"));

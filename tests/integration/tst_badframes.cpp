@@ -39,28 +39,12 @@ public:
         // Send the first frame only once the upgrade is answered, as a browser would.
         if (!QTest::qWaitFor([&] { return m_socket.bytesAvailable() > 0; }, 3000))
             return false;
-        m_socket.write(maskedTextFrame(R"({"type":"auth","token":")" + token + R"("})"));
+        m_socket.write(maskedFrame(0x81, R"({"type":"auth","token":")" + token + R"("})"));
         return QTest::qWaitFor([&] { return m_socket.bytesToWrite() == 0; }, 3000);
     }
     bool isOpen() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
 
 private:
-    static QByteArray maskedTextFrame(const QByteArray &payload)
-    {
-        QByteArray frame;
-        frame.append(char(0x81));
-        if (payload.size() < 126) {
-            frame.append(char(0x80 | payload.size()));
-        } else {
-            frame.append(char(0x80 | 126));
-            frame.append(char(payload.size() >> 8)).append(char(payload.size() & 0xff));
-        }
-        const char mask[4] = { 1, 2, 3, 4 };
-        frame.append(mask, 4);
-        for (qsizetype i = 0; i < payload.size(); ++i)
-            frame.append(char(payload[i] ^ mask[i % 4]));
-        return frame;
-    }
     QTcpSocket m_socket;
 };
 } // namespace

@@ -1,16 +1,13 @@
 // The mythos-chatd binary as operators use it: --version, --check-config, token minting, and a
 // real start that answers /health and exits 0 on SIGTERM after draining NATS.
 #include "natsserver.h"
+#include "processrun.h"
 
 #include "auth/jwt.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
-#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,20 +18,9 @@ using namespace mythos;
 using namespace mythos::test;
 
 namespace {
-struct Run
+ProcessResult chatd(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run chatd(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(qEnvironmentVariable("MYTHOS_CHATD"), args);
-    p.waitForFinished(15000);
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError() };
+    return runProcess(qEnvironmentVariable("MYTHOS_CHATD"), args, 15000, env);
 }
 
 QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
@@ -46,17 +32,6 @@ QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArra
     return path;
 }
 
-QJsonObject getJson(quint16 port, const QString &path, int *status)
-{
-    QNetworkAccessManager nam;
-    QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path))));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    finished.wait(5000);
-    *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
-    reply->deleteLater();
-    return body;
-}
 } // namespace
 
 class TestCli : public QObject
@@ -84,7 +59,7 @@ void TestCli::initTestCase()
 
 void TestCli::version()
 {
-    const Run r = chatd({ QStringLiteral("--version") });
+    const ProcessResult r = chatd({ QStringLiteral("--version") });
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains(MYTHOS_VERSION));
 }
@@ -103,7 +78,7 @@ void TestCli::checkConfigAcceptsGoodFiles()
 void TestCli::checkConfigRejectsBadKeysWithTheirPath()
 {
     const QString bad = writeFile(m_dir, QStringLiteral("bad.yaml"), "nats:\n  url: nats://127.0.0.1:4222\n  colour: blue\nserver:\n  port: lots\n");
-    const Run r = chatd({ QStringLiteral("--config"), bad, QStringLiteral("--check-config") });
+    const ProcessResult r = chatd({ QStringLiteral("--config"), bad, QStringLiteral("--check-config") });
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("nats.colour: unknown key"), r.err.constData());
     QVERIFY2(r.err.contains("server.port"), r.err.constData());
@@ -115,7 +90,7 @@ void TestCli::checkConfigRejectsBadKeysWithTheirPath()
 void TestCli::tokenIsSignedWithTheConfiguredSecret()
 {
     const QString cfg = writeFile(m_dir, QStringLiteral("secret.yaml"), "auth:\n  jwt_secret: s3cret\n");
-    const Run r = chatd({ QStringLiteral("--config"), cfg, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("alice"),
+    const ProcessResult r = chatd({ QStringLiteral("--config"), cfg, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("alice"),
                           QStringLiteral("--name"), QStringLiteral("Alice"), QStringLiteral("--role"), QStringLiteral("admin"), QStringLiteral("--ttl"), QStringLiteral("3600") });
     QCOMPARE(r.exitCode, 0);
     const QByteArray token = r.out.trimmed();
@@ -131,7 +106,7 @@ void TestCli::tokenIsSignedWithTheConfiguredSecret()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("MYTHOS_CHAT_JWT_SECRET"), QStringLiteral("from-env"));
     const QString empty = writeFile(m_dir, QStringLiteral("nosecret.yaml"), "");
-    const Run e = chatd({ QStringLiteral("--config"), empty, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("bob"), QStringLiteral("--name"), QStringLiteral("Bob") }, env);
+    const ProcessResult e = chatd({ QStringLiteral("--config"), empty, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("bob"), QStringLiteral("--name"), QStringLiteral("Bob") }, env);
     QCOMPARE(e.exitCode, 0);
     QVERIFY(jwt::verify(e.out.trimmed(), "from-env", QDateTime::currentSecsSinceEpoch()).ok());
 }
@@ -141,7 +116,7 @@ void TestCli::tokenWithoutSecretFails()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("MYTHOS_CHAT_JWT_SECRET"));
     const QString empty = writeFile(m_dir, QStringLiteral("nosecret2.yaml"), "");
-    const Run r = chatd({ QStringLiteral("--config"), empty, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("bob"), QStringLiteral("--name"), QStringLiteral("Bob") }, env);
+    const ProcessResult r = chatd({ QStringLiteral("--config"), empty, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("bob"), QStringLiteral("--name"), QStringLiteral("Bob") }, env);
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.out.isEmpty());
     QVERIFY(r.err.contains("secret"));
@@ -186,7 +161,7 @@ void TestCli::portInUseFailsWithAClearMessage()
     const QString cfg = writeFile(m_dir, QStringLiteral("busy.yaml"),
                                   QStringLiteral("server:\n  port: %1\n  data_dir: %2\nnats:\n  enabled: false\n")
                                           .arg(blocker.serverPort()).arg(m_dir.filePath(QStringLiteral("data2"))).toUtf8());
-    const Run r = chatd({ QStringLiteral("--config"), cfg });
+    const ProcessResult r = chatd({ QStringLiteral("--config"), cfg });
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("cannot listen"), r.err.constData());
 }

@@ -21,27 +21,6 @@ const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
 const QByteArray kHandshake = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
-QByteArray masked(quint8 firstByte, const QByteArray &payload, qint64 declaredLength = -1)
-{
-    const qint64 n = declaredLength >= 0 ? declaredLength : payload.size();
-    QByteArray frame;
-    frame.append(char(firstByte));
-    if (n < 126) {
-        frame.append(char(0x80 | n));
-    } else if (n <= 0xFFFF) {
-        frame.append(char(0x80 | 126)).append(char(n >> 8)).append(char(n & 0xff));
-    } else {
-        frame.append(char(0x80 | 127));
-        for (int i = 7; i >= 0; --i)
-            frame.append(char((quint64(n) >> (8 * i)) & 0xff));
-    }
-    const char mask[4] = { 9, 8, 7, 6 };
-    frame.append(mask, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        frame.append(char(payload[i] ^ mask[i % 4]));
-    return frame;
-}
-
 // A raw client: the bytes it sends are exactly what the test says.
 class RawClient
 {
@@ -164,8 +143,8 @@ void TestWebSocket::framesSplitAndBatchedArbitrarily()
     RawClient raw;
     QVERIFY(raw.connectTo(m_server->port()));
     // Handshake and two frames in one write, then a frame in three pieces.
-    raw.send(kHandshake + masked(0x81, R"({"type":"ping","ref":"a"})") + masked(0x81, R"({"type":"ping","ref":"b"})"));
-    const QByteArray third = masked(0x81, R"({"type":"ping","ref":"c"})");
+    raw.send(kHandshake + maskedFrame(0x81, R"({"type":"ping","ref":"a"})") + maskedFrame(0x81, R"({"type":"ping","ref":"b"})"));
+    const QByteArray third = maskedFrame(0x81, R"({"type":"ping","ref":"c"})");
     QVERIFY(raw.waitFor(R"("ref":"b")").contains(R"("ref":"a")"));
     raw.send(third.left(1));
     QTest::qWait(50);
@@ -179,7 +158,7 @@ void TestWebSocket::invalidUtf8Closes1007()
 {
     RawClient raw;
     QVERIFY(raw.connectTo(m_server->port()));
-    raw.send(kHandshake + masked(0x81, QByteArray("{\"type\":\"\xff\"}", 13)));
+    raw.send(kHandshake + maskedFrame(0x81, QByteArray("{\"type\":\"\xff\"}", 13)));
     QVERIFY(raw.waitForClose());
     QCOMPARE(raw.closeCode(), 1007);
 }
@@ -189,7 +168,7 @@ void TestWebSocket::oversizedFrameCloses1009BeforeItArrives()
     RawClient raw;
     QVERIFY(raw.connectTo(m_server->port()));
     // Declares 100 MB and sends none of it: refused on the header alone.
-    raw.send(kHandshake + masked(0x81, QByteArray(), 100'000'000));
+    raw.send(kHandshake + maskedFrame(0x81, QByteArray(), 100'000'000));
     QVERIFY(raw.waitForClose());
     QCOMPARE(raw.closeCode(), 1009);
 }
@@ -221,12 +200,12 @@ void TestWebSocket::closeAnsweredInsideAPartialFrameIsSafe()
     // of a frame it had half sent. Under ASan a read of the freed frame buffer shows here.
     RawClient raw;
     QVERIFY(raw.connectTo(m_server->port()));
-    raw.send(kHandshake + masked(0x81, R"({"type":"auth","token":"not-a-token"})"));
+    raw.send(kHandshake + maskedFrame(0x81, R"({"type":"auth","token":"not-a-token"})"));
     QVERIFY(raw.waitFor(QByteArray(1, char(0x88))).contains("authentication failed"));
-    const QByteArray frame = masked(0x81, QByteArray(12000, 'x'));
+    const QByteArray frame = maskedFrame(0x81, QByteArray(12000, 'x'));
     raw.send(frame.left(8000));
     QTest::qWait(50);
-    raw.send(frame.mid(8000) + masked(0x88, QByteArray("\x03\xe8", 2)) + QByteArray("zz"));
+    raw.send(frame.mid(8000) + maskedFrame(0x88, QByteArray("\x03\xe8", 2)) + QByteArray("zz"));
     QVERIFY(raw.waitForClose());
     QCOMPARE(m_server->app().health().value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
 }
@@ -237,7 +216,7 @@ void TestWebSocket::bigFramesAreRefusedBeforeLogin()
     // (after login the limit is 4 x nats.max_payload): refused on the header alone.
     RawClient raw;
     QVERIFY(raw.connectTo(m_server->port()));
-    raw.send(kHandshake + masked(0x81, QByteArray(), 17 * 1024));
+    raw.send(kHandshake + maskedFrame(0x81, QByteArray(), 17 * 1024));
     QVERIFY(raw.waitForClose());
     QCOMPARE(raw.closeCode(), 1009);
 }
@@ -271,7 +250,7 @@ void TestWebSocket::invalidCloseFrameCloses1002()
 {
     RawClient raw;
     QVERIFY(raw.connectTo(m_server->port()));
-    raw.send(kHandshake + masked(0x88, QByteArray("\x03\xed", 2))); // 1005 may not be sent
+    raw.send(kHandshake + maskedFrame(0x88, QByteArray("\x03\xed", 2))); // 1005 may not be sent
     QVERIFY(raw.waitForClose());
     QCOMPARE(raw.closeCode(), 1002);
 }

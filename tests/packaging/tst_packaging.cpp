@@ -8,6 +8,7 @@
 // Environment (tests/packaging/CMakeLists.txt): MYTHOS_BUILD_DIR, MYTHOS_CPACK,
 // MYTHOS_SOURCE_DIR, MYTHOS_CHATD, MYTHOS_HAS_CONSOLE.
 #include "natsserver.h"
+#include "processrun.h"
 
 #include "auth/jwt.h"
 
@@ -16,14 +17,10 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
-#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -36,22 +33,6 @@ using namespace mythos::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run run(const QString &program, const QStringList &args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(program, args);
-    if (!p.waitForFinished(timeoutMs))
-        p.kill();
-    p.waitForFinished(5000);
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError() };
-}
 
 QByteArray readFile(const QString &path)
 {
@@ -82,17 +63,6 @@ bool replaceOnce(QByteArray &text, const QByteArray &from, const QByteArray &to)
     return true;
 }
 
-QJsonObject getHealth(quint16 port, int *status)
-{
-    QNetworkAccessManager nam;
-    QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/health").arg(port))));
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    finished.wait(5000);
-    *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
-    reply->deleteLater();
-    return body;
-}
 
 QSet<QString> lines(const QByteArray &text)
 {
@@ -154,7 +124,7 @@ QString TestPackaging::cpack(const QString &generator, const QStringList &extra)
     QStringList args { QStringLiteral("--config"), m_buildDir + QStringLiteral("/CPackConfig.cmake"),
                        QStringLiteral("-G"), generator, QStringLiteral("-B"), out };
     args += extra;
-    const Run r = run(m_cpack, args, 300000);
+    const ProcessResult r = runProcess(m_cpack, args, 300000);
     if (r.exitCode != 0) {
         qWarning().noquote() << "cpack -G" << generator << "failed:\n" << r.out << r.err;
         return {};
@@ -183,7 +153,7 @@ void TestPackaging::startAndCheckHealth(const QString &chatd, const QString &con
     int status = 0;
     QJsonObject health;
     // NATS connects right after the listener opens; wait for the bus, not for a fixed time.
-    QTRY_VERIFY_WITH_TIMEOUT((health = getHealth(port, &status)).value(QStringLiteral("nats")).toString() == QLatin1String("connected"), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT((health = getJson(port, QStringLiteral("/health"), &status)).value(QStringLiteral("nats")).toString() == QLatin1String("connected"), 15000);
     QCOMPARE(status, 200);
     QCOMPARE(health.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
     QCOMPARE(health.value(QStringLiteral("database")).toString(), QStringLiteral("ok"));
@@ -202,7 +172,7 @@ void TestPackaging::tarballHasTheInstallTreeAndItsServerRuns()
     const QString tarball = findOne(out, QStringLiteral(".tar.gz"));
     QVERIFY2(!tarball.isEmpty(), qPrintable(out));
 
-    const Run list = run(QStringLiteral("tar"), { QStringLiteral("-tzf"), tarball });
+    const ProcessResult list = runProcess(QStringLiteral("tar"), { QStringLiteral("-tzf"), tarball });
     QCOMPARE(list.exitCode, 0);
     // Entries without the top folder (mythos-chat-<version>-Linux/).
     QSet<QString> entries;
@@ -225,12 +195,12 @@ void TestPackaging::tarballHasTheInstallTreeAndItsServerRuns()
 
     const QString root = m_dir.filePath(QStringLiteral("tgz-root"));
     QVERIFY(QDir().mkpath(root));
-    QCOMPARE(run(QStringLiteral("tar"), { QStringLiteral("-xzf"), tarball, QStringLiteral("-C"), root, QStringLiteral("--strip-components=1") }).exitCode, 0);
+    QCOMPARE(runProcess(QStringLiteral("tar"), { QStringLiteral("-xzf"), tarball, QStringLiteral("-C"), root, QStringLiteral("--strip-components=1") }).exitCode, 0);
     const QString chatd = root + QStringLiteral("/bin/mythos-chatd");
     QVERIFY(QFileInfo(chatd).isExecutable());
     // Both shipped configurations load.
     for (const QString &config : { QStringLiteral("/share/mythos-chat/server_config.yaml"), QStringLiteral("/share/mythos-chat/system/server_config.yaml") }) {
-        const Run check = run(chatd, { QStringLiteral("--config"), root + config, QStringLiteral("--check-config") });
+        const ProcessResult check = runProcess(chatd, { QStringLiteral("--config"), root + config, QStringLiteral("--check-config") });
         QVERIFY2(check.exitCode == 0, check.err.constData());
     }
     startAndCheckHealth(chatd, root + QStringLiteral("/share/mythos-chat/system/server_config.yaml"), "  port: 8080",
@@ -247,7 +217,7 @@ void TestPackaging::debHasHonestMetadataAndMaintainerScripts()
     QVERIFY2(!m_debFile.isEmpty(), qPrintable(out));
 
     auto field = [this](const char *name) {
-        return QString::fromUtf8(run(QStringLiteral("dpkg-deb"), { QStringLiteral("-f"), m_debFile, QString::fromLatin1(name) }).out.trimmed());
+        return QString::fromUtf8(runProcess(QStringLiteral("dpkg-deb"), { QStringLiteral("-f"), m_debFile, QString::fromLatin1(name) }).out.trimmed());
     };
     QCOMPARE(field("Package"), QStringLiteral("mythos-chat"));
     QCOMPARE(field("Version"), QStringLiteral(MYTHOS_VERSION));
@@ -264,7 +234,7 @@ void TestPackaging::debHasHonestMetadataAndMaintainerScripts()
         QVERIFY2(depends.contains(n), qPrintable(n + QStringLiteral(" not in Depends: ") + depends));
     QCOMPARE(field("Recommends"), QStringLiteral("libqt6sql6-psql"));
 
-    const Run contents = run(QStringLiteral("dpkg-deb"), { QStringLiteral("-c"), m_debFile });
+    const ProcessResult contents = runProcess(QStringLiteral("dpkg-deb"), { QStringLiteral("-c"), m_debFile });
     QCOMPARE(contents.exitCode, 0);
     for (const char *path : { "./usr/bin/mythos-chatd", "./usr/bin/mythos-chat-cli", "./usr/lib/systemd/system/mythos-chatd.service",
                               "./usr/share/mythos-chat/system/server_config.yaml", "./usr/share/mythos-chat/filters/keywords.txt" })
@@ -275,12 +245,12 @@ void TestPackaging::debHasHonestMetadataAndMaintainerScripts()
     QVERIFY(!contents.out.contains("install-service.cmd"));
 
     const QString control = m_dir.filePath(QStringLiteral("deb-control"));
-    QCOMPARE(run(QStringLiteral("dpkg-deb"), { QStringLiteral("-e"), m_debFile, control }).exitCode, 0);
+    QCOMPARE(runProcess(QStringLiteral("dpkg-deb"), { QStringLiteral("-e"), m_debFile, control }).exitCode, 0);
     QVERIFY(!QFile::exists(control + QStringLiteral("/conffiles")));
     for (const QString &script : { QStringLiteral("postinst"), QStringLiteral("prerm"), QStringLiteral("postrm") }) {
         const QString path = control + QLatin1Char('/') + script;
         QVERIFY2(QFileInfo(path).isExecutable(), qPrintable(path));
-        const Run syntax = run(QStringLiteral("sh"), { QStringLiteral("-n"), path });
+        const ProcessResult syntax = runProcess(QStringLiteral("sh"), { QStringLiteral("-n"), path });
         QVERIFY2(syntax.exitCode == 0, syntax.err.constData());
     }
 }
@@ -305,7 +275,7 @@ void TestPackaging::debInstallsWithDpkgIntoAScratchRootAndRuns()
     // dependencies are this machine's (the scratch database knows none of them).
     const QStringList dpkg { QStringLiteral("--root=") + root, QStringLiteral("--log=") + root + QStringLiteral("/var/log/dpkg.log"),
                              QStringLiteral("--force-script-chrootless"), QStringLiteral("--force-depends") };
-    const Run install = run(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("-i"), m_debFile });
+    const ProcessResult install = runProcess(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("-i"), m_debFile });
     QVERIFY2(install.exitCode == 0, install.err.constData());
 
     // The service account and its state folder.
@@ -334,9 +304,9 @@ void TestPackaging::debInstallsWithDpkgIntoAScratchRootAndRuns()
     const QRegularExpressionMatch secret = QRegularExpression(QStringLiteral("jwt_secret: \"([0-9a-f]{64})\"")).match(QString::fromUtf8(configText));
     QVERIFY2(secret.hasMatch(), configText.constData());
     const QString chatd = root + QStringLiteral("/usr/bin/mythos-chatd");
-    const Run check = run(chatd, { QStringLiteral("--config"), config, QStringLiteral("--check-config") });
+    const ProcessResult check = runProcess(chatd, { QStringLiteral("--config"), config, QStringLiteral("--check-config") });
     QVERIFY2(check.exitCode == 0, check.err.constData());
-    const Run token = run(chatd, { QStringLiteral("--config"), config, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("alice"),
+    const ProcessResult token = runProcess(chatd, { QStringLiteral("--config"), config, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("alice"),
                                    QStringLiteral("--name"), QStringLiteral("Alice") });
     QCOMPARE(token.exitCode, 0);
     QVERIFY(jwt::verify(token.out.trimmed(), secret.captured(1).toUtf8(), QDateTime::currentSecsSinceEpoch()).ok());
@@ -344,7 +314,7 @@ void TestPackaging::debInstallsWithDpkgIntoAScratchRootAndRuns()
     // Upgrade (here: reinstall) keeps the administrator's file as it is.
     QByteArray edited = configText + "# edited by the administrator\n";
     QVERIFY(writeFile(config, edited));
-    const Run again = run(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("-i"), m_debFile });
+    const ProcessResult again = runProcess(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("-i"), m_debFile });
     QVERIFY2(again.exitCode == 0, again.err.constData());
     QCOMPARE(readFile(config), edited);
 
@@ -353,11 +323,11 @@ void TestPackaging::debInstallsWithDpkgIntoAScratchRootAndRuns()
     startAndCheckHealth(chatd, config, "  port: 8080", "  data_dir: /var/lib/mythos-chat", QStringLiteral("deb-run"));
 
     // remove keeps the configuration and data; purge deletes them (the account stays).
-    const Run remove = run(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("--remove"), QStringLiteral("mythos-chat") });
+    const ProcessResult remove = runProcess(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("--remove"), QStringLiteral("mythos-chat") });
     QVERIFY2(remove.exitCode == 0, remove.err.constData());
     QVERIFY(!QFile::exists(chatd));
     QVERIFY(QFile::exists(config));
-    const Run purge = run(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("--purge"), QStringLiteral("mythos-chat") });
+    const ProcessResult purge = runProcess(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("--purge"), QStringLiteral("mythos-chat") });
     QVERIFY2(purge.exitCode == 0, purge.err.constData());
     QVERIFY(!QFile::exists(config));
     QVERIFY(!QFile::exists(root + QStringLiteral("/var/lib/mythos-chat")));
@@ -384,7 +354,7 @@ void TestPackaging::systemdUnitVerifies()
         QVERIFY(QFile::copy(systemUnits.filePath(target), units + QLatin1Char('/') + target));
     const QString unit = units + QStringLiteral("/mythos-chatd.service");
     QVERIFY(QFile::copy(m_sourceDir + QStringLiteral("/installer/linux/mythos-chatd.service"), unit));
-    const Run verify = run(analyze, { QStringLiteral("verify"), QStringLiteral("--root=") + root, QStringLiteral("--man=no"), unit });
+    const ProcessResult verify = runProcess(analyze, { QStringLiteral("verify"), QStringLiteral("--root=") + root, QStringLiteral("--man=no"), unit });
     // Only complaints about this unit count (the host's targets are none of our business); a
     // bad setting is only a warning (exit code 0), so read what it says.
     QByteArray ours;
@@ -461,7 +431,7 @@ void TestPackaging::windowsDefaultConfigurationIsValid()
     QVERIFY(config.contains("\n  managed: true"));
     const QString path = m_dir.filePath(QStringLiteral("windows_config.yaml"));
     QVERIFY(writeFile(path, config));
-    const Run check = run(qEnvironmentVariable("MYTHOS_CHATD"), { QStringLiteral("--config"), path, QStringLiteral("--check-config") });
+    const ProcessResult check = runProcess(qEnvironmentVariable("MYTHOS_CHATD"), { QStringLiteral("--config"), path, QStringLiteral("--check-config") });
     QVERIFY2(check.exitCode == 0, check.err.constData());
 }
 

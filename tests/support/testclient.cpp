@@ -7,6 +7,27 @@
 
 namespace mythos::test {
 
+QByteArray maskedFrame(quint8 firstByte, const QByteArray &payload, qint64 declaredLength)
+{
+    const qint64 n = declaredLength >= 0 ? declaredLength : payload.size();
+    QByteArray frame;
+    frame.append(char(firstByte));
+    if (n < 126) {
+        frame.append(char(0x80 | n));
+    } else if (n <= 0xFFFF) {
+        frame.append(char(0x80 | 126)).append(char(n >> 8)).append(char(n & 0xff));
+    } else {
+        frame.append(char(0x80 | 127));
+        for (int i = 7; i >= 0; --i)
+            frame.append(char((quint64(n) >> (8 * i)) & 0xff));
+    }
+    const char mask[4] = { 9, 8, 7, 6 };
+    frame.append(mask, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        frame.append(char(payload[i] ^ mask[i % 4]));
+    return frame;
+}
+
 QJsonObject sendFrame(const QString &channel, const QString &content, const QString &target)
 {
     QJsonObject f { { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), channel },

@@ -14,6 +14,10 @@ namespace mythos::test {
 QJsonObject sendFrame(const QString &channel, const QString &content, const QString &target = {});
 QJsonObject eventData(const QJsonObject &event);
 QString eventField(const QJsonObject &event, const char *key);
+// A client WebSocket frame as raw bytes (masked, as RFC 6455 requires of clients), for
+// suites that send what a well-behaved client never would. `firstByte` is FIN|opcode (0x81:
+// a whole text frame); `declaredLength` >= 0 announces a length other than the payload's.
+QByteArray maskedFrame(quint8 firstByte, const QByteArray &payload, qint64 declaredLength = -1);
 // A waitFor() matcher for chat_message data with this content.
 std::function<bool(const QJsonObject &)> contentIs(const QString &text);
 
