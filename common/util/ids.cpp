@@ -35,6 +35,12 @@ bool isValidDisplayName(QStringView name)
     return true;
 }
 
+QString foldName(QStringView name)
+{
+    // Folding can un-normalise (e.g. U+1E9E); normalising once more makes the key stable.
+    return name.toString().normalized(QString::NormalizationForm_KC).toCaseFolded().normalized(QString::NormalizationForm_KC);
+}
+
 qsizetype characterCount(QStringView text)
 {
     qsizetype count = 0;

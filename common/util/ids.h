@@ -12,6 +12,10 @@ bool isValidSubjectId(QStringView id, int maxLength = 128);
 bool isValidPlayerId(QStringView id);
 // 1–32 printable characters, no leading or trailing white space.
 bool isValidDisplayName(QStringView name);
+// The form two display names are compared in: compatibility-normalised (NFKC, so U+212A
+// KELVIN SIGN is "K" and full-width letters are ASCII) and case-folded. "Kate", "KATE" and
+// "\u212Aate" are one name.
+QString foldName(QStringView name);
 // Length as a reader counts it: code points, not UTF-16 units.
 qsizetype characterCount(QStringView text);
 

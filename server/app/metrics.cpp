@@ -75,6 +75,10 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.sample("mythos_control_messages_rejected_total", app.directory()->rejectedControlMessages(), "kind=\"presence\"");
     w.sample("mythos_control_messages_rejected_total", app.mutes()->rejectedControlMessages(), "kind=\"mutes\"");
     w.sample("mythos_control_messages_rejected_total", app.queue()->rejectedControlMessages(), "kind=\"queue\"");
+    w.metric("mythos_bus_messages_distrusted_total", "counter",
+             "Bus messages refused or corrected because they claimed more than this instance can verify.");
+    w.sample("mythos_bus_messages_distrusted_total", app.directory()->rolesCapped(), "kind=\"roster_role\"");
+    w.sample("mythos_bus_messages_distrusted_total", app.mutes()->refusedStaffMutes(), "kind=\"staff_mute\"");
     w.single("mythos_control_backlog", "gauge", "Control messages waiting for NATS to come back.",
              app.mutes()->control().backlog() + app.queue()->control().backlog());
     w.single("mythos_control_dropped_total", "counter", "Control messages dropped from a full outage backlog.",

@@ -90,7 +90,7 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
         m_monitor->broadcast(QStringLiteral("mutes_changed"), {});
     });
     m_presence = std::make_unique<PresenceService>(m_registry.get());
-    m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get());
+    m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get(), &m_directory->known());
 
     ClientServices services { &m_config, m_serverId, m_authenticator.get(), m_registry.get(),
                               m_chat.get(), m_presence.get(), m_store.get(), m_mutes.get(),
@@ -144,6 +144,10 @@ bool ServerApp::start(QString *error)
         m_store->startRetention(m_config.history.retentionDays, m_config.history.maxMessagesPerChannel);
     }
     m_filter->reload();
+    if (auto loaded = loadKnownPlayers(); !loaded) {
+        *error = QStringLiteral("database: cannot load the known players: ") + loaded.error();
+        return false;
+    }
     if (auto loaded = m_mutes->load(); !loaded) {
         *error = QStringLiteral("database: cannot load mutes: ") + loaded.error();
         return false;
@@ -184,6 +188,22 @@ void ServerApp::stop()
         Q_EMIT stopped();
     }, Qt::QueuedConnection);
     m_bus->drain();
+}
+
+Result<bool> ServerApp::loadKnownPlayers()
+{
+    if (!m_store)
+        return true;
+    const auto players = m_store->runBlocking<QList<SqlStorage::KnownPlayer>>([](SqlStorage &s) { return s.loadPlayers(); });
+    if (!players)
+        return Result<bool>::failure(players.error());
+    QList<Identity> known;
+    known.reserve(players.value().size());
+    for (const SqlStorage::KnownPlayer &p : players.value())
+        known.append({ p.id, p.name, p.role });
+    m_directory->rememberPlayers(known);
+    qCInfo(lcApp) << "known players:" << known.size();
+    return true;
 }
 
 bool ServerApp::startManagedNats(QString *error)

@@ -3,6 +3,7 @@
 // directory, pipeline, presence and the HTTP/WebSocket gateway. Tests run several in one process.
 
 #include "config/config.h"
+#include "util/result.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -68,6 +69,7 @@ private:
     void onBusMessage(const QByteArray &subject, const QByteArray &payload);
     void connectAuditTrail();
     bool startManagedNats(QString *error);
+    Result<bool> loadKnownPlayers();
 
     Config m_config;
     QString m_configPath;

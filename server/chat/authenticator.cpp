@@ -2,6 +2,7 @@
 
 #include "auth/jwt.h"
 #include "chat/directory.h"
+#include "chat/knownplayers.h"
 #include "config/config.h"
 #include "util/ids.h"
 
@@ -19,8 +20,8 @@ ChatError unauthenticated(const QString &why)
 }
 } // namespace
 
-Authenticator::Authenticator(const Config &config, const Directory *directory)
-    : m_config(config), m_directory(directory)
+Authenticator::Authenticator(const Config &config, const Directory *directory, const KnownPlayers *known)
+    : m_config(config), m_directory(directory), m_known(known)
 {
 }
 
@@ -39,12 +40,17 @@ AuthOutcome Authenticator::withDefaultRoom(AuthOutcome outcome) const
 
 AuthOutcome Authenticator::identify(const QJsonObject &frame) const
 {
+    // A token that is not a string is a malformed request, not a cue to try a guest login.
     const QJsonValue token = frame.value(QLatin1String("token"));
     if (token.isString())
         return fromToken(token.toString().toUtf8());
+    if (!token.isUndefined() && !token.isNull())
+        return ChatError { ErrorCode::InvalidRequest, QStringLiteral("'token' must be a string") };
     const QJsonValue guestName = frame.value(QLatin1String("guest_name"));
     if (guestName.isString())
         return guest(guestName.toString());
+    if (!guestName.isUndefined() && !guestName.isNull())
+        return ChatError { ErrorCode::InvalidRequest, QStringLiteral("'guest_name' must be a string") };
     return unauthenticated(QStringLiteral("auth needs a 'token' (or 'guest_name' where guests are allowed)"));
 }
 
@@ -78,10 +84,17 @@ AuthOutcome Authenticator::guest(const QString &name) const
     const QString trimmed = name.trimmed();
     if (!isValidDisplayName(trimmed))
         return unauthenticated(QStringLiteral("a guest name is 1-32 printable characters"));
-    const QString id = QStringLiteral("guest-") + trimmed.toLower();
+    // Folded, so "ZED", "Zed" and a look-alike spelling are one guest (and one id).
+    const QString id = QStringLiteral("guest-") + foldName(trimmed);
     if (!isValidPlayerId(id))
         return unauthenticated(QStringLiteral("a guest name may use letters, digits, '_' and '-' only"));
-    if (m_directory->nameTakenByOther(trimmed, id))
+    if (isReservedGuestName(trimmed))
+        return unauthenticated(QStringLiteral("the name '%1' is reserved").arg(trimmed));
+    // Display names are unique among known players, online or not (PROTOCOL §1).
+    if (m_known && !m_known->idForName(trimmed).isEmpty())
+        return unauthenticated(QStringLiteral("the name '%1' belongs to a registered player").arg(trimmed));
+    // One guest per id: a second "Zed" would otherwise read the first one's whispers.
+    if (m_directory->resolve(id) || m_directory->nameTakenByOther(trimmed, id))
         return unauthenticated(QStringLiteral("the name '%1' is in use").arg(trimmed));
     Authenticated a;
     a.identity = { id, trimmed, Role::Player };

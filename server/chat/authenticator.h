@@ -13,6 +13,7 @@ namespace mythos {
 
 struct Config;
 class Directory;
+class KnownPlayers;
 
 struct Authenticated
 {
@@ -25,7 +26,7 @@ using AuthOutcome = std::variant<Authenticated, ChatError>;
 class Authenticator
 {
 public:
-    Authenticator(const Config &config, const Directory *directory);
+    Authenticator(const Config &config, const Directory *directory, const KnownPlayers *known);
 
     AuthOutcome fromFrame(const QJsonObject &frame) const;
     AuthOutcome fromToken(QByteArrayView token) const;
@@ -40,6 +41,7 @@ private:
 
     const Config &m_config;
     const Directory *m_directory;
+    const KnownPlayers *m_known;
 };
 
 } // namespace mythos

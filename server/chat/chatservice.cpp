@@ -319,6 +319,16 @@ void ChatService::route(const QByteArray &subject, QJsonObject message, const QS
         ++m_stats.keptLocal;
 }
 
+bool ChatService::subjectCarries(const QByteArray &subject, const QString &channelName) const
+{
+    const ChannelSpec *spec = m_config.channel(channelName);
+    if (!spec)
+        return false;
+    const QByteArray base = m_registry->subjects().prefix() + '.' + spec->name.toUtf8();
+    return scopeNeedsId(spec->scope) ? subject.startsWith(base + '.') && subject.size() > base.size() + 1
+                                     : subject == base;
+}
+
 void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &payload)
 {
     QJsonParseError err;
@@ -355,6 +365,11 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
                                 { QLatin1String("filtered"), false } };
     } else if (channelName.isEmpty()) {
         ++m_stats.refusedByCode[QStringLiteral("relay_invalid")];
+        return;
+    } else if (!subjectCarries(subject, channelName)) {
+        // Whoever can publish on the bus must not post a staff line on a public subject.
+        qCWarning(lcChat) << "dropping a" << channelName << "message that arrived on" << subject;
+        ++m_stats.refusedByCode[QStringLiteral("relay_wrong_subject")];
         return;
     }
     const QString origin = message.take(kOrigin).toString();

@@ -85,6 +85,8 @@ public:
     QJsonObject rateLimitStatus(const QString &playerId, Role role);
     // A message arriving from another instance (or the game server) on `subject`.
     void deliverRelayed(const QByteArray &subject, const QByteArray &payload);
+    // Whether `subject` is where a message of that channel is published (PROTOCOL §5).
+    bool subjectCarries(const QByteArray &subject, const QString &channelName) const;
 
     // A held message a moderator approved: stored and delivered as if it was sent now.
     void deliverApproved(const QJsonObject &message);

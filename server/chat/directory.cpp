@@ -2,6 +2,7 @@
 
 #include "bus/bus.h"
 #include "chat/playerregistry.h"
+#include "util/ids.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -25,6 +26,7 @@ Directory::Directory(QString serverId, const PlayerRegistry *registry, Bus *bus,
       m_subject(registry->subjects().control("presence"))
 {
     connect(registry, &PlayerRegistry::playerOnline, this, [this](const Identity &who) {
+        m_known.remember(who.id, who.name, who.role); // verified by this instance
         add(who.id, who.name, who.role, m_serverId);
         publish({ { kOp, QLatin1String("online") },
                   { kServer, m_serverId },
@@ -45,7 +47,7 @@ std::optional<DirectoryEntry> Directory::resolve(const QString &idOrName) const
     auto it = m_byId.constFind(idOrName);
     if (it != m_byId.cend())
         return it.value();
-    const QString id = m_idByName.value(idOrName.toCaseFolded());
+    const QString id = m_idByName.value(foldName(idOrName));
     if (id.isEmpty())
         return std::nullopt;
     return m_byId.value(id);
@@ -53,7 +55,7 @@ std::optional<DirectoryEntry> Directory::resolve(const QString &idOrName) const
 
 bool Directory::nameTakenByOther(const QString &name, const QString &playerId) const
 {
-    const QString id = m_idByName.value(name.toCaseFolded());
+    const QString id = m_idByName.value(foldName(name));
     return !id.isEmpty() && id != playerId;
 }
 
@@ -80,7 +82,29 @@ void Directory::add(const QString &id, const QString &name, Role role, const QSt
         it->role = role;
     }
     it->servers.insert(serverId);
-    m_idByName.insert(name.toCaseFolded(), id);
+    m_idByName.insert(foldName(name), id);
+}
+
+void Directory::addRemote(const QString &id, const QString &name, Role claimed, const QString &serverId)
+{
+    // The bus is a trust boundary: a roster may not raise a role this instance verified itself
+    // (a token here, the players table). A player it knows nothing of is taken at the roster's
+    // word, which is why the bus needs credentials and ACLs (docs/trust.md).
+    const std::optional<Role> verified = m_known.verifiedRole(id);
+    if (verified && static_cast<int>(claimed) > static_cast<int>(*verified)) {
+        ++m_rolesCapped;
+        qCWarning(lcDirectory) << "instance" << serverId << "claims" << id << "is" << roleName(claimed)
+                               << "; this instance verified" << roleName(*verified);
+        claimed = *verified;
+    }
+    m_known.rememberName(id, name);
+    add(id, name, claimed, serverId);
+}
+
+void Directory::rememberPlayers(const QList<Identity> &players)
+{
+    for (const Identity &p : players)
+        m_known.remember(p.id, p.name, p.role);
 }
 
 void Directory::remove(const QString &playerId, const QString &serverId)
@@ -98,7 +122,7 @@ void Directory::remove(const QString &playerId, const QString &serverId)
 void Directory::forgetName(const QString &name, const QString &playerId)
 {
     // Only if the name still points at this player: someone else may have taken it since.
-    const QString key = name.toCaseFolded();
+    const QString key = foldName(name);
     if (m_idByName.value(key) == playerId)
         m_idByName.remove(key);
 }
@@ -145,8 +169,8 @@ bool Directory::handleControl(const QByteArray &payload)
         if (op == QLatin1String("offline"))
             remove(id, server);
         else if (!id.isEmpty())
-            add(id, p.value(QLatin1String("name")).toString(),
-                parseRole(p.value(QLatin1String("role")).toString()).value_or(Role::Player), server);
+            addRemote(id, p.value(QLatin1String("name")).toString(),
+                      parseRole(p.value(QLatin1String("role")).toString()).value_or(Role::Player), server);
     }
     if (op == QLatin1String("hello"))
         publish(rosterMessage("online"));

@@ -5,6 +5,7 @@
 // when an instance (re)joins the bus and when another asks for it.
 
 #include "chat/identity.h"
+#include "chat/knownplayers.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -38,6 +39,11 @@ public:
     // Whether another online player already uses this name (case-insensitive).
     bool nameTakenByOther(const QString &name, const QString &playerId) const;
     int size() const { return static_cast<int>(m_byId.size()); }
+    // Every player this instance believes in, online or not (names for guests to keep clear
+    // of, roles a relayed roster may not exceed).
+    const KnownPlayers &known() const { return m_known; }
+    // The players table, read at startup.
+    void rememberPlayers(const QList<Identity> &players);
     // Instances with players online, this one included.
     int instanceCount() const;
 
@@ -45,12 +51,15 @@ public:
     // False (logged and counted) when the message is not a presence message we understand.
     bool handleControl(const QByteArray &payload);
     quint64 rejectedControlMessages() const { return m_rejected; }
+    // Roster entries whose role was lowered to what this instance could verify.
+    quint64 rolesCapped() const { return m_rolesCapped; }
     // Announces this instance's roster and asks the others for theirs.
     void announce();
     void sayGoodbye();
 
 private:
     void add(const QString &id, const QString &name, Role role, const QString &serverId);
+    void addRemote(const QString &id, const QString &name, Role claimed, const QString &serverId);
     void remove(const QString &playerId, const QString &serverId);
     void forgetName(const QString &name, const QString &playerId);
     void dropServer(const QString &serverId);
@@ -62,8 +71,10 @@ private:
     Bus *m_bus;
     QByteArray m_subject;
     QHash<QString, DirectoryEntry> m_byId;
-    QHash<QString, QString> m_idByName; // lower-cased name -> id
+    QHash<QString, QString> m_idByName; // foldName(name) -> id
+    KnownPlayers m_known;
     quint64 m_rejected = 0;
+    quint64 m_rolesCapped = 0;
     QElapsedTimer m_lastResync;
 };
 

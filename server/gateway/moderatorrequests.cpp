@@ -56,7 +56,7 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
         return reply(QStringLiteral("monitor"), { { QLatin1String("enabled"), on } });
     }
     if (type == QLatin1String("logs"))
-        return queryLogs(frame, ref);
+        return queryLogs(frame, ref, m_services.monitor->mayReadWhispers(who.role));
     if (type == QLatin1String("reload_filters")) {
         if (!hasRole(who.role, Role::Admin))
             return fail({ ErrorCode::Forbidden, QStringLiteral("reloading the filter lists is for admins") });
@@ -97,7 +97,16 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
     });
 }
 
-void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref)
+namespace {
+// A chat log line of a whisper (the cheap substring test first: most lines are not).
+bool isWhisperLine(const QByteArray &line)
+{
+    return line.contains("\"whisper\"")
+        && QJsonDocument::fromJson(line).object().value(QLatin1String("channel")).toString() == QLatin1String("whisper");
+}
+} // namespace
+
+void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref, bool withWhispers)
 {
     const QString category = frame.value(QLatin1String("category")).toString(QStringLiteral("moderation"));
     const QString dayText = frame.value(QLatin1String("day")).toString(QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate));
@@ -110,7 +119,9 @@ void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref)
     const QString path = QStringLiteral("%1/%2/%2_%3.jsonl").arg(m_services.logDir, category, day.toString(Qt::ISODate));
     // A day's file can be large: read it off the event loop and answer when done.
     QPointer<Session> session(m_session);
-    QThreadPool::globalInstance()->start([session, path, contains, event, limit, category, dayText, ref] {
+    // The same privacy rule as the live feed: whisper lines only for those who may read them.
+    const bool hideWhispers = category == QLatin1String("chat") && !withWhispers;
+    QThreadPool::globalInstance()->start([session, path, contains, event, limit, category, dayText, ref, hideWhispers] {
         QJsonArray lines;
         qint64 matched = 0;
         QFile file(path);
@@ -121,6 +132,8 @@ void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref)
                 if (line.isEmpty() || (!contains.isEmpty() && !QString::fromUtf8(line).contains(contains, Qt::CaseInsensitive)))
                     continue;
                 if (!event.isEmpty() && !line.contains("\"event\":\"" + event.toUtf8() + '"'))
+                    continue;
+                if (hideWhispers && isWhisperLine(line))
                     continue;
                 ++matched;
                 kept.append(line);

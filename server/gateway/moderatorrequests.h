@@ -36,7 +36,7 @@ public:
     void handle(const Identity &who, const QString &type, const QJsonObject &frame, const QString &ref);
 
 private:
-    void queryLogs(const QJsonObject &frame, const QString &ref);
+    void queryLogs(const QJsonObject &frame, const QString &ref, bool withWhispers);
 
     Session *m_session;
     Services m_services;

@@ -67,6 +67,11 @@ bool MonitorService::firstSighting(const QString &messageId)
     return true;
 }
 
+bool MonitorService::mayReadWhispers(Role role) const
+{
+    return m_config.moderation.whispersInFeed || hasRole(role, Role::Admin);
+}
+
 void MonitorService::observe(const QJsonObject &message)
 {
     if (!isActive())
@@ -74,7 +79,7 @@ void MonitorService::observe(const QJsonObject &message)
     const bool whisper = message.value(QLatin1String("channel")).toString() == QLatin1String("whisper");
     const EncodedEvent event = EncodedEvent::encode(QStringLiteral("monitor_message"), message);
     for (auto it = m_monitors.cbegin(); it != m_monitors.cend(); ++it) {
-        if (!whisper || m_config.moderation.whispersInFeed || hasRole(it.value(), Role::Admin))
+        if (!whisper || mayReadWhispers(it.value()))
             it.key()->deliver(event);
     }
 }

@@ -23,6 +23,9 @@ class MonitorService : public QObject
 {
     Q_OBJECT
 public:
+    // Whispers are private: moderators read them (feed and logs) only where configured,
+    // admins always (moderation.whispers_in_feed).
+    bool mayReadWhispers(Role role) const;
     MonitorService(const Config &config, Bus *bus, const Subjects &subjects, std::function<QJsonObject()> stats,
                    QObject *parent = nullptr);
     ~MonitorService() override;

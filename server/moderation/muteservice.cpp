@@ -201,6 +201,13 @@ void MuteService::publish(const QJsonObject &message)
     m_control.publish(m_subject, QJsonDocument(m).toJson(QJsonDocument::Compact));
 }
 
+bool MuteService::isStaff(const QString &playerId) const
+{
+    const auto online = m_directory->resolve(playerId);
+    const Role seen = online && online->id == playerId ? online->role : Role::Player;
+    return hasRole(seen, Role::Moderator) || hasRole(m_directory->known().verifiedRole(playerId).value_or(Role::Player), Role::Moderator);
+}
+
 bool MuteService::handleControl(const QByteArray &payload)
 {
     QJsonParseError parseError;
@@ -219,6 +226,13 @@ bool MuteService::handleControl(const QByteArray &payload)
         if (mute.id.isEmpty() || mute.ownerId.isEmpty()) {
             ++m_rejected;
             qCWarning(lcMutes).noquote() << "ignoring a malformed mute from another instance:" << QString::fromUtf8(payload.left(200));
+            return false;
+        }
+        // The bus is a trust boundary: a relayed server mute obeys the same staff protection
+        // as one asked for here (PROTOCOL: moderators and admins cannot be server-muted).
+        if (mute.scope == Mute::Scope::Server && mute.targetType == kPlayer && isStaff(mute.targetId)) {
+            ++m_refusedStaffMutes;
+            qCWarning(lcMutes) << "refusing a relayed server mute of staff member" << mute.targetId << "by" << mute.mutedBy;
             return false;
         }
         m_registry.upsert(mute);

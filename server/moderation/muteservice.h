@@ -59,6 +59,8 @@ public:
     // False (logged and counted) for a message that is not one of ours.
     bool handleControl(const QByteArray &payload);
     quint64 rejectedControlMessages() const { return m_rejected; }
+    // Relayed server mutes of staff members, refused (see isStaff).
+    quint64 refusedStaffMutes() const { return m_refusedStaffMutes; }
     const ControlPublisher &control() const { return m_control; }
 
     const MuteRegistry &registry() const { return m_registry; }
@@ -72,6 +74,8 @@ Q_SIGNALS:
     void serverMutesChanged();
 
 private:
+    // Staff by what this instance knows: the directory (never above a verified role) or the record.
+    bool isStaff(const QString &playerId) const;
     struct Target
     {
         QString id;
@@ -92,6 +96,7 @@ private:
     MuteRegistry m_registry;
     QTimer m_sweep;
     quint64 m_rejected = 0;
+    quint64 m_refusedStaffMutes = 0;
 };
 
 } // namespace mythos

@@ -44,6 +44,8 @@ public:
     Result<bool> recordPlayer(const KnownPlayer &player);
     // By id, else by display name ignoring case; an empty id when unknown.
     Result<KnownPlayer> findPlayer(const QString &idOrName);
+    // Every token player recorded (guests are not "known": their names are free again).
+    Result<QList<KnownPlayer>> loadPlayers();
     Result<bool> saveMute(const Mute &mute);
     Result<bool> deleteMute(const QString &id);
     Result<QList<Mute>> loadActiveMutes(const QDateTime &now);

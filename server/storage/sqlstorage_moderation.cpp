@@ -33,6 +33,18 @@ Result<SqlStorage::KnownPlayer> SqlStorage::findPlayer(const QString &idOrName)
     return p;
 }
 
+Result<QList<SqlStorage::KnownPlayer>> SqlStorage::loadPlayers()
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(sql(QStringLiteral("load_players"))))
+        return dbError<QList<KnownPlayer>>("cannot load the known players", q.lastError());
+    QList<KnownPlayer> players;
+    while (q.next())
+        players.append({ q.value(0).toString(), q.value(1).toString(), parseRole(q.value(2).toString()).value_or(Role::Player) });
+    return players;
+}
+
 Result<bool> SqlStorage::saveMute(const Mute &m)
 {
     QSqlQuery q(m_db);

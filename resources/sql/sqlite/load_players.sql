@@ -1,0 +1,1 @@
+SELECT id, name, role FROM players WHERE id NOT LIKE 'guest-%'
