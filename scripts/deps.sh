@@ -10,6 +10,7 @@ packages=(
   libnats-dev nats-server libyaml-cpp-dev
   postgresql-15 curl
   chromium nsis dpkg-dev fakeroot
+  prometheus
 )
 # The browser tests run on Node.js; use the machine's own when it has one.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

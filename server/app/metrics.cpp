@@ -11,6 +11,7 @@
 #include "gateway/httpgateway.h"
 #include "moderation/muteservice.h"
 #include "moderation/queueservice.h"
+#include "protocol/errorcode.h"
 #include "storage/messagestore.h"
 
 namespace mythos {
@@ -63,7 +64,12 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.sample("mythos_filter_hits_total", chat.held, "outcome=\"held\"");
     w.single("mythos_deliveries_hidden_by_mutes_total", "counter", "Deliveries skipped because the recipient muted the sender or channel.", routing.hiddenByPersonalMutes);
     w.metric("mythos_messages_refused_total", "counter", "Messages refused, by error code.");
-    for (auto it = chat.refusedByCode.cbegin(); it != chat.refusedByCode.cend(); ++it)
+    // The reasons alerts watch are exported from the start (as 0), so rate() has a series to
+    // work on before the first refusal.
+    auto refused = chat.refusedByCode;
+    for (ErrorCode code : { ErrorCode::RateLimited, ErrorCode::Muted, ErrorCode::TooLong, ErrorCode::Unavailable })
+        refused.insert(errorCodeName(code), refused.value(errorCodeName(code)));
+    for (auto it = refused.cbegin(); it != refused.cend(); ++it)
         w.sample("mythos_messages_refused_total", it.value(), "reason=\"" + it.key().toUtf8() + '"');
     const Bus::State state = app.bus()->state();
     w.metric("mythos_nats_connected", "gauge", "1 when the NATS connection is up (0 when down or disabled).");
@@ -94,6 +100,15 @@ QByteArray prometheusMetrics(const ServerApp &app)
         w.single("mythos_store_pending", "gauge", "Messages waiting for their batch to commit.", store->pendingCount());
         w.single("mythos_store_pruned_total", "counter", "Messages removed by retention.", s.pruned);
     }
+    if (app.store()) {
+        const QueueService *queue = app.queue();
+        w.single("mythos_queue_open_items", "gauge", "Moderation queue items pending or claimed (measured every 15 s).", queue->openItems());
+        const QDateTime oldest = queue->oldestOpenItem();
+        w.single("mythos_queue_oldest_open_seconds", "gauge", "Age of the oldest open moderation queue item (0 when none).",
+                 oldest.isValid() ? std::max<qint64>(0, oldest.secsTo(QDateTime::currentDateTimeUtc())) : 0);
+    }
+    w.single("mythos_degraded", "gauge", "1 while /health reports degraded (NATS down or the database failing).",
+             app.health().value(QLatin1String("status")).toString() == QLatin1String("ok") ? 0 : 1);
     w.single("mythos_uptime_seconds", "gauge", "Seconds since start.", app.uptimeSeconds());
     return w.take();
 }

@@ -10,6 +10,7 @@
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QPointer>
 
 Q_LOGGING_CATEGORY(lcQueue, "mythos.server.queue")
 
@@ -52,6 +53,25 @@ QueueService::QueueService(QString serverId, MessageStore *store, Bus *bus, cons
       m_deletedSubject(subjects.control("deleted")),
       m_noticeSubject(subjects.control("notice"))
 {
+    if (m_store) {
+        m_backlogTimer.setInterval(15000);
+        connect(&m_backlogTimer, &QTimer::timeout, this, &QueueService::measureBacklog);
+        m_backlogTimer.start();
+    }
+}
+
+void QueueService::measureBacklog()
+{
+    if (!m_store)
+        return;
+    // One indexed aggregate off the event loop; the next scrape sees the result.
+    m_store->run<SqlStorage::QueueBacklog>("measure the moderation queue", [](SqlStorage &s) { return s.queueBacklog(); },
+                                           [self = QPointer<QueueService>(this)](const Result<SqlStorage::QueueBacklog> &r) {
+                                               if (!self || !r)
+                                                   return; // the store logs and counts its failures
+                                               self->m_openItems = r.value().open;
+                                               self->m_oldestOpen = r.value().oldest;
+                                           });
 }
 
 bool QueueService::handles(const QByteArray &subject) const
@@ -108,6 +128,7 @@ void QueueService::resolve(const Identity &moderator, const ModerationItem &item
                                              applyEffects(updated, action.action);
                                          publish(m_queueSubject, { { QLatin1String("item"), updated.toProtocol() } });
                                          m_monitor->broadcast(QStringLiteral("queue_item"), updated.toProtocol());
+                                         measureBacklog();
                                          Q_EMIT actionTaken(moderator, action.action, updated);
                                          reply(updated);
                                      });
@@ -177,6 +198,7 @@ void QueueService::announce(const ModerationItem &item)
 {
     publish(m_queueSubject, { { QLatin1String("item"), item.toProtocol() } });
     m_monitor->broadcast(QStringLiteral("queue_item"), item.toProtocol());
+    measureBacklog();
 }
 
 void QueueService::publish(const QByteArray &subject, QJsonObject message)

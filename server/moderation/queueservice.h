@@ -9,7 +9,9 @@
 #include "moderation/moderationitem.h"
 #include "protocol/errorcode.h"
 
+#include <QDateTime>
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 #include <optional>
@@ -53,6 +55,10 @@ public:
     quint64 rejectedControlMessages() const { return m_rejected; }
     const ControlPublisher &control() const { return m_control; }
     bool handles(const QByteArray &subject) const;
+    // Open items in the (possibly shared) database and the oldest one's queue time, as of the
+    // last measurement (every 15 s and after each change here): for /metrics and alerts.
+    int openItems() const { return m_openItems; }
+    QDateTime oldestOpenItem() const { return m_oldestOpen; }
 
 Q_SIGNALS:
     void actionTaken(const mythos::Identity &moderator, const QString &action, const mythos::ModerationItem &item);
@@ -75,6 +81,10 @@ private:
     QByteArray m_deletedSubject;
     QByteArray m_noticeSubject;
     quint64 m_rejected = 0;
+    QTimer m_backlogTimer;
+    int m_openItems = 0;
+    QDateTime m_oldestOpen;
+    void measureBacklog();
 };
 
 } // namespace mythos

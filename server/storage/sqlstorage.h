@@ -55,6 +55,13 @@ public:
     Result<bool> enqueueModeration(ModerationItem item, const HistoryQuery &scope);
     // status "all" lists every item; newest first.
     Result<QList<ModerationItem>> listQueue(const QString &status, int limit);
+    // Open (pending or claimed) items: how many, and when the oldest was queued.
+    struct QueueBacklog
+    {
+        int open = 0;
+        QDateTime oldest; // invalid when none is open
+    };
+    Result<QueueBacklog> queueBacklog();
     Result<ModerationItem> queueItem(const QString &id); // empty id when there is none
     // Conditional updates: false when the item is no longer pending or another moderator holds it.
     Result<bool> claimQueueItem(const QString &id, const QString &moderator, const QDateTime &now);

@@ -45,6 +45,17 @@ Result<QList<SqlStorage::KnownPlayer>> SqlStorage::loadPlayers()
     return players;
 }
 
+Result<SqlStorage::QueueBacklog> SqlStorage::queueBacklog()
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(sql(QStringLiteral("queue_backlog"))))
+        return dbError<QueueBacklog>("cannot measure the moderation queue", q.lastError());
+    QueueBacklog b;
+    if (q.next())
+        b = { q.value(0).toInt(), readTime(q.value(1)) };
+    return b;
+}
+
 Result<bool> SqlStorage::saveMute(const Mute &m)
 {
     QSqlQuery q(m_db);

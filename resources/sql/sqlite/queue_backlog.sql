@@ -1,0 +1,1 @@
+SELECT COUNT(*), MIN(created_at) FROM moderation_queue WHERE status IN ('pending', 'claimed')
