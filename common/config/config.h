@@ -18,6 +18,10 @@ struct ServerSection
     int maxConnections = 18000; // below the 20,000 open files a process may hold here
     int outboundQueueLimitKiB = 1024; // a session whose unsent bytes exceed this is closed
     int keepAliveSeconds = 30; // a silent connection is pinged after this, dropped after twice
+    // Above outbound_queue_limit_kb a client may stay this long without draining a byte.
+    int slowClientSeconds = 5;
+    // A backlog past this drops the client at once; when the file omits it, 4 x the soft limit.
+    int outboundQueueHardLimitKiB = 4096;
 };
 
 struct AuthSection

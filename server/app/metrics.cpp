@@ -51,6 +51,9 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.single("mythos_connections", "gauge", "Open WebSocket connections.", app.gateway()->connectionCount());
     w.single("mythos_players_online", "gauge", "Distinct players connected to this instance.", app.registry()->playerCount());
     w.single("mythos_connections_refused_total", "counter", "Connections refused because the server was full or stopping.", app.gateway()->connectionsRefused());
+    w.metric("mythos_slow_clients_dropped_total", "counter", "Sessions closed for not reading: stalled above the soft backlog limit past the grace, or over the hard limit.");
+    w.sample("mythos_slow_clients_dropped_total", app.gateway()->slowClientsStalled(), "reason=\"stalled\"");
+    w.sample("mythos_slow_clients_dropped_total", app.gateway()->slowClientsOverHardLimit(), "reason=\"hard_limit\"");
     w.single("mythos_http_requests_oversized_total", "counter", "HTTP requests refused with 413 before their body was buffered.", app.gateway()->oversizedRequests());
     w.single("mythos_http_replies_dropped_total", "counter", "HTTP replies not sent because the client had disconnected.", app.httpApi()->repliesDropped());
     w.single("mythos_messages_accepted_total", "counter", "Messages accepted by this instance's pipeline.", chat.accepted);

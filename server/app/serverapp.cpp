@@ -21,6 +21,7 @@
 #include "storage/postgresstorage.h"
 #include "storage/sqlitestorage.h"
 
+#include <algorithm>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -99,6 +100,8 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     SessionLimits limits;
     limits.maxFrameBytes = m_config.nats.maxPayload;
     limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;
+    limits.hardOutboundBytes = qint64(std::max(m_config.server.outboundQueueHardLimitKiB, m_config.server.outboundQueueLimitKiB)) * 1024;
+    limits.slowClientMs = m_config.server.slowClientSeconds * 1000;
     limits.keepAliveMs = m_config.server.keepAliveSeconds * 1000;
     m_gateway = std::make_unique<HttpGateway>(services, limits, m_config.server.maxConnections,
                                               [this] { return HttpGateway::HealthReport { health(), !m_stopping }; });

@@ -115,6 +115,7 @@ void HttpGateway::openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head)
         m_sessions.erase(it);
         session->deleteLater();
     }, Qt::QueuedConnection);
+    connect(session, &Session::droppedAsSlow, this, [this](bool overHardLimit) { ++(overHardLimit ? m_slowOverHard : m_slowStalled); });
     if (!m_accepting || connectionCount() > m_maxConnections) {
         ++m_refused;
         session->close(ws::TryAgainLater, m_accepting ? QStringLiteral("server full") : QStringLiteral("server shutting down"));

@@ -36,6 +36,9 @@ public:
     void closeAll();
     int connectionCount() const { return static_cast<int>(m_sessions.size()); }
     quint64 connectionsRefused() const { return m_refused; }
+    // Sessions closed by the slow-client policy: stalled past the grace, or past the hard cap.
+    quint64 slowClientsStalled() const { return m_slowStalled; }
+    quint64 slowClientsOverHardLimit() const { return m_slowOverHard; }
     // HTTP requests refused for their size before they were buffered.
     quint64 oversizedRequests() const;
     QHttpServer &http() { return m_http; }
@@ -54,6 +57,8 @@ private:
     GatewayListener *m_sizeGuard = nullptr; // owned by m_http
     bool m_accepting = true;
     quint64 m_refused = 0;
+    quint64 m_slowStalled = 0;
+    quint64 m_slowOverHard = 0;
 };
 
 } // namespace mythos

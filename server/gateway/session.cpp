@@ -140,8 +140,24 @@ void Session::writeEvent(const EncodedEvent &event)
     if (m_closing)
         return;
     // Only the backlog counts: one large reply (a long history) is not a client that stopped reading.
-    if (m_connection->pendingBytes() > m_limits.maxOutboundBytes) {
-        qCWarning(lcSession).noquote() << peer() << "outbound queue over" << m_limits.maxOutboundBytes << "bytes; closing";
+    const qint64 backlog = m_connection->pendingBytes();
+    if (backlog > m_limits.hardOutboundBytes) {
+        qCWarning(lcSession).noquote() << peer() << "outbound queue" << backlog << "bytes, over the hard limit of"
+                                       << m_limits.hardOutboundBytes << "; closing";
+        Q_EMIT droppedAsSlow(true);
+        close(ws::PolicyViolated, QStringLiteral("outbound queue full: client is not reading"));
+        return;
+    }
+    if (backlog <= m_limits.maxOutboundBytes) {
+        m_backlogSince.invalidate();
+    } else if (!m_backlogSince.isValid() || m_connection->bytesWritten() != m_backlogWritten) {
+        // Behind, but (still) draining: a burst, not a stalled reader. The grace restarts.
+        m_backlogSince.start();
+        m_backlogWritten = m_connection->bytesWritten();
+    } else if (m_backlogSince.hasExpired(m_limits.slowClientMs)) {
+        qCWarning(lcSession).noquote() << peer() << "outbound queue over" << m_limits.maxOutboundBytes << "bytes and nothing written for"
+                                       << m_limits.slowClientMs << "ms; closing";
+        Q_EMIT droppedAsSlow(false);
         close(ws::PolicyViolated, QStringLiteral("outbound queue full: client is not reading"));
         return;
     }

@@ -18,7 +18,12 @@ namespace mythos {
 struct SessionLimits
 {
     qint64 maxFrameBytes = 1048576; // larger frames get payload_too_large
-    qint64 maxOutboundBytes = 1024 * 1024; // unsent bytes before a non-reading client is dropped
+    // Slow-client policy: a backlog above the soft limit is tolerated while the client keeps
+    // draining; it is dropped when the backlog stays above it for slowClientMs with no byte
+    // written, or at once past the hard limit (which is what bounds memory).
+    qint64 maxOutboundBytes = 1024 * 1024;
+    qint64 hardOutboundBytes = 4 * 1024 * 1024;
+    int slowClientMs = 5000;
     int authTimeoutMs = 10000;
     int abuseLimit = 20; // bad frames tolerated per abuse window
     int abuseWindowMs = 10000;
@@ -53,6 +58,8 @@ public:
 Q_SIGNALS:
     void requestReceived(const QJsonObject &frame);
     void disconnected();
+    // The session is being closed because it did not keep up; `overHardLimit` tells which rule.
+    void droppedAsSlow(bool overHardLimit);
 
 private:
     void messageReceived(ws::Opcode opcode, QByteArray &&payload) override;
@@ -71,6 +78,9 @@ private:
     int m_abuseCount = 0;
     bool m_closing = false;
     bool m_pinged = false;
+    // Since when the backlog has been above the soft limit, and how much was written then.
+    QElapsedTimer m_backlogSince;
+    quint64 m_backlogWritten = 0;
 };
 
 } // namespace mythos

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void badTokensAreRefusedAndClosed();
     void repeatedAbuseClosesTheConnection();
     void clientThatStopsReadingIsDisconnected();
+    void invalidUtf8InAnUnfinishedFragmentClosesAtOnce();
 
 private:
     NatsServer m_nats;
@@ -202,6 +203,28 @@ void TestBadFrames::clientThatStopsReadingIsDisconnected()
     QVERIFY(sent < 20000);
     // The reading player was not held back: it receives everything that was sent.
     QVERIFY(QTest::qWaitFor([&] { return listener.eventsOfType(QStringLiteral("chat_message")).size() >= sent; }, 20000));
+}
+
+void TestBadFrames::invalidUtf8InAnUnfinishedFragmentClosesAtOnce()
+{
+    // RFC 6455 §8.1: the connection fails when the invalid bytes arrive. The first fragment is
+    // already invalid and FIN is never sent, so a server that validates only complete messages
+    // would wait forever.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, 3000));
+    socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray received;
+    QVERIFY(QTest::qWaitFor([&] { received += socket.readAll(); return received.contains("\r\n\r\n"); }, 3000));
+    received.remove(0, received.indexOf("\r\n\r\n") + 4);
+    socket.write(maskedFrame(0x01, QByteArray("{\"type\":\"\xff", 10))); // text, FIN clear
+    // The close frame (0x88, code 1007) arrives without any further frame from us.
+    QVERIFY2(QTest::qWaitFor([&] { received += socket.readAll(); return received.size() >= 4; }, 2000),
+             "no close frame after an invalid first fragment");
+    QCOMPARE(quint8(received.at(0)), quint8(0x88));
+    QCOMPARE((quint16(quint8(received.at(2))) << 8) | quint8(received.at(3)), 1007);
+    QVERIFY(QTest::qWaitFor([&] { socket.readAll(); return socket.state() == QAbstractSocket::UnconnectedState; }, 3000));
 }
 
 QTEST_GUILESS_MAIN(TestBadFrames)

@@ -120,6 +120,7 @@ private Q_SLOTS:
     void bundledDefaultConfigLoads();
     void seedFileLoads();
     void resolveDefaults();
+    void slowClientKeys();
 
 private:
     QByteArray m_savedSecret;
@@ -711,6 +712,8 @@ void TestConfig::bundledDefaultConfigLoads()
     QCOMPARE(c.server.port, defaults.server.port);
     QCOMPARE(c.server.maxConnections, defaults.server.maxConnections);
     QCOMPARE(c.server.outboundQueueLimitKiB, defaults.server.outboundQueueLimitKiB);
+    QCOMPARE(c.server.slowClientSeconds, defaults.server.slowClientSeconds);
+    QCOMPARE(c.server.outboundQueueHardLimitKiB, defaults.server.outboundQueueHardLimitKiB);
     QCOMPARE(c.auth.allowGuests, defaults.auth.allowGuests);
     QCOMPARE(c.presence.clientMoves, defaults.presence.clientMoves);
     QCOMPARE(c.nats.enabled, defaults.nats.enabled);
@@ -781,6 +784,25 @@ void TestConfig::resolveDefaults()
     QCOMPARE(e.server.dataDir, dataDir);
     QCOMPARE(e.database.url, QStringLiteral("postgresql://u:p@h:5432/chat"));
     QCOMPARE(e.logging.dir, QStringLiteral("/var/log/chat"));
+}
+
+void TestConfig::slowClientKeys()
+{
+    // The hard limit follows the soft one unless given.
+    auto r = configloader::parse("server:\n  outbound_queue_limit_kb: 100\n");
+    QVERIFY2(r.ok(), qPrintable(r.error()));
+    QCOMPARE(r.value().server.outboundQueueHardLimitKiB, 400);
+    QCOMPARE(r.value().server.slowClientSeconds, 5);
+    r = configloader::parse("server:\n  outbound_queue_limit_kb: 100\n  outbound_queue_hard_limit_kb: 150\n  slow_client_seconds: 2\n");
+    QVERIFY2(r.ok(), qPrintable(r.error()));
+    QCOMPARE(r.value().server.outboundQueueHardLimitKiB, 150);
+    QCOMPARE(r.value().server.slowClientSeconds, 2);
+    r = configloader::parse("server:\n  outbound_queue_limit_kb: 100\n  outbound_queue_hard_limit_kb: 50\n");
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().contains(QLatin1String("outbound_queue_hard_limit_kb")), qPrintable(r.error()));
+    r = configloader::parse("server:\n  slow_client_seconds: 0\n");
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().contains(QLatin1String("slow_client_seconds")), qPrintable(r.error()));
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

@@ -55,6 +55,10 @@ private Q_SLOTS:
     void closeReasonIsCutOnACharacterBoundary();
     void protocolErrors_data();
     void protocolErrors();
+    void utf8Validator_data();
+    void utf8Validator();
+    void invalidUtf8FailsOnTheFragmentThatCarriesIt();
+    void codePointSplitAcrossFragmentsIsValid();
 };
 
 void TestWsFraming::acceptKeyMatchesTheRfcExample()
@@ -186,6 +190,65 @@ void TestWsFraming::protocolErrors()
     QCOMPARE(decoder.feed(stream.constData(), stream.size(), got.sink()), qsizetype(-1));
     QCOMPARE(int(decoder.errorCode()), code);
     QVERIFY(!decoder.errorReason().isEmpty());
+}
+
+
+void TestWsFraming::utf8Validator_data()
+{
+    QTest::addColumn<QByteArray>("first");
+    QTest::addColumn<QByteArray>("second");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("ascii") << QByteArray("ab") << QByteArray("c") << true;
+    QTest::newRow("euro split 1+2") << QByteArray("\xe2", 1) << QByteArray("\x82\xac", 2) << true;
+    QTest::newRow("emoji split 2+2") << QByteArray("\xf0\x9f", 2) << QByteArray("\x98\x80", 2) << true;
+    QTest::newRow("overlong 2-byte") << QByteArray("\xc0\x80", 2) << QByteArray() << false;
+    QTest::newRow("overlong 3-byte") << QByteArray("\xe0\x80", 2) << QByteArray("\x80", 1) << false;
+    QTest::newRow("surrogate") << QByteArray("\xed", 1) << QByteArray("\xa0\x80", 2) << false;
+    QTest::newRow("above U+10FFFF") << QByteArray("\xf4\x90", 2) << QByteArray("\x80\x80", 2) << false;
+    QTest::newRow("stray continuation") << QByteArray("a") << QByteArray("\x80", 1) << false;
+    QTest::newRow("truncated at the end") << QByteArray("a") << QByteArray("\xe2\x82", 2) << false;
+}
+
+void TestWsFraming::utf8Validator()
+{
+    QFETCH(QByteArray, first);
+    QFETCH(QByteArray, second);
+    QFETCH(bool, valid);
+    Utf8Validator v;
+    const bool ok = v.feed(first) && v.feed(second) && v.complete();
+    QCOMPARE(ok, valid);
+    QCOMPARE(ok, QByteArrayView(first + second).isValidUtf8()); // agrees with Qt on the whole
+}
+
+void TestWsFraming::invalidUtf8FailsOnTheFragmentThatCarriesIt()
+{
+    // The first fragment is already invalid and FIN never comes: the decoder must fail now.
+    FrameDecoder decoder(1000);
+    Collected got;
+    const QByteArray stream = clientFrame(Opcode::Text, QByteArray("ok\xff", 3), false);
+    QCOMPARE(decoder.feed(stream.constData(), stream.size(), got.sink()), qsizetype(-1));
+    QCOMPARE(decoder.errorCode(), quint16(InvalidPayload));
+    QVERIFY(got.messages.isEmpty());
+
+    // Same for a bad continuation in the middle of a message that never finishes.
+    FrameDecoder later(1000);
+    const QByteArray good = clientFrame(Opcode::Text, "fine ", false);
+    QCOMPARE(later.feed(good.constData(), good.size(), got.sink()), good.size());
+    const QByteArray bad = clientFrame(Opcode::Continuation, QByteArray("\xc0\xaf", 2), false);
+    QCOMPARE(later.feed(bad.constData(), bad.size(), got.sink()), qsizetype(-1));
+    QCOMPARE(later.errorCode(), quint16(InvalidPayload));
+}
+
+void TestWsFraming::codePointSplitAcrossFragmentsIsValid()
+{
+    FrameDecoder decoder(1000);
+    Collected got;
+    const QByteArray stream = clientFrame(Opcode::Text, QByteArray("a\xf0\x9f", 3), false)
+            + clientFrame(Opcode::Continuation, QByteArray("\x98", 1), false)
+            + clientFrame(Opcode::Continuation, QByteArray("\x80" "b", 2));
+    QCOMPARE(decoder.feed(stream.constData(), stream.size(), got.sink()), stream.size());
+    QCOMPARE(got.messages.size(), 1);
+    QCOMPARE(got.messages.at(0).second, QByteArray("a\xf0\x9f\x98\x80" "b"));
 }
 
 QTEST_APPLESS_MAIN(TestWsFraming)

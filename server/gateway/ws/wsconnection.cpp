@@ -233,6 +233,7 @@ void WsConnection::flush()
         if (n < 0)
             return finish();
         m_outOffset += n;
+        m_bytesWritten += quint64(n);
     }
     if (m_out.capacity() > kKeepOutputCapacity)
         m_out = QByteArray();

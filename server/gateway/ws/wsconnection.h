@@ -49,6 +49,8 @@ public:
     void sendPing();
 
     qint64 pendingBytes() const { return m_out.size() - m_outOffset; }
+    // Every byte the socket has accepted so far: a growing value means the client is draining.
+    quint64 bytesWritten() const { return m_bytesWritten; }
     bool isClosing() const { return m_state != State::Open; }
     bool isClosed() const { return m_state == State::Closed; }
     quint16 closeCode() const { return m_closeCode; }
@@ -79,6 +81,7 @@ private:
     QByteArray m_in; // an incomplete frame, kept between reads
     QByteArray m_out;
     qsizetype m_outOffset = 0;
+    quint64 m_bytesWritten = 0;
     State m_state = State::Open;
     quint16 m_closeCode = 0;
     bool m_flushScheduled = false;

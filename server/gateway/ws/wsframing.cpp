@@ -32,11 +32,6 @@ bool isKnown(Opcode opcode)
     }
     return false;
 }
-
-bool isValidUtf8(const QByteArray &bytes)
-{
-    return QByteArrayView(bytes).isValidUtf8();
-}
 } // namespace
 
 QByteArray RequestHead::path() const
@@ -137,6 +132,45 @@ QByteArray closePayload(quint16 code, const QString &reason)
     return payload;
 }
 
+bool Utf8Validator::feed(QByteArrayView bytes)
+{
+    if (m_failed)
+        return false;
+    for (const char c : bytes) {
+        const quint8 b = quint8(c);
+        if (m_pending > 0) {
+            if (b < m_low || b > m_high)
+                return !(m_failed = true);
+            --m_pending;
+            m_low = 0x80;
+            m_high = 0xBF;
+            continue;
+        }
+        if (b < 0x80)
+            continue;
+        // Lead bytes; the narrowed second-byte ranges exclude overlong forms, surrogates
+        // (U+D800..U+DFFF) and code points above U+10FFFF.
+        if (b >= 0xC2 && b <= 0xDF) {
+            m_pending = 1;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            m_pending = 2;
+            if (b == 0xE0)
+                m_low = 0xA0;
+            else if (b == 0xED)
+                m_high = 0x9F;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            m_pending = 3;
+            if (b == 0xF0)
+                m_low = 0x90;
+            else if (b == 0xF4)
+                m_high = 0x8F;
+        } else {
+            return !(m_failed = true);
+        }
+    }
+    return true;
+}
+
 qsizetype FrameDecoder::fail(quint16 code, const char *reason)
 {
     m_errorCode = code;
@@ -202,9 +236,12 @@ qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &
         case Opcode::Binary:
             if (m_inMessage)
                 return fail(ProtocolError, "a new message started inside a fragmented one");
-            if (fin) {
-                if (opcode == Opcode::Text && !isValidUtf8(unmasked))
+            if (opcode == Opcode::Text) {
+                m_utf8.reset();
+                if (!m_utf8.feed(unmasked) || (fin && !m_utf8.complete()))
                     return fail(InvalidPayload, "invalid UTF-8 in a text frame");
+            }
+            if (fin) {
                 onMessage(opcode, std::move(unmasked));
             } else {
                 m_inMessage = true;
@@ -215,11 +252,13 @@ qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &
         case Opcode::Continuation:
             if (!m_inMessage)
                 return fail(ProtocolError, "continuation without a message");
+            // Checked before it is joined: bad bytes fail the connection on this fragment.
+            if (m_messageOpcode == Opcode::Text
+                && (!m_utf8.feed(unmasked) || (fin && !m_utf8.complete())))
+                return fail(InvalidPayload, "invalid UTF-8 in a text frame");
             m_message.append(unmasked);
             if (fin) {
                 m_inMessage = false;
-                if (m_messageOpcode == Opcode::Text && !isValidUtf8(m_message))
-                    return fail(InvalidPayload, "invalid UTF-8 in a text frame");
                 onMessage(m_messageOpcode, std::exchange(m_message, {}));
             }
             break;

@@ -55,6 +55,23 @@ void appendFrameHeader(QByteArray &out, Opcode opcode, quint64 payloadLength);
 void appendFrame(QByteArray &out, Opcode opcode, QByteArrayView payload);
 QByteArray closePayload(quint16 code, const QString &reason);
 
+// UTF-8 checked as it arrives (RFC 3629), so a fragmented text message can be failed on the
+// fragment that carries the bad bytes (RFC 6455 §8.1) rather than when it completes. A code
+// point split across two feeds is fine; complete() says whether the text ends on a boundary.
+class Utf8Validator
+{
+public:
+    // False as soon as `bytes` cannot continue valid UTF-8; the validator then stays failed.
+    bool feed(QByteArrayView bytes);
+    bool complete() const { return !m_failed && m_pending == 0; }
+    void reset() { *this = Utf8Validator(); }
+
+private:
+    int m_pending = 0; // continuation bytes still owed by the current code point
+    quint8 m_low = 0x80, m_high = 0xBF; // allowed range for the next continuation byte
+    bool m_failed = false;
+};
+
 // Turns client bytes into messages: unmasks, joins fragments, answers nothing itself. A
 // protocol violation stops it with the close code to send.
 class FrameDecoder
@@ -79,6 +96,7 @@ private:
     QByteArray m_message; // a fragmented message being joined
     Opcode m_messageOpcode = Opcode::Text;
     bool m_inMessage = false;
+    Utf8Validator m_utf8; // the text message being joined, checked fragment by fragment
     quint16 m_errorCode = 0;
     QString m_errorReason;
 };
