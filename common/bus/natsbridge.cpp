@@ -58,6 +58,11 @@ void NatsBridge::onConnectionEvent(natsConnection *, void *closure)
     static_cast<NatsBridge *>(closure)->enqueue([](Batch &b) { b.connectionChanged = true; });
 }
 
+void NatsBridge::onLameDuck(natsConnection *, void *closure)
+{
+    static_cast<NatsBridge *>(closure)->enqueue([](Batch &b) { ++b.lameDuckNotices; });
+}
+
 void NatsBridge::onError(natsConnection *, natsSubscription *sub, natsStatus status, void *closure)
 {
     QByteArray text = natsStatus_GetText(status);

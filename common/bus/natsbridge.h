@@ -30,6 +30,7 @@ public:
     {
         QList<Incoming> messages;
         bool connectionChanged = false;
+        int lameDuckNotices = 0;
         int completedSubscriptions = 0;
         QList<QByteArray> problems;
     };
@@ -45,6 +46,7 @@ public:
     // nats.c callback signatures; the closure is the NatsBridge.
     static void onMessage(natsConnection *, natsSubscription *, natsMsg *msg, void *closure);
     static void onConnectionEvent(natsConnection *, void *closure);
+    static void onLameDuck(natsConnection *, void *closure);
     static void onError(natsConnection *, natsSubscription *, natsStatus status, void *closure);
     static void onSubscriptionComplete(void *closure);
 

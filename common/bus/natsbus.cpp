@@ -4,6 +4,8 @@
 
 #include <QLoggingCategory>
 
+#include <vector>
+
 Q_LOGGING_CATEGORY(lcNats, "mythos.nats")
 
 namespace mythos {
@@ -65,9 +67,18 @@ void NatsBus::connectNow()
 
     natsOptions *opts = nullptr;
     natsStatus s = natsOptions_Create(&opts);
-    const QByteArray url = m_options.url.toUtf8();
+    // natsOptions_SetURL takes one URL; a cluster is given as a server list. Servers the
+    // cluster announces (INFO connect_urls) are added by nats.c and kept: we never set
+    // natsOptions_SetIgnoreDiscoveredServers.
+    QList<QByteArray> urls;
+    for (const QString &u : m_options.url.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        urls.append(u.trimmed().toUtf8());
+    std::vector<const char *> servers;
+    for (const QByteArray &u : std::as_const(urls))
+        servers.push_back(u.constData());
     const QByteArray name = m_options.clientName.toUtf8();
-    if (s == NATS_OK) s = natsOptions_SetURL(opts, url.constData());
+    if (s == NATS_OK) s = natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size()));
+    if (s == NATS_OK) s = natsOptions_SetNoRandomize(opts, m_options.noRandomize);
     if (s == NATS_OK) s = natsOptions_SetName(opts, name.constData());
     // Our own messages are delivered locally before publishing; no echo means no duplicates.
     if (s == NATS_OK) s = natsOptions_SetNoEcho(opts, true);
@@ -76,6 +87,12 @@ void NatsBus::connectNow()
     if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, m_options.maxReconnectAttempts);
     if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, m_options.reconnectWaitMs);
     if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts, m_options.reconnectBufferBytes);
+    // nats.c's defaults (2 min pings, 2 outstanding) notice a silently dead server after ~6 min.
+    if (s == NATS_OK) s = natsOptions_SetPingInterval(opts, m_options.pingIntervalMs);
+    if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(opts, m_options.maxPingsOut);
+    // Small jitter: instances spread their reconnects without pushing resumption past a second.
+    if (s == NATS_OK) s = natsOptions_SetReconnectJitter(opts, 100, 1000);
+    if (s == NATS_OK) s = natsOptions_SetLameDuckModeCB(opts, &NatsBridge::onLameDuck, bridge);
     if (s == NATS_OK) s = natsOptions_SetRetryOnFailedConnect(opts, true, &NatsBridge::onConnectionEvent, bridge);
     if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, &NatsBridge::onConnectionEvent, bridge);
     if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, &NatsBridge::onConnectionEvent, bridge);
@@ -161,6 +178,25 @@ void NatsBus::processBridge()
         ++m_problems;
         qCWarning(lcNats) << "NATS reported:" << p;
         Q_EMIT problem(QString::fromUtf8(p));
+    }
+    for (int i = 0; i < batch.lameDuckNotices; ++i) {
+        ++m_lameDucks;
+        ++m_problems;
+        const char *server = nullptr;
+        char buf[256] = {};
+        if (m_conn && natsConnection_GetConnectedUrl(m_conn, buf, sizeof buf) == NATS_OK)
+            server = buf;
+        qCWarning(lcNats) << "NATS server" << (server ? server : "?")
+                          << "entered lame-duck mode; moving to another server of the list";
+        Q_EMIT problem(QStringLiteral("NATS server %1 entered lame-duck mode").arg(QString::fromUtf8(server ? server : "?")));
+    }
+    if (batch.lameDuckNotices > 0 && !m_draining) {
+        // The server closes its clients spread over its lame-duck duration (minutes) and
+        // accepts no new ones; nats.c 3.4 has no "reconnect now", so the connection is rebuilt
+        // at once: the lame server refuses it and the next one of the list takes it, with
+        // every current interest subscribed again (the same path as after spent reconnects).
+        connectNow();
+        return;
     }
     m_openSubscriptions -= batch.completedSubscriptions;
     if (batch.connectionChanged)

@@ -20,12 +20,15 @@ class NatsBridge;
 
 struct NatsBusOptions
 {
-    QString url = QStringLiteral("nats://127.0.0.1:4222");
+    QString url = QStringLiteral("nats://127.0.0.1:4222"); // one URL or several, comma-separated
     QString clientName = QStringLiteral("mythos-chatd");
     int reconnectWaitMs = 1000;
     int maxReconnectAttempts = 5; // per connection; -1 = nats.c retries forever itself
     int reconnectBufferBytes = 8 * 1024 * 1024;
     int drainTimeoutMs = 5000;
+    int pingIntervalMs = 2000; // a silent server is noticed after pingIntervalMs * (maxPingsOut + 1)
+    int maxPingsOut = 2;
+    bool noRandomize = false; // keep the order of `url` (an instance's preferred node first)
 };
 
 class NatsBus : public Bus
@@ -41,6 +44,8 @@ public:
     void drain() override;
 
     quint64 problemCount() const { return m_problems; }
+    // Times a server announced lame-duck mode (it is about to shut down; we move elsewhere).
+    quint64 lameDuckCount() const { return m_lameDucks; }
     int failedSubscriptions() const { return static_cast<int>(m_failedSubscriptions.size()); }
     // Waits for nats.c's own threads to finish; once, at the very end of main().
     static void releaseLibrary();
@@ -73,6 +78,7 @@ private:
     QTimer m_subscribeRetry;
     QSet<QByteArray> m_failedSubscriptions;
     quint64 m_problems = 0;
+    quint64 m_lameDucks = 0;
 };
 
 } // namespace mythos

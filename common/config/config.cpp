@@ -4,6 +4,17 @@
 
 namespace mythos {
 
+QStringList NatsSection::servers() const
+{
+    QStringList out;
+    for (const QString &part : url.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString trimmed = part.trimmed();
+        if (!trimmed.isEmpty())
+            out.append(trimmed);
+    }
+    return out;
+}
+
 const ChannelSpec *Config::channel(QStringView name) const
 {
     for (const ChannelSpec &c : channels) {

@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace mythos {
 
@@ -47,6 +48,16 @@ struct NatsSection
     bool managed = false;
     QString serverBinary = QStringLiteral("nats-server");
     QString serverConfig; // empty: the bundled nats-server.conf
+    // Dead-link detection: a server that stops answering is given up after
+    // ping_interval * (max_pings_out + 1) seconds instead of nats.c's default of minutes.
+    double pingIntervalS = 2.0;
+    int maxPingsOut = 2;
+    // Try the servers in the order written (true) or shuffled as nats.c does by default (false).
+    bool noRandomize = false;
+
+    // `url` holds one URL or several separated by commas (the NATS convention); a YAML list is
+    // stored joined the same way. This is the list the client is given.
+    QStringList servers() const;
 };
 
 struct DatabaseSection

@@ -4,6 +4,7 @@
 #include "util/ids.h"
 
 #include <QFile>
+#include <QUrl>
 
 namespace mythos::configloader {
 
@@ -29,10 +30,56 @@ void readServer(YamlReader &r, ServerSection &s)
         r.error(QStringLiteral("outbound_queue_hard_limit_kb"), QStringLiteral("must be at least outbound_queue_limit_kb"));
 }
 
+// nats.url: one URL, a comma-separated string or a YAML list of them. Each must be
+// nats://host[:port] or tls://host[:port]; the first bad one is named in the error.
+void readNatsUrls(YamlReader &r, NatsSection &n)
+{
+    const YAML::Node node = r.node();
+    const YAML::Node v = node["url"];
+    if (!v)
+        return;
+    r.markRead(QStringLiteral("url"));
+    if (v.IsNull())
+        return; // written without a value: the default
+    QStringList parts;
+    if (v.IsScalar()) {
+        parts = QString::fromStdString(v.Scalar()).split(QLatin1Char(','));
+    } else if (v.IsSequence()) {
+        for (const YAML::Node &item : v) {
+            if (!item.IsScalar()) {
+                r.error(QStringLiteral("url"), QStringLiteral("expected a list of URLs"));
+                return;
+            }
+            parts += QString::fromStdString(item.Scalar()).split(QLatin1Char(','));
+        }
+    } else {
+        r.error(QStringLiteral("url"), QStringLiteral("expected a URL, a comma-separated list or a YAML list"));
+        return;
+    }
+    QStringList servers;
+    for (const QString &part : std::as_const(parts)) {
+        const QString text = part.trimmed();
+        const QUrl u(text, QUrl::StrictMode);
+        const QString scheme = u.scheme();
+        if (text.isEmpty() || !u.isValid() || (scheme != QLatin1String("nats") && scheme != QLatin1String("tls"))
+            || u.host().isEmpty() || (!u.path().isEmpty() && u.path() != QLatin1String("/"))) {
+            r.error(QStringLiteral("url"), QStringLiteral("\"%1\" is not a NATS server URL (expected nats://host:port)")
+                                                   .arg(text));
+            return;
+        }
+        servers.append(text);
+    }
+    if (servers.isEmpty()) {
+        r.error(QStringLiteral("url"), QStringLiteral("names no server"));
+        return;
+    }
+    n.url = servers.join(QLatin1Char(','));
+}
+
 void readNats(YamlReader &r, NatsSection &n)
 {
     r.read("enabled", n.enabled);
-    r.read("url", n.url);
+    readNatsUrls(r, n);
     r.read("max_payload", n.maxPayload, 1024, 64 * 1024 * 1024);
     r.read("reconnect_time_wait", n.reconnectTimeWaitS, 0.01, 3600);
     r.read("max_reconnect_attempts", n.maxReconnectAttempts, -1, 1000000);
@@ -42,6 +89,9 @@ void readNats(YamlReader &r, NatsSection &n)
     r.read("managed", n.managed);
     r.read("server_binary", n.serverBinary);
     r.read("server_config", n.serverConfig);
+    r.read("ping_interval", n.pingIntervalS, 0.1, 3600);
+    r.read("max_pings_out", n.maxPingsOut, 1, 100);
+    r.read("no_randomize", n.noRandomize);
 }
 
 void readChannel(const QString &name, YamlReader &r, QList<ChannelSpec> &channels)

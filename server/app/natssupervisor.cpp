@@ -37,7 +37,9 @@ NatsSupervisor::NatsSupervisor(NatsSection nats, QString configDir, QString data
       m_dataDir(std::move(dataDir)),
       m_logDir(std::move(logDir))
 {
-    const QUrl url(m_nats.url);
+    // With a server list the managed child is the first one (this host's own node).
+    const QStringList servers = m_nats.servers();
+    const QUrl url(servers.isEmpty() ? QString() : servers.first());
     m_host = url.host().isEmpty() ? QStringLiteral("127.0.0.1") : url.host();
     m_port = static_cast<quint16>(url.port(4222));
     m_restartTimer.setSingleShot(true);

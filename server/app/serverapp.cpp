@@ -48,6 +48,9 @@ std::unique_ptr<Bus> makeBus(const Config &config, const QString &serverId)
     options.clientName = QStringLiteral("mythos-chatd ") + serverId;
     options.reconnectWaitMs = static_cast<int>(config.nats.reconnectTimeWaitS * 1000);
     options.maxReconnectAttempts = config.nats.maxReconnectAttempts;
+    options.pingIntervalMs = static_cast<int>(config.nats.pingIntervalS * 1000);
+    options.maxPingsOut = config.nats.maxPingsOut;
+    options.noRandomize = config.nats.noRandomize;
     return std::make_unique<NatsBus>(options);
 }
 

@@ -122,6 +122,12 @@ private Q_SLOTS:
     void resolveDefaults();
     void slowClientKeys();
 
+    void natsServerLists_data();
+    void natsServerLists();
+    void natsBadServerUrls_data();
+    void natsBadServerUrls();
+    void natsPingSettings();
+
 private:
     QByteArray m_savedSecret;
     bool m_hadSecret = false;
@@ -803,6 +809,67 @@ void TestConfig::slowClientKeys()
     r = configloader::parse("server:\n  slow_client_seconds: 0\n");
     QVERIFY(!r.ok());
     QVERIFY2(r.error().contains(QLatin1String("slow_client_seconds")), qPrintable(r.error()));
+}
+
+void TestConfig::natsServerLists_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QStringList>("servers");
+    const QStringList two { QStringLiteral("nats://a:4222"), QStringLiteral("nats://b:4223") };
+    QTest::newRow("one") << QByteArrayLiteral("nats:\n  url: nats://a:4222\n") << QStringList { QStringLiteral("nats://a:4222") };
+    QTest::newRow("comma-separated") << QByteArrayLiteral("nats:\n  url: \"nats://a:4222,nats://b:4223\"\n") << two;
+    QTest::newRow("comma with spaces") << QByteArrayLiteral("nats:\n  url: \"nats://a:4222 , nats://b:4223\"\n") << two;
+    QTest::newRow("yaml list") << QByteArrayLiteral("nats:\n  url:\n    - nats://a:4222\n    - nats://b:4223\n") << two;
+    QTest::newRow("flow list") << QByteArrayLiteral("nats:\n  url: [nats://a:4222, nats://b:4223]\n") << two;
+    QTest::newRow("tls") << QByteArrayLiteral("nats:\n  url: tls://a:4443\n") << QStringList { QStringLiteral("tls://a:4443") };
+}
+
+void TestConfig::natsServerLists()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QStringList, servers);
+    const auto r = configloader::parse(yaml);
+    QVERIFY2(r.ok(), qPrintable(r.error()));
+    QCOMPARE(r.value().nats.servers(), servers);
+    QCOMPARE(r.value().nats.url, servers.join(QLatin1Char(',')));
+}
+
+void TestConfig::natsBadServerUrls_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("http scheme") << QByteArrayLiteral("nats:\n  url: http://a:4222\n") << QStringLiteral("\"http://a:4222\"");
+    QTest::newRow("second of list bad") << QByteArrayLiteral("nats:\n  url: \"nats://a:4222,b:4222\"\n") << QStringLiteral("\"b:4222\"");
+    QTest::newRow("empty entry") << QByteArrayLiteral("nats:\n  url: \"nats://a:4222,,nats://b:4222\"\n") << QStringLiteral("\"\"");
+    QTest::newRow("no host") << QByteArrayLiteral("nats:\n  url: \"nats://:4222\"\n") << QStringLiteral("nats.url");
+    QTest::newRow("mapping") << QByteArrayLiteral("nats:\n  url:\n    a: b\n") << QStringLiteral("nats.url");
+    QTest::newRow("nested list") << QByteArrayLiteral("nats:\n  url:\n    - [nats://a:4222]\n") << QStringLiteral("nats.url");
+    QTest::newRow("ping interval zero") << QByteArrayLiteral("nats:\n  ping_interval: 0\n") << QStringLiteral("nats.ping_interval");
+    QTest::newRow("max pings out zero") << QByteArrayLiteral("nats:\n  max_pings_out: 0\n") << QStringLiteral("nats.max_pings_out");
+}
+
+void TestConfig::natsBadServerUrls()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, expected);
+    const auto r = configloader::parse(yaml);
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().contains(expected), qPrintable(r.error()));
+    QVERIFY2(r.error().contains(QStringLiteral("nats.")), qPrintable(r.error()));
+}
+
+void TestConfig::natsPingSettings()
+{
+    const auto defaults = configloader::parse(QByteArray());
+    QVERIFY2(defaults.ok(), qPrintable(defaults.error()));
+    QCOMPARE(defaults.value().nats.pingIntervalS, 2.0);
+    QCOMPARE(defaults.value().nats.maxPingsOut, 2);
+    QCOMPARE(defaults.value().nats.noRandomize, false);
+    const auto r = configloader::parse("nats:\n  ping_interval: 0.5\n  max_pings_out: 3\n  no_randomize: true\n");
+    QVERIFY2(r.ok(), qPrintable(r.error()));
+    QCOMPARE(r.value().nats.pingIntervalS, 0.5);
+    QCOMPARE(r.value().nats.maxPingsOut, 3);
+    QCOMPARE(r.value().nats.noRandomize, true);
 }
 
 QTEST_GUILESS_MAIN(TestConfig)
