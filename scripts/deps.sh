@@ -10,7 +10,11 @@ packages=(
   libnats-dev nats-server libyaml-cpp-dev
   postgresql-15 curl
   chromium nsis dpkg-dev fakeroot
+  # promtool, for the alert rules' tests (resources/monitoring).
   prometheus
+  # The fuzz stage: Debian 12's clang 14 and its runtime libraries (libclang_rt.fuzzer,
+  # ASan, UBSan live in libclang-rt-14-dev).
+  clang clang-14 libclang-rt-14-dev llvm-14
 )
 # The browser tests run on Node.js; use the machine's own when it has one.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test twice: a normal build and an
-# AddressSanitizer+UBSan build. Starts and stops what the tests need (the tests start their own
+# AddressSanitizer+UBSan build; then runs each libFuzzer target for a bounded time
+# (scripts/fuzz.sh). Starts and stops what the tests need (the tests start their own
 # nats-server instances on free loopback ports). Usage: ./scripts/test.sh [ctest args…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,4 +31,10 @@ export LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppress
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$root/tests/sanitizer/ubsan.supp"
 run_suite build-asan Debug -DMYTHOS_SANITIZE=ON
 
-echo "All test suites passed (normal and ASan+UBSan builds)."
+# Every parser that sees untrusted bytes, under libFuzzer (clang, ASan+UBSan) for a bounded
+# time each (MYTHOS_FUZZ_SECONDS, default 20): any crash fails the run and names the input.
+unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
+echo "== fuzz (build-fuzz, ${MYTHOS_FUZZ_SECONDS:-20}s per target)"
+./scripts/fuzz.sh
+
+echo "All test suites passed (normal and ASan+UBSan builds, fuzz targets)."

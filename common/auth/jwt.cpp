@@ -11,6 +11,13 @@ namespace {
 
 constexpr auto kB64 = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
 
+// How far the game server's clock may run ahead of ours before a fresh token's `nbf` refuses
+// it (RFC 7519 §4.1.5 allows "some small leeway"). `exp` gets none: an expired token is
+// refused at once, so the leeway never lengthens a token's life.
+constexpr qint64 kNotBeforeLeewaySecs = 30;
+// 9999-12-31T23:59:59Z: no real token lives longer, and every later value is refused.
+constexpr qint64 kLatestExpirySecs = 253402300799;
+
 QByteArray hs256(QByteArrayView signingInput, const QByteArray &secret)
 {
     return QMessageAuthenticationCode::hash(signingInput.toByteArray(), secret,
@@ -62,9 +69,23 @@ Claims readClaims(const QJsonObject &p, qint64 nowSecs)
     const QJsonValue exp = p.value(QLatin1String("exp"));
     if (!exp.isDouble())
         return refuse("token has no numeric 'exp'");
+    // Checked as a double before the conversion: a huge `exp` (1e300) does not fit a qint64, and
+    // converting it would be undefined behaviour (found by fuzzing).
+    if (exp.toDouble() > static_cast<double>(kLatestExpirySecs))
+        return refuse("token 'exp' is out of range (after the year 9999)");
+    if (exp.toDouble() <= static_cast<double>(nowSecs))
+        return refuse("token expired");
     c.expiresAt = static_cast<qint64>(exp.toDouble());
     if (c.expiresAt <= nowSecs)
-        return refuse("token expired");
+        return refuse("token expired"); // a fraction of a second past now
+    const QJsonValue nbf = p.value(QLatin1String("nbf"));
+    if (!nbf.isUndefined()) {
+        if (!nbf.isDouble())
+            return refuse("token 'nbf' is not numeric");
+        // Compared as doubles: a huge `nbf` must not overflow a conversion to qint64.
+        if (nbf.toDouble() > static_cast<double>(nowSecs + kNotBeforeLeewaySecs))
+            return refuse("token is not valid yet: its 'nbf' lies in the future");
+    }
     const QJsonValue role = p.value(QLatin1String("role"));
     if (!role.isUndefined()) {
         const auto parsed = parseRole(role.toString());

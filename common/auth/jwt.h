@@ -25,7 +25,8 @@ namespace jwt {
 
 QByteArray sign(const QJsonObject &payload, const QByteArray &secret);
 QByteArray mint(const TokenClaims &claims, const QByteArray &secret);
-// Checks signature (constant time), alg, exp against nowSecs, and every claim's format.
+// Checks signature (constant time), alg, exp against nowSecs, nbf (when present) against
+// nowSecs with 30 s of leeway for clock skew, and every claim's format.
 Result<TokenClaims> verify(QByteArrayView token, const QByteArray &secret, qint64 nowSecs);
 
 } // namespace jwt

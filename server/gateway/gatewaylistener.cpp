@@ -26,7 +26,8 @@ constexpr int kHttpIdleMs = 60000;
 // After the process ran out of files, accepting is retried after this pause.
 constexpr int kAcceptRetryMs = 500;
 
-// The Content-Length of a request head at the start of `bytes`, or -1 when it has none yet.
+} // namespace
+
 qint64 declaredContentLength(const QByteArray &bytes)
 {
     const qsizetype headEnd = bytes.indexOf("\r\n\r\n");
@@ -42,7 +43,6 @@ qint64 declaredContentLength(const QByteArray &bytes)
     const qint64 length = head.mid(valueStart, lineEnd < 0 ? -1 : lineEnd - valueStart).trimmed().toLongLong(&ok);
     return ok ? length : -1;
 }
-} // namespace
 
 GatewayListener::GatewayListener(qint64 maxRequestBytes, ws::ConnectionSorter::ToWebSocket toWebSocket, QObject *parent)
     : QTcpServer(parent),

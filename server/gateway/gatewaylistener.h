@@ -14,6 +14,10 @@
 
 namespace mythos {
 
+// The Content-Length of a request head at the start of `bytes`, or -1 when it has none yet.
+// (Public so it can be tested and fuzzed on its own: it reads bytes no one has checked yet.)
+qint64 declaredContentLength(const QByteArray &bytes);
+
 class GatewayListener : public QTcpServer
 {
     Q_OBJECT

@@ -46,7 +46,7 @@ MessageStore::~MessageStore()
         if (!worker)
             continue;
         // The connection must be closed on the thread that opened it.
-        QMetaObject::invokeMethod(worker, [worker] { worker->storage().close(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(worker, [w = worker] { w->storage().close(); }, Qt::BlockingQueuedConnection);
         thread->quit();
         thread->wait();
         delete worker; // its thread has stopped: nothing else can touch it

@@ -101,6 +101,8 @@ private Q_SLOTS:
     void forgedSignature();
     void expiry_data();
     void expiry();
+    void notBefore_data();
+    void notBefore();
     void algorithm_data();
     void algorithm();
     void claims_data();
@@ -270,6 +272,7 @@ void TestJwt::expiry_data()
     QTest::newRow("exactly now") << double(kNow) << false;
     QTest::newRow("zero") << 0.0 << false;
     QTest::newRow("negative") << -1.0 << false;
+    QTest::newRow("-1e300 (beyond qint64)") << -1e300 << false;
     QTest::newRow("one second ahead") << double(kNow + 1) << true;
     QTest::newRow("one day ahead") << double(kNow + 86400) << true;
 }
@@ -285,6 +288,41 @@ void TestJwt::expiry()
         QCOMPARE(out->expiresAt, static_cast<qint64>(exp));
     else
         QVERIFY2(out.error().contains(QStringLiteral("expired")), qPrintable(out.error()));
+}
+
+void TestJwt::notBefore_data()
+{
+    QTest::addColumn<QJsonValue>("nbf");
+    QTest::addColumn<QString>("refusal"); // empty: accepted; else a part of the error message
+
+    const QString future = QStringLiteral("not valid yet");
+    const QString notNumeric = QStringLiteral("'nbf' is not numeric");
+    QTest::newRow("absent") << QJsonValue(QJsonValue::Undefined) << QString();
+    QTest::newRow("one hour ago") << QJsonValue(double(kNow - 3600)) << QString();
+    QTest::newRow("exactly now") << QJsonValue(double(kNow)) << QString();
+    // The game server's clock may run a little ahead of ours.
+    QTest::newRow("ten seconds ahead (within leeway)") << QJsonValue(double(kNow + 10)) << QString();
+    QTest::newRow("thirty seconds ahead (edge of leeway)") << QJsonValue(double(kNow + 30)) << QString();
+    QTest::newRow("thirty-one seconds ahead") << QJsonValue(double(kNow + 31)) << future;
+    QTest::newRow("ten minutes ahead") << QJsonValue(double(kNow + 600)) << future;
+    QTest::newRow("far future (1e300)") << QJsonValue(1e300) << future;
+    QTest::newRow("string") << QJsonValue(QString::number(kNow)) << notNumeric;
+    QTest::newRow("null") << QJsonValue(QJsonValue::Null) << notNumeric;
+    QTest::newRow("bool") << QJsonValue(true) << notNumeric;
+    QTest::newRow("array") << QJsonValue(QJsonArray { double(kNow) }) << notNumeric;
+}
+
+void TestJwt::notBefore()
+{
+    QFETCH(QJsonValue, nbf);
+    QFETCH(QString, refusal);
+    const auto out = jwt::verify(jwt::sign(validPayloadWith(QStringLiteral("nbf"), nbf), kSecret), kSecret, kNow);
+    if (refusal.isEmpty()) {
+        QVERIFY2(out.ok(), qPrintable(out.error()));
+    } else {
+        QVERIFY2(!out.ok(), "a token that is not valid yet was accepted");
+        QVERIFY2(out.error().contains(refusal), qPrintable(out.error()));
+    }
 }
 
 void TestJwt::algorithm_data()
@@ -341,6 +379,10 @@ void TestJwt::claims_data()
     QTest::newRow("exp null") << validPayloadWith(exp, QJsonValue::Null) << exp;
     QTest::newRow("exp bool") << validPayloadWith(exp, true) << exp;
     QTest::newRow("exp object") << validPayloadWith(exp, QJsonObject { { exp, double(kNow + 3600) } }) << exp;
+    // Found by fuzzing: converting 1e300 to qint64 was undefined behaviour (UBSan), and in a
+    // normal build came out as a large negative number ("expired" by accident).
+    QTest::newRow("exp 1e300 (out of range)") << validPayloadWith(exp, 1e300) << exp;
+    QTest::newRow("exp after year 9999") << validPayloadWith(exp, 253402300800.0) << exp;
 
     // sub: a player id, [A-Za-z0-9_-]{1,64}
     QTest::newRow("sub 64 chars") << validPayloadWith(sub, QString(64, QLatin1Char('a'))) << QString();
