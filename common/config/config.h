@@ -93,6 +93,13 @@ struct HistorySection
     int maxMessagesPerChannel = 1000;
 };
 
+// PROTOCOL §3 Recovery: how much a resume may return and how far back it reaches.
+struct RecoverySection
+{
+    int maxMessages = 200;
+    int maxAgeSeconds = 600;
+};
+
 struct Config
 {
     ServerSection server;
@@ -106,6 +113,7 @@ struct Config
     ContentFilteringSection contentFiltering;
     HistorySection history;
     ModerationSection moderation;
+    RecoverySection recovery;
 
     const ChannelSpec *channel(QStringView name) const;
     // Fills data_dir, database.url and logging.dir from their documented defaults.

@@ -171,6 +171,10 @@ void readChat(YamlReader &r, Config &c)
         h.read("retention_days", c.history.retentionDays, 1, 36500);
         h.read("max_messages_per_channel", c.history.maxMessagesPerChannel, 1, 100000000);
     });
+    r.section("recovery", [&](YamlReader &rc) {
+        rc.read("max_messages", c.recovery.maxMessages, 1, 10000);
+        rc.read("max_age_seconds", c.recovery.maxAgeSeconds, 1, 86400);
+    });
 }
 
 } // namespace

@@ -154,6 +154,21 @@ void MessageStore::history(const HistoryQuery &query, HistoryDone done)
     }, Qt::QueuedConnection);
 }
 
+void MessageStore::recover(const RecoveryQuery &query, RecoveryDone done)
+{
+    Worker *reader = m_reader;
+    QMetaObject::invokeMethod(reader, [this, reader, query, done = std::move(done)]() mutable {
+        auto result = reader->storage().recover(query);
+        QMetaObject::invokeMethod(this, [this, result = std::move(result), done = std::move(done)] {
+            if (!result) {
+                qCWarning(lcDb).noquote() << "resume query failed:" << result.error();
+                Q_EMIT databaseError(QStringLiteral("resume"), result.error());
+            }
+            done(result);
+        }, Qt::QueuedConnection);
+    }, Qt::QueuedConnection);
+}
+
 void MessageStore::startRetention(int retentionDays, int keepPerScope, int intervalMs)
 {
     m_retentionDays = retentionDays;

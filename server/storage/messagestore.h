@@ -42,6 +42,9 @@ public:
     Result<bool> open();
     void append(const StoredMessage &message, Done done = {});
     void history(const HistoryQuery &query, HistoryDone done);
+    using RecoveryDone = std::function<void(const Result<RecoveryRows> &)>;
+    // A resume's read, on the reader thread like history.
+    void recover(const RecoveryQuery &query, RecoveryDone done);
     // Deletes expired messages now and then every `interval` ms.
     void startRetention(int retentionDays, int keepPerScope, int intervalMs = 3600 * 1000);
     void pruneNow();

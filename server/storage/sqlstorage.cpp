@@ -220,6 +220,56 @@ Result<QList<StoredMessage>> SqlStorage::history(const HistoryQuery &query)
     return QList<StoredMessage>(newestFirst.crbegin(), newestFirst.crend());
 }
 
+Result<RecoveryRows> SqlStorage::recover(const RecoveryQuery &query)
+{
+    RecoveryRows rows;
+    QSqlQuery known(m_db);
+    known.prepare(sql(QStringLiteral("recover_since")));
+    known.addBindValue(query.since);
+    if (!known.exec())
+        return dbError<RecoveryRows>("cannot look up the resume point", known.lastError());
+    rows.sinceKnown = known.next();
+    if (query.branches.isEmpty())
+        return rows;
+
+    // The number of channels a reader sees varies with role and location, so the statement is
+    // put together here from the per-branch files; every value is still a bound parameter.
+    const QString scopeBranch = sqlStatements(sql(QStringLiteral("recover_scope"))).value(0);
+    const QString whisperBranch = sqlStatements(sql(QStringLiteral("recover_whisper"))).value(0);
+    QStringList parts;
+    QVariantList values;
+    for (const HistoryQuery &branch : query.branches) {
+        if (branch.kind == HistoryQuery::Kind::Whisper) {
+            parts.append(whisperBranch);
+            values << branch.channel << branch.playerId << branch.playerId << query.after << query.limit;
+        } else {
+            parts.append(scopeBranch);
+            values << branch.channel << notNull(branch.scopeKey) << query.after << query.readerId << query.limit;
+        }
+    }
+    QString statement;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        if (i)
+            statement += QLatin1String(" UNION ALL ");
+        statement += QStringLiteral("SELECT * FROM (%1) AS b%2").arg(parts[i]).arg(i);
+    }
+    statement += QLatin1String(" ORDER BY id DESC LIMIT ?");
+    values << query.limit;
+
+    QSqlQuery q(m_db);
+    if (!q.prepare(statement))
+        return dbError<RecoveryRows>("cannot prepare the resume query", q.lastError());
+    for (const QVariant &v : std::as_const(values))
+        q.addBindValue(v);
+    if (!q.exec())
+        return dbError<RecoveryRows>("cannot read messages to resume", q.lastError());
+    QList<StoredMessage> newestFirst;
+    while (q.next())
+        newestFirst.append(readRow(q));
+    rows.messages = QList<StoredMessage>(newestFirst.crbegin(), newestFirst.crend());
+    return rows;
+}
+
 Result<int> SqlStorage::prune(const QDateTime &olderThan, int keepPerScope)
 {
     int removed = 0;

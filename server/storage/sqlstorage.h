@@ -29,6 +29,9 @@ public:
 
     Result<bool> insert(const QList<StoredMessage> &batch);
     Result<QList<StoredMessage>> history(const HistoryQuery &query);
+    // Two statements: a primary-key look-up of `since`, then one UNION ALL of index-bounded
+    // branches (each LIMITed), so the cost is branches × limit rows at most.
+    Result<RecoveryRows> recover(const RecoveryQuery &query);
     // Deletes messages older than the cut-off and all but the newest `keepPerScope` of each
     // (channel, scope); returns how many went.
     Result<int> prune(const QDateTime &olderThan, int keepPerScope);

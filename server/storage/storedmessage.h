@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 namespace mythos {
@@ -39,6 +40,23 @@ struct HistoryQuery
     QString playerId; // Kind::Whisper: sent or received by this player
     QString before; // message id; empty = newest
     int limit = 50;
+};
+
+// What a resume reads (PROTOCOL §3 Recovery): every channel the reader may see, as the history
+// rules plan them, after `after` (the resume point minus the clock window), newest `limit`.
+struct RecoveryQuery
+{
+    QList<HistoryQuery> branches;
+    QString readerId; // their own messages are left out of scope branches
+    QString since; // checked for existence: unknown means the history cannot say what is missing
+    QString after;
+    int limit = 201;
+};
+
+struct RecoveryRows
+{
+    bool sinceKnown = false;
+    QList<StoredMessage> messages; // oldest first, at most `limit`
 };
 
 } // namespace mythos
