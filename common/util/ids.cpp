@@ -69,4 +69,28 @@ QString MessageIdGenerator::next(qint64 nowMs)
             .arg(m_tag);
 }
 
+std::optional<qint64> messageIdMillis(QStringView id)
+{
+    // 12 hex digits of milliseconds, 6 of counter, '-', the instance tag.
+    if (id.size() < 20 || id[18] != u'-')
+        return std::nullopt;
+    auto hexValue = [](char16_t c) {
+        return c >= u'0' && c <= u'9' ? c - u'0' : c >= u'a' && c <= u'f' ? c - u'a' + 10 : -1;
+    };
+    qint64 ms = 0;
+    for (qsizetype i = 0; i < 18; ++i) {
+        const int digit = hexValue(id[i].unicode());
+        if (digit < 0)
+            return std::nullopt;
+        if (i < 12)
+            ms = ms * 16 + digit;
+    }
+    return ms;
+}
+
+QString messageIdFloor(qint64 ms)
+{
+    return QStringLiteral("%1").arg(ms, 12, 16, QLatin1Char('0'));
+}
+
 } // namespace mythos

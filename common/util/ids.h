@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <optional>
+
 namespace mythos {
 
 // [A-Za-z0-9_-]{1,maxLength}: the only ids that may ever reach a NATS subject.
@@ -33,5 +35,10 @@ private:
     qint64 m_lastMs = 0;
     quint32 m_counter = 0;
 };
+
+// The acceptance time (ms since the epoch) a message id carries, if it has the minted form.
+std::optional<qint64> messageIdMillis(QStringView id);
+// The smallest id minted at `ms` or later: `id > messageIdFloor(t)` selects ids from t on.
+QString messageIdFloor(qint64 ms);
 
 } // namespace mythos

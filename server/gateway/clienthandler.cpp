@@ -86,7 +86,7 @@ void ClientHandler::onRequest(const QJsonObject &frame)
             return fail(ErrorCode::Unauthenticated, QStringLiteral("authenticate first"), ref);
         static const QStringList known { QStringLiteral("send"), QStringLiteral("command"), QStringLiteral("mute"),
                                          QStringLiteral("unmute"), QStringLiteral("mutes"), QStringLiteral("history"),
-                                         QStringLiteral("rate_limit_status"), QStringLiteral("move"), QStringLiteral("party") };
+                                         QStringLiteral("resume"), QStringLiteral("rate_limit_status"), QStringLiteral("move"), QStringLiteral("party") };
         if (!known.contains(type)) {
             m_session->countAbuse();
             return fail(ErrorCode::UnknownType, QStringLiteral("unknown request type '%1'").arg(type), ref);
@@ -101,6 +101,8 @@ void ClientHandler::onRequest(const QJsonObject &frame)
         return handleMove(frame, ref);
     if (type == QLatin1String("history"))
         return handleHistory(frame, ref);
+    if (type == QLatin1String("resume"))
+        return handleResume(frame, ref);
     if (ModeratorRequests::isModeratorRequest(type)) {
         if (!m_moderator)
             return fail(ErrorCode::Forbidden, QStringLiteral("'%1' is for moderators").arg(type), ref);

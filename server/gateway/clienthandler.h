@@ -59,6 +59,7 @@ private:
     void handleCommand(const QJsonObject &frame, const QString &ref);
     void handleMove(const QJsonObject &frame, const QString &ref);
     void handleHistory(const QJsonObject &frame, const QString &ref);
+    void handleResume(const QJsonObject &frame, const QString &ref);
     void handleMute(const QJsonObject &frame, const QString &ref);
     void handleMuteCommand(const ParsedCommand &command, const QString &ref);
     void submit(const SendRequest &request, const QString &ref);

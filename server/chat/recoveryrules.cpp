@@ -1,0 +1,77 @@
+#include "chat/recoveryrules.h"
+
+#include "chat/historyrules.h"
+#include "moderation/muteregistry.h"
+#include "util/ids.h"
+
+#include <QJsonArray>
+
+namespace mythos {
+
+namespace {
+QJsonObject resumed(const QJsonArray &messages, const QString &reason)
+{
+    QJsonObject data { { QLatin1String("messages"), messages }, { QLatin1String("recovered"), reason.isEmpty() } };
+    if (!reason.isEmpty())
+        data.insert(QLatin1String("reason"), reason);
+    return data;
+}
+} // namespace
+
+std::variant<ResumePlan, ChatError> planResume(const Config &config, const Identity &who, const Location &where,
+                                               const QJsonValue &since, qint64 nowMs)
+{
+    const std::optional<qint64> sinceMs = since.isString() ? messageIdMillis(since.toString()) : std::nullopt;
+    if (!sinceMs || !isValidSubjectId(since.toString()))
+        return ChatError { ErrorCode::InvalidRequest, QStringLiteral("'resume' needs 'since': the message_id of the last message you hold") };
+
+    ResumePlan plan;
+    plan.query.readerId = who.id;
+    plan.query.since = since.toString();
+    plan.query.after = messageIdFloor(std::max<qint64>(0, *sinceMs - kResumeClockWindowMs));
+    plan.query.limit = config.recovery.maxMessages + 1;
+    plan.tooOld = *sinceMs < nowMs - qint64(config.recovery.maxAgeSeconds) * 1000;
+    for (const ChannelSpec &channel : config.channels) {
+        if (!hasRole(who.role, channel.receiveRole()))
+            continue;
+        const HistoryPlan branch = planHistory(config, who, where, { channel.name, {}, {} });
+        if (const auto *query = std::get_if<HistoryQuery>(&branch))
+            plan.query.branches.append(*query);
+    }
+    return plan;
+}
+
+QJsonObject resumedData(const Config &config, const ResumePlan &plan, const RecoveryRows &rows,
+                        const MuteRegistry *mutes, const QDateTime &now)
+{
+    // Rows are oldest first; those after `since` are what the player missed, the ones before
+    // it (the clock window) are extras the client may already hold.
+    qsizetype missed = 0;
+    for (const StoredMessage &m : rows.messages)
+        missed += m.id > plan.query.since ? 1 : 0;
+    const bool tooMany = missed > config.recovery.maxMessages;
+    const qsizetype skip = tooMany ? rows.messages.size() - config.recovery.maxMessages : 0;
+
+    QJsonArray list;
+    for (qsizetype i = skip; i < rows.messages.size(); ++i) {
+        const StoredMessage &m = rows.messages[i];
+        if (mutes && mutes->hides(plan.query.readerId, m.senderId, m.channel, now))
+            continue;
+        list.append(m.toChatData());
+    }
+    QString reason;
+    if (!rows.sinceKnown)
+        reason = QStringLiteral("unknown_since");
+    else if (plan.tooOld)
+        reason = QStringLiteral("too_old");
+    else if (tooMany)
+        reason = QStringLiteral("too_many");
+    return resumed(list, reason);
+}
+
+QJsonObject resumedUnavailable()
+{
+    return resumed({}, QStringLiteral("history_unavailable"));
+}
+
+} // namespace mythos
