@@ -3,6 +3,7 @@
 #include "app/natssupervisor.h"
 #include "app/serverapp.h"
 #include "bus/bus.h"
+#include "chat/catchupservice.h"
 #include "chat/chatservice.h"
 #include "chat/directory.h"
 #include "chat/playerregistry.h"
@@ -58,6 +59,11 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.single("mythos_http_replies_dropped_total", "counter", "HTTP replies not sent because the client had disconnected.", app.httpApi()->repliesDropped());
     w.single("mythos_messages_accepted_total", "counter", "Messages accepted by this instance's pipeline.", chat.accepted);
     w.single("mythos_messages_relayed_in_total", "counter", "Messages received from other instances or the game server.", chat.relayedReceived);
+    w.single("mythos_messages_late_total", "counter", "Messages other instances accepted during a NATS outage, delivered here afterwards with late: true.", chat.lateDelivered);
+    w.single("mythos_messages_duplicate_total", "counter", "Relayed or caught-up copies of a message already delivered here, dropped.", chat.duplicatesDropped);
+    w.single("mythos_catchup_requests_total", "counter", "Catch-up requests this instance sent after the bus came back.", app.catchUp()->stats().requestsSent);
+    w.single("mythos_catchup_answers_total", "counter", "Catch-up requests of other instances this instance answered.", app.catchUp()->stats().requestsAnswered);
+    w.single("mythos_recovery_gaps_total", "counter", "gap events sent to players: what an outage's catch-up could not bring back.", app.catchUp()->stats().gapsSent);
     w.single("mythos_messages_kept_local_total", "counter", "Accepted messages not relayed because NATS was unavailable.", chat.keptLocal);
     w.single("mythos_deliveries_total", "counter", "chat_message events sent to connections.", routing.deliveries);
     w.single("mythos_deliveries_avoided_total", "counter", "Local players not sent a message because it was outside their scope (server-side filtering).", routing.deliveriesAvoided);

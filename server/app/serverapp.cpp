@@ -4,6 +4,7 @@
 #include "bus/natsbus.h"
 #include "bus/nullbus.h"
 #include "chat/authenticator.h"
+#include "chat/catchupservice.h"
 #include "chat/chatservice.h"
 #include "chat/directory.h"
 #include "chat/playerregistry.h"
@@ -86,6 +87,8 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
                                            m_router.get(), m_bus.get(), m_store.get(), &m_mutes->registry(), m_filter.get());
     m_monitor = std::make_unique<MonitorService>(m_config, m_bus.get(), m_registry->subjects(), [this] { return stats(); });
     m_chat->setMonitor(m_monitor.get());
+    m_catchUp = std::make_unique<CatchUpService>(m_config, m_serverId, m_bus.get(), m_registry->subjects(), m_chat.get(),
+                                                 m_registry.get());
     m_queue = std::make_unique<QueueService>(m_serverId, m_store.get(), m_bus.get(), m_registry->subjects(), m_chat.get(),
                                              m_mutes.get(), m_registry.get(), m_monitor.get());
     connect(m_chat.get(), &ChatService::itemQueued, m_queue.get(), &QueueService::announce);
@@ -365,6 +368,8 @@ void ServerApp::onBusMessage(const QByteArray &subject, const QByteArray &payloa
         m_mutes->handleControl(payload);
     else if (m_queue->handles(subject))
         m_queue->handleControl(subject, payload);
+    else if (m_catchUp->handles(subject))
+        m_catchUp->handleControl(subject, payload);
     else if (subject.startsWith(m_registry->subjects().control("")))
         qCDebug(lcApp) << "control message for a later feature on" << subject;
     else if (subject.startsWith(Subjects::presencePrefix()))

@@ -16,6 +16,7 @@ namespace mythos {
 class AuditLog;
 class Authenticator;
 class Bus;
+class CatchUpService;
 class ChatService;
 class Directory;
 class HttpApi;
@@ -48,6 +49,7 @@ public:
     QJsonObject health() const;
     Bus *bus() const { return m_bus.get(); }
     ChatService *chat() const { return m_chat.get(); }
+    CatchUpService *catchUp() const { return m_catchUp.get(); }
     PlayerRegistry *registry() const { return m_registry.get(); }
     Directory *directory() const { return m_directory.get(); }
     Router *router() const { return m_router.get(); }
@@ -90,6 +92,7 @@ private:
     std::unique_ptr<QueueService> m_queue;
     std::unique_ptr<Router> m_router;
     std::unique_ptr<ChatService> m_chat;
+    std::unique_ptr<CatchUpService> m_catchUp;
     std::unique_ptr<PresenceService> m_presence;
     std::unique_ptr<Authenticator> m_authenticator;
     std::unique_ptr<HttpGateway> m_gateway;

@@ -374,9 +374,13 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
     }
     const QString origin = message.take(kOrigin).toString();
     // While moderators monitor, a feed subscription delivers what a player's subscription
-    // delivers too: the first copy counts.
+    // delivers too, and a catch-up may have delivered it already: the first copy counts.
     if (m_monitor && !m_monitor->firstSighting(message.value(QLatin1String("message_id")).toString()))
         return;
+    if (!m_remoteDelivered.insert(message.value(QLatin1String("message_id")).toString())) {
+        ++m_stats.duplicatesDropped;
+        return;
+    }
     ++m_stats.relayedReceived;
     // A database of our own must hold what our players saw (idempotent by message_id); a shared
     // one already has it from the accepting instance. Game announcements get a local id on each
@@ -386,6 +390,32 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
     m_router->deliver(subject, message);
     if (m_monitor)
         m_monitor->observe(message);
+}
+
+bool ChatService::deliverLate(QJsonObject message, const QString &origin)
+{
+    const QString id = message.value(QLatin1String("message_id")).toString();
+    const QByteArray subject = subjectOf(message);
+    if (id.isEmpty() || subject.isEmpty() || origin.isEmpty() || origin == m_serverId) {
+        qCWarning(lcChat) << "dropping a caught-up message that is not a chat message from another instance:" << id << origin;
+        ++m_stats.refusedByCode[QStringLiteral("late_invalid")];
+        return false;
+    }
+    if (!m_remoteDelivered.insert(id)) {
+        ++m_stats.duplicatesDropped;
+        return false;
+    }
+    message.remove(kOrigin);
+    ++m_stats.lateDelivered;
+    if (m_store && !m_store->isShared())
+        m_store->append(StoredMessage::fromChatData(message, origin));
+    message.insert(QLatin1String("late"), true);
+    m_router->deliver(subject, message);
+    if (m_monitor) {
+        m_monitor->firstSighting(id);
+        m_monitor->observe(message);
+    }
+    return true;
 }
 
 } // namespace mythos

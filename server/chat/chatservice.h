@@ -9,6 +9,7 @@
 #include "moderation/violationtracker.h"
 #include "protocol/errorcode.h"
 #include "util/ids.h"
+#include "util/recentids.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -63,6 +64,8 @@ struct ChatStats
     quint64 flagged = 0;
     quint64 held = 0;
     quint64 relayedReceived = 0;
+    quint64 lateDelivered = 0; // caught up after a bus outage (PROTOCOL §3 Recovery)
+    quint64 duplicatesDropped = 0; // a relayed or caught-up copy of a message already delivered
     QHash<QString, quint64> refusedByCode;
 };
 
@@ -85,6 +88,10 @@ public:
     QJsonObject rateLimitStatus(const QString &playerId, Role role);
     // A message arriving from another instance (or the game server) on `subject`.
     void deliverRelayed(const QByteArray &subject, const QByteArray &payload);
+    // A message another instance (`origin`) accepted while the bus was down, caught up
+    // afterwards: delivered with "late": true unless this instance already delivered it.
+    // False when it was a repeat or is not a valid chat message.
+    bool deliverLate(QJsonObject message, const QString &origin);
     // Whether `subject` is where a message of that channel is published (PROTOCOL §5).
     bool subjectCarries(const QByteArray &subject, const QString &channelName) const;
 
@@ -134,6 +141,9 @@ private:
     // Rate-limit refusals of the last hour, for the moderation queue's context and the log.
     ViolationTracker m_violations;
     QTimer m_rateSweep;
+    // Ids of messages from other instances delivered here lately: a relayed copy and a
+    // caught-up copy of one message reach players once.
+    RecentIds m_remoteDelivered { 20000 };
     ChatStats m_stats;
 };
 

@@ -8,7 +8,6 @@
 namespace mythos {
 
 namespace {
-constexpr qsizetype kSeenCapacity = 20000; // far more than can be in flight twice
 constexpr int kStatsIntervalMs = 5000;
 } // namespace
 
@@ -50,7 +49,6 @@ void MonitorService::setMonitoring(EventSink *sink, Role role, bool on)
     } else {
         m_statsTimer.stop();
         m_seen.clear();
-        m_seenOrder.clear();
     }
 }
 
@@ -58,13 +56,7 @@ bool MonitorService::firstSighting(const QString &messageId)
 {
     if (!isActive() || messageId.isEmpty())
         return true;
-    if (m_seen.contains(messageId))
-        return false;
-    m_seen.insert(messageId);
-    m_seenOrder.enqueue(messageId);
-    if (m_seenOrder.size() > kSeenCapacity)
-        m_seen.remove(m_seenOrder.dequeue());
-    return true;
+    return m_seen.insert(messageId);
 }
 
 bool MonitorService::mayReadWhispers(Role role) const

@@ -4,11 +4,10 @@
 // monitoring connections (whispers to admins only), plus a periodic `stats` event.
 
 #include "chat/identity.h"
+#include "util/recentids.h"
 
 #include <QHash>
 #include <QObject>
-#include <QQueue>
-#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -51,8 +50,7 @@ private:
     std::function<QJsonObject()> m_stats;
     QHash<EventSink *, Role> m_monitors;
     QTimer m_statsTimer;
-    QSet<QString> m_seen;
-    QQueue<QString> m_seenOrder;
+    RecentIds m_seen { 20000 }; // far more than can be in flight twice
 };
 
 } // namespace mythos
