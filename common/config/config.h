@@ -23,6 +23,10 @@ struct ServerSection
     int slowClientSeconds = 5;
     // A backlog past this drops the client at once; when the file omits it, 4 x the soft limit.
     int outboundQueueHardLimitKiB = 4096;
+    // Connections from one address that have not authenticated yet (still sending their request
+    // head, or upgraded without auth), each stage counted on its own; past it that address's
+    // oldest is evicted. 0: no cap (behind a reverse proxy every player has the proxy's address).
+    int maxUnauthenticatedPerAddress = 0;
 };
 
 struct AuthSection

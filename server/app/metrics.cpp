@@ -55,6 +55,10 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.metric("mythos_slow_clients_dropped_total", "counter", "Sessions closed for not reading: stalled above the soft backlog limit past the grace, or over the hard limit.");
     w.sample("mythos_slow_clients_dropped_total", app.gateway()->slowClientsStalled(), "reason=\"stalled\"");
     w.sample("mythos_slow_clients_dropped_total", app.gateway()->slowClientsOverHardLimit(), "reason=\"hard_limit\"");
+    w.metric("mythos_connections_evicted_total", "counter", "Connections closed to make room for newer ones: the oldest still sending its request head (pending_head), the oldest unauthenticated session at max_connections (unauthenticated), or over max_unauthenticated_per_address (per_address).");
+    w.sample("mythos_connections_evicted_total", app.gateway()->evictedPendingHeads(), "reason=\"pending_head\"");
+    w.sample("mythos_connections_evicted_total", app.gateway()->evictedUnauthenticated(), "reason=\"unauthenticated\"");
+    w.sample("mythos_connections_evicted_total", app.gateway()->evictedPerAddress(), "reason=\"per_address\"");
     w.single("mythos_http_requests_oversized_total", "counter", "HTTP requests refused with 413 before their body was buffered.", app.gateway()->oversizedRequests());
     w.single("mythos_http_replies_dropped_total", "counter", "HTTP replies not sent because the client had disconnected.", app.httpApi()->repliesDropped());
     w.single("mythos_messages_accepted_total", "counter", "Messages accepted by this instance's pipeline.", chat.accepted);

@@ -109,7 +109,10 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     limits.hardOutboundBytes = qint64(std::max(m_config.server.outboundQueueHardLimitKiB, m_config.server.outboundQueueLimitKiB)) * 1024;
     limits.slowClientMs = m_config.server.slowClientSeconds * 1000;
     limits.keepAliveMs = m_config.server.keepAliveSeconds * 1000;
-    m_gateway = std::make_unique<HttpGateway>(services, limits, m_config.server.maxConnections,
+    AdmissionLimits admission;
+    admission.maxConnections = m_config.server.maxConnections;
+    admission.maxUnauthenticatedPerAddress = m_config.server.maxUnauthenticatedPerAddress;
+    m_gateway = std::make_unique<HttpGateway>(services, limits, admission,
                                               [this] { return HttpGateway::HealthReport { health(), !m_stopping }; });
     m_api = std::make_unique<HttpApi>(m_gateway->http(), services, [this] { return prometheusMetrics(*this); },
                                       [this] { return !m_stopping; });

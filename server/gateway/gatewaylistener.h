@@ -24,6 +24,9 @@ class GatewayListener : public QTcpServer
 public:
     GatewayListener(qint64 maxRequestBytes, ws::ConnectionSorter::ToWebSocket toWebSocket, QObject *parent = nullptr);
     quint64 refused() const { return m_refused; }
+    // Connections that have not finished their request head yet (bounds, evictions).
+    ws::ConnectionSorter &sorter() { return m_sorter; }
+    const ws::ConnectionSorter &sorter() const { return m_sorter; }
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;

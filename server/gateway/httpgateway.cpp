@@ -22,12 +22,12 @@ bool isWebSocketUpgrade(const QHttpServerRequest &request)
 
 } // namespace
 
-HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &limits, int maxConnections,
+HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &limits, const AdmissionLimits &admission,
                          std::function<HealthReport()> health, QObject *parent)
     : QObject(parent),
       m_services(services),
       m_limits(limits),
-      m_maxConnections(maxConnections),
+      m_admission(admission),
       m_health(std::move(health))
 {
     // Valid upgrades never get here (the listener hands them to our transport first); this
@@ -78,6 +78,7 @@ quint16 HttpGateway::listen(const QHostAddress &address, quint16 port, QString *
         delete guard;
         return 0;
     }
+    guard->sorter().setLimits({ m_admission.maxPendingHeads, m_admission.maxUnauthenticatedPerAddress });
     m_sizeGuard = guard;
     m_http.bind(guard);
     return guard->serverPort();
@@ -86,6 +87,34 @@ quint16 HttpGateway::listen(const QHostAddress &address, quint16 port, QString *
 quint64 HttpGateway::oversizedRequests() const
 {
     return m_sizeGuard ? m_sizeGuard->refused() : 0;
+}
+
+quint64 HttpGateway::evictedPendingHeads() const
+{
+    return m_sizeGuard ? m_sizeGuard->sorter().evictedAtCap() : 0;
+}
+
+quint64 HttpGateway::evictedPerAddress() const
+{
+    return m_evictedPerAddressSessions + (m_sizeGuard ? m_sizeGuard->sorter().evictedPerAddress() : 0);
+}
+
+bool HttpGateway::evictUnauthenticated(const std::optional<QString> &address)
+{
+    for (;;) {
+        const std::optional<Session *> oldest = address ? m_unauthenticated.oldestFrom(*address) : m_unauthenticated.oldest();
+        if (!oldest)
+            return false;
+        Session *session = *oldest;
+        m_unauthenticated.remove(session);
+        if (session->isClosing())
+            continue; // already on its way out (failed auth, deadline): frees nothing new
+        const QString reason = address ? QStringLiteral("too many unauthenticated connections from this address")
+                                       : QStringLiteral("server full: evicted before authenticating");
+        qCInfo(lcGateway).noquote() << session->peer() << "evicted:" << reason;
+        session->close(ws::TryAgainLater, reason);
+        return true;
+    }
 }
 
 void HttpGateway::openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head)
@@ -107,7 +136,9 @@ void HttpGateway::openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head)
     // close at once) and queued, so a session closing in the middle of a broadcast is only
     // torn down after the loop that closed it.
     m_sessions.insert(session, nullptr);
+    connect(session, &Session::authenticated, this, [this, session] { m_unauthenticated.remove(session); });
     connect(session, &Session::disconnected, this, [this, session] {
+        m_unauthenticated.remove(session);
         const auto it = m_sessions.find(session);
         if (it == m_sessions.end())
             return;
@@ -116,11 +147,27 @@ void HttpGateway::openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head)
         session->deleteLater();
     }, Qt::QueuedConnection);
     connect(session, &Session::droppedAsSlow, this, [this](bool overHardLimit) { ++(overHardLimit ? m_slowOverHard : m_slowStalled); });
-    if (!m_accepting || connectionCount() > m_maxConnections) {
+    if (!m_accepting) {
         ++m_refused;
-        session->close(ws::TryAgainLater, m_accepting ? QStringLiteral("server full") : QStringLiteral("server shutting down"));
+        session->close(ws::TryAgainLater, QStringLiteral("server shutting down"));
         return;
     }
+    // Room is made by evicting the oldest connection that has not authenticated: refusing the
+    // newest instead would let anyone who opens enough idle upgrades lock every player out.
+    const int perAddress = m_admission.maxUnauthenticatedPerAddress;
+    const QString address = perAddress > 0 ? ws::sockio::peerHost(fd) : QString();
+    if (perAddress > 0 && m_unauthenticated.countFrom(address) >= perAddress && evictUnauthenticated(address))
+        ++m_evictedPerAddressSessions;
+    if (connectionCount() > m_admission.maxConnections) {
+        if (evictUnauthenticated(std::nullopt)) {
+            ++m_evictedUnauthenticated;
+        } else {
+            ++m_refused; // everyone else is a player: they are not pushed out for a newcomer
+            session->close(ws::TryAgainLater, QStringLiteral("server full"));
+            return;
+        }
+    }
+    m_unauthenticated.add(session, address);
     m_sessions[session] = new ClientHandler(session, m_services, this);
 }
 

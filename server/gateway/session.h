@@ -45,6 +45,7 @@ public:
     void close(quint16 code, const QString &reason);
     // Call once the client is authenticated: stops the authentication deadline.
     void markAuthenticated();
+    bool isAuthenticated() const { return m_authenticated; }
     // Counts a frame the client should not have sent; too many in a window closes the session.
     void countAbuse();
 
@@ -58,6 +59,7 @@ public:
 Q_SIGNALS:
     void requestReceived(const QJsonObject &frame);
     void disconnected();
+    void authenticated();
     // The session is being closed because it did not keep up; `overHardLimit` tells which rule.
     void droppedAsSlow(bool overHardLimit);
 
@@ -77,6 +79,7 @@ private:
     QElapsedTimer m_abuseWindow;
     int m_abuseCount = 0;
     bool m_closing = false;
+    bool m_authenticated = false;
     bool m_pinged = false;
     // Since when the backlog has been above the soft limit, and how much was written then.
     QElapsedTimer m_backlogSince;

@@ -121,6 +121,7 @@ private Q_SLOTS:
     void seedFileLoads();
     void resolveDefaults();
     void slowClientKeys();
+    void unauthenticatedPerAddressKey();
 
     void natsServerLists_data();
     void natsServerLists();
@@ -720,6 +721,7 @@ void TestConfig::bundledDefaultConfigLoads()
     QCOMPARE(c.server.outboundQueueLimitKiB, defaults.server.outboundQueueLimitKiB);
     QCOMPARE(c.server.slowClientSeconds, defaults.server.slowClientSeconds);
     QCOMPARE(c.server.outboundQueueHardLimitKiB, defaults.server.outboundQueueHardLimitKiB);
+    QCOMPARE(c.server.maxUnauthenticatedPerAddress, defaults.server.maxUnauthenticatedPerAddress);
     QCOMPARE(c.auth.allowGuests, defaults.auth.allowGuests);
     QCOMPARE(c.presence.clientMoves, defaults.presence.clientMoves);
     QCOMPARE(c.nats.enabled, defaults.nats.enabled);
@@ -809,6 +811,21 @@ void TestConfig::slowClientKeys()
     r = configloader::parse("server:\n  slow_client_seconds: 0\n");
     QVERIFY(!r.ok());
     QVERIFY2(r.error().contains(QLatin1String("slow_client_seconds")), qPrintable(r.error()));
+}
+
+void TestConfig::unauthenticatedPerAddressKey()
+{
+    // Off unless asked for: behind a reverse proxy every player shares one address.
+    QCOMPARE(Config().server.maxUnauthenticatedPerAddress, 0);
+    auto r = configloader::parse("server:\n  max_unauthenticated_per_address: 50\n");
+    QVERIFY2(r.ok(), qPrintable(r.error()));
+    QCOMPARE(r.value().server.maxUnauthenticatedPerAddress, 50);
+    r = configloader::parse("server:\n  max_unauthenticated_per_address: -1\n");
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().contains(QLatin1String("max_unauthenticated_per_address")), qPrintable(r.error()));
+    r = configloader::parse("server:\n  max_unauthenticated_per_address: many\n");
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().contains(QLatin1String("max_unauthenticated_per_address")), qPrintable(r.error()));
 }
 
 void TestConfig::natsServerLists_data()

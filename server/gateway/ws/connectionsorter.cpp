@@ -3,6 +3,8 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include <algorithm>
+
 Q_DECLARE_LOGGING_CATEGORY(lcPoller)
 
 namespace mythos::ws {
@@ -15,9 +17,8 @@ constexpr qint64 kHeadTimeoutMs = 10000;
 // An incomplete head stays readable (it was only peeked at): look again after this pause
 // instead of spinning on it.
 constexpr int kRecheckMs = 100;
-// Connections still sending their request head at once; beyond that new ones are refused,
-// so a flood of silent connections cannot use up the process's files.
-constexpr qsizetype kMaxPending = 2048;
+// Evictions are logged at most this often: under a flood there is one per new connection.
+constexpr qint64 kEvictionLogMs = 10000;
 } // namespace
 
 ConnectionSorter::ConnectionSorter(ToHttp toHttp, ToWebSocket toWebSocket, QObject *parent)
@@ -49,12 +50,34 @@ ConnectionSorter::~ConnectionSorter()
         drop(fd);
 }
 
+void ConnectionSorter::evict(sockio::Fd fd)
+{
+    if (!m_lastEvictionLog.isValid() || m_lastEvictionLog.hasExpired(kEvictionLogMs)) {
+        m_lastEvictionLog.start();
+        qCWarning(lcPoller) << m_pending.size() << "connections are still sending their request head (cap" << m_limits.maxPending
+                            << "overall," << m_limits.maxPendingPerAddress << "per address, 0: none); evicting the oldest to make room."
+                            << m_evictedAtCap << "evicted at the cap and" << m_evictedPerAddress << "per address so far";
+    }
+    drop(fd);
+}
+
 void ConnectionSorter::sort(sockio::Fd fd)
 {
-    if (m_pending.size() >= kMaxPending) {
-        qCWarning(lcPoller) << "more than" << kMaxPending << "connections are still sending their request head; refusing a new one";
-        sockio::closeSocket(fd);
-        return;
+    // A flood must not lock out whoever comes after it: the oldest silent connection makes
+    // room for the newest (which, if it is a player, finishes its head within milliseconds).
+    const QString address = m_limits.maxPendingPerAddress > 0 ? sockio::peerHost(fd) : QString();
+    if (m_limits.maxPendingPerAddress > 0 && m_arrivals.countFrom(address) >= m_limits.maxPendingPerAddress) {
+        if (const std::optional<sockio::Fd> oldest = m_arrivals.oldestFrom(address)) {
+            ++m_evictedPerAddress;
+            evict(*oldest);
+        }
+    }
+    while (m_pending.size() >= std::max<qsizetype>(1, m_limits.maxPending)) {
+        const std::optional<sockio::Fd> oldest = m_arrivals.oldest();
+        if (!oldest)
+            break;
+        ++m_evictedAtCap;
+        evict(*oldest);
     }
     if (!m_sweep.isActive())
         m_sweep.start();
@@ -64,10 +87,12 @@ void ConnectionSorter::sort(sockio::Fd fd)
     pending->since.start();
     connect(pending->notifier.get(), &QSocketNotifier::activated, this, [this, fd] { examine(fd); });
     m_pending.insert(fd, pending);
+    m_arrivals.add(fd, address);
 }
 
 void ConnectionSorter::release(sockio::Fd fd)
 {
+    m_arrivals.remove(fd);
     const std::shared_ptr<Pending> pending = m_pending.take(fd);
     if (pending) {
         // Another notifier for this socket (Qt's own) must not coexist with ours.

@@ -92,22 +92,36 @@ void closeSocket(Fd fd)
 #endif
 }
 
+namespace {
+bool peerOf(Fd fd, sockaddr_storage &address)
+{
+#ifdef Q_OS_WIN
+    int length = sizeof address;
+    return ::getpeername(static_cast<SOCKET>(fd), reinterpret_cast<sockaddr *>(&address), &length) == 0;
+#else
+    socklen_t length = sizeof address;
+    return ::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr *>(&address), &length) == 0;
+#endif
+}
+} // namespace
+
 QString peerAddress(Fd fd)
 {
     sockaddr_storage address {};
-#ifdef Q_OS_WIN
-    int length = sizeof address;
-    if (::getpeername(static_cast<SOCKET>(fd), reinterpret_cast<sockaddr *>(&address), &length) != 0)
+    if (!peerOf(fd, address))
         return {};
-#else
-    socklen_t length = sizeof address;
-    if (::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr *>(&address), &length) != 0)
-        return {};
-#endif
     QHostAddress host(reinterpret_cast<const sockaddr *>(&address));
     const quint16 port = address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<const sockaddr_in6 *>(&address)->sin6_port)
                                                        : ntohs(reinterpret_cast<const sockaddr_in *>(&address)->sin_port);
     return host.toString() + QLatin1Char(':') + QString::number(port);
+}
+
+QString peerHost(Fd fd)
+{
+    sockaddr_storage address {};
+    if (!peerOf(fd, address))
+        return {};
+    return QHostAddress(reinterpret_cast<const sockaddr *>(&address)).toString();
 }
 
 } // namespace mythos::ws::sockio

@@ -23,5 +23,6 @@ void setNonBlocking(Fd fd);
 void setNoDelay(Fd fd);
 void closeSocket(Fd fd);
 QString peerAddress(Fd fd); // "address:port"
+QString peerHost(Fd fd); // the address alone (what per-address limits count)
 
 } // namespace mythos::ws::sockio
