@@ -94,6 +94,7 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.sample("mythos_control_messages_rejected_total", app.directory()->rejectedControlMessages(), "kind=\"presence\"");
     w.sample("mythos_control_messages_rejected_total", app.mutes()->rejectedControlMessages(), "kind=\"mutes\"");
     w.sample("mythos_control_messages_rejected_total", app.queue()->rejectedControlMessages(), "kind=\"queue\"");
+    w.sample("mythos_control_messages_rejected_total", app.catchUp()->stats().rejected, "kind=\"catchup\"");
     w.metric("mythos_bus_messages_distrusted_total", "counter",
              "Bus messages refused or corrected because they claimed more than this instance can verify.");
     w.sample("mythos_bus_messages_distrusted_total", app.directory()->rolesCapped(), "kind=\"roster_role\"");

@@ -39,7 +39,6 @@ void Session::markAuthenticated()
     if (m_closing)
         return;
     m_deadline.reset();
-    m_authenticated = true;
     // Frames a little over the payload limit get a polite error; far larger ones are cut off
     // (close 1009) before they are buffered.
     m_connection->setMaxMessageBytes(m_limits.maxFrameBytes * 4);

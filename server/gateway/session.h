@@ -45,7 +45,6 @@ public:
     void close(quint16 code, const QString &reason);
     // Call once the client is authenticated: stops the authentication deadline.
     void markAuthenticated();
-    bool isAuthenticated() const { return m_authenticated; }
     // Counts a frame the client should not have sent; too many in a window closes the session.
     void countAbuse();
 
@@ -79,7 +78,6 @@ private:
     QElapsedTimer m_abuseWindow;
     int m_abuseCount = 0;
     bool m_closing = false;
-    bool m_authenticated = false;
     bool m_pinged = false;
     // Since when the backlog has been above the soft limit, and how much was written then.
     QElapsedTimer m_backlogSince;

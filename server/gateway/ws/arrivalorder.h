@@ -29,9 +29,9 @@ public:
         const auto perAddress = m_byAddress.find(it->address);
         if (perAddress != m_byAddress.end()) {
             perAddress->erase(it->serial);
+            // One flood address must not leave empty entries behind.
             if (perAddress->empty())
-                m_byAddress.erase(
-                    perAddress); // one flood address must not leave empty entries behind
+                m_byAddress.erase(perAddress);
         }
         m_index.erase(it);
     }
