@@ -246,7 +246,7 @@ void CatchUpService::deliver(const QJsonArray &messages, const QString &origin)
     for (const QJsonValue &m : messages)
         delivered += m_chat->deliverLate(m.toObject(), origin);
     if (delivered > 0)
-        qCInfo(lcCatchUp) << "caught up" << delivered << "messages" << origin
+        qCInfo(lcCatchUp).noquote() << "caught up" << delivered << "messages" << origin
                           << "accepted during an outage";
 }
 
