@@ -8,7 +8,7 @@ import { MessageLog } from './messages.js';
 import { RateBar } from './ratebar.js';
 import { SenderMenu } from './sendermenu.js';
 import { Tabs } from './tabs.js';
-import { friendlyError, sendLabel, seconds, tabOf } from './text.js';
+import { friendlyError, gapText, sendLabel, seconds, tabOf } from './text.js';
 
 const $ = (id) => document.getElementById(id);
 const HISTORY_LIMIT = 50;
@@ -74,7 +74,7 @@ function onWelcome(data, again) {
   ui.whoName.textContent = data.player_name;
   showRoom(data.room_id);
   if (!again) {
-    log.clear();
+    log.reset();
     const readable = [...new Set([...state.sendable, 'system'].map(tabOf))];
     tabs.setTabs(readable);
     fillChannels();
@@ -83,14 +83,18 @@ function onWelcome(data, again) {
   } else {
     log.addNotice('Reconnected.', 'info');
   }
-  loadHistory();
+  // After a drop, ask for exactly what was missed; history only on a fresh login, or when
+  // nothing was held yet to resume from.
+  if (again && log.newestId) resume(log.newestId);
+  else loadHistory();
   connection.request({ type: 'mutes' }, (reply) => reply && onMutes(reply.data));
   refreshRateStatus();
 }
 
 function onEvent(type, data, answered) {
   switch (type) {
-    case 'chat_message': return onChatMessage(data);
+    case 'chat_message': return onChatMessage(data, data.late ? 'late' : '');
+    case 'gap': return log.addGap(gapText(data.reason, data));
     case 'message_deleted': return log.remove(data.message_id);
     case 'presence':
       showRoom(data.room_id);
@@ -106,13 +110,16 @@ function onEvent(type, data, answered) {
   }
 }
 
-function onChatMessage(data) {
-  const line = log.addMessage(data, { live: true });
+// `mark`: '' for a live message, 'resumed' or 'late' for one that missed its moment; both are
+// merged by message_id like history, and still count as unread.
+function onChatMessage(data, mark = '') {
+  const line = log.addMessage(data, { live: !mark, mark });
   if (!line) return;
   tabs.add(tabOf(data.channel));
   tabs.arrived(tabOf(data.channel));
   rememberPlayer(data.sender_name, data.sender_id);
-  if (data.channel === 'whisper' && data.sender_id !== state.me.player_id) {
+  // A late whisper is older than what is on screen: it must not take over the reply button.
+  if (data.channel === 'whisper' && data.sender_id !== state.me.player_id && mark !== 'late') {
     state.lastWhisperer = data.sender_name;
     ui.replyChip.textContent = `Reply to ${data.sender_name}`;
     ui.replyChip.hidden = false;
@@ -138,6 +145,22 @@ function loadHistory(only) {
   }
   // Screen readers hold back the burst of old lines while the log is busy.
   if (outstanding) ui.log.setAttribute('aria-busy', 'true');
+}
+
+// PROTOCOL §3 Recovery: what this player missed after `since`, oldest first. The list may
+// start a little before `since` (the clock window); addMessage drops what is already shown.
+function resume(since) {
+  const asked = connection.request({ type: 'resume', since }, (reply) => {
+    ui.log.removeAttribute('aria-busy');
+    if (!reply) return; // dropped again: the next reconnect resumes from the same point
+    if (reply.event_type !== 'resumed') {
+      loadHistory(); // refused (e.g. unavailable): the last lines per channel, as before resume existed
+      return;
+    }
+    for (const m of reply.data.messages || []) onChatMessage(m, 'resumed');
+    if (reply.data.recovered === false) log.addGap(gapText(reply.data.reason));
+  });
+  if (asked) ui.log.setAttribute('aria-busy', 'true');
 }
 
 function refreshRateStatus() {

@@ -1,5 +1,6 @@
 // The message log: chat lines kept in message_id order (ids sort in acceptance order), one
 // channel tab shown at a time, lines of muted players or channels hidden, notices in between.
+// It also remembers the newest message_id it was given: where a resume picks up.
 
 import { clockTime, ownLine, tabOf, tagLabel } from './text.js';
 
@@ -12,6 +13,7 @@ export class MessageLog {
     this.options = options;
     this.me = null;            // { id, name }
     this.lines = new Map();    // message_id -> <li>
+    this.newestId = '';        // never goes back while logged in: /clear and deletions keep it
     this.tab = 'all';
     this.mutedPlayers = new Set();
     this.mutedChannels = new Set();
@@ -27,14 +29,19 @@ export class MessageLog {
     this.me = me;
   }
 
-  // Adds a chat_message (live or from history). Returns the line, or null for a duplicate.
-  addMessage(data, { live = false } = {}) {
+  // Adds a chat_message (live, from history, resumed or late). Returns the line, or null for a
+  // duplicate. `mark` ('resumed' or 'late') says it did not arrive the usual way.
+  addMessage(data, { live = false, mark = '' } = {}) {
     if (!data.message_id || this.lines.has(data.message_id)) return null;
     const li = this.render(data);
     li.dataset.id = data.message_id;
     this.lines.set(data.message_id, li);
+    this.hold(data.message_id);
     this.insertInOrder(li);
     if (live) li.classList.add('fresh');
+    if (mark) li.classList.add(mark);
+    // A late line lands among older ones; the tag says why it was not there before.
+    if (mark === 'late') li.append(tag('late', 'arrived late'));
     this.trim();
     return li;
   }
@@ -55,6 +62,7 @@ export class MessageLog {
         if (this.lines.has(ack.message_id)) return li.remove(); // history got there first
         li.dataset.id = ack.message_id;
         this.lines.set(ack.message_id, li);
+        this.hold(ack.message_id);
       },
       fail: () => li.remove(),
     };
@@ -75,6 +83,15 @@ export class MessageLog {
     this.trim();
     this.scrollToEnd();
     return li;
+  }
+
+  // The marker for messages the server could not give back (a gap in the log).
+  addGap(text) {
+    return this.addNotice(text, 'gap');
+  }
+
+  hold(messageId) {
+    if (messageId > this.newestId) this.newestId = messageId;
   }
 
   remove(messageId) {
@@ -189,6 +206,12 @@ export class MessageLog {
   clear() {
     this.list.replaceChildren();
     this.lines.clear();
+  }
+
+  // A new login: nothing is held any more, so nothing is resumed.
+  reset() {
+    this.clear();
+    this.newestId = '';
   }
 }
 

@@ -96,3 +96,19 @@ export function friendlyAuthError(message) {
   if (/signature|token|malformed|alg/i.test(message)) return `That token was refused: ${sentence(message)}`;
   return sentence(message);
 }
+
+// Why messages are missing: a `resumed` reason (the page's own connection dropped) or a `gap`
+// event's (the servers lost touch), so worded to fit both.
+const UNRECOVERED = {
+  too_many: 'too many were sent meanwhile',
+  too_old: 'the break lasted too long',
+  history_unavailable: "the server's history is unavailable",
+  unknown_since: 'the server no longer knows the last message shown here',
+};
+
+// The gap marker's sentence. `from` / `to` (a `gap` event's span) are shown when known.
+export function gapText(reason, { from, to } = {}) {
+  const why = UNRECOVERED[reason] || (reason ? reason.replace(/_/g, ' ') : 'unknown reason');
+  const span = clockTime(from) && clockTime(to) ? ` between ${clockTime(from)} and ${clockTime(to)}` : '';
+  return `Some messages${span} could not be recovered (${why}).`;
+}

@@ -107,9 +107,10 @@ export async function startNats(dir) {
 }
 
 // mythos-chatd with guests, client moves and a small rate limit on `zone`, on a port of its own
-// that stays the same across restart() so pages can reconnect to it.
+// that stays the same across restart() so pages can reconnect to it. `recoveryMaxMessages`
+// (chat.recovery.max_messages) is how much a resume returns before it reports `too_many`.
 export class ChatServer {
-  constructor(binary, dir, natsUrl, port, zoneLimit) {
+  constructor(binary, dir, natsUrl, port, zoneLimit, { recoveryMaxMessages = 200 } = {}) {
     this.binary = binary;
     this.dir = dir;
     this.port = port;
@@ -133,6 +134,8 @@ export class ChatServer {
       '  rate_limiting:',
       '    enabled: true',
       `    zone: ${zoneLimit}`,
+      '  recovery:',
+      `    max_messages: ${recoveryMaxMessages}`,
       '',
     ].join('\n'));
     this.child = null;

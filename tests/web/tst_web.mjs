@@ -10,10 +10,12 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { ChatServer, CHROMIUM, freePort, launchBrowser, logsOf, makeTempDir, startNats, stopAll } from './harness.mjs';
+import { Relay } from './relay.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SKIP = 77;
 const ZONE_LIMIT = 3;
+const RECOVERY_MAX = 8; // chat.recovery.max_messages: a resume after more than this reports too_many
 const WAIT_MS = 10000;
 const OVERALL_MS = 240000; // below ctest's TIMEOUT, so cleanup runs before anything is killed
 
@@ -47,12 +49,14 @@ const ROOM = 'earth_arkhamcity_sanitarium_room_foyer_001';
 let dir;
 let server;
 let browser;
+let relay; // between the resume tests' page and the server
 let failed = false;
 const pages = [];
 
 // --- helpers ----------------------------------------------------------------------------------
 
-async function openPage({ width = 1280, height = 800, mobile = false } = {}) {
+// `routeSocket(route)`, when given, sees every WebSocket the page opens (page.routeWebSocket).
+async function openPage({ width = 1280, height = 800, mobile = false, url = server.url, routeSocket } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, isMobile: mobile, hasTouch: mobile,
                                              deviceScaleFactor: mobile ? 2 : 1, locale: 'en-GB', timezoneId: 'UTC' });
   const page = await context.newPage();
@@ -60,7 +64,15 @@ async function openPage({ width = 1280, height = 800, mobile = false } = {}) {
   page.on('pageerror', (e) => page.errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
   page.setDefaultTimeout(WAIT_MS);
-  await page.goto(server.url);
+  // Every frame the page sends and gets, parsed, to check what it asked for and was told.
+  page.sentFrames = [];
+  page.receivedFrames = [];
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => page.sentFrames.push(JSON.parse(f.payload)));
+    ws.on('framereceived', (f) => page.receivedFrames.push(JSON.parse(f.payload)));
+  });
+  if (routeSocket) await page.routeWebSocket(/\/ws$/, routeSocket);
+  await page.goto(url);
   pages.push(page);
   return page;
 }
@@ -99,8 +111,16 @@ async function openSender(page, name) {
   await page.waitForSelector('#sender-menu:not([hidden])');
 }
 
-function noErrors(page) {
-  assert.deepEqual(page.errors, [], `page errors in ${page.playerName || 'a page'}`);
+// The text of every visible chat line in the log from `sender`, top to bottom.
+async function linesFrom(page, sender) {
+  return page.locator(`#log li.msg[data-sender="guest-${sender.toLowerCase()}"]:not([hidden]) .text`).allInnerTexts();
+}
+
+// `cut`: the test cut this page's connection, so the browser's own console lines about the
+// failed reconnection attempts are expected; anything else is still an error.
+function noErrors(page, { cut = false } = {}) {
+  const errors = cut ? page.errors.filter((e) => !/^WebSocket connection to '\S+' failed/.test(e)) : page.errors;
+  assert.deepEqual(errors, [], `page errors in ${page.playerName || 'a page'}`);
 }
 
 // --- setup ------------------------------------------------------------------------------------
@@ -109,13 +129,14 @@ describe('player web page', { timeout: OVERALL_MS }, () => {
   before(async () => {
     dir = makeTempDir();
     const nats = await startNats(dir);
-    server = new ChatServer(binary, dir, nats.url, await freePort(), ZONE_LIMIT);
+    server = new ChatServer(binary, dir, nats.url, await freePort(), ZONE_LIMIT, { recoveryMaxMessages: RECOVERY_MAX });
     await server.start();
     browser = await launchBrowser(chromium);
   });
 
   after(async () => {
     await browser?.close().catch(() => {});
+    await relay?.close();
     const exit = server ? await server.stop().catch((e) => e.message) : 0;
     if (exit !== 0) console.log(`note: mythos-chatd exit status after SIGTERM: ${exit}`);
     if (failed) console.log(logsOf(dir));
@@ -351,6 +372,127 @@ describe('player web page', { timeout: OVERALL_MS }, () => {
                  'history reloaded after the reconnect adds no duplicates');
     noErrors(alice);
     noErrors(bob);
+  });
+
+  // --- resume after a dropped connection --------------------------------------------------------
+
+  check('a page whose connection drops resumes: the missed lines once each, in order, no gap marker', async () => {
+    relay = await new Relay(server.port).listen();
+    const hana = await joinAsGuest('Hana', { url: relay.url });
+    const ian = await joinAsGuest('Ian');
+    await send(ian, 'before the cut', 'You say: before the cut');
+    await seeLine(hana, 'Ian says: before the cut');
+    const held = await line(hana, 'Ian says: before the cut').getAttribute('data-id');
+    const historyAsked = hana.sentFrames.filter((f) => f.type === 'history').length;
+
+    relay.cut();
+    await hana.waitForSelector('#conn[data-state="waiting"]');
+    const missed = Array.from({ length: 6 }, (_, i) => `missed line ${i + 1}`);
+    for (const text of missed) await send(ian, text, `You say: ${text}`);
+    relay.restore();
+
+    await hana.waitForSelector('#conn[data-state="online"]', { timeout: 45000 });
+    await seeLine(hana, 'Ian says: missed line 6');
+    assert.deepEqual(await linesFrom(hana, 'Ian'),
+                     ['Ian says: before the cut', ...missed.map((text) => `Ian says: ${text}`)],
+                     'the missed lines once each, in order, after what was held (the clock window adds no copy)');
+    assert.equal(await hana.locator('#log li.msg.resumed').count(), missed.length, 'they came from the resume');
+    assert.deepEqual(hana.sentFrames.filter((f) => f.type === 'resume').map((f) => f.since), [held],
+                     'one resume, from the newest line held');
+    const resumed = hana.receivedFrames.filter((f) => f.event_type === 'resumed');
+    assert.equal(resumed.length, 1);
+    assert.equal(resumed[0].data.recovered, true);
+    assert.ok(resumed[0].data.messages.some((m) => m.message_id === held),
+              'the clock window sent the held line again (and it is shown once, above)');
+    assert.equal(hana.sentFrames.filter((f) => f.type === 'history').length, historyAsked,
+                 'the reconnect resumed instead of reloading history');
+    assert.equal(await hana.locator('#log li.gap').count(), 0, 'no gap marker after a complete resume');
+
+    // Chat goes on as usual afterwards.
+    await send(ian, 'after the resume', 'You say: after the resume');
+    await seeLine(hana, 'Ian says: after the resume');
+    assert.equal(await hana.locator('#log li.gap').count(), 0);
+    noErrors(hana, { cut: true });
+    noErrors(ian);
+  });
+
+  check('a resume that cannot return everything shows the gap marker, and the newest lines', async () => {
+    const hana = pages.find((p) => p.playerName === 'Hana');
+    const jo = await joinAsGuest('Jo');
+    await send(jo, 'jo is here', 'You say: jo is here');
+    await seeLine(hana, 'Jo says: jo is here');
+    const held = await line(hana, 'Jo says: jo is here').getAttribute('data-id');
+
+    relay.cut();
+    await hana.waitForSelector('#conn[data-state="waiting"]');
+    const sent = Array.from({ length: RECOVERY_MAX + 2 }, (_, i) => `lost line ${i + 1}`);
+    for (const text of sent) await send(jo, text, `You say: ${text}`);
+    relay.restore();
+
+    await hana.waitForSelector('#conn[data-state="online"]', { timeout: 45000 });
+    await hana.waitForSelector('#log li.gap');
+    assert.equal(hana.sentFrames.filter((f) => f.type === 'resume').at(-1).since, held);
+    assert.deepEqual(await hana.locator('#log li.gap .text').allInnerTexts(),
+                     ['Some messages could not be recovered (too many were sent meanwhile).']);
+    assert.deepEqual(await linesFrom(hana, 'Jo'),
+                     ['Jo says: jo is here', ...sent.slice(-RECOVERY_MAX).map((text) => `Jo says: ${text}`)],
+                     'the newest max_messages lines, in order, after what was held');
+    noErrors(hana, { cut: true });
+  });
+
+  check('a refused resume falls back to history; late lines and gap events are merged and marked', async () => {
+    // Kim's socket goes through the test: resume is answered `unavailable` as a server without
+    // history would, and the test can close the socket and speak as the server.
+    let socket = null;
+    const asked = []; // frame types Kim's page sent, in order
+    const kim = await joinAsGuest('Kim', { routeSocket: (route) => {
+      const upstream = route.connectToServer();
+      route.onMessage((message) => {
+        const frame = JSON.parse(message);
+        asked.push(frame.type);
+        if (frame.type !== 'resume') return upstream.send(message);
+        return route.send(JSON.stringify({ event_type: 'error',
+          data: { code: 'unavailable', message: 'resume is not available', ref: frame.ref } }));
+      });
+      socket = { route, upstream };
+    } });
+    const ian = pages.find((p) => p.playerName === 'Ian');
+    await send(ian, 'for Kim', 'You say: for Kim');
+    await seeLine(kim, 'Ian says: for Kim');
+
+    await Promise.all([socket.route.close({ code: 4000, reason: 'test cut' }), socket.upstream.close()]);
+    await kim.waitForSelector('#conn[data-state="waiting"]');
+    asked.length = 0;
+    await send(ian, 'while Kim was away', 'You say: while Kim was away');
+    await kim.waitForSelector('#conn[data-state="online"]', { timeout: 45000 });
+    await seeLine(kim, 'Ian says: while Kim was away'); // from the history the page fell back to
+    assert.equal(asked[0], 'auth');
+    assert.ok(asked.indexOf('resume') > 0 && asked.indexOf('history') > asked.indexOf('resume'),
+              `resumed first, history after the refusal (sent: ${asked.join(', ')})`);
+    const fromIan = await linesFrom(kim, 'Ian');
+    assert.deepEqual(fromIan.slice(fromIan.indexOf('Ian says: for Kim')), ['Ian says: for Kim', 'Ian says: while Kim was away']);
+    assert.equal(await kim.locator('#log li.gap').count(), 0, 'a refused resume is no gap marker');
+    assert.ok(await kim.locator('#notice').isHidden(), 'nor an error for the player');
+
+    // A late line (accepted elsewhere during a bus outage) lands between the lines around its id,
+    // once however often it comes.
+    const before = await line(kim, 'Ian says: for Kim').getAttribute('data-id');
+    const late = { message_id: `${before}0`, channel: 'say', sender_id: 'guest-lee', sender_name: 'Lee',
+                   content: 'late hello', message: 'Lee says: late hello', timestamp: new Date().toISOString(), late: true };
+    for (let i = 0; i < 2; i++) socket.route.send(JSON.stringify({ event_type: 'chat_message', data: late }));
+    await seeLine(kim, 'Lee says: late hello');
+    const order = await kim.locator('#log li.msg:not([hidden]) .text').allInnerTexts();
+    assert.deepEqual(order.filter((t) => /Kim|^Lee says/.test(t)),
+                     ['Ian says: for Kim', 'Lee says: late hello', 'Ian says: while Kim was away']);
+    assert.equal(await kim.locator('#log li.msg.late').count(), 1);
+    assert.equal(await kim.locator('#log li.msg.late .tag-late').innerText(), 'arrived late');
+
+    socket.route.send(JSON.stringify({ event_type: 'gap', data: { from: '2026-01-02T10:01:00Z', to: '2026-01-02T10:03:30Z',
+                                                           reason: 'too_old' } }));
+    await kim.waitForSelector('#log li.gap');
+    assert.deepEqual(await kim.locator('#log li.gap .text').allInnerTexts(),
+                     ['Some messages between 10:01 and 10:03 could not be recovered (the break lasted too long).']);
+    noErrors(kim, { cut: true });
   });
 
   check('screenshots: desktop and phone', async () => {
