@@ -143,10 +143,10 @@ void MonitorModel::addMarker(const QString &text, const QString &afterId)
 
 bool MonitorModel::add(Line l)
 {
-    if (!l.marker) {
+    if (!l.marker && !l.messageId.isEmpty()) {
         // The same message can come twice: resent by a resume and live, or in the resume's
         // clock window before `since`. The first copy stays.
-        if (l.messageId.isEmpty() || m_ids.contains(l.messageId))
+        if (m_ids.contains(l.messageId))
             return false;
         m_ids.insert(l.messageId);
     }
