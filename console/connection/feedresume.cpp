@@ -46,6 +46,13 @@ FeedResume::Outcome FeedResume::outcome(const QString &eventType, const QJsonObj
     Outcome o;
     o.since = since;
     if (eventType == QLatin1String("resumed")) {
+        if (data.value(QLatin1String("feed")).toString() != m_feed) {
+            // A server from before feed resumes answers with the player's own chat: not what
+            // the feed missed, so none of it is merged and the hole is marked.
+            o.gap = true;
+            o.reason = QStringLiteral("feed_unsupported");
+            return o;
+        }
         o.messages = data.value(QLatin1String("messages")).toArray();
         o.gap = !data.value(QLatin1String("recovered")).toBool();
         if (o.gap)
@@ -75,6 +82,8 @@ QString FeedResume::describe(const QString &reason)
         text = QT_TRANSLATE_NOOP("FeedResume", "the server does not know the last message shown here; some may be missing");
     else if (reason == QLatin1String("history_unavailable"))
         text = QT_TRANSLATE_NOOP("FeedResume", "the server's history is unavailable; messages sent meanwhile are missing");
+    else if (reason == QLatin1String("feed_unsupported"))
+        text = QT_TRANSLATE_NOOP("FeedResume", "this server cannot resend the feed; messages sent meanwhile are missing");
     else if (reason == QLatin1String("no_answer"))
         text = QT_TRANSLATE_NOOP("FeedResume", "the server did not answer the resume; messages sent meanwhile may be missing");
     if (text)

@@ -36,7 +36,7 @@ public:
     {
         QJsonArray messages; // chat_message data, oldest first; may repeat ones already held
         bool gap = false;    // some messages may be missing: mark it
-        QString reason;      // the server's reason, or "no_answer" / an error code
+        QString reason;      // the server's reason, or "no_answer", "feed_unsupported", an error code
         QString since;       // where the hole starts (the resume's `since`)
         bool retryLater = false; // the connection dropped before the answer: nothing to mark
     };

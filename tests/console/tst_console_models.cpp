@@ -274,16 +274,24 @@ void TestConsoleModels::feedResumeOutcomes()
     const QJsonArray list { chatAt(1000, QStringLiteral("a")) };
     const QString resumed = QStringLiteral("resumed");
     const QString messages = QStringLiteral("messages"), recovered = QStringLiteral("recovered"), reason = QStringLiteral("reason");
-    auto complete = r.outcome(resumed, { { messages, list }, { recovered, true } }, QStringLiteral("s"));
+    const QString feed = QStringLiteral("feed"), monitor = QStringLiteral("monitor");
+    auto complete = r.outcome(resumed, { { messages, list }, { recovered, true }, { feed, monitor } }, QStringLiteral("s"));
     QVERIFY(!complete.gap);
     QVERIFY(!complete.retryLater);
     QCOMPARE(complete.messages, list);
     QCOMPARE(complete.since, QStringLiteral("s"));
-    auto partial = r.outcome(resumed, { { messages, list }, { recovered, false }, { reason, QStringLiteral("too_many") } }, {});
+    auto partial = r.outcome(resumed, { { messages, list }, { recovered, false }, { reason, QStringLiteral("too_many") }, { feed, monitor } }, {});
     QVERIFY(partial.gap);
     QCOMPARE(partial.reason, QStringLiteral("too_many"));
     QCOMPARE(partial.messages.size(), 1);
     QVERIFY(FeedResume::describe(partial.reason).contains(QStringLiteral("oldest")));
+    // A server that ignores `feed` answers with the moderator's own chat: not the feed's.
+    auto ownChat = r.outcome(resumed, { { messages, list }, { recovered, true } }, {});
+    QVERIFY(ownChat.gap);
+    QVERIFY(ownChat.messages.isEmpty());
+    QCOMPARE(ownChat.reason, QStringLiteral("feed_unsupported"));
+    // A player's own chat (the CLI) expects no feed in the answer.
+    QVERIFY(!FeedResume().outcome(resumed, { { messages, list }, { recovered, true } }, {}).gap);
     auto refused = r.outcome(QStringLiteral("error"), { { QStringLiteral("code"), QStringLiteral("forbidden") } }, {});
     QVERIFY(refused.gap);
     QCOMPARE(refused.reason, QStringLiteral("forbidden"));
