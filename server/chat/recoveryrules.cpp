@@ -9,17 +9,20 @@
 namespace mythos {
 
 namespace {
-QJsonObject resumed(const QJsonArray &messages, const QString &reason)
+QJsonObject resumed(const ResumePlan &plan, const QJsonArray &messages, const QString &reason)
 {
     QJsonObject data { { QLatin1String("messages"), messages }, { QLatin1String("recovered"), reason.isEmpty() } };
     if (!reason.isEmpty())
         data.insert(QLatin1String("reason"), reason);
+    if (plan.feed)
+        data.insert(QLatin1String("feed"), QLatin1String("monitor"));
     return data;
 }
-} // namespace
 
-std::variant<ResumePlan, ChatError> planResume(const Config &config, const Identity &who, const Location &where,
-                                               const QJsonValue &since, qint64 nowMs)
+// The bounds every resume shares: where to start reading (the clock window before `since`),
+// how many rows, and whether `since` is already too old.
+std::variant<ResumePlan, ChatError> boundedPlan(const Config &config, const Identity &who, const QJsonValue &since,
+                                                qint64 nowMs)
 {
     const std::optional<qint64> sinceMs = since.isString() ? messageIdMillis(since.toString()) : std::nullopt;
     if (!sinceMs || !isValidSubjectId(since.toString()))
@@ -31,14 +34,48 @@ std::variant<ResumePlan, ChatError> planResume(const Config &config, const Ident
     plan.query.after = messageIdFloor(std::max<qint64>(0, *sinceMs - kResumeClockWindowMs));
     plan.query.limit = config.recovery.maxMessages + 1;
     plan.tooOld = *sinceMs < nowMs - qint64(config.recovery.maxAgeSeconds) * 1000;
+    return plan;
+}
+} // namespace
+
+std::variant<ResumePlan, ChatError> planResume(const Config &config, const Identity &who, const Location &where,
+                                               const QJsonValue &since, qint64 nowMs)
+{
+    auto bounded = boundedPlan(config, who, since, nowMs);
+    auto *plan = std::get_if<ResumePlan>(&bounded);
+    if (!plan)
+        return bounded;
     for (const ChannelSpec &channel : config.channels) {
         if (!hasRole(who.role, channel.receiveRole()))
             continue;
         const HistoryPlan branch = planHistory(config, who, where, { channel.name, {}, {} });
         if (const auto *query = std::get_if<HistoryQuery>(&branch))
-            plan.query.branches.append(*query);
+            plan->query.branches.append(*query);
     }
-    return plan;
+    return bounded;
+}
+
+std::variant<ResumePlan, ChatError> planFeedResume(const Config &config, const Identity &who, const QJsonValue &since,
+                                                   qint64 nowMs, bool whispersVisible)
+{
+    if (!hasRole(who.role, Role::Moderator))
+        return ChatError { ErrorCode::Forbidden, QStringLiteral("the monitor feed is for moderators") };
+    auto bounded = boundedPlan(config, who, since, nowMs);
+    auto *plan = std::get_if<ResumePlan>(&bounded);
+    if (!plan)
+        return bounded;
+    plan->feed = true;
+    if (!config.history.enabled)
+        return bounded;
+    for (const ChannelSpec &channel : config.channels) {
+        if (channel.scope == ScopeKind::Player && !whispersVisible)
+            continue;
+        HistoryQuery branch;
+        branch.kind = HistoryQuery::Kind::Channel;
+        branch.channel = channel.name;
+        plan->query.branches.append(branch);
+    }
+    return bounded;
 }
 
 QJsonObject resumedData(const Config &config, const ResumePlan &plan, const RecoveryRows &rows,
@@ -55,7 +92,7 @@ QJsonObject resumedData(const Config &config, const ResumePlan &plan, const Reco
     QJsonArray list;
     for (qsizetype i = skip; i < rows.messages.size(); ++i) {
         const StoredMessage &m = rows.messages[i];
-        if (mutes && mutes->hides(plan.query.readerId, m.senderId, m.channel, now))
+        if (!plan.feed && mutes && mutes->hides(plan.query.readerId, m.senderId, m.channel, now))
             continue;
         list.append(m.toChatData());
     }
@@ -66,12 +103,12 @@ QJsonObject resumedData(const Config &config, const ResumePlan &plan, const Reco
         reason = QStringLiteral("too_old");
     else if (tooMany)
         reason = QStringLiteral("too_many");
-    return resumed(list, reason);
+    return resumed(plan, list, reason);
 }
 
-QJsonObject resumedUnavailable()
+QJsonObject resumedUnavailable(const ResumePlan &plan)
 {
-    return resumed({}, QStringLiteral("history_unavailable"));
+    return resumed(plan, {}, QStringLiteral("history_unavailable"));
 }
 
 } // namespace mythos

@@ -26,6 +26,7 @@ struct ResumePlan
 {
     RecoveryQuery query; // limit is max_messages + 1: one more tells "too many"
     bool tooOld = false;
+    bool feed = false; // the moderators' feed: no personal mutes, answered with "feed":"monitor"
 };
 
 // A plan, or the reason the request is refused (invalid `since`). With history disabled the
@@ -33,10 +34,16 @@ struct ResumePlan
 std::variant<ResumePlan, ChatError> planResume(const Config &config, const Identity &who, const Location &where,
                                                const QJsonValue &since, qint64 nowMs);
 
+// A moderator's feed resume (`"feed":"monitor"`): what the live monitor feed would have shown
+// after `since` — every channel in every scope, whispers only when the feed shows them to this
+// role — or the refusal (not staff: forbidden; invalid `since`).
+std::variant<ResumePlan, ChatError> planFeedResume(const Config &config, const Identity &who, const QJsonValue &since,
+                                                   qint64 nowMs, bool whispersVisible);
+
 // The `resumed` event's data (without ref) from what the store returned.
 QJsonObject resumedData(const Config &config, const ResumePlan &plan, const RecoveryRows &rows,
                         const MuteRegistry *mutes, const QDateTime &now);
 // `resumed` when nothing can be read: history is off or the database failed.
-QJsonObject resumedUnavailable();
+QJsonObject resumedUnavailable(const ResumePlan &plan);
 
 } // namespace mythos

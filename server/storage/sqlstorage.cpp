@@ -236,12 +236,16 @@ Result<RecoveryRows> SqlStorage::recover(const RecoveryQuery &query)
     // put together here from the per-branch files; every value is still a bound parameter.
     const QString scopeBranch = sqlStatements(sql(QStringLiteral("recover_scope"))).value(0);
     const QString whisperBranch = sqlStatements(sql(QStringLiteral("recover_whisper"))).value(0);
+    const QString channelBranch = sqlStatements(sql(QStringLiteral("recover_channel"))).value(0);
     QStringList parts;
     QVariantList values;
     for (const HistoryQuery &branch : query.branches) {
         if (branch.kind == HistoryQuery::Kind::Whisper) {
             parts.append(whisperBranch);
             values << branch.channel << branch.playerId << branch.playerId << query.after << query.limit;
+        } else if (branch.kind == HistoryQuery::Kind::Channel) {
+            parts.append(channelBranch);
+            values << branch.channel << query.after << query.limit;
         } else {
             parts.append(scopeBranch);
             values << branch.channel << notNull(branch.scopeKey) << query.after << query.readerId << query.limit;

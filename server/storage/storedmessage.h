@@ -33,7 +33,8 @@ struct StoredMessage
 // Which messages a history request may see; built by the history rules, run by the store.
 struct HistoryQuery
 {
-    enum class Kind { Scope, Whisper };
+    // Channel: every scope of the channel (the moderators' feed), only in a RecoveryQuery.
+    enum class Kind { Scope, Whisper, Channel };
     Kind kind = Kind::Scope;
     QString channel;
     QString scopeKey; // Kind::Scope

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void resumeOverTheLimitSaysTooMany();
     void resumeWithUnknownOrBadSince();
     void resumeWithoutHistorySaysUnavailable();
+    void moderatorFeedResumeCoversEveryScope();
 
 private:
     std::unique_ptr<TestClient> join(TestServer &server, const QString &id, const QString &room,
@@ -224,6 +225,53 @@ void TestRecovery::resumeWithoutHistorySaysUnavailable()
     QCOMPARE(data.value(QStringLiteral("recovered")).toBool(true), false);
     QCOMPARE(data.value(QStringLiteral("reason")).toString(), QStringLiteral("history_unavailable"));
     QCOMPARE(data.value(QStringLiteral("messages")).toArray().size(), 0);
+}
+
+void TestRecovery::moderatorFeedResumeCoversEveryScope()
+{
+    // A moderator watches the feed on A and holds one line when the console drops.
+    auto watcher = join(*m_a, QStringLiteral("watcher"), kDocks, QStringLiteral("moderator"));
+    QVERIFY(watcher);
+    QCOMPARE(watcher->request({ { QStringLiteral("type"), QStringLiteral("monitor") } }).value(QStringLiteral("event_type")).toString(),
+             QStringLiteral("monitor"));
+    QVERIFY(QTest::qWaitFor([&] {
+        send(*m_bob, QStringLiteral("say"), QStringLiteral("feed before the drop"));
+        return !watcher->waitFor(QStringLiteral("monitor_message"), contentIs(QStringLiteral("feed before the drop")), 300).isEmpty();
+    }, 10000));
+    const QString since = eventField(watcher->eventsOfType(QStringLiteral("monitor_message")).last(), "message_id");
+    watcher.reset();
+
+    // Traffic in scopes the moderator is not in, staff lines, their own line and a whisper.
+    QStringList expected;
+    expected << send(*m_bob, QStringLiteral("say"), QStringLiteral("in the foyer"));
+    expected << send(*m_docker, QStringLiteral("say"), QStringLiteral("on the docks, for the feed"));
+    expected << send(*m_mod, QStringLiteral("admin"), QStringLiteral("staff line for the feed"));
+    const QString whisper = send(*m_carol, QStringLiteral("whisper"), QStringLiteral("feed whisper"), QStringLiteral("bob"));
+    QVERIFY(!expected.contains(QString()) && !whisper.isEmpty());
+
+    auto moderator = join(*m_b, QStringLiteral("watcher"), kDocks, QStringLiteral("moderator"));
+    QVERIFY(moderator);
+    QJsonObject feedResume = resumeFrame(since);
+    feedResume.insert(QStringLiteral("feed"), QStringLiteral("monitor"));
+    QJsonObject data = eventData(moderator->request(feedResume));
+    QCOMPARE(data.value(QStringLiteral("feed")).toString(), QStringLiteral("monitor"));
+    QCOMPARE(data.value(QStringLiteral("recovered")).toBool(), true);
+    QStringList after;
+    for (const QString &id : idsOf(data.value(QStringLiteral("messages")).toArray()))
+        if (id > since)
+            after.append(id);
+    QCOMPARE(after, expected); // whispers are not in a moderator's feed (whispers_in_feed: false)
+
+    // Admins see whispers in the feed, so their feed resume has it.
+    auto admin = join(*m_b, QStringLiteral("boss"), kDocks, QStringLiteral("admin"));
+    QVERIFY(admin);
+    data = eventData(admin->request(feedResume));
+    QVERIFY(idsOf(data.value(QStringLiteral("messages")).toArray()).contains(whisper));
+
+    // The feed is for staff; an unknown feed is a bad request.
+    QCOMPARE(eventField(m_bob->request(feedResume), "code"), QStringLiteral("forbidden"));
+    feedResume.insert(QStringLiteral("feed"), QStringLiteral("everything"));
+    QCOMPARE(eventField(moderator->request(feedResume), "code"), QStringLiteral("invalid_request"));
 }
 
 QTEST_GUILESS_MAIN(TestRecovery)
