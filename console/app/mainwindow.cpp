@@ -14,8 +14,12 @@
 #include "views/mutesview.h"
 #include "views/queueview.h"
 
+#include "util/ids.h"
+
 #include <QAction>
 #include <QApplication>
+#include <QDateTime>
+#include <QJsonArray>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -85,14 +89,14 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_client, &ModeratorClient::refused, this, [this](const QString &message) {
         showBanner(tr("<b>Not connected.</b> %1 <a href=\"connect\">Connect with another token…</a>").arg(message.toHtmlEscaped()));
     });
-    connect(m_client, &ModeratorClient::connectionLost, this, [this](const QString &reason) {
-        m_monitorModel->addMarker(reason.isEmpty() ? tr("— connection lost; reconnecting —") : tr("— connection lost (%1); reconnecting —").arg(reason));
-    });
-    connect(m_client, &ModeratorClient::connectionRestored, this, [this] {
-        m_monitorModel->addMarker(tr("— reconnected; messages sent while away are not in the feed (see Logs › Chat) —"));
-    });
+    // A reconnect is not a gap by itself: the feed is resumed, and a gap line is added only
+    // where the server says it could not resend everything (the status bar shows the outage).
+    connect(m_client, &ModeratorClient::connectionLost, this, [this] { m_feedResume.noteLost(QDateTime::currentMSecsSinceEpoch()); });
+    connect(m_client, &ModeratorClient::connectionRestored, this, &MainWindow::resumeMonitor);
+    connect(m_client, &ModeratorClient::gapReported, this, &MainWindow::markGap);
     connect(m_client, &ModeratorClient::monitorMessage, this, [this](const QJsonObject &m) {
         m_monitorModel->append(m);
+        m_feedResume.noteMessage(m.value(QLatin1String("message_id")).toString());
         m_healthModel->countFeedMessage(m.value(QLatin1String("channel")).toString());
     });
     connect(m_client, &ModeratorClient::messageDeleted, m_monitorModel, &MonitorModel::markDeleted);
@@ -239,6 +243,42 @@ void MainWindow::onWelcomed()
     m_queueView->refresh();
     m_mutesView->refresh();
     m_logsView->query(true);
+}
+
+void MainWindow::resumeMonitor()
+{
+    // onWelcomed has already turned the feed back on: frames are served in order, so nothing
+    // falls between the resent list and the live feed (what is in both is merged once).
+    const QJsonObject frame = m_feedResume.frame();
+    if (frame.isEmpty())
+        return; // nothing was ever shown and nothing was lost
+    const QString since = frame.value(QLatin1String("since")).toString();
+    m_client->request(frame, [this, since](const QString &type, const QJsonObject &data) {
+        const FeedResume::Outcome outcome = m_feedResume.outcome(type, data, since);
+        if (outcome.retryLater)
+            return; // dropped again; the next reconnect resumes from the same place
+        m_monitorModel->merge(outcome.messages);
+        for (const QJsonValue &m : outcome.messages)
+            m_feedResume.noteMessage(m.toObject().value(QLatin1String("message_id")).toString());
+        if (outcome.gap)
+            m_monitorModel->addMarker(tr("— gap: %1 (see Logs › Chat) —").arg(FeedResume::describe(outcome.reason)), since);
+    }, this);
+}
+
+void MainWindow::markGap(const QJsonObject &gap)
+{
+    const QDateTime from = QDateTime::fromString(gap.value(QLatin1String("from")).toString(), Qt::ISODateWithMs);
+    const QDateTime to = QDateTime::fromString(gap.value(QLatin1String("to")).toString(), Qt::ISODateWithMs);
+    const QString reason = FeedResume::describe(gap.value(QLatin1String("reason")).toString());
+    if (!from.isValid()) {
+        m_monitorModel->addMarker(tr("— gap after a bus outage: %1 —").arg(reason));
+        return;
+    }
+    // Placed where the outage began: messages accepted from then on sort after it.
+    m_monitorModel->addMarker(tr("— gap %1–%2 after a bus outage: %3 —")
+                                      .arg(from.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
+                                           to.isValid() ? to.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QStringLiteral("?"), reason),
+                              messageIdFloor(from.toMSecsSinceEpoch()));
 }
 
 void MainWindow::updateQueueTitle(int pending, int held)

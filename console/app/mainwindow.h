@@ -3,6 +3,8 @@
 // state in the status bar, and a banner when the server refuses the token. Owns the models and
 // wires them to the connection; the views only show them.
 
+#include "connection/feedresume.h"
+
 #include <QMainWindow>
 #include <QTimer>
 #include <QUrl>
@@ -59,6 +61,8 @@ private:
     void buildMenus();
     void onStateChanged();
     void onWelcomed();
+    void resumeMonitor();
+    void markGap(const QJsonObject &gap);
     void updateQueueTitle(int pending, int held);
     void showBanner(const QString &html);
     void muteFromMonitor(const QString &playerId, const QString &playerName);
@@ -83,6 +87,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QTimer m_countdown; // refreshes "reconnecting in N s"
     QByteArray m_token;
+    FeedResume m_feedResume { QStringLiteral("monitor") };
 };
 
 } // namespace mythos::console

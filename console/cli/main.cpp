@@ -17,13 +17,21 @@ int main(int argc, char *argv[])
     p.addOption({ QStringLiteral("token"), QStringLiteral("JWT to authenticate with."), QStringLiteral("JWT") });
     p.addOption({ QStringLiteral("guest"), QStringLiteral("Join as a guest with this name (servers that allow guests)."), QStringLiteral("NAME") });
     p.addOption({ QStringLiteral("json"), QStringLiteral("Print raw events as JSON.") });
+    p.addOption({ QStringLiteral("no-reconnect"), QStringLiteral("Exit when the connection drops instead of reconnecting and resuming.") });
+    p.addOption({ QStringLiteral("resume-since"), QStringLiteral("After logging in, print what was sent after this message_id."), QStringLiteral("ID") });
     p.process(app);
     if (p.value(QStringLiteral("token")).isEmpty() == p.value(QStringLiteral("guest")).isEmpty()) {
         std::fprintf(stderr, "give exactly one of --token or --guest\n");
         return 2;
     }
-    mythos::TerminalClient client({ QUrl(p.value(QStringLiteral("url"))), p.value(QStringLiteral("token")),
-                                    p.value(QStringLiteral("guest")), p.isSet(QStringLiteral("json")) });
+    mythos::TerminalClient::Options options;
+    options.url = QUrl(p.value(QStringLiteral("url")));
+    options.token = p.value(QStringLiteral("token"));
+    options.guestName = p.value(QStringLiteral("guest"));
+    options.json = p.isSet(QStringLiteral("json"));
+    options.reconnect = !p.isSet(QStringLiteral("no-reconnect"));
+    options.resumeSince = p.value(QStringLiteral("resume-since"));
+    mythos::TerminalClient client(options);
     QObject::connect(&client, &mythos::TerminalClient::finished, &app, &QCoreApplication::exit);
     client.start();
     return app.exec();

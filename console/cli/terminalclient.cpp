@@ -1,6 +1,10 @@
 #include "cli/terminalclient.h"
 
+#include "cli/lineformat.h"
+#include "connection/backoff.h"
+
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -15,26 +19,87 @@ TerminalClient::TerminalClient(Options options, QObject *parent)
     : QObject(parent), m_options(std::move(options)), m_stdin(STDIN_FILENO, QSocketNotifier::Read)
 {
     m_stdin.setEnabled(false);
-    connect(&m_socket, &QWebSocket::connected, this, &TerminalClient::onConnected);
-    connect(&m_socket, &QWebSocket::textMessageReceived, this, &TerminalClient::onEvent);
-    connect(&m_socket, &QWebSocket::disconnected, this, [this] {
-        print(QStringLiteral("* disconnected%1").arg(m_socket.closeReason().isEmpty() ? QString() : QStringLiteral(": ") + m_socket.closeReason()));
-        Q_EMIT finished(m_welcomed ? 0 : 1);
-    });
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &TerminalClient::open);
     connect(&m_stdin, &QSocketNotifier::activated, this, [this] {
         std::string line;
         if (!std::getline(std::cin, line)) {
             m_stdin.setEnabled(false);
-            m_socket.close();
+            quit();
             return;
         }
         onStdinLine(QString::fromStdString(line));
     });
+    if (!m_options.resumeSince.isEmpty()) {
+        // The reader holds that message; the clock window's older ones are printed.
+        m_resume.setNewestId(m_options.resumeSince);
+        m_shown.insert(m_options.resumeSince);
+    }
+}
+
+TerminalClient::~TerminalClient()
+{
+    if (m_socket)
+        m_socket->disconnect(this);
 }
 
 void TerminalClient::start()
 {
-    m_socket.open(m_options.url);
+    open();
+}
+
+void TerminalClient::open()
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+        m_socket.release()->deleteLater(); // this may run inside one of its signals
+    }
+    m_socket = std::make_unique<QWebSocket>();
+    connect(m_socket.get(), &QWebSocket::connected, this, &TerminalClient::onConnected);
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &TerminalClient::onEvent);
+    connect(m_socket.get(), &QWebSocket::disconnected, this, &TerminalClient::onDisconnected);
+    m_loggedIn = false;
+    m_socket->open(m_options.url);
+}
+
+void TerminalClient::quit()
+{
+    m_quitting = true;
+    m_retry.stop();
+    if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState)
+        m_socket->close(); // onDisconnected finishes
+    else
+        Q_EMIT finished(0);
+}
+
+void TerminalClient::onDisconnected()
+{
+    const QString reason = m_socket->closeReason().isEmpty() ? m_socket->errorString() : m_socket->closeReason();
+    const bool wasLoggedIn = m_loggedIn;
+    m_loggedIn = false;
+    if (m_quitting) {
+        print(QStringLiteral("* disconnected"));
+        return Q_EMIT finished(0);
+    }
+    // Retry only a connection that worked once: a wrong URL or a refused token at start is
+    // reported at once, as scripts expect.
+    if (!m_options.reconnect || !m_welcomed || m_refused) {
+        print(QStringLiteral("* disconnected%1").arg(reason.isEmpty() ? QString() : QStringLiteral(": ") + reason));
+        return Q_EMIT finished(m_welcomed && !m_refused ? 0 : 1);
+    }
+    if (wasLoggedIn) {
+        m_attempt = 0;
+        m_resume.noteLost(QDateTime::currentMSecsSinceEpoch());
+    }
+    ++m_attempt;
+    const int delay = console::backoffFor(m_attempt, m_options.maxBackoffMs);
+    print(QStringLiteral("* %1; reconnecting in %2 s (attempt %3)")
+                  .arg(wasLoggedIn ? QStringLiteral("disconnected%1").arg(reason.isEmpty() ? QString() : QStringLiteral(": ") + reason)
+                                   : QStringLiteral("still not connected"))
+                  .arg(delay / 1000.0)
+                  .arg(m_attempt));
+    m_retry.start(delay);
 }
 
 void TerminalClient::print(const QString &line)
@@ -43,9 +108,18 @@ void TerminalClient::print(const QString &line)
     std::fflush(stdout);
 }
 
+void TerminalClient::sendRaw(const QString &text)
+{
+    if (!m_loggedIn && m_welcomed) {
+        print(QStringLiteral("! not connected; the line was not sent"));
+        return;
+    }
+    m_socket->sendTextMessage(text);
+}
+
 void TerminalClient::send(const QJsonObject &frame)
 {
-    m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+    sendRaw(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
 }
 
 void TerminalClient::onConnected()
@@ -55,7 +129,7 @@ void TerminalClient::onConnected()
         auth.insert(QStringLiteral("token"), m_options.token);
     else
         auth.insert(QStringLiteral("guest_name"), m_options.guestName);
-    send(auth);
+    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(auth).toJson(QJsonDocument::Compact)));
 }
 
 void TerminalClient::onStdinLine(const QString &line)
@@ -65,13 +139,11 @@ void TerminalClient::onStdinLine(const QString &line)
         return;
     if (text.startsWith(QLatin1Char('{'))) {
         // A raw protocol frame (moderators' frames, experiments): sent as typed.
-        m_socket.sendTextMessage(text);
+        sendRaw(text);
         return;
     }
-    if (text == QLatin1String("/quit")) {
-        m_socket.close();
-        return;
-    }
+    if (text == QLatin1String("/quit"))
+        return quit();
     if (text.startsWith(QLatin1String("/move ")))
         return send({ { QStringLiteral("type"), QStringLiteral("move") }, { QStringLiteral("room_id"), text.mid(6).trimmed() } });
     if (text.startsWith(QLatin1String("/party"))) {
@@ -81,43 +153,82 @@ void TerminalClient::onStdinLine(const QString &line)
     send({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), text } });
 }
 
+void TerminalClient::onWelcome(const QJsonObject &data)
+{
+    const bool reconnected = m_welcomed;
+    m_welcomed = true;
+    m_loggedIn = true;
+    m_attempt = 0;
+    m_stdin.setEnabled(true);
+    if (!m_options.json) {
+        print(cli::welcomeLine(data, reconnected));
+        if (!reconnected)
+            print(QStringLiteral("* type a line to say it, 'help' for commands, '/move ROOM', '/party ID', a {JSON frame}, '/quit'"));
+    }
+    // After a reconnect, or at start with --resume-since: ask for what was missed.
+    const bool wanted = reconnected || !m_options.resumeSince.isEmpty();
+    if (!wanted || !m_resume.canResume())
+        return;
+    QJsonObject frame = m_resume.frame();
+    m_resumeSince = frame.value(QLatin1String("since")).toString();
+    m_resumeRef = QStringLiteral("resume-%1").arg(++m_nextRef);
+    frame.insert(QStringLiteral("ref"), m_resumeRef);
+    send(frame);
+}
+
+void TerminalClient::onResumed(const QString &type, const QJsonObject &data)
+{
+    m_resumeRef.clear();
+    const console::FeedResume::Outcome outcome = m_resume.outcome(type, data, m_resumeSince);
+    if (m_options.json)
+        return;
+    // The hole is before what came back (the server resends the newest), so the gap line first.
+    if (outcome.gap)
+        print(cli::gapLine(console::FeedResume::describe(outcome.reason)));
+    for (const QJsonValue &m : outcome.messages)
+        showChat(m.toObject(), QStringLiteral("missed"));
+}
+
+void TerminalClient::showChat(const QJsonObject &message, const QString &recovered)
+{
+    const QString id = message.value(QLatin1String("message_id")).toString();
+    // A resume's clock window and a live copy racing it can repeat lines already printed.
+    if (!id.isEmpty() && !m_shown.insert(id))
+        return;
+    m_resume.noteMessage(id);
+    const bool late = message.value(QLatin1String("late")).toBool();
+    if (!m_options.json)
+        print(cli::chatLine(message, late ? QStringLiteral("late") : recovered));
+}
+
 void TerminalClient::onEvent(const QString &text)
 {
     if (m_options.json)
         print(text);
     const QJsonObject event = QJsonDocument::fromJson(text.toUtf8()).object();
-    const QString type = event.value(QStringLiteral("event_type")).toString();
-    const QJsonObject data = event.value(QStringLiteral("data")).toObject();
-    if (type == QLatin1String("welcome")) {
-        m_welcomed = true;
-        m_stdin.setEnabled(true);
-        if (m_options.json)
-            return;
-        print(QStringLiteral("* connected as %1 (%2) on %3; room: %4; you can send on: %5")
-                      .arg(data.value(QStringLiteral("player_name")).toString(), data.value(QStringLiteral("role")).toString(),
-                           data.value(QStringLiteral("server_id")).toString(),
-                           data.value(QStringLiteral("room_id")).toString(QStringLiteral("(none)")),
-                           data.value(QStringLiteral("channels")).toVariant().toStringList().join(QStringLiteral(", "))));
-        print(QStringLiteral("* type a line to say it, 'help' for commands, '/move ROOM', '/party ID', a {JSON frame}, '/quit'"));
-        return;
+    const QString type = event.value(QLatin1String("event_type")).toString();
+    const QJsonObject data = event.value(QLatin1String("data")).toObject();
+    const QString ref = data.value(QLatin1String("ref")).toString();
+    if (type == QLatin1String("welcome"))
+        return onWelcome(data);
+    if (!m_resumeRef.isEmpty() && ref == m_resumeRef && (type == QLatin1String("resumed") || type == QLatin1String("error"))) {
+        onResumed(type, data);
+        if (type == QLatin1String("resumed"))
+            return; // an error is printed below as well
     }
+    if (type == QLatin1String("error") && !m_loggedIn)
+        m_refused = true; // the login itself failed
+    if (type == QLatin1String("chat_message"))
+        return showChat(data, {});
     if (m_options.json)
         return;
-    if (type == QLatin1String("chat_message"))
-        print(data.value(QStringLiteral("message")).toString());
-    else if (type == QLatin1String("ack") && data.value(QStringLiteral("held")).toBool())
-        print(QStringLiteral("* your message waits for a moderator before anyone sees it"));
-    else if (type == QLatin1String("ack") && data.value(QStringLiteral("filtered")).toBool())
-        print(QStringLiteral("* sent, with some words masked"));
-    else if (type == QLatin1String("error"))
-        print(QStringLiteral("! %1: %2").arg(data.value(QStringLiteral("code")).toString(), data.value(QStringLiteral("message")).toString()));
-    else if (type == QLatin1String("command_response"))
-        print(data.value(QStringLiteral("result")).toString());
-    else if (type == QLatin1String("presence"))
-        print(QStringLiteral("* you are in %1, party %2").arg(data.value(QStringLiteral("room_id")).toString(QStringLiteral("(nowhere)")),
-                                                           data.value(QStringLiteral("party_id")).toString(QStringLiteral("(none)"))));
-    else if (type == QLatin1String("message_deleted"))
-        print(QStringLiteral("* a moderator removed message %1").arg(data.value(QStringLiteral("message_id")).toString()));
+    if (type == QLatin1String("gap"))
+        return print(cli::gapLine(console::FeedResume::describe(data.value(QLatin1String("reason")).toString()), data));
+    {
+        const QString line = cli::eventLine(type, data);
+        if (!line.isEmpty())
+            print(line);
+    }
 }
 
 } // namespace mythos

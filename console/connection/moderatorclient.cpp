@@ -1,5 +1,7 @@
 #include "connection/moderatorclient.h"
 
+#include "connection/backoff.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -34,9 +36,7 @@ ModeratorClient::~ModeratorClient()
 
 int ModeratorClient::backoffFor(int attempt, int maxMs)
 {
-    // 0.5 s, 1 s, 2 s, … up to the cap: quick when a server restarts, gentle when it is gone.
-    const int shift = std::clamp(attempt - 1, 0, 16);
-    return std::min(maxMs, 500 << shift);
+    return console::backoffFor(attempt, maxMs);
 }
 
 QString ModeratorClient::stateName(State state)
@@ -257,6 +257,8 @@ void ModeratorClient::dispatch(const QString &eventType, const QJsonObject &data
         Q_EMIT messageDeleted(str(data, "message_id"));
     else if (eventType == QLatin1String("mutes_changed"))
         Q_EMIT serverMutesChanged();
+    else if (eventType == QLatin1String("gap"))
+        Q_EMIT gapReported(data);
     else if (eventType == kError)
         Q_EMIT serverError(str(data, "code"), str(data, "message"));
 }

@@ -69,6 +69,8 @@ Q_SIGNALS:
     void welcomed(const QJsonObject &welcome);
 
     void monitorMessage(const QJsonObject &message);
+    // `gap` {from, to, reason}: after a bus outage the server could not catch up that span.
+    void gapReported(const QJsonObject &gap);
     void messageDeleted(const QString &messageId);
     void queueItem(const QJsonObject &item);
     void queueList(const QJsonArray &items);

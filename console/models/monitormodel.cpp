@@ -29,6 +29,11 @@ MonitorModel::Line MonitorModel::lineFrom(const QJsonObject &m)
     l.senderId = m.value(QLatin1String("sender_id")).toString();
     l.senderName = m.value(QLatin1String("sender_name")).toString();
     l.content = m.value(QLatin1String("content")).toString();
+    l.sortKey = l.messageId;
+    if (m.value(QLatin1String("late")).toBool()) {
+        l.recovered = QStringLiteral("late");
+        l.inOrder = true;
+    }
     l.time = QDateTime::fromString(m.value(QLatin1String("timestamp")).toString(), Qt::ISODateWithMs);
     if (!l.time.isValid())
         l.time = QDateTime::currentDateTimeUtc();
@@ -58,9 +63,12 @@ QVariant MonitorModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (l.marker)
             return l.content;
-        return tr("%1\n%2 · %3 · room %4\nid %5")
+        return tr("%1\n%2 · %3 · room %4\nid %5%6")
                 .arg(l.raw.value(QLatin1String("message")).toString(), l.time.toLocalTime().toString(Qt::ISODate), l.senderId,
-                     l.roomId.isEmpty() ? tr("none") : l.roomId, l.messageId);
+                     l.roomId.isEmpty() ? tr("none") : l.roomId, l.messageId,
+                     l.recovered == QLatin1String("late")      ? tr("\ndelivered late, after the servers' bus came back")
+                     : l.recovered == QLatin1String("resumed") ? tr("\nresent by the server after the console reconnected")
+                                                               : QString());
     case Qt::FontRole:
         if (l.marker || l.deleted) {
             QFont f;
@@ -83,6 +91,7 @@ QVariant MonitorModel::data(const QModelIndex &index, int role) const
     case RawRole: return l.raw;
     case MarkerRole: return l.marker;
     case DeletedRole: return l.deleted;
+    case RecoveredRole: return l.recovered;
     }
     return {};
 }
@@ -103,43 +112,83 @@ QVariant MonitorModel::headerData(int section, Qt::Orientation orientation, int 
 
 void MonitorModel::append(const QJsonObject &message)
 {
-    Line l = lineFrom(message);
-    if (m_paused) {
-        m_waiting.append(std::move(l));
-        // The waiting lines obey the cap too: what would be trimmed on resume is dropped now.
-        if (m_waiting.size() > m_cap) {
-            m_dropped += m_waiting.size() - m_cap;
-            m_waiting.remove(0, m_waiting.size() - m_cap);
-        }
-        Q_EMIT waitingCountChanged(waitingCount());
-        return;
-    }
-    insertLines({ std::move(l) });
+    add(lineFrom(message));
 }
 
-void MonitorModel::addMarker(const QString &text)
+int MonitorModel::merge(const QJsonArray &messages)
+{
+    int added = 0;
+    for (const QJsonValue &v : messages) {
+        Line l = lineFrom(v.toObject());
+        if (l.recovered.isEmpty())
+            l.recovered = QStringLiteral("resumed");
+        l.inOrder = true;
+        added += add(std::move(l)) ? 1 : 0;
+    }
+    return added;
+}
+
+void MonitorModel::addMarker(const QString &text, const QString &afterId)
 {
     Line l;
     l.marker = true;
     l.content = text;
     l.time = QDateTime::currentDateTimeUtc();
-    if (m_paused) {
-        m_waiting.append(std::move(l));
-        Q_EMIT waitingCountChanged(waitingCount());
-        return;
-    }
-    insertLines({ std::move(l) });
+    l.inOrder = !afterId.isEmpty();
+    // A marker at the bottom sorts with the line above it, so later merges land below it.
+    const QList<Line> &above = m_waiting.isEmpty() ? m_lines : m_waiting;
+    l.sortKey = l.inOrder ? afterId : above.isEmpty() ? QString() : above.constLast().sortKey;
+    add(std::move(l));
 }
 
-void MonitorModel::insertLines(QList<Line> lines)
+bool MonitorModel::add(Line l)
 {
-    if (lines.isEmpty())
-        return;
-    const int first = rowCount();
-    beginInsertRows({}, first, first + static_cast<int>(lines.size()) - 1);
-    m_lines.append(std::move(lines));
-    endInsertRows();
+    if (!l.marker && !l.messageId.isEmpty()) {
+        // The same message can come twice: resent by a resume and live, or in the resume's
+        // clock window before `since`. The first copy stays.
+        if (m_ids.contains(l.messageId))
+            return false;
+        m_ids.insert(l.messageId);
+    }
+    if (m_paused) {
+        m_waiting.append(std::move(l));
+        // The waiting lines obey the cap too: what would be trimmed on resume is dropped now.
+        if (m_waiting.size() > m_cap) {
+            const qsizetype excess = m_waiting.size() - m_cap;
+            for (qsizetype i = 0; i < excess; ++i)
+                forget(m_waiting.at(i));
+            m_dropped += excess;
+            m_waiting.remove(0, excess);
+        }
+        Q_EMIT waitingCountChanged(waitingCount());
+        return true;
+    }
+    place(std::move(l));
     trim();
+    return true;
+}
+
+int MonitorModel::rowFor(const QString &sortKey) const
+{
+    // After every line that sorts at or before the key; from the bottom, where merges land.
+    qsizetype row = m_lines.size();
+    while (row > 0 && m_lines.at(row - 1).sortKey > sortKey)
+        --row;
+    return static_cast<int>(row);
+}
+
+void MonitorModel::place(Line l)
+{
+    const int row = l.inOrder ? rowFor(l.sortKey) : rowCount();
+    beginInsertRows({}, row, row);
+    m_lines.insert(row, std::move(l));
+    endInsertRows();
+}
+
+void MonitorModel::forget(const Line &l)
+{
+    if (!l.marker)
+        m_ids.remove(l.messageId);
 }
 
 void MonitorModel::trim()
@@ -148,6 +197,8 @@ void MonitorModel::trim()
     if (excess <= 0)
         return;
     beginRemoveRows({}, 0, static_cast<int>(excess) - 1);
+    for (qsizetype i = 0; i < excess; ++i)
+        forget(m_lines.at(i));
     m_lines.remove(0, excess);
     m_dropped += excess;
     endRemoveRows();
@@ -173,6 +224,8 @@ void MonitorModel::markDeleted(const QString &messageId)
 void MonitorModel::clear()
 {
     beginResetModel();
+    for (const Line &l : std::as_const(m_lines))
+        forget(l);
     m_lines.clear();
     endResetModel();
 }
@@ -185,7 +238,9 @@ void MonitorModel::setPaused(bool paused)
     if (!paused) {
         QList<Line> waiting;
         waiting.swap(m_waiting);
-        insertLines(std::move(waiting));
+        for (Line &l : waiting)
+            place(std::move(l));
+        trim();
         Q_EMIT waitingCountChanged(0);
     }
     Q_EMIT pausedChanged(paused);

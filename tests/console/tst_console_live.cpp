@@ -1,8 +1,10 @@
 // The console as a moderator uses it, against a real server (in-process mythos-chatd on real
 // sockets) and a real nats-server: connect, watch the feed, work the queue, mute, read the
-// logs, see health; refused tokens; reconnecting after the server restarts. Ends by rendering
-// each tab to a PNG (MYTHOS_SCREENSHOT_DIR) for the docs.
+// logs, see health; refused tokens; reconnecting after the server restarts; resuming the feed
+// after the connection is cut. Ends by rendering each tab to a PNG (MYTHOS_SCREENSHOT_DIR) for
+// the docs.
 #include "natsserver.h"
+#include "tcprelay.h"
 #include "testclient.h"
 #include "testserver.h"
 
@@ -54,6 +56,34 @@ QUrl wsUrl(quint16 port)
 {
     return QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port));
 }
+// The feed's chat lines (content) and its markers ("#" + text), top to bottom.
+QStringList feedRows(const MonitorModel *model)
+{
+    QStringList rows;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const QModelIndex i = model->index(r, 0);
+        rows.append(i.data(MonitorModel::MarkerRole).toBool() ? QStringLiteral("#") + i.data(MonitorModel::ContentRole).toString()
+                                                              : i.data(MonitorModel::ContentRole).toString());
+    }
+    return rows;
+}
+QStringList numbered(const QString &prefix, int from, int to)
+{
+    QStringList out;
+    for (int i = from; i <= to; ++i)
+        out.append(QStringLiteral("%1 %2").arg(prefix).arg(i, 2, 10, QLatin1Char('0')));
+    return out;
+}
+
+// A console on its own server and bus, reaching the server through a relay the test cuts.
+struct CutRig
+{
+    NatsServer nats;
+    std::unique_ptr<TestServer> server;
+    std::unique_ptr<TcpRelay> relay;
+    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<TestClient> speaker;
+};
 } // namespace
 
 class TestConsoleLive : public QObject
@@ -71,10 +101,14 @@ private Q_SLOTS:
     void refusedTokensShowTheReason_data();
     void refusedTokensShowTheReason();
     void reconnectsWhenTheServerComesBack();
+    void feedResumesAfterTheConnectionIsCut();
+    void feedMarksAGapWhenTheServerCannotResendEverything();
     void screenshotOfEachTab();
 
 private:
     std::unique_ptr<TestClient> join(const QString &id, const QString &name, const QString &room);
+    std::unique_ptr<CutRig> cutRig(int maxResent);
+    void cutWhileSpeakerSays(CutRig &rig, const QStringList &lines);
     QString sendHeld(TestClient &from, const QString &text);
     NatsServer m_nats;
     std::unique_ptr<TestServer> m_server;
@@ -338,14 +372,112 @@ void TestConsoleLive::reconnectsWhenTheServerComesBack()
     server = std::make_unique<TestServer>(config);
     QVERIFY(server->start());
     QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), ModeratorClient::State::Connected, 10000);
-    // Nothing seen before the drop is lost, the gap is marked, and the feed works again.
+    // Nothing seen before the drop is lost, and the feed works again. The restarted server has
+    // a new, empty history: it does not know the last line held (unknown_since), so the hole
+    // is marked.
     QVERIFY(modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("before the restart")));
-    QVERIFY(modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("connection lost")));
-    QVERIFY(modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("reconnected")));
+    QTRY_VERIFY_WITH_TIMEOUT(modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("does not know the last message")), 5000);
+    QCOMPARE(feedRows(window.monitorModel()).filter(QStringLiteral("#")).size(), 1);
     player = std::make_unique<TestClient>();
     QVERIFY(player->open(server->port()) && !player->authToken(tokenFor(QStringLiteral("pat"), QStringLiteral("Pat"), QStringLiteral("player"), kFoyer)).isEmpty());
     player->request(sendFrame(QStringLiteral("say"), QStringLiteral("after the restart")));
     QTRY_VERIFY_WITH_TIMEOUT(modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("after the restart")), 5000);
+}
+
+std::unique_ptr<CutRig> TestConsoleLive::cutRig(int maxResent)
+{
+    auto rig = std::make_unique<CutRig>();
+    if (!rig->nats.start())
+        return nullptr;
+    Config config = testConfig(rig->nats.url());
+    config.recovery.maxMessages = maxResent;
+    rig->server = std::make_unique<TestServer>(config);
+    if (!rig->server->start() || !rig->server->waitForNats())
+        return nullptr;
+    rig->relay = std::make_unique<TcpRelay>(rig->server->port());
+    if (!rig->relay->listen())
+        return nullptr;
+    rig->window = std::make_unique<MainWindow>();
+    rig->window->client()->setMaxBackoffMs(400);
+    // The moderator is in no room: only the monitor feed's resume can bring the room's lines back.
+    rig->window->connectTo(wsUrl(rig->relay->port()), tokenFor(QStringLiteral("mod-cut"), QStringLiteral("Watcher"), QStringLiteral("moderator")));
+    if (!QTest::qWaitFor([&rig] { return rig->window->client()->state() == ModeratorClient::State::Connected; }, 10000))
+        return nullptr;
+    rig->speaker = std::make_unique<TestClient>();
+    if (!rig->speaker->open(rig->server->port())
+        || rig->speaker->authToken(tokenFor(QStringLiteral("sam"), QStringLiteral("Sam"), QStringLiteral("player"), kFoyer)).isEmpty())
+        return nullptr;
+    // Frames are served in order: once a later request is answered, the feed is on.
+    bool answered = false;
+    rig->window->client()->request({ { QStringLiteral("type"), QStringLiteral("stats") } }, [&answered](const QString &, const QJsonObject &) { answered = true; });
+    if (!QTest::qWaitFor([&answered] { return answered; }, 5000))
+        return nullptr;
+    rig->speaker->request(sendFrame(QStringLiteral("say"), QStringLiteral("before the cut")));
+    if (!QTest::qWaitFor([&rig] { return modelHas(rig->window->monitorModel(), MonitorModel::ContentRole, QStringLiteral("before the cut")); }, 5000))
+        return nullptr;
+    return rig;
+}
+
+void TestConsoleLive::cutWhileSpeakerSays(CutRig &rig, const QStringList &lines)
+{
+    // The console cannot come back until the lines are sent: the relay turns it away.
+    rig.relay->setRefusing(true);
+    rig.relay->cutAll();
+    QTRY_COMPARE_WITH_TIMEOUT(rig.window->client()->state(), ModeratorClient::State::Reconnecting, 5000);
+    for (const QString &line : lines)
+        QCOMPARE(rig.speaker->request(sendFrame(QStringLiteral("say"), line)).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QVERIFY(!modelHas(rig.window->monitorModel(), MonitorModel::ContentRole, lines.constLast()));
+    rig.relay->setRefusing(false);
+    QTRY_COMPARE_WITH_TIMEOUT(rig.window->client()->state(), ModeratorClient::State::Connected, 10000);
+    QVERIFY(rig.relay->relayedCount() >= 2);
+}
+
+void TestConsoleLive::feedResumesAfterTheConnectionIsCut()
+{
+    auto rig = cutRig(200);
+    QVERIFY(rig);
+    const QStringList missed = numbered(QStringLiteral("missed"), 1, 10);
+    cutWhileSpeakerSays(*rig, missed);
+    if (QTest::currentTestFailed())
+        return;
+    MonitorModel *model = rig->window->monitorModel();
+    QTRY_VERIFY_WITH_TIMEOUT(modelHas(model, MonitorModel::ContentRole, missed.constLast()), 5000);
+    rig->speaker->request(sendFrame(QStringLiteral("say"), QStringLiteral("after the reconnect")));
+    QTRY_VERIFY_WITH_TIMEOUT(modelHas(model, MonitorModel::ContentRole, QStringLiteral("after the reconnect")), 5000);
+    // Every missed line once, in order, between what came before and after; "before the cut"
+    // (in the resume's clock window) is not repeated, and no gap is claimed.
+    const QStringList expected = QStringList { QStringLiteral("before the cut") } + missed + QStringList { QStringLiteral("after the reconnect") };
+    QCOMPARE(feedRows(model), expected);
+    for (int r = 1; r <= missed.size(); ++r)
+        QCOMPARE(model->index(r, 0).data(MonitorModel::RecoveredRole).toString(), QStringLiteral("resumed"));
+    QVERIFY(model->index(expected.size() - 1, 0).data(MonitorModel::RecoveredRole).toString().isEmpty());
+
+    // A second cut with nothing said meanwhile: still nothing repeated, still no gap.
+    cutWhileSpeakerSays(*rig, { QStringLiteral("second cut") });
+    if (QTest::currentTestFailed())
+        return;
+    QTRY_VERIFY_WITH_TIMEOUT(modelHas(model, MonitorModel::ContentRole, QStringLiteral("second cut")), 5000);
+    QTest::qWait(300); // a duplicate would arrive with the same resume answer; give it a moment
+    QCOMPARE(feedRows(model), expected + QStringList { QStringLiteral("second cut") });
+}
+
+void TestConsoleLive::feedMarksAGapWhenTheServerCannotResendEverything()
+{
+    auto rig = cutRig(3); // chat.recovery.max_messages: 3
+    QVERIFY(rig);
+    const QStringList missed = numbered(QStringLiteral("lost"), 1, 10);
+    cutWhileSpeakerSays(*rig, missed);
+    if (QTest::currentTestFailed())
+        return;
+    MonitorModel *model = rig->window->monitorModel();
+    QTRY_VERIFY_WITH_TIMEOUT(modelHas(model, MonitorModel::ContentRole, missed.constLast()), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(feedRows(model).filter(QStringLiteral("#")).size(), 1, 5000);
+    // The newest three came back; the gap row sits where the hole is and says why.
+    const QStringList rows = feedRows(model);
+    QCOMPARE(rows.size(), 5);
+    QCOMPARE(rows.at(0), QStringLiteral("before the cut"));
+    QVERIFY2(rows.at(1).startsWith(QStringLiteral("#")) && rows.at(1).contains(QStringLiteral("oldest of them are missing")), qPrintable(rows.at(1)));
+    QCOMPARE(rows.mid(2), missed.mid(7));
 }
 
 void TestConsoleLive::screenshotOfEachTab()

@@ -2,6 +2,7 @@
 // queue updates from events, the mutes countdown, log merging and export, health rates, the
 // command line and the reconnect backoff.
 #include "app/launchoptions.h"
+#include "connection/feedresume.h"
 #include "connection/moderatorclient.h"
 #include "models/exporter.h"
 #include "models/healthmodel.h"
@@ -31,6 +32,26 @@ QJsonObject chat(const QString &content, const QString &channel = QStringLiteral
              { QStringLiteral("timestamp"), QStringLiteral("2026-11-26T19:00:00.000Z") }, { QStringLiteral("room_id"), room },
              { QStringLiteral("scope_id"), scope.isEmpty() ? room : scope } };
 }
+// A message with an id of the minted form (they sort in acceptance order), sent at `ms`.
+QJsonObject chatAt(qint64 ms, const QString &content, bool late = false)
+{
+    QJsonObject m = chat(content);
+    m.insert(QStringLiteral("message_id"), QStringLiteral("%1").arg(ms, 12, 16, QLatin1Char('0')) + QStringLiteral("000000-test"));
+    if (late)
+        m.insert(QStringLiteral("late"), true);
+    return m;
+}
+QStringList strings(std::initializer_list<const char *> texts)
+{
+    QStringList out;
+    for (const char *t : texts)
+        out.append(QString::fromUtf8(t));
+    return out;
+}
+QString idOf(const QJsonObject &m)
+{
+    return m.value(QStringLiteral("message_id")).toString();
+}
 QJsonObject queueItem(const QString &id, const QString &status, const QString &kind = QStringLiteral("held"), const QString &created = QStringLiteral("2026-11-26T19:00:00.000Z"))
 {
     return { { QStringLiteral("item_id"), id }, { QStringLiteral("message_id"), QStringLiteral("msg-") + id }, { QStringLiteral("kind"), kind },
@@ -55,6 +76,12 @@ private Q_SLOTS:
     void pauseKeepsLinesAsideAndResumeAddsThemInOrder();
     void deletedMessagesAreMarked();
     void contextRowsStayInChannelAndScope();
+    void mergeKeepsIdOrderAndDropsRepeats();
+    void mergeWhilePausedWaitsLikeLiveLines();
+    void gapMarkerSitsWhereTheHoleStarts();
+    void trimmedIdsAreForgotten();
+    void feedResumeStartsFromTheNewestIdShown();
+    void feedResumeOutcomes();
     void filter_data();
     void filter();
     void queueUpdatesItemsInPlaceAndCounts();
@@ -135,6 +162,147 @@ void TestConsoleModels::contextRowsStayInChannelAndScope()
     m.append(chat(QStringLiteral("a3")));
     QCOMPARE(m.contextRows(2), (QList<int> { 0, 2, 5 }));
     QCOMPARE(m.contextRows(2, 0, 0), (QList<int> { 2 }));
+}
+
+void TestConsoleModels::mergeKeepsIdOrderAndDropsRepeats()
+{
+    MonitorModel m;
+    const QJsonObject a = chatAt(1000, QStringLiteral("a")), b = chatAt(2000, QStringLiteral("b")), c = chatAt(3000, QStringLiteral("c")),
+                      d = chatAt(4000, QStringLiteral("d")), e = chatAt(5000, QStringLiteral("e"));
+    m.append(a);
+    m.append(b);
+    m.append(d);
+    // A resume's list repeats what the clock window covers (b) and what came live meanwhile (d).
+    QCOMPARE(m.merge(QJsonArray { b, c, d, e }), 2);
+    QCOMPARE(column(m, MonitorModel::TextColumn), (strings({ "a", "b", "c", "d", "e" })));
+    QCOMPARE(column(m, 0, MonitorModel::RecoveredRole), (strings({ "", "", "resumed", "", "resumed" })));
+    // A live copy of a resent line is dropped too.
+    m.append(e);
+    QCOMPARE(m.rowCount(), 5);
+    // A late line (after a bus outage) goes where its id sorts, not at the bottom.
+    m.append(chatAt(2500, QStringLiteral("late"), true));
+    QCOMPARE(column(m, MonitorModel::TextColumn), (strings({ "a", "b", "late", "c", "d", "e" })));
+    QCOMPARE(m.index(2, 0).data(MonitorModel::RecoveredRole).toString(), QStringLiteral("late"));
+    QVERIFY(m.index(2, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("late")));
+    m.append(chatAt(2500, QStringLiteral("late"), true));
+    QCOMPARE(m.rowCount(), 6);
+    // A live line stays at the bottom even if its id sorts earlier (as it was seen).
+    m.append(chatAt(1500, QStringLiteral("live")));
+    QCOMPARE(m.index(6, MonitorModel::TextColumn).data().toString(), QStringLiteral("live"));
+}
+
+void TestConsoleModels::mergeWhilePausedWaitsLikeLiveLines()
+{
+    MonitorModel m;
+    m.append(chatAt(1000, QStringLiteral("a")));
+    m.append(chatAt(3000, QStringLiteral("c")));
+    m.setPaused(true);
+    QCOMPARE(m.merge(QJsonArray { chatAt(2000, QStringLiteral("b")), chatAt(3000, QStringLiteral("c")) }), 1);
+    m.append(chatAt(4000, QStringLiteral("d")));
+    m.append(chatAt(2000, QStringLiteral("b"))); // already waiting
+    QCOMPARE(m.rowCount(), 2);
+    QCOMPARE(m.waitingCount(), 2);
+    m.setPaused(false);
+    QCOMPARE(column(m, MonitorModel::TextColumn), (strings({ "a", "b", "c", "d" })));
+}
+
+void TestConsoleModels::gapMarkerSitsWhereTheHoleStarts()
+{
+    MonitorModel m;
+    const QJsonObject a = chatAt(1000, QStringLiteral("a")), b = chatAt(2000, QStringLiteral("b"));
+    m.append(a);
+    m.append(b);
+    m.append(chatAt(9000, QStringLiteral("live after the reconnect")));
+    // Resumed from b, not recovered: the newest messages came back, older ones are missing.
+    m.addMarker(QStringLiteral("— gap —"), idOf(b));
+    m.merge(QJsonArray { chatAt(1500, QStringLiteral("window")), chatAt(6000, QStringLiteral("f")), chatAt(7000, QStringLiteral("g")) });
+    QCOMPARE(column(m, MonitorModel::TextColumn),
+             (strings({ "a", "window", "b", "— gap —", "f", "g", "live after the reconnect" })));
+    QCOMPARE(column(m, 0, MonitorModel::MarkerRole), (strings({ "false", "false", "false", "true", "false", "false", "false" })));
+    // A marker without an id goes at the bottom, and later merges of newer lines go after it.
+    m.addMarker(QStringLiteral("— bottom —"));
+    m.merge(QJsonArray { chatAt(9500, QStringLiteral("h")) });
+    QCOMPARE(m.index(7, MonitorModel::TextColumn).data().toString(), QStringLiteral("— bottom —"));
+    QCOMPARE(m.index(8, MonitorModel::TextColumn).data().toString(), QStringLiteral("h"));
+}
+
+void TestConsoleModels::trimmedIdsAreForgotten()
+{
+    MonitorModel m;
+    m.setCap(2);
+    const QJsonObject a = chatAt(1000, QStringLiteral("a"));
+    m.append(a);
+    QVERIFY(m.holds(idOf(a)));
+    m.append(chatAt(2000, QStringLiteral("b")));
+    m.append(chatAt(3000, QStringLiteral("c")));
+    QVERIFY(!m.holds(idOf(a))); // memory stays bounded by the cap
+    QCOMPARE(column(m, MonitorModel::TextColumn), (strings({ "b", "c" })));
+    m.clear();
+    QVERIFY(!m.holds(idOf(chatAt(3000, {}))));
+    m.append(chatAt(3000, QStringLiteral("c")));
+    QCOMPARE(m.rowCount(), 1);
+}
+
+void TestConsoleModels::feedResumeStartsFromTheNewestIdShown()
+{
+    FeedResume monitor(QStringLiteral("monitor"));
+    QVERIFY(!monitor.canResume());
+    QVERIFY(monitor.frame().isEmpty());
+    // Lost before anything was shown: resume from the moment of the drop.
+    const qint64 lostAt = 0x18f00000000;
+    monitor.noteLost(lostAt);
+    QCOMPARE(monitor.since(), QStringLiteral("018f00000000000000-0"));
+    QVERIFY(monitor.since() < idOf(chatAt(lostAt, {})));
+    QVERIFY(monitor.since() > idOf(chatAt(lostAt - 1, {})));
+    monitor.noteMessage(idOf(chatAt(2000, {})));
+    monitor.noteMessage(idOf(chatAt(1000, {}))); // a late one does not move the mark back
+    QCOMPARE(monitor.newestId(), idOf(chatAt(2000, {})));
+    const QJsonObject frame = monitor.frame();
+    QCOMPARE(frame.value(QStringLiteral("type")).toString(), QStringLiteral("resume"));
+    QCOMPARE(frame.value(QStringLiteral("since")).toString(), idOf(chatAt(2000, {})));
+    QCOMPARE(frame.value(QStringLiteral("feed")).toString(), QStringLiteral("monitor"));
+    // A player's own chat (the CLI) sends no feed.
+    FeedResume chatFeed;
+    chatFeed.setNewestId(QStringLiteral("abc"));
+    QVERIFY(!chatFeed.frame().contains(QStringLiteral("feed")));
+    QCOMPARE(chatFeed.frame().value(QStringLiteral("since")).toString(), QStringLiteral("abc"));
+}
+
+void TestConsoleModels::feedResumeOutcomes()
+{
+    const FeedResume r(QStringLiteral("monitor"));
+    const QJsonArray list { chatAt(1000, QStringLiteral("a")) };
+    const QString resumed = QStringLiteral("resumed");
+    const QString messages = QStringLiteral("messages"), recovered = QStringLiteral("recovered"), reason = QStringLiteral("reason");
+    const QString feed = QStringLiteral("feed"), monitor = QStringLiteral("monitor");
+    auto complete = r.outcome(resumed, { { messages, list }, { recovered, true }, { feed, monitor } }, QStringLiteral("s"));
+    QVERIFY(!complete.gap);
+    QVERIFY(!complete.retryLater);
+    QCOMPARE(complete.messages, list);
+    QCOMPARE(complete.since, QStringLiteral("s"));
+    auto partial = r.outcome(resumed, { { messages, list }, { recovered, false }, { reason, QStringLiteral("too_many") }, { feed, monitor } }, {});
+    QVERIFY(partial.gap);
+    QCOMPARE(partial.reason, QStringLiteral("too_many"));
+    QCOMPARE(partial.messages.size(), 1);
+    QVERIFY(FeedResume::describe(partial.reason).contains(QStringLiteral("oldest")));
+    // A server that ignores `feed` answers with the moderator's own chat: not the feed's.
+    auto ownChat = r.outcome(resumed, { { messages, list }, { recovered, true } }, {});
+    QVERIFY(ownChat.gap);
+    QVERIFY(ownChat.messages.isEmpty());
+    QCOMPARE(ownChat.reason, QStringLiteral("feed_unsupported"));
+    // A player's own chat (the CLI) expects no feed in the answer.
+    QVERIFY(!FeedResume().outcome(resumed, { { messages, list }, { recovered, true } }, {}).gap);
+    auto refused = r.outcome(QStringLiteral("error"), { { QStringLiteral("code"), QStringLiteral("forbidden") } }, {});
+    QVERIFY(refused.gap);
+    QCOMPARE(refused.reason, QStringLiteral("forbidden"));
+    QVERIFY(FeedResume::describe(refused.reason).contains(QStringLiteral("forbidden")));
+    auto silent = r.outcome(QStringLiteral("timeout"), {}, {});
+    QVERIFY(silent.gap);
+    QCOMPARE(silent.reason, QStringLiteral("no_answer"));
+    // Dropped again before the answer: the next reconnect resumes from the same place.
+    auto dropped = r.outcome(QStringLiteral("timeout"), { { QStringLiteral("message"), QStringLiteral("connection lost") } }, {});
+    QVERIFY(dropped.retryLater);
+    QVERIFY(!dropped.gap);
 }
 
 void TestConsoleModels::filter_data()

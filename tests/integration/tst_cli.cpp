@@ -1,7 +1,12 @@
 // The mythos-chatd binary as operators use it: --version, --check-config, token minting, and a
-// real start that answers /health and exits 0 on SIGTERM after draining NATS.
+// real start that answers /health and exits 0 on SIGTERM after draining NATS. And the terminal
+// client, mythos-chat-cli: its connection cut through a relay, it reconnects and prints every
+// missed line once, or says where lines are missing.
 #include "natsserver.h"
 #include "processrun.h"
+#include "tcprelay.h"
+#include "testclient.h"
+#include "testserver.h"
 
 #include "auth/jwt.h"
 
@@ -32,6 +37,70 @@ QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArra
     return path;
 }
 
+const QString kFoyer = QStringLiteral("earth_arkhamcity_sanitarium_room_foyer_001");
+
+// mythos-chat-cli as a child process; its output is read while the test waits.
+class CliProcess
+{
+public:
+    ~CliProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+    bool start(const QStringList &args)
+    {
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start(qEnvironmentVariable("MYTHOS_CHAT_CLI"), args);
+        return m_process.waitForStarted();
+    }
+    QStringList lines()
+    {
+        m_out += m_process.readAllStandardOutput();
+        return QString::fromUtf8(m_out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    }
+    bool waitForLine(const QString &text, int timeoutMs = 10000)
+    {
+        return QTest::qWaitFor([&] { return !lines().filter(text).isEmpty(); }, timeoutMs);
+    }
+    bool waitForExit(int timeoutMs = 10000)
+    {
+        return QTest::qWaitFor([&] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
+    }
+    int exitCode() const { return m_process.exitCode(); }
+    QString dump() { return lines().join(QLatin1Char('\n')); }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+};
+
+// A server on its own bus, reached by the CLI through a relay the test cuts.
+struct CliRig
+{
+    NatsServer nats;
+    std::unique_ptr<TestServer> server;
+    std::unique_ptr<TcpRelay> relay;
+    std::unique_ptr<TestClient> speaker;
+    QString url() const { return QStringLiteral("ws://127.0.0.1:%1/ws").arg(relay->port()); }
+};
+
+QStringList numbered(const QString &prefix, int from, int to)
+{
+    QStringList out;
+    for (int i = from; i <= to; ++i)
+        out.append(QStringLiteral("%1 %2").arg(prefix).arg(i, 2, 10, QLatin1Char('0')));
+    return out;
+}
+
+// The printed lines that carry `text`, e.g. a chat line's content.
+QStringList linesWith(const QStringList &lines, const QString &text)
+{
+    return lines.filter(QStringLiteral("\"%1\"").arg(text)) + lines.filter(QStringLiteral(": %1").arg(text));
+}
+
 } // namespace
 
 class TestCli : public QObject
@@ -46,8 +115,14 @@ private Q_SLOTS:
     void tokenWithoutSecretFails();
     void serverStartsAnswersHealthAndStopsCleanly();
     void portInUseFailsWithAClearMessage();
+    void chatCliResumesAfterTheConnectionIsCut();
+    void chatCliPrintsAGapWhenTheServerCannotResendEverything();
+    void chatCliWithoutReconnectExitsWhenCut();
 
 private:
+    std::unique_ptr<CliRig> cliRig(int maxResent);
+    QString say(CliRig &rig, const QString &text);
+    void cutWhileSpeakerSays(CliRig &rig, CliProcess &cli, const QStringList &lines);
     QTemporaryDir m_dir;
 };
 
@@ -164,6 +239,129 @@ void TestCli::portInUseFailsWithAClearMessage()
     const ProcessResult r = chatd({ QStringLiteral("--config"), cfg });
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("cannot listen"), r.err.constData());
+}
+
+std::unique_ptr<CliRig> TestCli::cliRig(int maxResent)
+{
+    auto rig = std::make_unique<CliRig>();
+    if (qEnvironmentVariable("MYTHOS_CHAT_CLI").isEmpty() || !rig->nats.start())
+        return nullptr;
+    Config config = testConfig(rig->nats.url());
+    config.recovery.maxMessages = maxResent;
+    rig->server = std::make_unique<TestServer>(config);
+    if (!rig->server->start() || !rig->server->waitForNats())
+        return nullptr;
+    rig->relay = std::make_unique<TcpRelay>(rig->server->port());
+    rig->speaker = std::make_unique<TestClient>();
+    if (!rig->relay->listen() || !rig->speaker->open(rig->server->port())
+        || rig->speaker->authToken(tokenFor(QStringLiteral("sam"), QStringLiteral("Sam"), QStringLiteral("player"), kFoyer)).isEmpty())
+        return nullptr;
+    return rig;
+}
+
+QString TestCli::say(CliRig &rig, const QString &text)
+{
+    return eventField(rig.speaker->request(sendFrame(QStringLiteral("say"), text)), "message_id");
+}
+
+void TestCli::cutWhileSpeakerSays(CliRig &rig, CliProcess &cli, const QStringList &lines)
+{
+    // The client cannot come back until the lines are sent: the relay turns it away.
+    rig.relay->setRefusing(true);
+    rig.relay->cutAll();
+    QVERIFY2(cli.waitForLine(QStringLiteral("reconnecting in")), qPrintable(cli.dump()));
+    for (const QString &line : lines)
+        QVERIFY(!say(rig, line).isEmpty());
+    rig.relay->setRefusing(false);
+    QVERIFY2(cli.waitForLine(QStringLiteral("* reconnected as Reader")), qPrintable(cli.dump()));
+}
+
+void TestCli::chatCliResumesAfterTheConnectionIsCut()
+{
+    auto rig = cliRig(200);
+    QVERIFY(rig);
+    const QString token = QString::fromUtf8(tokenFor(QStringLiteral("reader"), QStringLiteral("Reader"), QStringLiteral("player"), kFoyer));
+    CliProcess cli;
+    QVERIFY(cli.start({ QStringLiteral("--url"), rig->url(), QStringLiteral("--token"), token }));
+    QVERIFY2(cli.waitForLine(QStringLiteral("* connected as Reader")), qPrintable(cli.dump()));
+    const QString beforeId = say(*rig, QStringLiteral("before the cut"));
+    QVERIFY(cli.waitForLine(QStringLiteral("before the cut")));
+
+    const QStringList missed = numbered(QStringLiteral("missed"), 1, 10);
+    cutWhileSpeakerSays(*rig, cli, missed);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY2(cli.waitForLine(missed.constLast()), qPrintable(cli.dump()));
+    say(*rig, QStringLiteral("after the reconnect"));
+    QVERIFY(cli.waitForLine(QStringLiteral("after the reconnect")));
+
+    // Each line once; the missed ones marked and in order; "before the cut" (in the resume's
+    // clock window) not repeated; no gap claimed.
+    const QStringList out = cli.lines();
+    QCOMPARE(linesWith(out, QStringLiteral("before the cut")).size(), 1);
+    QVERIFY(!linesWith(out, QStringLiteral("before the cut")).constFirst().startsWith(QLatin1Char('(')));
+    qsizetype previous = -1;
+    for (const QString &text : missed) {
+        const QStringList found = linesWith(out, text);
+        QVERIFY2(found.size() == 1, qPrintable(text + QStringLiteral(":\n") + cli.dump()));
+        QVERIFY2(found.constFirst().startsWith(QStringLiteral("(missed) ")), qPrintable(found.constFirst()));
+        const qsizetype at = out.indexOf(found.constFirst());
+        QVERIFY(at > previous);
+        previous = at;
+    }
+    QCOMPARE(linesWith(out, QStringLiteral("after the reconnect")).size(), 1);
+    QVERIFY2(out.filter(QStringLiteral("* gap")).isEmpty(), qPrintable(cli.dump()));
+
+    // --resume-since on start: a reader who held "before the cut" gets everything after it.
+    CliProcess later;
+    QVERIFY(later.start({ QStringLiteral("--url"), rig->url(), QStringLiteral("--no-reconnect"), QStringLiteral("--resume-since"), beforeId,
+                          QStringLiteral("--token"), QString::fromUtf8(tokenFor(QStringLiteral("reader2"), QStringLiteral("Reader2"), QStringLiteral("player"), kFoyer)) }));
+    QVERIFY2(later.waitForLine(QStringLiteral("(missed) ") + linesWith(out, QStringLiteral("after the reconnect")).constFirst()), qPrintable(later.dump()));
+    const QStringList resumed = later.lines().filter(QStringLiteral("(missed) "));
+    QCOMPARE(resumed.size(), missed.size() + 1);
+    QVERIFY(linesWith(later.lines(), QStringLiteral("before the cut")).isEmpty());
+    QVERIFY(later.lines().filter(QStringLiteral("* gap")).isEmpty());
+}
+
+void TestCli::chatCliPrintsAGapWhenTheServerCannotResendEverything()
+{
+    auto rig = cliRig(3); // chat.recovery.max_messages: 3
+    QVERIFY(rig);
+    CliProcess cli;
+    QVERIFY(cli.start({ QStringLiteral("--url"), rig->url(), QStringLiteral("--token"),
+                        QString::fromUtf8(tokenFor(QStringLiteral("reader"), QStringLiteral("Reader"), QStringLiteral("player"), kFoyer)) }));
+    QVERIFY2(cli.waitForLine(QStringLiteral("* connected as Reader")), qPrintable(cli.dump()));
+    say(*rig, QStringLiteral("before the cut"));
+    QVERIFY(cli.waitForLine(QStringLiteral("before the cut")));
+    const QStringList missed = numbered(QStringLiteral("lost"), 1, 10);
+    cutWhileSpeakerSays(*rig, cli, missed);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY2(cli.waitForLine(missed.constLast()), qPrintable(cli.dump()));
+    const QStringList out = cli.lines();
+    // One gap line saying why, then the newest three; the older seven are not printed.
+    const QStringList gaps = out.filter(QStringLiteral("* gap"));
+    QVERIFY2(gaps.size() == 1 && gaps.constFirst().contains(QStringLiteral("oldest of them are missing")), qPrintable(cli.dump()));
+    for (const QString &text : missed.mid(0, 7))
+        QVERIFY2(linesWith(out, text).isEmpty(), qPrintable(text));
+    for (const QString &text : missed.mid(7)) {
+        QCOMPARE(linesWith(out, text).size(), 1);
+        QVERIFY(out.indexOf(linesWith(out, text).constFirst()) > out.indexOf(gaps.constFirst()));
+    }
+}
+
+void TestCli::chatCliWithoutReconnectExitsWhenCut()
+{
+    auto rig = cliRig(200);
+    QVERIFY(rig);
+    CliProcess cli;
+    QVERIFY(cli.start({ QStringLiteral("--url"), rig->url(), QStringLiteral("--no-reconnect"), QStringLiteral("--guest"), QStringLiteral("Quinn") }));
+    QVERIFY2(cli.waitForLine(QStringLiteral("* connected as Quinn")), qPrintable(cli.dump()));
+    rig->relay->cutAll();
+    QVERIFY2(cli.waitForExit(), qPrintable(cli.dump()));
+    QCOMPARE(cli.exitCode(), 0); // it had been connected, as before
+    QVERIFY(cli.waitForLine(QStringLiteral("* disconnected")));
+    QVERIFY(cli.lines().filter(QStringLiteral("reconnecting")).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
