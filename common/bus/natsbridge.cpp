@@ -58,6 +58,14 @@ void NatsBridge::onConnectionEvent(natsConnection *, void *closure)
     static_cast<NatsBridge *>(closure)->enqueue([](Batch &b) { b.connectionChanged = true; });
 }
 
+void NatsBridge::onDisconnected(natsConnection *, void *closure)
+{
+    static_cast<NatsBridge *>(closure)->enqueue([](Batch &b) {
+        b.connectionChanged = true;
+        ++b.disconnects;
+    });
+}
+
 void NatsBridge::onLameDuck(natsConnection *, void *closure)
 {
     static_cast<NatsBridge *>(closure)->enqueue([](Batch &b) { ++b.lameDuckNotices; });

@@ -30,6 +30,8 @@ public:
     {
         QList<Incoming> messages;
         bool connectionChanged = false;
+        // Counted apart: by the time the owner looks, nats.c may be connected again.
+        int disconnects = 0;
         int lameDuckNotices = 0;
         int completedSubscriptions = 0;
         QList<QByteArray> problems;
@@ -46,6 +48,7 @@ public:
     // nats.c callback signatures; the closure is the NatsBridge.
     static void onMessage(natsConnection *, natsSubscription *, natsMsg *msg, void *closure);
     static void onConnectionEvent(natsConnection *, void *closure);
+    static void onDisconnected(natsConnection *, void *closure);
     static void onLameDuck(natsConnection *, void *closure);
     static void onError(natsConnection *, natsSubscription *, natsStatus status, void *closure);
     static void onSubscriptionComplete(void *closure);

@@ -94,7 +94,7 @@ void NatsBus::connectNow()
     if (s == NATS_OK) s = natsOptions_SetReconnectJitter(opts, 100, 1000);
     if (s == NATS_OK) s = natsOptions_SetLameDuckModeCB(opts, &NatsBridge::onLameDuck, bridge);
     if (s == NATS_OK) s = natsOptions_SetRetryOnFailedConnect(opts, true, &NatsBridge::onConnectionEvent, bridge);
-    if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, &NatsBridge::onConnectionEvent, bridge);
+    if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, &NatsBridge::onDisconnected, bridge);
     if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, &NatsBridge::onConnectionEvent, bridge);
     if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, &NatsBridge::onConnectionEvent, bridge);
     if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, &NatsBridge::onError, bridge);
@@ -195,10 +195,21 @@ void NatsBus::processBridge()
         // accepts no new ones; nats.c 3.4 has no "reconnect now", so the connection is rebuilt
         // at once: the lame server refuses it and the next one of the list takes it, with
         // every current interest subscribed again (the same path as after spent reconnects).
+        // It is an outage however short: what was in flight on the old connection is lost,
+        // and the catch-up that follows a reconnect is what brings it back.
+        if (m_state == State::Connected)
+            setState(State::Reconnecting);
         connectNow();
         return;
     }
     m_openSubscriptions -= batch.completedSubscriptions;
+    if (batch.disconnects > 0 && m_state == State::Connected && !m_draining) {
+        // nats.c reconnects on its own thread, often to another server of the cluster within
+        // milliseconds, so the status read below may already be "connected" again. The link
+        // was still lost (a silent one for seconds), so the outage is reported first: the
+        // reconnect is counted and the catch-up asks for what went missing meanwhile.
+        setState(State::Reconnecting);
+    }
     if (batch.connectionChanged)
         refreshState();
     for (const auto &in : std::as_const(batch.messages))
