@@ -54,7 +54,7 @@ struct NatsSection
     QString serverConfig; // empty: the bundled nats-server.conf
     // Dead-link detection: a server that stops answering is given up after
     // ping_interval * (max_pings_out + 1) seconds instead of nats.c's default of minutes.
-    double pingIntervalS = 2.0;
+    double pingIntervalS = 1.0;
     int maxPingsOut = 2;
     // Try the servers in the order written (true) or shuffled as nats.c does by default (false).
     bool noRandomize = false;

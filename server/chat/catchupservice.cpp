@@ -124,11 +124,20 @@ QJsonObject CatchUpService::slicePayload(const QString &sinceId, qint64 now)
     return payload;
 }
 
+qint64 CatchUpService::lookBackMs() const
+{
+    // The bus is noticed down only when it is: a silently dead server (frozen, cut cable) goes
+    // unnoticed for up to ping_interval × (max_pings_out + 1), and whatever was published in
+    // that time was lost too. Reach back that far, plus the clock window between instances.
+    const double unnoticedMs = m_config.nats.pingIntervalS * 1000.0 * (m_config.nats.maxPingsOut + 1);
+    return kResumeClockWindowMs + static_cast<qint64>(unnoticedMs);
+}
+
 void CatchUpService::requestCatchUp(qint64 downSinceMs, qint64 now)
 {
     if (m_collectTimer.isActive())
         deliverCollected(); // the bus flapped: finish the previous round first
-    const QString since = messageIdFloor(downSinceMs - kResumeClockWindowMs);
+    const QString since = messageIdFloor(downSinceMs - lookBackMs());
     QJsonObject request = slicePayload(since, now);
     m_pendingSince = since;
     m_pendingOutage = QJsonObject { { QLatin1String("from"), isoAt(downSinceMs) },
@@ -190,7 +199,7 @@ void CatchUpService::answer(const QJsonObject &request)
     QString from = since;
     const qint64 now = nowMs();
     if (m_lastBackAtMs > 0 && now - m_lastBackAtMs < kRepeatOwnOutageMs)
-        from = std::min(from, messageIdFloor(m_lastDownSinceMs - kResumeClockWindowMs));
+        from = std::min(from, messageIdFloor(m_lastDownSinceMs - lookBackMs()));
     QJsonObject reply = slicePayload(from, now);
     reply.insert(kOp, QLatin1String("reply"));
     reply.insert(QLatin1String("responder"), m_serverId);

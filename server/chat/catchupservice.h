@@ -52,6 +52,7 @@ private:
     // Delivers one instance's messages (oldest first, as it sent them).
     void deliver(const QJsonArray &messages, const QString &origin);
     void tellGap(const QJsonObject &outage, const QString &reason);
+    qint64 lookBackMs() const; // how far before the noticed outage a catch-up reaches
     QJsonObject slicePayload(const QString &sinceId, qint64 nowMs);
 
     const Config &m_config;

@@ -112,12 +112,10 @@ bool TestCluster::startInstance(Instance &instance, const QString &id, const QSt
     for (const QString &u : natsUrls)
         urls += QStringLiteral("    - \"%1\"\n").arg(u);
     // no_randomize: each instance on its own node first, so the fault hits A and not B.
-    // Pings every 0.5 s, two outstanding: a frozen node is given up after 1-1.5 s. That is
-    // within the catch-up's 2 s look-back (it asks for what was accepted since 2 s before the
-    // bus went down), so nothing sent into the frozen link is lost. The defaults (2 s, 2) take
-    // 4-6 s: past the 5 s bound once reconnecting is added, and the first 2-4 s of the silent
-    // outage are never caught up. MYTHOS_CLUSTER_PINGS="<interval>,<max out>" measures others.
-    const QStringList pings = qEnvironmentVariable("MYTHOS_CLUSTER_PINGS", QStringLiteral("0.5,2")).split(QLatin1Char(','));
+    // The shipped pings (every 1 s, two outstanding): a frozen node is given up after 2-3 s,
+    // and the catch-up reaches back that far, so nothing sent into the frozen link is lost.
+    // MYTHOS_CLUSTER_PINGS="<interval>,<max out>" measures other values.
+    const QStringList pings = qEnvironmentVariable("MYTHOS_CLUSTER_PINGS", QStringLiteral("1,2")).split(QLatin1Char(','));
     f.write(QStringLiteral("server:\n  port: %1\n  server_id: %2\n  data_dir: \"%3\"\n"
                            "auth:\n  jwt_secret: \"%4\"\n"
                            "nats:\n  url:\n%5  no_randomize: true\n  ping_interval: %6\n  max_pings_out: %7\n"

@@ -879,7 +879,7 @@ void TestConfig::natsPingSettings()
 {
     const auto defaults = configloader::parse(QByteArray());
     QVERIFY2(defaults.ok(), qPrintable(defaults.error()));
-    QCOMPARE(defaults.value().nats.pingIntervalS, 2.0);
+    QCOMPARE(defaults.value().nats.pingIntervalS, 1.0);
     QCOMPARE(defaults.value().nats.maxPingsOut, 2);
     QCOMPARE(defaults.value().nats.noRandomize, false);
     const auto r = configloader::parse("nats:\n  ping_interval: 0.5\n  max_pings_out: 3\n  no_randomize: true\n");
