@@ -57,6 +57,31 @@ void NatsBus::start()
     connectNow();
 }
 
+namespace {
+// Credentials and TLS from the configuration (docs/trust.md). nats.c keeps the strings it is
+// given, so the temporaries may go once the options are set.
+natsStatus applySecurity(natsOptions *opts, const NatsBusOptions &o)
+{
+    natsStatus s = NATS_OK;
+    if (!o.user.isEmpty())
+        s = natsOptions_SetUserInfo(opts, o.user.toUtf8().constData(), o.password.toUtf8().constData());
+    if (s == NATS_OK && !o.token.isEmpty())
+        s = natsOptions_SetToken(opts, o.token.toUtf8().constData());
+    if (s == NATS_OK && !o.credentialsFile.isEmpty())
+        s = natsOptions_SetUserCredentialsFromFiles(opts, o.credentialsFile.toUtf8().constData(), nullptr);
+    if (s != NATS_OK || !o.tls)
+        return s;
+    s = natsOptions_SetSecure(opts, true);
+    if (s == NATS_OK && !o.tlsCaFile.isEmpty())
+        s = natsOptions_LoadCATrustedCertificates(opts, o.tlsCaFile.toUtf8().constData());
+    if (s == NATS_OK && !o.tlsCertFile.isEmpty())
+        s = natsOptions_LoadCertificatesChain(opts, o.tlsCertFile.toUtf8().constData(), o.tlsKeyFile.toUtf8().constData());
+    if (s == NATS_OK && !o.tlsVerify)
+        s = natsOptions_SkipServerVerification(opts, true);
+    return s;
+}
+} // namespace
+
 void NatsBus::connectNow()
 {
     if (m_draining)
@@ -98,6 +123,7 @@ void NatsBus::connectNow()
     if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, &NatsBridge::onConnectionEvent, bridge);
     if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, &NatsBridge::onConnectionEvent, bridge);
     if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, &NatsBridge::onError, bridge);
+    if (s == NATS_OK) s = applySecurity(opts, m_options);
     if (s == NATS_OK) {
         s = natsConnection_Connect(&m_conn, opts);
         if (s == NATS_NOT_YET_CONNECTED)
@@ -226,6 +252,7 @@ void NatsBus::refreshState()
         if (m_everConnected && m_state != State::Connected)
             ++m_reconnects;
         m_everConnected = true;
+        m_lastCloseReason.clear();
         if (!m_connectionUp) {
             m_connectionUp = true;
             for (auto it = interest().cbegin(); it != interest().cend(); ++it)
@@ -247,9 +274,19 @@ void NatsBus::refreshState()
         if (m_draining) {
             setState(State::Closed);
         } else {
-            // nats.c spent its attempts; we never give up.
-            qCWarning(lcNats) << "NATS connection closed after its reconnect attempts; trying again every"
-                              << m_options.reconnectWaitMs << "ms";
+            // nats.c spent its attempts; we never give up. Say why once, not at every retry.
+            // nats.c reports a refused login or an untrusted certificate only as "no server
+            // available", so the hint names what to check.
+            const char *detail = nullptr;
+            const natsStatus why = m_conn ? natsConnection_GetLastError(m_conn, &detail) : NATS_OK;
+            const QString reason = why == NATS_OK ? QStringLiteral("no error reported")
+                                                  : QString::fromUtf8(detail && *detail ? detail : natsStatus_GetText(why));
+            if (reason != m_lastCloseReason) {
+                qCWarning(lcNats).noquote() << "NATS connection to" << m_options.url << "closed after its reconnect attempts ("
+                                            << reason << "; check nats.url, the credentials and TLS settings); trying again every"
+                                            << m_options.reconnectWaitMs << "ms";
+                m_lastCloseReason = reason;
+            }
             setState(State::Reconnecting);
             m_retryTimer.start();
         }

@@ -26,9 +26,14 @@ struct NatsBusOptions
     int maxReconnectAttempts = 5; // per connection; -1 = nats.c retries forever itself
     int reconnectBufferBytes = 8 * 1024 * 1024;
     int drainTimeoutMs = 5000;
-    int pingIntervalMs = 2000; // a silent server is noticed after pingIntervalMs * (maxPingsOut + 1)
+    int pingIntervalMs = 1000; // a silent server is noticed after pingIntervalMs * (maxPingsOut + 1)
     int maxPingsOut = 2;
     bool noRandomize = false; // keep the order of `url` (an instance's preferred node first)
+    // Credentials and TLS, as in the `nats` configuration section (at most one kind of credential).
+    QString user, password, token, credentialsFile;
+    bool tls = false;
+    QString tlsCaFile, tlsCertFile, tlsKeyFile;
+    bool tlsVerify = true;
 };
 
 class NatsBus : public Bus
@@ -71,6 +76,7 @@ private:
     State m_state = State::Connecting;
     bool m_draining = false;
     bool m_drained = false;
+    QString m_lastCloseReason; // logged once until the next connect
     bool m_everConnected = false;
     bool m_connectionUp = false; // this connection object has been connected at least once
     QTimer m_retryTimer;

@@ -58,6 +58,22 @@ struct NatsSection
     int maxPingsOut = 2;
     // Try the servers in the order written (true) or shuffled as nats.c does by default (false).
     bool noRandomize = false;
+    // Credentials (docs/trust.md: the bus is a trust boundary). At most one of user/password,
+    // token and credentials_file (a .creds file: user JWT and NKey seed).
+    QString user;
+    QString password;
+    QString token;
+    QString credentialsFile;
+    // TLS: on when `tls` is set or a URL says tls://. ca_file trusts a private CA; cert_file and
+    // key_file present a client certificate (mutual TLS).
+    struct Tls
+    {
+        bool enabled = false;
+        QString caFile;
+        QString certFile;
+        QString keyFile;
+        bool verify = true; // false: accept any server certificate (tests only)
+    } tls;
 
     // `url` holds one URL or several separated by commas (the NATS convention); a YAML list is
     // stored joined the same way. This is the list the client is given.

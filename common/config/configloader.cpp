@@ -4,6 +4,7 @@
 #include "util/ids.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QUrl>
 
 namespace mythos::configloader {
@@ -77,6 +78,42 @@ void readNatsUrls(YamlReader &r, NatsSection &n)
     n.url = servers.join(QLatin1Char(','));
 }
 
+// A file named in the configuration must be readable now, not at the first reconnect.
+void requireReadable(YamlReader &r, const QString &key, const QString &file)
+{
+    if (!file.isEmpty() && !QFileInfo(file).isReadable())
+        r.error(key, QStringLiteral("cannot read \"%1\"").arg(file));
+}
+
+void readNatsCredentials(YamlReader &r, NatsSection &n)
+{
+    r.read("user", n.user);
+    r.read("password", n.password);
+    r.read("token", n.token);
+    r.read("credentials_file", n.credentialsFile);
+    if (n.user.isEmpty() != n.password.isEmpty())
+        r.error(n.user.isEmpty() ? QStringLiteral("user") : QStringLiteral("password"),
+                n.user.isEmpty() ? QStringLiteral("is required with password") : QStringLiteral("is required with user"));
+    const int kinds = int(!n.user.isEmpty()) + int(!n.token.isEmpty()) + int(!n.credentialsFile.isEmpty());
+    if (kinds > 1)
+        r.error(QStringLiteral("token"), QStringLiteral("use one of user/password, token or credentials_file"));
+    requireReadable(r, QStringLiteral("credentials_file"), n.credentialsFile);
+    r.section("tls", [&](YamlReader &t) {
+        n.tls.enabled = true;
+        t.read("enabled", n.tls.enabled);
+        t.read("ca_file", n.tls.caFile);
+        t.read("cert_file", n.tls.certFile);
+        t.read("key_file", n.tls.keyFile);
+        t.read("verify", n.tls.verify);
+        if (n.tls.certFile.isEmpty() != n.tls.keyFile.isEmpty())
+            t.error(n.tls.certFile.isEmpty() ? QStringLiteral("cert_file") : QStringLiteral("key_file"),
+                    n.tls.certFile.isEmpty() ? QStringLiteral("is required with key_file") : QStringLiteral("is required with cert_file"));
+        requireReadable(t, QStringLiteral("ca_file"), n.tls.caFile);
+        requireReadable(t, QStringLiteral("cert_file"), n.tls.certFile);
+        requireReadable(t, QStringLiteral("key_file"), n.tls.keyFile);
+    });
+}
+
 void readNats(YamlReader &r, NatsSection &n)
 {
     r.read("enabled", n.enabled);
@@ -93,6 +130,7 @@ void readNats(YamlReader &r, NatsSection &n)
     r.read("ping_interval", n.pingIntervalS, 0.1, 3600);
     r.read("max_pings_out", n.maxPingsOut, 1, 100);
     r.read("no_randomize", n.noRandomize);
+    readNatsCredentials(r, n);
 }
 
 void readChannel(const QString &name, YamlReader &r, QList<ChannelSpec> &channels)

@@ -52,6 +52,15 @@ std::unique_ptr<Bus> makeBus(const Config &config, const QString &serverId)
     options.pingIntervalMs = static_cast<int>(config.nats.pingIntervalS * 1000);
     options.maxPingsOut = config.nats.maxPingsOut;
     options.noRandomize = config.nats.noRandomize;
+    options.user = config.nats.user;
+    options.password = config.nats.password;
+    options.token = config.nats.token;
+    options.credentialsFile = config.nats.credentialsFile;
+    options.tls = config.nats.tls.enabled;
+    options.tlsCaFile = config.nats.tls.caFile;
+    options.tlsCertFile = config.nats.tls.certFile;
+    options.tlsKeyFile = config.nats.tls.keyFile;
+    options.tlsVerify = config.nats.tls.verify;
     return std::make_unique<NatsBus>(options);
 }
 

@@ -90,8 +90,8 @@ bool NatsServer::start()
     if (m_port == 0)
         m_port = freeLoopbackPort();
     const QString binary = qEnvironmentVariable("MYTHOS_NATS_SERVER", QStringLiteral("nats-server"));
-    m_process.start(binary, { QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
-                              QString::number(m_port) });
+    m_process.start(binary, QStringList { QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                                          QString::number(m_port) } + m_extra);
     if (!m_process.waitForStarted(5000)) {
         m_error = QStringLiteral("cannot start %1: %2").arg(binary, m_process.errorString());
         return false;

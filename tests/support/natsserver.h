@@ -21,6 +21,8 @@ public:
 
     bool start(); // waits until the port accepts connections
     void stop();
+    // Further nats-server options for the next start (e.g. --user/--pass, --auth, --tls…).
+    void setExtraArguments(const QStringList &arguments) { m_extra = arguments; }
     quint16 port() const { return m_port; }
     QString url() const;
     QString errorString() const { return m_error; }
@@ -28,6 +30,7 @@ public:
 private:
     QProcess m_process;
     quint16 m_port = 0;
+    QStringList m_extra;
     QString m_error;
 };
 
