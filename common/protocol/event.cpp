@@ -56,7 +56,7 @@ QByteArray httpErrorResponse(int status, const char *reason, const QString &code
                              const QByteArray &extraHeaders)
 {
     const QByteArray body = httpErrorBody(code, message);
-    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\nContent-Type: application/json\r\n" + extraHeaders
+    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\nContent-Type: application/json\r\nX-Content-Type-Options: nosniff\r\n" + extraHeaders
             + "Connection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 

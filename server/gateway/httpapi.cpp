@@ -1,5 +1,6 @@
 #include "gateway/httpapi.h"
 
+#include "gateway/httpresponse.h"
 #include "protocol/event.h"
 
 #include "chat/historyrules.h"
@@ -32,18 +33,16 @@ void writeError(PendingReply &reply, const ChatError &error)
 
 void writeJson(QHttpServerResponder &responder, const QJsonObject &body, int status)
 {
-    responder.write(QJsonDocument(body), static_cast<Status>(status));
+    writeHttpJson(responder, static_cast<Status>(status), body);
 }
 
 void writeError(QHttpServerResponder &responder, const ChatError &error)
 {
-    const QByteArray body = events::httpErrorBody(errorCodeName(error.code), error.message);
-    responder.writeStatusLine(static_cast<Status>(httpStatusFor(error.code)));
-    responder.writeHeader("Content-Type", "application/json");
+    QList<std::pair<QByteArray, QByteArray>> headers;
     if (error.code == ErrorCode::RateLimited)
-        responder.writeHeader("Retry-After", QByteArray::number((std::max<qint64>(error.retryAfterMs, 0) + 999) / 1000));
-    responder.writeHeader("Content-Length", QByteArray::number(body.size()));
-    responder.writeBody(body);
+        headers.append({ "Retry-After", QByteArray::number((std::max<qint64>(error.retryAfterMs, 0) + 999) / 1000) });
+    writeHttp(responder, static_cast<Status>(httpStatusFor(error.code)), "application/json",
+              events::httpErrorBody(errorCodeName(error.code), error.message), headers);
 }
 
 HttpApi::HttpApi(QHttpServer &http, const ClientServices &services, std::function<QByteArray()> metrics,
@@ -75,7 +74,7 @@ HttpApi::HttpApi(QHttpServer &http, const ClientServices &services, std::functio
     });
     http.route(QStringLiteral("/metrics"), Method::Get, [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         ++m_requests;
-        responder.write(m_metrics(), "text/plain; version=0.0.4; charset=utf-8");
+        writeHttp(responder, Status::Ok, "text/plain; version=0.0.4; charset=utf-8", m_metrics());
     });
 }
 

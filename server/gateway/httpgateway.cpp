@@ -1,5 +1,6 @@
 #include "gateway/httpgateway.h"
 
+#include "gateway/httpresponse.h"
 #include "protocol/event.h"
 
 #include "gateway/gatewaylistener.h"
@@ -36,13 +37,11 @@ HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &li
         const QString message = isWebSocketUpgrade(request)
                 ? QStringLiteral("incomplete WebSocket handshake: it needs Connection: Upgrade and Sec-WebSocket-Key")
                 : QStringLiteral("/ws is a WebSocket endpoint");
-        responder.write(events::httpErrorBody(QStringLiteral("invalid_request"), message), "application/json", QHttpServerResponder::StatusCode::BadRequest);
+        writeHttpJson(responder, HttpStatus::BadRequest, events::httpErrorBody(QStringLiteral("invalid_request"), message));
     });
     m_http.route(QStringLiteral("/health"), [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         const HealthReport report = m_health();
-        responder.write(QJsonDocument(report.body), report.serving && m_accepting
-                                ? QHttpServerResponder::StatusCode::Ok
-                                : QHttpServerResponder::StatusCode::ServiceUnavailable);
+        writeHttpJson(responder, report.serving && m_accepting ? HttpStatus::Ok : HttpStatus::ServiceUnavailable, report.body);
     });
     WebPage::addRoutes(m_http); // the player page at / and JSON 404s for unknown paths
     m_keepAlive.setInterval(m_limits.keepAliveMs);

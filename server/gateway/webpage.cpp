@@ -1,5 +1,6 @@
 #include "gateway/webpage.h"
 
+#include "gateway/httpresponse.h"
 #include "protocol/event.h"
 
 #include <QCryptographicHash>
@@ -124,7 +125,7 @@ void WebPage::addRoutes(QHttpServer &http)
             http.route(QStringLiteral("/"), Method::Get | Method::Head, handler);
     }
     http.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        responder.write(notFoundBody(request.url().path()), "application/json", QHttpServerResponder::StatusCode::NotFound);
+        writeHttpJson(responder, HttpStatus::NotFound, notFoundBody(request.url().path()));
     });
 }
 

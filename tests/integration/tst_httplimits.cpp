@@ -44,6 +44,8 @@ private Q_SLOTS:
     void chunkedOversizedBodyIsCutOff();
     void keepAliveRequestsAreCountedSeparately();
     void clientsLeavingBeforeTheirReplyAreHarmless();
+    void everyResponseSaysNosniff_data();
+    void everyResponseSaysNosniff();
     void requestsDuringShutdownGet503();
 
 private:
@@ -155,6 +157,43 @@ void TestHttpLimits::clientsLeavingBeforeTheirReplyAreHarmless()
     QSignalSpy done(health.get(), &QNetworkReply::finished);
     QVERIFY(health->isFinished() || done.wait(5000));
     QCOMPARE(health->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+}
+
+void TestHttpLimits::everyResponseSaysNosniff_data()
+{
+    // Raw requests, so the answers the listener writes itself (413) are covered too.
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QByteArray>("status");
+    const QByteArray bearer = "Authorization: Bearer " + m_token + "\r\n";
+    QTest::newRow("health") << QByteArray("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") << QByteArray("200");
+    QTest::newRow("metrics") << QByteArray("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") << QByteArray("200");
+    QTest::newRow("history") << QByteArray("GET /chat/history/say HTTP/1.1\r\nHost: x\r\n" + bearer + "Connection: close\r\n\r\n")
+                             << QByteArray("200");
+    QTest::newRow("401") << QByteArray("GET /chat/mutes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") << QByteArray("401");
+    QTest::newRow("404") << QByteArray("GET /<script>alert(1)</script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                         << QByteArray("404");
+    QTest::newRow("ws without upgrade") << QByteArray("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") << QByteArray("400");
+    QTest::newRow("413") << QByteArray("POST /chat/send HTTP/1.1\r\nHost: x\r\n" + bearer
+                                       + "Content-Type: application/json\r\nContent-Length: 99999999\r\n\r\n")
+                         << QByteArray("413");
+}
+
+void TestHttpLimits::everyResponseSaysNosniff()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(QByteArray, status);
+    QTcpSocket socket;
+    QVERIFY(connectRaw(socket));
+    socket.write(request);
+    // Only the head matters here (QHttpServer keeps the connection open despite "close").
+    QByteArray response;
+    QVERIFY(QTest::qWaitFor([&] {
+        response += socket.readAll();
+        return response.contains("\r\n\r\n");
+    }, 10000));
+    QVERIFY2(response.startsWith("HTTP/1.1 " + status), response.left(200).constData());
+    const QByteArray head = response.left(response.indexOf("\r\n\r\n")).toLower();
+    QVERIFY2(head.contains("\r\nx-content-type-options: nosniff"), head.constData());
 }
 
 void TestHttpLimits::requestsDuringShutdownGet503()
