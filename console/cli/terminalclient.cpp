@@ -129,6 +129,8 @@ void TerminalClient::onConnected()
         auth.insert(QStringLiteral("token"), m_options.token);
     else
         auth.insert(QStringLiteral("guest_name"), m_options.guestName);
+    if (!m_guestKey.isEmpty())
+        auth.insert(QStringLiteral("guest_key"), m_guestKey); // continues the guest session
     m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(auth).toJson(QJsonDocument::Compact)));
 }
 
@@ -157,6 +159,7 @@ void TerminalClient::onWelcome(const QJsonObject &data)
 {
     const bool reconnected = m_welcomed;
     m_welcomed = true;
+    m_guestKey = data.value(QStringLiteral("guest_key")).toString();
     m_loggedIn = true;
     m_attempt = 0;
     m_stdin.setEnabled(true);

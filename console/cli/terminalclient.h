@@ -66,6 +66,7 @@ private:
     console::FeedResume m_resume;
     RecentIds m_shown { 5000 };   // ids printed, so a resent or late copy is not printed twice
     QString m_resumeRef, m_resumeSince;
+    QString m_guestKey; // from the welcome: a reconnect continues this guest session
     int m_nextRef = 0;
 };
 

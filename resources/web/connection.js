@@ -90,6 +90,9 @@ export class Connection {
     const data = envelope.data || {};
     if (type === 'pong') clearTimeout(this.pongTimer);
     if (type === 'welcome' && !this.welcomed) {
+      // A guest's key continues this session on the next reconnect (its whispers and mutes);
+      // without it the server would treat the reconnect as a new guest of the same name.
+      if (data.guest_key && this.credentials?.guest_name) this.credentials = { ...this.credentials, guest_key: data.guest_key };
       const again = this.everWelcomed;
       this.welcomed = this.everWelcomed = true;
       this.attempt = 0;

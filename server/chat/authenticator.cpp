@@ -21,7 +21,7 @@ ChatError unauthenticated(const QString &why)
 } // namespace
 
 Authenticator::Authenticator(const Config &config, const Directory *directory, const KnownPlayers *known)
-    : m_config(config), m_directory(directory), m_known(known)
+    : m_config(config), m_directory(directory), m_known(known), m_guestKeys(config.auth.jwtSecret)
 {
 }
 
@@ -48,7 +48,7 @@ AuthOutcome Authenticator::identify(const QJsonObject &frame) const
         return ChatError { ErrorCode::InvalidRequest, QStringLiteral("'token' must be a string") };
     const QJsonValue guestName = frame.value(QLatin1String("guest_name"));
     if (guestName.isString())
-        return guest(guestName.toString());
+        return guest(guestName.toString(), frame.value(QLatin1String("guest_key")));
     if (!guestName.isUndefined() && !guestName.isNull())
         return ChatError { ErrorCode::InvalidRequest, QStringLiteral("'guest_name' must be a string") };
     return unauthenticated(QStringLiteral("auth needs a 'token' (or 'guest_name' where guests are allowed)"));
@@ -77,8 +77,10 @@ AuthOutcome Authenticator::fromAuthorizationHeader(QByteArrayView header) const
     return withDefaultRoom(fromToken(header.sliced(prefix.size()).trimmed()));
 }
 
-AuthOutcome Authenticator::guest(const QString &name) const
+AuthOutcome Authenticator::guest(const QString &name, const QJsonValue &key) const
 {
+    if (!key.isUndefined() && !key.isNull() && !key.isString())
+        return ChatError { ErrorCode::InvalidRequest, QStringLiteral("'guest_key' must be a string") };
     if (!m_config.auth.allowGuests)
         return unauthenticated(QStringLiteral("guests are not allowed on this server"));
     const QString trimmed = name.trimmed();
@@ -98,6 +100,12 @@ AuthOutcome Authenticator::guest(const QString &name) const
         return unauthenticated(QStringLiteral("the name '%1' is in use").arg(trimmed));
     Authenticated a;
     a.identity = { id, trimmed, Role::Player };
+    // The key from this guest's welcome continues the session; anything else (none, another
+    // guest's, forged) starts a new one, which inherits nothing of an earlier guest's.
+    const std::optional<qint64> since = m_guestKeys.verify(id, key.toString());
+    a.freshGuest = !since;
+    a.identity.guestSinceMs = since.value_or(QDateTime::currentMSecsSinceEpoch());
+    a.guestKey = m_guestKeys.issue(id, a.identity.guestSinceMs);
     return a;
 }
 

@@ -43,4 +43,9 @@ HistoryPlan planHistory(const Config &config, const Identity &who, const Locatio
     return query;
 }
 
+bool isEarlierGuestsWhisper(const Identity &who, const StoredMessage &message)
+{
+    return who.guestSinceMs > 0 && !message.targetId.isEmpty() && !(message.id > messageIdFloor(who.guestSinceMs));
+}
+
 } // namespace mythos

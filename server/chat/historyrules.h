@@ -27,4 +27,8 @@ using HistoryPlan = std::variant<HistoryQuery, std::monostate, ChatError>;
 HistoryPlan planHistory(const Config &config, const Identity &who, const Location &where,
                         const HistoryRequest &request);
 
+// A whisper to or from an earlier guest of the same name (before this guest's session began,
+// chat/guestkeys.h): left out of their history and resumes.
+bool isEarlierGuestsWhisper(const Identity &who, const StoredMessage &message);
+
 } // namespace mythos

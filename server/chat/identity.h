@@ -14,6 +14,9 @@ struct Identity
     QString id;
     QString name;
     Role role = Role::Player;
+    // Guests: when this guest's session began. Whispers before it belong to an earlier guest
+    // of the same name (chat/guestkeys.h) and are not theirs to read. 0 for token players.
+    qint64 guestSinceMs = 0;
 };
 
 // Anything that can receive events for a player: a WebSocket session, a test probe.

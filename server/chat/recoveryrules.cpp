@@ -29,6 +29,7 @@ std::variant<ResumePlan, ChatError> boundedPlan(const Config &config, const Iden
         return ChatError { ErrorCode::InvalidRequest, QStringLiteral("'resume' needs 'since': the message_id of the last message you hold") };
 
     ResumePlan plan;
+    plan.reader = who;
     plan.query.readerId = who.id;
     plan.query.since = since.toString();
     plan.query.after = messageIdFloor(std::max<qint64>(0, *sinceMs - kResumeClockWindowMs));
@@ -93,6 +94,8 @@ QJsonObject resumedData(const Config &config, const ResumePlan &plan, const Reco
     for (qsizetype i = skip; i < rows.messages.size(); ++i) {
         const StoredMessage &m = rows.messages[i];
         if (!plan.feed && mutes && mutes->hides(plan.query.readerId, m.senderId, m.channel, now))
+            continue;
+        if (isEarlierGuestsWhisper(plan.reader, m))
             continue;
         list.append(m.toChatData());
     }

@@ -27,6 +27,7 @@ struct ResumePlan
     RecoveryQuery query; // limit is max_messages + 1: one more tells "too many"
     bool tooOld = false;
     bool feed = false; // the moderators' feed: no personal mutes, answered with "feed":"monitor"
+    Identity reader; // whose resume: guests read no whispers from before their session
 };
 
 // A plan, or the reason the request is refused (invalid `since`). With history disabled the

@@ -139,16 +139,31 @@ void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &
         m_moderator = new ModeratorRequests(m_session, { m_services.monitor, m_services.queue, m_services.filter, m_services.logDir, m_services.stats }, this);
     qCInfo(lcClient) << m_session->peer() << "authenticated as" << m_playerId << roleName(who.identity.role);
     const Location &where = m_player->location;
+    if (who.freshGuest)
+        forgetEarlierGuest(who.identity);
     auto orNull = [](const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); };
-    reply(QStringLiteral("welcome"),
-          { { QLatin1String("player_id"), who.identity.id },
+    QJsonObject welcome {
+            { QLatin1String("player_id"), who.identity.id },
             { QLatin1String("player_name"), who.identity.name },
             { QLatin1String("role"), roleName(who.identity.role) },
             { QLatin1String("room_id"), orNull(where.scopes.room) },
             { QLatin1String("party_id"), orNull(where.party) },
             { QLatin1String("server_id"), m_services.serverId },
-            { QLatin1String("channels"), QJsonArray::fromStringList(m_services.chat->sendableChannels(who.identity.role)) } },
-          ref);
+            { QLatin1String("channels"), QJsonArray::fromStringList(m_services.chat->sendableChannels(who.identity.role)) } };
+    if (!who.guestKey.isEmpty())
+        welcome.insert(QLatin1String("guest_key"), who.guestKey);
+    reply(QStringLiteral("welcome"), welcome, ref);
+}
+
+void ClientHandler::forgetEarlierGuest(const Identity &guest)
+{
+    // A new guest of a name someone used before: the earlier guest's personal mutes are not
+    // theirs (their whispers are filtered by the session start, chat/historyrules.h).
+    const QList<Mute> earlier = m_services.mutes->registry().personalMutesOf(guest.id, QDateTime::currentDateTimeUtc());
+    for (const Mute &m : earlier)
+        m_services.mutes->unmute(guest, m.targetType, m.targetId, Mute::Scope::Personal, [](const MuteOutcome &) {});
+    if (!earlier.isEmpty())
+        qCInfo(lcClient) << guest.id << "is a new guest:" << earlier.size() << "personal mutes of an earlier guest of that name removed";
 }
 
 void ClientHandler::handleSend(const QJsonObject &frame, const QString &ref)
@@ -244,12 +259,15 @@ void ClientHandler::handleHistory(const QJsonObject &frame, const QString &ref)
     const HistoryPlan plan = planHistory(*m_services.config, m_player->identity, m_player->location, request);
     if (const auto *error = std::get_if<ChatError>(&plan))
         return m_session->sendError(*error, ref);
-    auto respond = [self = QPointer<ClientHandler>(this), ref, channel = request.channel](const QList<StoredMessage> &messages) {
+    auto respond = [self = QPointer<ClientHandler>(this), ref, channel = request.channel,
+                    reader = m_player->identity](const QList<StoredMessage> &messages) {
         if (!self)
             return;
         QJsonArray list;
-        for (const StoredMessage &m : messages)
-            list.append(m.toChatData());
+        for (const StoredMessage &m : messages) {
+            if (!isEarlierGuestsWhisper(reader, m))
+                list.append(m.toChatData());
+        }
         self->reply(QStringLiteral("history"), { { QLatin1String("channel"), channel }, { QLatin1String("messages"), list } }, ref);
     };
     if (std::holds_alternative<std::monostate>(plan) || !m_services.store)

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void rosterCannotRaiseARole();
     void relayedServerMuteOfStaffIsRefused();
     void moderatorsLogsHideWhispers();
+    void laterGuestOfTheSameNameInheritsNothing();
 
 private:
     std::unique_ptr<TestClient> join(TestServer &server, const QString &id, const QString &name,
@@ -290,6 +291,86 @@ void TestIdentity::moderatorsLogsHideWhispers()
     const QJsonArray seen = logLines(*mod);
     QCOMPARE(seen.size(), 1);
     QCOMPARE(seen.first().toObject().value(QStringLiteral("channel")).toString(), QStringLiteral("say"));
+}
+
+void TestIdentity::laterGuestOfTheSameNameInheritsNothing()
+{
+    auto whispers = [](TestClient &c) {
+        QStringList contents;
+        for (const QJsonValue &m : eventData(c.request({ { QStringLiteral("type"), QStringLiteral("history") },
+                                                          { QStringLiteral("channel"), QStringLiteral("whisper") } }))
+                                           .value(QStringLiteral("messages"))
+                                           .toArray())
+            contents.append(m.toObject().value(QStringLiteral("content")).toString());
+        return contents;
+    };
+    auto personalMutes = [](TestClient &c) {
+        return eventData(c.request({ { QStringLiteral("type"), QStringLiteral("mutes") } })).value(QStringLiteral("mutes")).toArray().size();
+    };
+    auto guest = [&](const QJsonValue &key) {
+        auto c = std::make_unique<TestClient>();
+        QJsonObject frame = authFrame(QStringLiteral("guest_name"), QStringLiteral("Quill"));
+        if (!key.isUndefined())
+            frame.insert(QStringLiteral("guest_key"), key);
+        if (!c->open(m_a->port()) || c->request(frame).value(QStringLiteral("event_type")).toString() != QLatin1String("welcome"))
+            return std::unique_ptr<TestClient>();
+        return c;
+    };
+    auto gone = [&] { return QTest::qWaitFor([&] { return !m_a->app().directory()->resolve(QStringLiteral("guest-quill")); }, 5000); };
+
+    // The first Quill gets a whisper, mutes a channel, and leaves.
+    auto first = guest(QJsonValue::Undefined);
+    QVERIFY(first);
+    const QString firstKey = eventField(first->eventsOfType(QStringLiteral("welcome")).constFirst(), "guest_key");
+    QVERIFY(!firstKey.isEmpty());
+    auto pen = join(*m_a, QStringLiteral("pen"), QStringLiteral("Pen"));
+    QVERIFY(pen);
+    const QString since = eventField(sendOn(*pen, QStringLiteral("global"), QStringLiteral("before the whisper")), "message_id");
+    QVERIFY(!since.isEmpty());
+    QCOMPARE(sendOn(*pen, QStringLiteral("whisper"), QStringLiteral("for the first quill"), QStringLiteral("Quill")).value(QStringLiteral("event_type")).toString(),
+             QStringLiteral("ack"));
+    QCOMPARE(first->request({ { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("target_type"), QStringLiteral("channel") },
+                              { QStringLiteral("target"), QStringLiteral("global") } })
+                     .value(QStringLiteral("event_type")).toString(),
+             QStringLiteral("mutes"));
+    QCOMPARE(whispers(*first), QStringList { QStringLiteral("for the first quill") });
+    first.reset();
+    QVERIFY(gone());
+
+    // Someone else picks the name: a new guest, with nothing of the first one's.
+    auto second = guest(QJsonValue::Undefined);
+    QVERIFY(second);
+    QVERIFY(eventField(second->eventsOfType(QStringLiteral("welcome")).constFirst(), "guest_key") != firstKey);
+    QCOMPARE(whispers(*second), QStringList());
+    QCOMPARE(personalMutes(*second), 0);
+    const QJsonObject resumed = eventData(second->request({ { QStringLiteral("type"), QStringLiteral("resume") }, { QStringLiteral("since"), since } }));
+    for (const QJsonValue &m : resumed.value(QStringLiteral("messages")).toArray())
+        QVERIFY(m.toObject().value(QStringLiteral("content")).toString() != QStringLiteral("for the first quill"));
+    second.reset();
+    QVERIFY(gone());
+
+    // A forged key is no key; a key that is not a string is a bad request.
+    auto forger = guest(QStringLiteral("1.AAAA"));
+    QVERIFY(forger);
+    QCOMPARE(whispers(*forger), QStringList());
+    forger.reset();
+    QVERIFY(gone());
+    QString code;
+    QVERIFY(!authError(*m_a, QJsonObject { { QStringLiteral("type"), QStringLiteral("auth") }, { QStringLiteral("guest_name"), QStringLiteral("Quill") },
+                                           { QStringLiteral("guest_key"), 7 } },
+                       &code)
+                     .isEmpty());
+    QCOMPARE(code, QStringLiteral("invalid_request"));
+
+    // The first Quill, back with its key, continues its session: the whisper is still theirs.
+    auto back = guest(firstKey);
+    QVERIFY(back);
+    QCOMPARE(whispers(*back), QStringList { QStringLiteral("for the first quill") });
+    const QJsonObject again = eventData(back->request({ { QStringLiteral("type"), QStringLiteral("resume") }, { QStringLiteral("since"), since } }));
+    QStringList resumedContents;
+    for (const QJsonValue &m : again.value(QStringLiteral("messages")).toArray())
+        resumedContents.append(m.toObject().value(QStringLiteral("content")).toString());
+    QVERIFY2(resumedContents.contains(QStringLiteral("for the first quill")), qPrintable(resumedContents.join(QLatin1Char('|'))));
 }
 
 QTEST_GUILESS_MAIN(TestIdentity)

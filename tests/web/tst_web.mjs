@@ -399,6 +399,11 @@ describe('player web page', { timeout: OVERALL_MS }, () => {
     assert.equal(await hana.locator('#log li.msg.resumed').count(), missed.length, 'they came from the resume');
     assert.deepEqual(hana.sentFrames.filter((f) => f.type === 'resume').map((f) => f.since), [held],
                      'one resume, from the newest line held');
+    // The reconnect proves it is the same guest with the key of the first welcome.
+    const auths = hana.sentFrames.filter((f) => f.type === 'auth');
+    const firstWelcome = hana.receivedFrames.find((f) => f.event_type === 'welcome');
+    assert.ok(firstWelcome?.data.guest_key, 'a guest is welcomed with a guest_key');
+    assert.equal(auths.at(-1).guest_key, firstWelcome.data.guest_key, 'the reconnect sends the guest_key back');
     const resumed = hana.receivedFrames.filter((f) => f.event_type === 'resumed');
     assert.equal(resumed.length, 1);
     assert.equal(resumed[0].data.recovered, true);
