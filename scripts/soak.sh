@@ -168,7 +168,7 @@ start_chatd() {
 # Until /health says ok (NATS connected, database fine), at most 30 s.
 wait_healthy() {
     for _ in $(seq 1 300); do
-        curl -sf "http://127.0.0.1:${chatd_port[$1]}/health" 2>/dev/null | grep -q '"status":"ok"' && return 0
+        curl -sf "http://127.0.0.1:${chatd_port[$1]}/health" 2>/dev/null | grep -Eq '"status": *"ok"' && return 0
         kill -0 "${chatd_pid[$1]}" 2>/dev/null || return 1
         sleep 0.1
     done
@@ -294,17 +294,17 @@ awk -v t0="$t0" -v dur="$duration" -v iv="$interval" -v faults="$faults" '
             ev[int((f[2] - t0) / 1000 / iv)] = ev[int((f[2] - t0) / 1000 / iv)] (f[1] == "nats" ? "NATS restart" : "instance B restart") " at " int((f[2] - t0) / 1000) " s; "
         }
     }
-    $1 == "SECOND" { s = $2; sent[s] = $3; acked[s] = $4; refused[s] = $5; exp[s] = $6; del[s] = $7; if ($8 == 1) for (d = s - 1; d <= s + 3; d++) fault[d] = 1; if (s > last) last = s }
+    $1 == "SECOND" { s = $2; sent[s] = $3; acked[s] = $4; refused[s] = $5; ex[s] = $6; del[s] = $7; if ($8 == 1) for (d = s - 1; d <= s + 3; d++) fault[d] = 1; if (s > last) last = s }
     $1 == "INTERVAL" { p99[$2] = $6; samples[$2] = $4 }
     END {
         rows = int((dur + iv - 1) / iv)
         for (s = 0; s <= last; s++) {
             i = int(s / iv); if (i >= rows) i = rows - 1
-            lost = exp[s] > del[s] ? exp[s] - del[s] : 0
-            extra = del[s] > exp[s] ? del[s] - exp[s] : 0
+            lost = ex[s] > del[s] ? ex[s] - del[s] : 0
+            extra = del[s] > ex[s] ? del[s] - ex[s] : 0
             rs[i] += sent[s]; ra[i] += acked[s]; rl[i] += lost; rf[i] += refused[s]
-            if (s < dur && !(s in fault)) { rh[i] += lost; hl += lost; hx += extra; hs++; he += exp[s] } else fs++
-            tl += lost; tx += extra; te += exp[s]; tu += sent[s] - acked[s] - refused[s]
+            if (s < dur && !(s in fault)) { rh[i] += lost; hl += lost; hx += extra; hs++; he += ex[s] } else fs++
+            tl += lost; tx += extra; te += ex[s]; tu += sent[s] - acked[s] - refused[s]
             if (s < dur && !(s in fault)) hu += sent[s] - acked[s] - refused[s]
         }
         for (i = 0; i < rows; i++) {
@@ -327,7 +327,7 @@ rss_lines=$(awk -v t0="$t0" -v dur="$duration" '
         if (t < 0.5 || t < first[key] + 0.5 || t > dur / 60) next
         c[key]++; sx[key] += t; sy[key] += $4; sxx[key] += t * t; sxy[key] += t * $4
         if (!(key in start)) start[key] = $4
-        end[key] = $4; tmin[key] = (key in tmin) ? tmin[key] : t; tmax[key] = t
+        end[key] = $4; if (!(key in tmin)) tmin[key] = t; tmax[key] = t
     }
     END {
         for (k = 1; k <= n; k++) {

@@ -262,7 +262,8 @@ void Worker::drop(Connection &c, const char *why, const char *detail, size_t det
 {
     if (c.state == Connection::State::Closed)
         return;
-    if (c.state == Connection::State::Ready) {
+    const bool wasReady = c.state == Connection::State::Ready;
+    if (wasReady) {
         m_shared.closed.fetch_add(1, std::memory_order_relaxed);
         m_shared.readyNow.fetch_sub(1, std::memory_order_relaxed);
         if (c.stable)
@@ -283,7 +284,7 @@ void Worker::drop(Connection &c, const char *why, const char *detail, size_t det
     // be parsing them.
     c.out.clear();
     if (m_plan.reconnect && !m_shared.stop.load(std::memory_order_relaxed))
-        scheduleReopen(c, monotonicNs());
+        scheduleReopen(c, monotonicNs(), !wasReady);
 }
 
 void Worker::leave(Connection &c)
@@ -301,12 +302,23 @@ void Worker::leave(Connection &c)
     close(c.fd);
     c.fd = -1;
     c.out.clear();
-    scheduleReopen(c, monotonicNs());
+    scheduleReopen(c, monotonicNs(), false);
 }
 
-void Worker::scheduleReopen(Connection &c, uint64_t now)
+void Worker::scheduleReopen(Connection &c, uint64_t now, bool failed)
 {
-    c.reopenAtNs = now + static_cast<uint64_t>(m_plan.reconnectDelayS * 1e9);
+    // Backoff while the server stays away (0.5, 1, 2, 4 s by default), with jitter, so a
+    // restarting instance is not met by a storm of attempts in lockstep.
+    if (!failed)
+        c.failures = 0;
+    else if (c.failures < 3)
+        ++c.failures;
+    m_random ^= m_random << 13;
+    m_random ^= m_random >> 7;
+    m_random ^= m_random << 17;
+    const double jitter = 0.75 + static_cast<double>(m_random % 1000) / 2000.0;
+    const double delay = m_plan.reconnectDelayS * static_cast<double>(1u << c.failures) * jitter;
+    c.reopenAtNs = now + static_cast<uint64_t>(delay * 1e9);
     m_reopening.push_back(static_cast<uint32_t>(&c - m_connections.data()));
 }
 

@@ -77,6 +77,7 @@ struct Connection
     bool writeArmed = false;
     bool stable = true; // soak: counts as a receiver, never churned
     uint32_t generation = 0; // soak: times reopened; part of the guest name
+    uint8_t failures = 0; // soak: reopen attempts in a row that never became ready
     uint16_t endpoint = 0;
     uint32_t unacked = 0;
     int id = 0;
@@ -120,7 +121,7 @@ private:
     void becomeReady(Connection &c);
     void drop(Connection &c, const char *why, const char *detail = nullptr, size_t detailLength = 0);
     void leave(Connection &c);
-    void scheduleReopen(Connection &c, uint64_t now);
+    void scheduleReopen(Connection &c, uint64_t now, bool failed);
     void reopenDue(uint64_t now);
     void churnDue(uint64_t now);
     void onDelivery(Connection &c, const char *p, size_t n);
