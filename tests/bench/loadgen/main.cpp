@@ -5,8 +5,10 @@
 #include "procstats.h"
 #include "worker.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <thread>
@@ -42,8 +44,11 @@ bool waitForConnections(const Shared &shared, const Plan &plan)
     const uint64_t start = monotonicNs();
     uint64_t lastReport = start;
     for (;;) {
+        // With --reconnect a failed connection tries again: wait until all are in at once.
+        if (plan.reconnect && shared.readyNow.load() >= plan.connections)
+            return true;
         const uint64_t done = shared.ready.load() + shared.failed.load();
-        if (done >= static_cast<uint64_t>(plan.connections))
+        if (!plan.reconnect && done >= static_cast<uint64_t>(plan.connections))
             return shared.failed.load() == 0;
         const uint64_t now = monotonicNs();
         if (now - start > static_cast<uint64_t>(plan.connectTimeoutS * 1e9)) {
@@ -77,6 +82,10 @@ int main(int argc, char **argv)
     }
 
     Shared shared(plan);
+    if (!plan.ackedFile.empty() && !shared.acked) {
+        std::fprintf(stderr, "loadgen: cannot write %s\n", plan.ackedFile.c_str());
+        return 2;
+    }
     std::vector<ProcessSample> idleBefore;
     for (const auto &[label, pid] : plan.watched)
         idleBefore.push_back(sampleProcess(pid));
@@ -101,13 +110,35 @@ int main(int argc, char **argv)
     Snapshot begin = settled, end = settled;
     double measured = 0;
     if (allConnected && plan.senders > 0 && plan.durationS > 0) {
+        timespec wall;
+        clock_gettime(CLOCK_REALTIME, &wall);
         shared.sendStartNs.store(monotonicNs());
         shared.sending.store(true);
+        // The soak script places its faults and reads its samples on this clock.
+        std::fprintf(stderr, "loadgen: sending since epoch_ms=%lld\n",
+                     static_cast<long long>(wall.tv_sec) * 1000 + wall.tv_nsec / 1000000);
         sleepFor(plan.warmupS);
         begin = snapshot(shared, plan);
         shared.measuring.store(true);
         std::fprintf(stderr, "loadgen: measuring for %.0f s\n", plan.durationS);
-        sleepFor(plan.durationS);
+        if (plan.reportEveryS > 0) {
+            // A progress line per interval, so a long run shows it is alive and how it goes.
+            const uint64_t until = monotonicNs() + static_cast<uint64_t>(plan.durationS * 1e9);
+            uint64_t next = monotonicNs() + static_cast<uint64_t>(plan.reportEveryS * 1e9);
+            for (uint64_t now = monotonicNs(); now < until; now = monotonicNs()) {
+                sleepFor(std::min(0.1, static_cast<double>(until - now) / 1e9));
+                if (monotonicNs() >= next && monotonicNs() < until) {
+                    next += static_cast<uint64_t>(plan.reportEveryS * 1e9);
+                    std::fprintf(stderr, "loadgen: sent %llu acked %llu delivered %llu ready %lld reconnects %llu churned %llu errors %llu\n",
+                                 static_cast<unsigned long long>(shared.sent.load()), static_cast<unsigned long long>(shared.acks.load()),
+                                 static_cast<unsigned long long>(shared.delivered.load()), static_cast<long long>(shared.readyNow.load()),
+                                 static_cast<unsigned long long>(shared.reconnects.load()),
+                                 static_cast<unsigned long long>(shared.churned.load()), static_cast<unsigned long long>(shared.errors.load()));
+                }
+            }
+        } else {
+            sleepFor(plan.durationS);
+        }
         shared.measuring.store(false);
         end = snapshot(shared, plan);
         shared.sending.store(false);
@@ -121,10 +152,13 @@ int main(int argc, char **argv)
     const uint64_t deliveredAfterDrain = shared.delivered.load();
     shared.stop.store(true);
     LatencyHistogram latency, ackLatency;
+    std::vector<LatencyHistogram> intervals(shared.intervalCount);
     for (auto &w : workers) {
         w->join();
         latency.merge(w->latency());
         ackLatency.merge(w->ackLatency());
+        for (size_t i = 0; i < intervals.size(); ++i)
+            intervals[i].merge(w->intervalLatency()[i]);
     }
 
     const double seconds = measured > 0 ? measured : 1;
@@ -169,6 +203,11 @@ int main(int argc, char **argv)
     add("ack_p50_us", ackLatency.percentile(0.50) / 1e3, 1);
     add("ack_p99_us", ackLatency.percentile(0.99) / 1e3, 1);
     add("ack_max_us", ackLatency.max() / 1e3, 1);
+    add("acks", static_cast<double>(shared.acks.load()));
+    add("held", static_cast<double>(shared.held.load()));
+    add("reconnects", static_cast<double>(shared.reconnects.load()));
+    add("churned", static_cast<double>(shared.churned.load()));
+    add("stable", plan.stable());
     add("cpu_loadgen_pct", cpuPercent(begin.self, end.self), 1);
     add("cpu_loadgen_connect_pct", cpuPercent(selfBefore, afterConnect.self), 1);
     add("rss_loadgen_kib", static_cast<double>(settled.self.rssKiB));
@@ -183,5 +222,21 @@ int main(int argc, char **argv)
         line += text;
     }
     std::printf("%s\n", line.c_str());
+    if (plan.reportEveryS > 0) {
+        // By send time: what was sent in each second and what became of it. Stable receivers only.
+        std::printf("# SECOND second sent acked refused expected delivered down\n");
+        for (size_t i = 0; i < shared.secondCount; ++i) {
+            const SecondCounts &s = shared.seconds[i];
+            std::printf("SECOND %zu %llu %llu %llu %llu %llu %u\n", i, static_cast<unsigned long long>(s.sent.load()),
+                        static_cast<unsigned long long>(s.acked.load()), static_cast<unsigned long long>(s.refused.load()),
+                        static_cast<unsigned long long>(s.expected.load()), static_cast<unsigned long long>(s.delivered.load()),
+                        static_cast<unsigned>(s.down.load()));
+        }
+        std::printf("# INTERVAL index from_s samples p50_us p99_us max_us (delivery latency, by send time)\n");
+        for (size_t i = 0; i < intervals.size(); ++i)
+            std::printf("INTERVAL %zu %.0f %llu %.1f %.1f %.1f\n", i, static_cast<double>(i) * plan.reportEveryS,
+                        static_cast<unsigned long long>(intervals[i].count()), intervals[i].percentile(0.50) / 1e3,
+                        intervals[i].percentile(0.99) / 1e3, intervals[i].max() / 1e3);
+    }
     return allConnected ? 0 : 1;
 }

@@ -24,7 +24,16 @@ const char *usage()
            "  --name-prefix P           guest names are P<index> (default b)\n"
            "  --connect-concurrency C   handshakes in progress at once (default 32)\n"
            "  --settle S --warmup S --duration S --hold S --drain S   phase lengths in seconds\n"
-           "  --watch LABEL=PID         report that process's memory and CPU (repeatable)\n";
+           "  --watch LABEL=PID         report that process's memory and CPU (repeatable)\n"
+           "soak (scripts/soak.sh):\n"
+           "  --reconnect               a dropped connection comes back (as a new guest) after\n"
+           "                            --reconnect-delay S (default 0.5), doubling up to 8x\n"
+           "                            while it keeps failing\n"
+           "  --churn-pool N            the last N connections neither send nor count as receivers\n"
+           "  --churn-per-s R           R of them a second close and join again as new guests\n"
+           "  --report-every S          print SECOND lines and an INTERVAL line every S seconds of\n"
+           "                            sending (by send time) after the RESULT line\n"
+           "  --acked-file PATH         write \"<endpoint> <message_id>\" for every ack\n";
 }
 
 int Plan::fanout() const
@@ -34,6 +43,14 @@ int Plan::fanout() const
     // Rooms are filled round-robin; with connections a multiple of rooms every room is equal.
     const int perRoom = connections / rooms;
     return perRoom > 0 ? perRoom - 1 : 0;
+}
+
+int Plan::stableIn(int room) const
+{
+    if (rooms <= 0)
+        return stable();
+    // Connection i is in room i % rooms: count the stable ids below stable() with that rest.
+    return room < stable() ? (stable() - 1 - room) / rooms + 1 : 0;
 }
 
 std::string Plan::subjectFor(int room) const
@@ -73,6 +90,10 @@ std::string parsePlan(int argc, char **argv, Plan &plan)
             return "help";
         if (arg == "--no-login") {
             plan.login = false;
+            continue;
+        }
+        if (arg == "--reconnect") {
+            plan.reconnect = true;
             continue;
         }
         if (i + 1 >= argc)
@@ -134,6 +155,16 @@ std::string parsePlan(int argc, char **argv, Plan &plan)
             plan.holdS = number();
         else if (arg == "--drain")
             plan.drainS = number();
+        else if (arg == "--reconnect-delay")
+            plan.reconnectDelayS = number();
+        else if (arg == "--churn-pool")
+            plan.churnPool = static_cast<int>(number());
+        else if (arg == "--churn-per-s")
+            plan.churnPerS = number();
+        else if (arg == "--report-every")
+            plan.reportEveryS = number();
+        else if (arg == "--acked-file")
+            plan.ackedFile = value;
         else if (arg == "--watch") {
             const size_t eq = value.find('=');
             if (eq == std::string::npos)
@@ -146,6 +177,10 @@ std::string parsePlan(int argc, char **argv, Plan &plan)
         return "--url is required";
     if (plan.connections < 1 || plan.threads < 1 || plan.senders < 0 || plan.senders > plan.connections)
         return "bad connection, sender or thread count";
+    if (plan.churnPool < 0 || plan.churnPool >= plan.connections || plan.senders > plan.stable())
+        return "the churn pool must leave stable connections, and only stable ones send";
+    if (plan.churnPerS > 0 && plan.churnPool == 0)
+        return "--churn-per-s needs --churn-pool";
     if (plan.payload < 40 || plan.payload > 60000)
         return "--payload must be 40..60000";
     return {};

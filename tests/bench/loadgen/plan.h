@@ -43,8 +43,23 @@ struct Plan
     double drainS = 1;
     std::vector<std::pair<std::string, int>> watched; // label, pid: memory and CPU reported
 
+    // Soak (scripts/soak.sh). A dropped connection comes back as a new guest; the last
+    // `churnPool` connections neither send nor count as receivers, and `churnPerS` of them a
+    // second leave (close) and join again; per-second and per-interval figures are printed.
+    bool reconnect = false;
+    double reconnectDelayS = 0.5;
+    double churnPerS = 0;
+    int churnPool = 0;
+    double reportEveryS = 0; // > 0: SECOND and INTERVAL lines after the RESULT line
+    std::string ackedFile; // every ack's "<endpoint> <message_id>", one a line
+
     // Receivers of one message: everyone else in the sender's room (or everyone else at all).
     int fanout() const;
+    // Connections that count for lost deliveries: [0, stable()).
+    int stable() const { return connections - churnPool; }
+    // Stable connections in a room (connections - churnPool when rooms = 0).
+    int stableIn(int room) const;
+
     std::string subjectFor(int room) const; // nats
 };
 

@@ -43,6 +43,34 @@ std::string filler(size_t length)
 
 } // namespace
 
+Shared::Shared(const Plan &p) : plan(p)
+{
+    if (p.reportEveryS > 0) {
+        // Late deliveries are counted where their message was sent, so the drain is covered too.
+        const double span = p.warmupS + p.durationS + p.drainS;
+        secondCount = static_cast<size_t>(span) + 2;
+        seconds.reset(new SecondCounts[secondCount]);
+        intervalCount = static_cast<size_t>(span / p.reportEveryS) + 2;
+    }
+    if (!p.ackedFile.empty())
+        acked = std::fopen(p.ackedFile.c_str(), "w");
+}
+
+Shared::~Shared()
+{
+    if (acked)
+        std::fclose(acked);
+}
+
+size_t Shared::secondOf(uint64_t stampNs) const
+{
+    const uint64_t start = sendStartNs.load(std::memory_order_relaxed);
+    if (!seconds || start == 0 || stampNs < start)
+        return secondCount;
+    const uint64_t second = (stampNs - start) / 1000000000ull;
+    return second < secondCount ? static_cast<size_t>(second) : secondCount;
+}
+
 Worker::Worker(int index, Shared &shared, std::vector<int> connectionIds)
     : m_index(index), m_shared(shared), m_plan(shared.plan)
 {
@@ -57,7 +85,16 @@ Worker::Worker(int index, Shared &shared, std::vector<int> connectionIds)
         c.sender = c.id < m_plan.senders;
         if (c.sender)
             m_senders.push_back(static_cast<int>(i));
+        c.stable = c.id < m_plan.stable();
+        if (c.stable)
+            ++m_stableTotal;
+        else
+            m_churners.push_back(static_cast<uint32_t>(i));
     }
+    if (m_plan.churnPool > 0)
+        m_churnRate = m_plan.churnPerS * static_cast<double>(m_churners.size()) / m_plan.churnPool;
+    m_intervalLatency.resize(m_shared.intervalCount);
+    m_random ^= static_cast<uint64_t>(index + 1) * 0xbf58476d1ce4e5b9ull;
     m_maxInProgress = std::max(1, m_plan.connectConcurrency / m_plan.threads);
     if (m_plan.senders > 0)
         m_rate = m_plan.rate * static_cast<double>(m_senders.size()) / m_plan.senders;
@@ -105,6 +142,8 @@ void Worker::run()
     epoll_event events[512];
     while (!m_shared.stop.load(std::memory_order_relaxed)) {
         openMore();
+        if (!m_reopening.empty())
+            reopenDue(monotonicNs());
         const bool sending = m_shared.sending.load(std::memory_order_relaxed);
         const int timeoutMs = sending ? 1 : (m_nextOpen < m_connections.size() || m_inProgress > 0 ? 5 : 20);
         const int n = epoll_wait(m_epoll, events, 512, timeoutMs);
@@ -114,14 +153,26 @@ void Worker::run()
             if (!m_wasSending) {
                 m_wasSending = true;
                 m_sentThisRun = 0;
+                m_churnedThisRun = 0;
             }
-            sendDue(monotonicNs());
+            const uint64_t now = monotonicNs();
+            sendDue(now);
+            if (m_churnRate > 0)
+                churnDue(now);
+            // A stable receiver that is not there makes this second's deliveries incomplete.
+            if (m_stableReady < m_stableTotal && m_shared.seconds) {
+                const size_t second = m_shared.secondOf(now);
+                if (second < m_shared.secondCount)
+                    m_shared.seconds[second].down.store(1, std::memory_order_relaxed);
+            }
         } else {
             m_wasSending = false;
         }
         flushCounters();
+        flushAcked(false);
     }
     flushCounters();
+    flushAcked(true);
     // Reset instead of FIN: no TIME_WAIT, so the next scenario has every ephemeral port back.
     const linger hardClose { 1, 0 };
     for (Connection &c : m_connections) {
@@ -154,6 +205,15 @@ void Worker::flushCounters()
         m_shared.blocked.fetch_add(m_skipped, std::memory_order_relaxed);
         m_skipped = 0;
     }
+}
+
+void Worker::flushAcked(bool force)
+{
+    if (!m_shared.acked || m_acked.empty() || (!force && m_acked.size() < (1u << 20)))
+        return;
+    std::lock_guard<std::mutex> lock(m_shared.ackedMutex);
+    std::fwrite(m_acked.data(), 1, m_acked.size(), m_shared.acked);
+    m_acked.clear();
 }
 
 void Worker::openMore()
@@ -202,8 +262,12 @@ void Worker::drop(Connection &c, const char *why, const char *detail, size_t det
 {
     if (c.state == Connection::State::Closed)
         return;
-    if (c.state == Connection::State::Ready) {
+    const bool wasReady = c.state == Connection::State::Ready;
+    if (wasReady) {
         m_shared.closed.fetch_add(1, std::memory_order_relaxed);
+        m_shared.readyNow.fetch_sub(1, std::memory_order_relaxed);
+        if (c.stable)
+            --m_stableReady;
     } else {
         m_shared.failed.fetch_add(1, std::memory_order_relaxed);
         --m_inProgress;
@@ -216,8 +280,89 @@ void Worker::drop(Connection &c, const char *why, const char *detail, size_t det
         close(c.fd);
         c.fd = -1;
     }
-    // The buffers stay until the worker ends: a caller up the stack may still be parsing them.
+    // The buffers stay until the worker ends (or reopens it): a caller up the stack may still
+    // be parsing them.
     c.out.clear();
+    if (m_plan.reconnect && !m_shared.stop.load(std::memory_order_relaxed))
+        scheduleReopen(c, monotonicNs(), !wasReady);
+}
+
+void Worker::leave(Connection &c)
+{
+    // A player who quits: a close frame, then the socket is closed without waiting for the echo.
+    static constexpr char normal[] = { '\x03', '\xe8' }; // 1000
+    sendFrame(c, ws::Close, normal, sizeof normal);
+    if (c.state == Connection::State::Closed)
+        return; // the send failed and dropped it (and scheduled the reopen)
+    c.state = Connection::State::Closed;
+    m_shared.readyNow.fetch_sub(1, std::memory_order_relaxed);
+    m_shared.churned.fetch_add(1, std::memory_order_relaxed);
+    if (c.stable)
+        --m_stableReady;
+    close(c.fd);
+    c.fd = -1;
+    c.out.clear();
+    scheduleReopen(c, monotonicNs(), false);
+}
+
+void Worker::scheduleReopen(Connection &c, uint64_t now, bool failed)
+{
+    // Backoff while the server stays away (0.5, 1, 2, 4 s by default), with jitter, so a
+    // restarting instance is not met by a storm of attempts in lockstep.
+    if (!failed)
+        c.failures = 0;
+    else if (c.failures < 3)
+        ++c.failures;
+    m_random ^= m_random << 13;
+    m_random ^= m_random >> 7;
+    m_random ^= m_random << 17;
+    const double jitter = 0.75 + static_cast<double>(m_random % 1000) / 2000.0;
+    const double delay = m_plan.reconnectDelayS * static_cast<double>(1u << c.failures) * jitter;
+    c.reopenAtNs = now + static_cast<uint64_t>(delay * 1e9);
+    m_reopening.push_back(static_cast<uint32_t>(&c - m_connections.data()));
+}
+
+void Worker::reopenDue(uint64_t now)
+{
+    for (size_t i = 0; i < m_reopening.size() && m_inProgress < m_maxInProgress;) {
+        Connection &c = m_connections[m_reopening[i]];
+        if (c.reopenAtNs > now) {
+            ++i;
+            continue;
+        }
+        m_reopening[i] = m_reopening.back();
+        m_reopening.pop_back();
+        // Nothing parses this connection's buffers now: they can start over.
+        c.inLength = 0;
+        c.streamLength = 0;
+        c.frameLeft = 0;
+        c.unacked = 0;
+        c.out.clear();
+        ++c.generation;
+        c.state = Connection::State::Pending;
+        m_shared.reconnects.fetch_add(1, std::memory_order_relaxed);
+        open(c);
+    }
+}
+
+void Worker::churnDue(uint64_t now)
+{
+    const uint64_t start = m_shared.sendStartNs.load(std::memory_order_relaxed);
+    const double elapsed = now > start ? static_cast<double>(now - start) / 1e9 : 0;
+    const uint64_t target = static_cast<uint64_t>(elapsed * m_churnRate);
+    for (; m_churnedThisRun < target; ++m_churnedThisRun) {
+        // A random member of the pool that is in; one still rejoining is not picked twice.
+        for (int tries = 0; tries < 8; ++tries) {
+            m_random ^= m_random << 13;
+            m_random ^= m_random >> 7;
+            m_random ^= m_random << 17;
+            Connection &c = m_connections[m_churners[m_random % m_churners.size()]];
+            if (c.state == Connection::State::Ready) {
+                leave(c);
+                break;
+            }
+        }
+    }
 }
 
 void Worker::onEvents(Connection &c, uint32_t events)
@@ -346,6 +491,9 @@ void Worker::becomeReady(Connection &c)
     c.state = Connection::State::Ready;
     --m_inProgress;
     m_shared.ready.fetch_add(1, std::memory_order_relaxed);
+    m_shared.readyNow.fetch_add(1, std::memory_order_relaxed);
+    if (c.stable)
+        ++m_stableReady;
 }
 
 Connection *Worker::nextSender()

@@ -18,7 +18,11 @@ void Worker::login(Connection &c)
     c.state = Connection::State::LoggingIn;
     char text[512];
     if (m_plan.protocol == Protocol::Mythos) {
-        const int n = std::snprintf(text, sizeof text, R"({"type":"auth","guest_name":"%s%d"})", m_plan.namePrefix.c_str(), c.id);
+        // A reopened connection is a new player: the old name may still be online somewhere.
+        const int n = c.generation == 0
+            ? std::snprintf(text, sizeof text, R"({"type":"auth","guest_name":"%s%d"})", m_plan.namePrefix.c_str(), c.id)
+            : std::snprintf(text, sizeof text, R"({"type":"auth","guest_name":"%s%dx%u"})", m_plan.namePrefix.c_str(),
+                            c.id, c.generation);
         sendFrame(c, ws::Text, text, static_cast<size_t>(n));
     } else {
         // echo off: like the chat server, a sender does not get its own message back.
@@ -72,22 +76,9 @@ void Worker::onMythosFrame(Connection &c, uint8_t opcode, const char *p, size_t 
     const char *type = p + prefix;
     const size_t rest = n - prefix;
     if (startsWith(type, rest, "chat_message\"")) {
-        ++m_localDelivered;
-        m_localDeliveredBytes += n;
-        if (m_shared.measuring.load(std::memory_order_relaxed)) {
-            static constexpr char key[] = R"("content":")";
-            if (const char *at = find(type, rest, key, sizeof key - 1))
-                recordLatency(at + sizeof key - 1, p + n, m_latency);
-        }
+        onDelivery(c, p, n);
     } else if (startsWith(type, rest, "ack\"")) {
-        ++m_localAcks;
-        if (c.unacked > 0)
-            --c.unacked;
-        if (m_shared.measuring.load(std::memory_order_relaxed)) {
-            static constexpr char key[] = R"("ref":")";
-            if (const char *at = find(type, rest, key, sizeof key - 1))
-                recordLatency(at + sizeof key - 1, p + n, m_ackLatency);
-        }
+        onAck(c, p, n);
     } else if (startsWith(type, rest, "welcome\"")) {
         if (m_plan.rooms > 0) {
             char text[128];
@@ -106,8 +97,83 @@ void Worker::onMythosFrame(Connection &c, uint8_t opcode, const char *p, size_t 
             return drop(c, "refused", p, n);
         if (c.unacked > 0)
             --c.unacked; // a refused send is answered too
+        static constexpr char key[] = R"("ref":")";
+        uint64_t stamp = 0;
+        if (const char *at = find(p, n, key, sizeof key - 1); at && parseStamp(at + sizeof key - 1, p + n, stamp)) {
+            if (const size_t second = m_shared.secondOf(stamp); second < m_shared.secondCount)
+                m_shared.seconds[second].refused.fetch_add(1, std::memory_order_relaxed);
+        }
         if (m_shared.reportsLeft.fetch_sub(1, std::memory_order_relaxed) > 0)
             std::fprintf(stderr, "loadgen: connection %d: %.*s\n", c.id, static_cast<int>(std::min<size_t>(n, 300)), p);
+    }
+}
+
+void Worker::onDelivery(Connection &c, const char *p, size_t n)
+{
+    ++m_localDelivered;
+    m_localDeliveredBytes += n;
+    static constexpr char key[] = R"("content":")";
+    const char *at = find(p, n, key, sizeof key - 1);
+    uint64_t stamp = 0;
+    if (!at || !parseStamp(at + sizeof key - 1, p + n, stamp))
+        return;
+    const uint64_t now = monotonicNs();
+    const uint64_t latency = now > stamp ? now - stamp : 0;
+    if (m_shared.measuring.load(std::memory_order_relaxed))
+        m_latency.record(latency);
+    if (!m_shared.seconds)
+        return;
+    if (c.stable) {
+        if (const size_t second = m_shared.secondOf(stamp); second < m_shared.secondCount)
+            m_shared.seconds[second].delivered.fetch_add(1, std::memory_order_relaxed);
+    }
+    const uint64_t start = m_shared.sendStartNs.load(std::memory_order_relaxed);
+    if (stamp >= start) {
+        const size_t interval = static_cast<size_t>(static_cast<double>(stamp - start) / (m_plan.reportEveryS * 1e9));
+        if (interval < m_intervalLatency.size())
+            m_intervalLatency[interval].record(latency);
+    }
+}
+
+void Worker::onAck(Connection &c, const char *p, size_t n)
+{
+    ++m_localAcks;
+    if (c.unacked > 0)
+        --c.unacked;
+    static constexpr char refKey[] = R"("ref":")";
+    const char *at = find(p, n, refKey, sizeof refKey - 1);
+    uint64_t stamp = 0;
+    const bool stamped = at && parseStamp(at + sizeof refKey - 1, p + n, stamp);
+    if (stamped && m_shared.measuring.load(std::memory_order_relaxed)) {
+        const uint64_t now = monotonicNs();
+        m_ackLatency.record(now > stamp ? now - stamp : 0);
+    }
+    // Held by the content filter: acknowledged, but nobody receives it and history lacks it.
+    static constexpr char heldKey[] = R"("held":true)";
+    const bool held = find(p, n, heldKey, sizeof heldKey - 1) != nullptr;
+    if (held)
+        m_shared.held.fetch_add(1, std::memory_order_relaxed);
+    if (stamped) {
+        if (const size_t second = m_shared.secondOf(stamp); second < m_shared.secondCount) {
+            SecondCounts &counts = m_shared.seconds[second];
+            counts.acked.fetch_add(1, std::memory_order_relaxed);
+            if (!held)
+                counts.expected.fetch_add(static_cast<uint64_t>(m_plan.stableIn(c.room) - (c.stable ? 1 : 0)),
+                                          std::memory_order_relaxed);
+        }
+    }
+    if (m_shared.acked && !held) {
+        static constexpr char idKey[] = R"("message_id":")";
+        if (const char *id = find(p, n, idKey, sizeof idKey - 1)) {
+            id += sizeof idKey - 1;
+            const char *idEnd = static_cast<const char *>(std::memchr(id, '"', static_cast<size_t>(p + n - id)));
+            if (idEnd) {
+                m_acked += std::to_string(c.endpoint);
+                m_acked += ' ';
+                m_acked.append(id, static_cast<size_t>(idEnd - id));
+                m_acked += '\n';
+            }
+        }
     }
 }
 
@@ -216,17 +282,26 @@ void Worker::onNatsMessage(const char *payload, size_t length)
         recordLatency(payload + sizeof key - 1, payload + length, m_latency);
 }
 
-void Worker::recordLatency(const char *digits, const char *end, LatencyHistogram &into)
+bool Worker::parseStamp(const char *digits, const char *end, uint64_t &stamp)
 {
     if (end - digits < kStampDigits)
-        return;
-    uint64_t sentAt = 0;
+        return false;
+    uint64_t value = 0;
     for (int i = 0; i < kStampDigits; ++i) {
         const unsigned d = static_cast<unsigned>(digits[i] - '0');
         if (d > 9)
-            return;
-        sentAt = sentAt * 10 + d;
+            return false;
+        value = value * 10 + d;
     }
+    stamp = value;
+    return true;
+}
+
+void Worker::recordLatency(const char *digits, const char *end, LatencyHistogram &into)
+{
+    uint64_t sentAt = 0;
+    if (!parseStamp(digits, end, sentAt))
+        return;
     const uint64_t now = monotonicNs();
     into.record(now > sentAt ? now - sentAt : 0);
 }
@@ -260,6 +335,8 @@ void Worker::sendChat(Connection &c, uint64_t now)
         writeRaw(c, frame, header + length);
     }
     m_shared.sent.fetch_add(1, std::memory_order_relaxed);
+    if (const size_t second = m_shared.secondOf(now); second < m_shared.secondCount)
+        m_shared.seconds[second].sent.fetch_add(1, std::memory_order_relaxed);
 }
 
 } // namespace loadgen
