@@ -9,6 +9,8 @@ packages=(
   libqt6sql6-sqlite libqt6sql6-psql
   libnats-dev nats-server libyaml-cpp-dev
   postgresql-15 curl
+  # scripts/soak.sh checks acknowledged messages against each instance's SQLite history.
+  sqlite3
   chromium nsis dpkg-dev fakeroot
   # promtool, for the alert rules' tests (resources/monitoring).
   prometheus
