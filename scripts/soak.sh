@@ -79,29 +79,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# Below the ephemeral range (32768-60999), so the load generator's own sockets never take it.
-free_port() {
-    local p
-    while :; do
-        p=$((20000 + RANDOM % 12000))
-        port_open "$p" || { echo "$p"; return; }
-    done
-}
-wait_port() {
-    for _ in $(seq 1 200); do port_open "$1" && return 0; sleep 0.05; done
-    echo "nothing listens on $1" >&2; return 1
-}
-stop_pid() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    local kept=()
-    for p in "${pids[@]}"; do [ "$p" != "$pid" ] && kept+=("$p"); done
-    pids=("${kept[@]+"${kept[@]}"}")
-}
+# shellcheck source=lib/processes.sh
+source "$root/scripts/lib/processes.sh"
 now_ms() { date +%s%3N; }
 
 # nats-server on a port kept for the whole run, so a restart comes back where the instances

@@ -139,8 +139,11 @@ void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &
         m_moderator = new ModeratorRequests(m_session, { m_services.monitor, m_services.queue, m_services.filter, m_services.logDir, m_services.stats }, this);
     qCInfo(lcClient) << m_session->peer() << "authenticated as" << m_playerId << roleName(who.identity.role);
     const Location &where = m_player->location;
-    if (who.freshGuest)
-        forgetEarlierGuest(who.identity);
+    if (who.freshGuest) {
+        // A new guest of a name someone used before: the earlier guest's personal mutes are
+        // not theirs (their whispers are filtered by the session start, chat/historyrules.h).
+        m_services.mutes->removePersonalMutesOf(who.identity);
+    }
     auto orNull = [](const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); };
     QJsonObject welcome {
             { QLatin1String("player_id"), who.identity.id },
@@ -153,17 +156,6 @@ void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &
     if (!who.guestKey.isEmpty())
         welcome.insert(QLatin1String("guest_key"), who.guestKey);
     reply(QStringLiteral("welcome"), welcome, ref);
-}
-
-void ClientHandler::forgetEarlierGuest(const Identity &guest)
-{
-    // A new guest of a name someone used before: the earlier guest's personal mutes are not
-    // theirs (their whispers are filtered by the session start, chat/historyrules.h).
-    const QList<Mute> earlier = m_services.mutes->registry().personalMutesOf(guest.id, QDateTime::currentDateTimeUtc());
-    for (const Mute &m : earlier)
-        m_services.mutes->unmute(guest, m.targetType, m.targetId, Mute::Scope::Personal, [](const MuteOutcome &) {});
-    if (!earlier.isEmpty())
-        qCInfo(lcClient) << guest.id << "is a new guest:" << earlier.size() << "personal mutes of an earlier guest of that name removed";
 }
 
 void ClientHandler::handleSend(const QJsonObject &frame, const QString &ref)

@@ -60,7 +60,6 @@ private:
     void handleMove(const QJsonObject &frame, const QString &ref);
     void handleHistory(const QJsonObject &frame, const QString &ref);
     void handleResume(const QJsonObject &frame, const QString &ref);
-    void forgetEarlierGuest(const Identity &guest);
     void handleMute(const QJsonObject &frame, const QString &ref);
     void handleMuteCommand(const ParsedCommand &command, const QString &ref);
     void submit(const SendRequest &request, const QString &ref);

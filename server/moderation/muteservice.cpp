@@ -130,6 +130,15 @@ void MuteService::mute(const Identity &actor, const MuteRequest &request, const 
     });
 }
 
+void MuteService::removePersonalMutesOf(const Identity &owner)
+{
+    const QList<Mute> held = m_registry.personalMutesOf(owner.id, QDateTime::currentDateTimeUtc());
+    for (const Mute &m : held)
+        unmute(owner, m.targetType, m.targetId, Mute::Scope::Personal, [](const MuteOutcome &) {});
+    if (!held.isEmpty())
+        qCInfo(lcMutes) << "removed" << held.size() << "personal mutes of" << owner.id;
+}
+
 void MuteService::unmute(const Identity &actor, const QString &targetType, const QString &target, Mute::Scope scope,
                          const Reply &reply)
 {

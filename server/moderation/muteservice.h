@@ -54,6 +54,8 @@ public:
     void mute(const Identity &actor, const MuteRequest &request, const Reply &reply);
     void unmute(const Identity &actor, const QString &targetType, const QString &target, Mute::Scope scope,
                 const Reply &reply);
+    // Removes every personal mute `owner` holds (relayed and stored like an unmute each).
+    void removePersonalMutesOf(const Identity &owner);
     // The actor's personal mutes, or (moderators) every server mute.
     MuteOutcome list(const Identity &actor, Mute::Scope scope) const;
     // False (logged and counted) for a message that is not one of ours.

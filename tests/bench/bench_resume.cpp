@@ -5,6 +5,7 @@
 // memory for the burst, and whether every resume was complete and exact.
 //   bench_resume --chatd build/server/mythos-chatd [--players 1000] [--rooms 100] [--missed 20]
 #include "auth/jwt.h"
+#include "natsserver.h" // freeLoopbackPort, waitForPort
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -14,8 +15,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
@@ -27,30 +26,10 @@
 #include <unistd.h>
 
 using namespace mythos;
+using namespace mythos::test;
 
 namespace {
 const QByteArray kSecret = "bench-resume-secret-not-for-production";
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
-bool waitForPort(quint16 port, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs) {
-        QTcpSocket s;
-        s.connectToHost(QHostAddress::LocalHost, port);
-        if (s.waitForConnected(200))
-            return true;
-        QThread::msleep(50);
-    }
-    return false;
-}
 
 // The process's CPU time (user + system, ms) and peak resident set (KiB), from /proc.
 struct ProcUsage
@@ -179,14 +158,14 @@ int main(int argc, char **argv)
     }
 
     QTemporaryDir dir;
-    const quint16 natsPort = freePort();
+    const quint16 natsPort = freeLoopbackPort();
     QProcess nats;
     nats.start(QStringLiteral("nats-server"), { QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(natsPort) });
     if (!nats.waitForStarted(5000) || !waitForPort(natsPort, 10000)) {
         std::fprintf(stderr, "nats-server did not start\n");
         return 1;
     }
-    const quint16 port = freePort();
+    const quint16 port = freeLoopbackPort();
     QFile config(dir.filePath(QStringLiteral("config.yaml")));
     config.open(QIODevice::WriteOnly);
     config.write(QStringLiteral("server:\n  host: 127.0.0.1\n  port: %1\n  server_id: bench-resume\n  data_dir: \"%2\"\n"

@@ -67,14 +67,6 @@ QStringList feedRows(const MonitorModel *model)
     }
     return rows;
 }
-QStringList numbered(const QString &prefix, int from, int to)
-{
-    QStringList out;
-    for (int i = from; i <= to; ++i)
-        out.append(QStringLiteral("%1 %2").arg(prefix).arg(i, 2, 10, QLatin1Char('0')));
-    return out;
-}
-
 // A console on its own server and bus, reaching the server through a relay the test cuts.
 struct CutRig
 {

@@ -87,14 +87,6 @@ struct CliRig
     QString url() const { return QStringLiteral("ws://127.0.0.1:%1/ws").arg(relay->port()); }
 };
 
-QStringList numbered(const QString &prefix, int from, int to)
-{
-    QStringList out;
-    for (int i = from; i <= to; ++i)
-        out.append(QStringLiteral("%1 %2").arg(prefix).arg(i, 2, 10, QLatin1Char('0')));
-    return out;
-}
-
 // The printed lines that carry `text`, e.g. a chat line's content.
 QStringList linesWith(const QStringList &lines, const QString &text)
 {

@@ -37,6 +37,14 @@ QJsonObject sendFrame(const QString &channel, const QString &content, const QStr
     return f;
 }
 
+QStringList numbered(const QString &prefix, int from, int to)
+{
+    QStringList out;
+    for (int i = from; i <= to; ++i)
+        out.append(QStringLiteral("%1 %2").arg(prefix).arg(i, 2, 10, QLatin1Char('0')));
+    return out;
+}
+
 QJsonObject eventData(const QJsonObject &event)
 {
     return event.value(QStringLiteral("data")).toObject();

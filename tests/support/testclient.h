@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QStringList>
 #include <QWebSocket>
 
 #include <functional>
@@ -20,6 +21,8 @@ QString eventField(const QJsonObject &event, const char *key);
 QByteArray maskedFrame(quint8 firstByte, const QByteArray &payload, qint64 declaredLength = -1);
 // A waitFor() matcher for chat_message data with this content.
 std::function<bool(const QJsonObject &)> contentIs(const QString &text);
+// "prefix 01" … "prefix NN": the lines a suite sends in a burst, in the order sent.
+QStringList numbered(const QString &prefix, int from, int to);
 
 class TestClient : public QObject
 {
