@@ -17,6 +17,8 @@ packages=(
   # The fuzz stage: Debian 12's clang 14 and its runtime libraries (libclang_rt.fuzzer,
   # ASan, UBSan live in libclang-rt-14-dev).
   clang clang-14 libclang-rt-14-dev llvm-14
+  # scripts/check-format.sh: the formatter .clang-format is written for.
+  clang-format
 )
 # The browser tests run on Node.js; use the machine's own when it has one.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

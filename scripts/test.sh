@@ -11,6 +11,9 @@ root=$(pwd)
 # The browser tests' npm packages (playwright-core drives Debian's chromium).
 [ -x tests/web/setup.sh ] && tests/web/setup.sh
 
+# Fails fast on a C++ file that differs from .clang-format.
+./scripts/check-format.sh
+
 jobs=$(nproc)
 run_suite() {
     local dir=$1 type=$2; shift 2
