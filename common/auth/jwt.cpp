@@ -20,8 +20,7 @@ constexpr qint64 kLatestExpirySecs = 253402300799;
 
 QByteArray hs256(QByteArrayView signingInput, const QByteArray &secret)
 {
-    return QMessageAuthenticationCode::hash(signingInput.toByteArray(), secret,
-                                            QCryptographicHash::Sha256);
+    return QMessageAuthenticationCode::hash(signingInput.toByteArray(), secret, QCryptographicHash::Sha256);
 }
 
 // Runs in time independent of where the inputs differ, so signatures cannot be guessed
@@ -39,8 +38,7 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 std::optional<QJsonObject> decodeJsonPart(QByteArrayView part)
 {
     const auto decoded = QByteArray::fromBase64Encoding(
-            part.toByteArray(),
-            QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+            part.toByteArray(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
         return std::nullopt;
     QJsonParseError err;
@@ -98,8 +96,7 @@ Claims readClaims(const QJsonObject &p, qint64 nowSecs)
         if (v.isUndefined() || v.isNull())
             continue;
         if (!v.isString() || !isValidSubjectId(v.toString()))
-            return Claims::failure(QStringLiteral("token '%1' is not a valid id")
-                                           .arg(QLatin1String(key)));
+            return Claims::failure(QStringLiteral("token '%1' is not a valid id").arg(QLatin1String(key)));
         *out = v.toString();
     }
     return c;
@@ -111,8 +108,8 @@ QByteArray sign(const QJsonObject &payload, const QByteArray &secret)
 {
     const QJsonObject header { { QLatin1String("alg"), QLatin1String("HS256") },
                                { QLatin1String("typ"), QLatin1String("JWT") } };
-    const QByteArray input = QJsonDocument(header).toJson(QJsonDocument::Compact).toBase64(kB64)
-            + '.' + QJsonDocument(payload).toJson(QJsonDocument::Compact).toBase64(kB64);
+    const QByteArray input = QJsonDocument(header).toJson(QJsonDocument::Compact).toBase64(kB64) + '.'
+            + QJsonDocument(payload).toJson(QJsonDocument::Compact).toBase64(kB64);
     return input + '.' + hs256(input, secret).toBase64(kB64);
 }
 
@@ -142,9 +139,9 @@ Result<TokenClaims> verify(QByteArrayView token, const QByteArray &secret, qint6
     if (!header || header->value(QLatin1String("alg")).toString() != QLatin1String("HS256"))
         return refuse("token algorithm must be HS256");
 
-    const auto signature = QByteArray::fromBase64Encoding(
-            token.sliced(dot2 + 1).toByteArray(),
-            QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    const auto signature =
+            QByteArray::fromBase64Encoding(token.sliced(dot2 + 1).toByteArray(),
+                                           QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!signature || !constantTimeEquals(*signature, hs256(token.first(dot2), secret)))
         return refuse("token signature is invalid");
 

@@ -28,14 +28,17 @@ void ControlPublisher::publish(const QByteArray &subject, const QByteArray &payl
         // Refused while connected (too large, say): it would be refused again every time and
         // hold everything behind it.
         ++m_dropped;
-        qCWarning(lcControl) << "NATS refused a" << m_what << "control message on" << subject << "while connected; dropped";
+        qCWarning(lcControl) << "NATS refused a" << m_what << "control message on" << subject
+                             << "while connected; dropped";
         return;
     }
     if (m_backlog.isEmpty())
-        qCWarning(lcControl) << "NATS cannot take" << m_what << "control messages right now; keeping them until it is back";
+        qCWarning(lcControl) << "NATS cannot take" << m_what
+                             << "control messages right now; keeping them until it is back";
     if (m_backlog.size() >= m_limit) {
         ++m_dropped;
-        qCWarning(lcControl) << "the" << m_what << "control backlog is full (" << m_limit << "); the oldest message is dropped";
+        qCWarning(lcControl) << "the" << m_what << "control backlog is full (" << m_limit
+                             << "); the oldest message is dropped";
         m_backlog.removeFirst();
     }
     m_backlog.append({ subject, payload });
@@ -57,7 +60,8 @@ void ControlPublisher::flush()
         return;
     m_backlog.remove(0, sent);
     m_delayed += sent;
-    qCInfo(lcControl) << "sent" << sent << m_what << "control messages held during the NATS outage;" << m_backlog.size() << "left";
+    qCInfo(lcControl) << "sent" << sent << m_what << "control messages held during the NATS outage;" << m_backlog.size()
+                      << "left";
 }
 
 } // namespace mythos

@@ -6,8 +6,7 @@
 
 namespace mythos {
 
-NatsBridge::NatsBridge(QObject *owner, std::function<void()> wake)
-    : m_owner(owner), m_wake(std::move(wake))
+NatsBridge::NatsBridge(QObject *owner, std::function<void()> wake) : m_owner(owner), m_wake(std::move(wake))
 {
 }
 
@@ -46,11 +45,9 @@ void NatsBridge::retire(std::unique_ptr<NatsBridge> bridge)
 
 void NatsBridge::onMessage(natsConnection *, natsSubscription *, natsMsg *msg, void *closure)
 {
-    Incoming in { QByteArray(natsMsg_GetSubject(msg)),
-                  QByteArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg)) };
+    Incoming in { QByteArray(natsMsg_GetSubject(msg)), QByteArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg)) };
     natsMsg_Destroy(msg);
-    static_cast<NatsBridge *>(closure)->enqueue(
-            [&](Batch &b) { b.messages.append(std::move(in)); });
+    static_cast<NatsBridge *>(closure)->enqueue([&](Batch &b) { b.messages.append(std::move(in)); });
 }
 
 void NatsBridge::onConnectionEvent(natsConnection *, void *closure)
@@ -76,8 +73,7 @@ void NatsBridge::onError(natsConnection *, natsSubscription *sub, natsStatus sta
     QByteArray text = natsStatus_GetText(status);
     if (sub)
         text += QByteArray(" on subject ") + natsSubscription_GetSubject(sub);
-    static_cast<NatsBridge *>(closure)->enqueue(
-            [&](Batch &b) { b.problems.append(std::move(text)); });
+    static_cast<NatsBridge *>(closure)->enqueue([&](Batch &b) { b.problems.append(std::move(text)); });
 }
 
 void NatsBridge::onSubscriptionComplete(void *closure)

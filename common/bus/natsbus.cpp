@@ -75,7 +75,8 @@ natsStatus applySecurity(natsOptions *opts, const NatsBusOptions &o)
     if (s == NATS_OK && !o.tlsCaFile.isEmpty())
         s = natsOptions_LoadCATrustedCertificates(opts, o.tlsCaFile.toUtf8().constData());
     if (s == NATS_OK && !o.tlsCertFile.isEmpty())
-        s = natsOptions_LoadCertificatesChain(opts, o.tlsCertFile.toUtf8().constData(), o.tlsKeyFile.toUtf8().constData());
+        s = natsOptions_LoadCertificatesChain(opts, o.tlsCertFile.toUtf8().constData(),
+                                              o.tlsKeyFile.toUtf8().constData());
     if (s == NATS_OK && !o.tlsVerify)
         s = natsOptions_SkipServerVerification(opts, true);
     return s;
@@ -102,28 +103,46 @@ void NatsBus::connectNow()
     for (const QByteArray &u : std::as_const(urls))
         servers.push_back(u.constData());
     const QByteArray name = m_options.clientName.toUtf8();
-    if (s == NATS_OK) s = natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size()));
-    if (s == NATS_OK) s = natsOptions_SetNoRandomize(opts, m_options.noRandomize);
-    if (s == NATS_OK) s = natsOptions_SetName(opts, name.constData());
+    if (s == NATS_OK)
+        s = natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size()));
+    if (s == NATS_OK)
+        s = natsOptions_SetNoRandomize(opts, m_options.noRandomize);
+    if (s == NATS_OK)
+        s = natsOptions_SetName(opts, name.constData());
     // Our own messages are delivered locally before publishing; no echo means no duplicates.
-    if (s == NATS_OK) s = natsOptions_SetNoEcho(opts, true);
+    if (s == NATS_OK)
+        s = natsOptions_SetNoEcho(opts, true);
     // One delivery pool instead of one thread per subscription: rooms come and go by thousands.
-    if (s == NATS_OK) s = natsOptions_UseGlobalMessageDelivery(opts, true);
-    if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, m_options.maxReconnectAttempts);
-    if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, m_options.reconnectWaitMs);
-    if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts, m_options.reconnectBufferBytes);
+    if (s == NATS_OK)
+        s = natsOptions_UseGlobalMessageDelivery(opts, true);
+    if (s == NATS_OK)
+        s = natsOptions_SetMaxReconnect(opts, m_options.maxReconnectAttempts);
+    if (s == NATS_OK)
+        s = natsOptions_SetReconnectWait(opts, m_options.reconnectWaitMs);
+    if (s == NATS_OK)
+        s = natsOptions_SetReconnectBufSize(opts, m_options.reconnectBufferBytes);
     // nats.c's defaults (2 min pings, 2 outstanding) notice a silently dead server after ~6 min.
-    if (s == NATS_OK) s = natsOptions_SetPingInterval(opts, m_options.pingIntervalMs);
-    if (s == NATS_OK) s = natsOptions_SetMaxPingsOut(opts, m_options.maxPingsOut);
+    if (s == NATS_OK)
+        s = natsOptions_SetPingInterval(opts, m_options.pingIntervalMs);
+    if (s == NATS_OK)
+        s = natsOptions_SetMaxPingsOut(opts, m_options.maxPingsOut);
     // Small jitter: instances spread their reconnects without pushing resumption past a second.
-    if (s == NATS_OK) s = natsOptions_SetReconnectJitter(opts, 100, 1000);
-    if (s == NATS_OK) s = natsOptions_SetLameDuckModeCB(opts, &NatsBridge::onLameDuck, bridge);
-    if (s == NATS_OK) s = natsOptions_SetRetryOnFailedConnect(opts, true, &NatsBridge::onConnectionEvent, bridge);
-    if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(opts, &NatsBridge::onDisconnected, bridge);
-    if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, &NatsBridge::onConnectionEvent, bridge);
-    if (s == NATS_OK) s = natsOptions_SetClosedCB(opts, &NatsBridge::onConnectionEvent, bridge);
-    if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, &NatsBridge::onError, bridge);
-    if (s == NATS_OK) s = applySecurity(opts, m_options);
+    if (s == NATS_OK)
+        s = natsOptions_SetReconnectJitter(opts, 100, 1000);
+    if (s == NATS_OK)
+        s = natsOptions_SetLameDuckModeCB(opts, &NatsBridge::onLameDuck, bridge);
+    if (s == NATS_OK)
+        s = natsOptions_SetRetryOnFailedConnect(opts, true, &NatsBridge::onConnectionEvent, bridge);
+    if (s == NATS_OK)
+        s = natsOptions_SetDisconnectedCB(opts, &NatsBridge::onDisconnected, bridge);
+    if (s == NATS_OK)
+        s = natsOptions_SetReconnectedCB(opts, &NatsBridge::onConnectionEvent, bridge);
+    if (s == NATS_OK)
+        s = natsOptions_SetClosedCB(opts, &NatsBridge::onConnectionEvent, bridge);
+    if (s == NATS_OK)
+        s = natsOptions_SetErrorHandler(opts, &NatsBridge::onError, bridge);
+    if (s == NATS_OK)
+        s = applySecurity(opts, m_options);
     if (s == NATS_OK) {
         s = natsConnection_Connect(&m_conn, opts);
         if (s == NATS_NOT_YET_CONNECTED)
@@ -131,8 +150,8 @@ void NatsBus::connectNow()
     }
     natsOptions_Destroy(opts);
     if (s != NATS_OK) {
-        qCWarning(lcNats) << "cannot create NATS connection to" << m_options.url << ':'
-                          << natsStatus_GetText(s) << "- retrying in" << m_options.reconnectWaitMs << "ms";
+        qCWarning(lcNats) << "cannot create NATS connection to" << m_options.url << ':' << natsStatus_GetText(s)
+                          << "- retrying in" << m_options.reconnectWaitMs << "ms";
         m_conn = nullptr;
         setState(State::Reconnecting);
         m_retryTimer.start();
@@ -146,8 +165,8 @@ bool NatsBus::publish(const QByteArray &subject, const QByteArray &payload)
 {
     if (m_state != State::Connected || !m_conn)
         return false;
-    const natsStatus s = natsConnection_Publish(m_conn, subject.constData(), payload.constData(),
-                                                static_cast<int>(payload.size()));
+    const natsStatus s =
+            natsConnection_Publish(m_conn, subject.constData(), payload.constData(), static_cast<int>(payload.size()));
     if (s != NATS_OK) {
         ++m_problems;
         qCWarning(lcNats) << "publish on" << subject << "failed:" << natsStatus_GetText(s);
@@ -163,16 +182,15 @@ void NatsBus::subscribe(const QByteArray &subject)
     if (!m_conn || !m_connectionUp || m_draining || m_subs.contains(subject))
         return;
     natsSubscription *sub = nullptr;
-    natsStatus s = natsConnection_Subscribe(&sub, m_conn, subject.constData(),
-                                            &NatsBridge::onMessage, m_bridge.get());
+    natsStatus s = natsConnection_Subscribe(&sub, m_conn, subject.constData(), &NatsBridge::onMessage, m_bridge.get());
     if (s == NATS_OK)
         s = natsSubscription_SetOnCompleteCB(sub, &NatsBridge::onSubscriptionComplete, m_bridge.get());
     if (s == NATS_OK)
         s = natsSubscription_SetPendingLimits(sub, kPendingMsgs, kPendingBytes);
     if (s != NATS_OK) {
         ++m_problems;
-        qCWarning(lcNats) << "subscribe to" << subject << "failed:" << natsStatus_GetText(s)
-                          << "- retrying in" << m_options.reconnectWaitMs << "ms";
+        qCWarning(lcNats) << "subscribe to" << subject << "failed:" << natsStatus_GetText(s) << "- retrying in"
+                          << m_options.reconnectWaitMs << "ms";
         if (sub)
             natsSubscription_Destroy(sub);
         m_failedSubscriptions.insert(subject);
@@ -214,7 +232,8 @@ void NatsBus::processBridge()
             server = buf;
         qCWarning(lcNats) << "NATS server" << (server ? server : "?")
                           << "entered lame-duck mode; moving to another server of the list";
-        Q_EMIT problem(QStringLiteral("NATS server %1 entered lame-duck mode").arg(QString::fromUtf8(server ? server : "?")));
+        Q_EMIT problem(
+                QStringLiteral("NATS server %1 entered lame-duck mode").arg(QString::fromUtf8(server ? server : "?")));
     }
     if (batch.lameDuckNotices > 0 && !m_draining) {
         // The server closes its clients spread over its lame-duck duration (minutes) and
@@ -260,16 +279,11 @@ void NatsBus::refreshState()
         }
         setState(State::Connected);
         break;
-    case NATS_CONN_STATUS_CONNECTING:
-        setState(m_everConnected ? State::Reconnecting : State::Connecting);
-        break;
+    case NATS_CONN_STATUS_CONNECTING: setState(m_everConnected ? State::Reconnecting : State::Connecting); break;
     case NATS_CONN_STATUS_DISCONNECTED:
-    case NATS_CONN_STATUS_RECONNECTING:
-        setState(State::Reconnecting);
-        break;
+    case NATS_CONN_STATUS_RECONNECTING: setState(State::Reconnecting); break;
     case NATS_CONN_STATUS_DRAINING_SUBS:
-    case NATS_CONN_STATUS_DRAINING_PUBS:
-        break;
+    case NATS_CONN_STATUS_DRAINING_PUBS: break;
     case NATS_CONN_STATUS_CLOSED:
         if (m_draining) {
             setState(State::Closed);
@@ -279,12 +293,14 @@ void NatsBus::refreshState()
             // available", so the hint names what to check.
             const char *detail = nullptr;
             const natsStatus why = m_conn ? natsConnection_GetLastError(m_conn, &detail) : NATS_OK;
-            const QString reason = why == NATS_OK ? QStringLiteral("no error reported")
-                                                  : QString::fromUtf8(detail && *detail ? detail : natsStatus_GetText(why));
+            const QString reason = why == NATS_OK
+                    ? QStringLiteral("no error reported")
+                    : QString::fromUtf8(detail && *detail ? detail : natsStatus_GetText(why));
             if (reason != m_lastCloseReason) {
-                qCWarning(lcNats).noquote() << "NATS connection to" << m_options.url << "closed after its reconnect attempts ("
-                                            << reason << "; check nats.url, the credentials and TLS settings); trying again every"
-                                            << m_options.reconnectWaitMs << "ms";
+                qCWarning(lcNats).noquote()
+                        << "NATS connection to" << m_options.url << "closed after its reconnect attempts (" << reason
+                        << "; check nats.url, the credentials and TLS settings); trying again every"
+                        << m_options.reconnectWaitMs << "ms";
                 m_lastCloseReason = reason;
             }
             setState(State::Reconnecting);

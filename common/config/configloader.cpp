@@ -29,7 +29,8 @@ void readServer(YamlReader &r, ServerSection &s)
     s.outboundQueueHardLimitKiB = 4 * s.outboundQueueLimitKiB; // the default follows the soft limit
     r.read("outbound_queue_hard_limit_kb", s.outboundQueueHardLimitKiB, 16, 4 * 1024 * 1024);
     if (s.outboundQueueHardLimitKiB < s.outboundQueueLimitKiB)
-        r.error(QStringLiteral("outbound_queue_hard_limit_kb"), QStringLiteral("must be at least outbound_queue_limit_kb"));
+        r.error(QStringLiteral("outbound_queue_hard_limit_kb"),
+                QStringLiteral("must be at least outbound_queue_limit_kb"));
 }
 
 // nats.url: one URL, a comma-separated string or a YAML list of them. Each must be
@@ -65,8 +66,8 @@ void readNatsUrls(YamlReader &r, NatsSection &n)
         const QString scheme = u.scheme();
         if (text.isEmpty() || !u.isValid() || (scheme != QLatin1String("nats") && scheme != QLatin1String("tls"))
             || u.host().isEmpty() || (!u.path().isEmpty() && u.path() != QLatin1String("/"))) {
-            r.error(QStringLiteral("url"), QStringLiteral("\"%1\" is not a NATS server URL (expected nats://host:port)")
-                                                   .arg(text));
+            r.error(QStringLiteral("url"),
+                    QStringLiteral("\"%1\" is not a NATS server URL (expected nats://host:port)").arg(text));
             return;
         }
         servers.append(text);
@@ -93,7 +94,8 @@ void readNatsCredentials(YamlReader &r, NatsSection &n)
     r.read("credentials_file", n.credentialsFile);
     if (n.user.isEmpty() != n.password.isEmpty())
         r.error(n.user.isEmpty() ? QStringLiteral("user") : QStringLiteral("password"),
-                n.user.isEmpty() ? QStringLiteral("is required with password") : QStringLiteral("is required with user"));
+                n.user.isEmpty() ? QStringLiteral("is required with password")
+                                 : QStringLiteral("is required with user"));
     const int kinds = int(!n.user.isEmpty()) + int(!n.token.isEmpty()) + int(!n.credentialsFile.isEmpty());
     if (kinds > 1)
         r.error(QStringLiteral("token"), QStringLiteral("use one of user/password, token or credentials_file"));
@@ -107,7 +109,8 @@ void readNatsCredentials(YamlReader &r, NatsSection &n)
         t.read("verify", n.tls.verify);
         if (n.tls.certFile.isEmpty() != n.tls.keyFile.isEmpty())
             t.error(n.tls.certFile.isEmpty() ? QStringLiteral("cert_file") : QStringLiteral("key_file"),
-                    n.tls.certFile.isEmpty() ? QStringLiteral("is required with key_file") : QStringLiteral("is required with cert_file"));
+                    n.tls.certFile.isEmpty() ? QStringLiteral("is required with key_file")
+                                             : QStringLiteral("is required with cert_file"));
         requireReadable(t, QStringLiteral("ca_file"), n.tls.caFile);
         requireReadable(t, QStringLiteral("cert_file"), n.tls.certFile);
         requireReadable(t, QStringLiteral("key_file"), n.tls.keyFile);
@@ -140,8 +143,7 @@ void readChannel(const QString &name, YamlReader &r, QList<ChannelSpec> &channel
         r.skipRest();
         return;
     }
-    auto it = std::find_if(channels.begin(), channels.end(),
-                           [&](const ChannelSpec &c) { return c.name == name; });
+    auto it = std::find_if(channels.begin(), channels.end(), [&](const ChannelSpec &c) { return c.name == name; });
     const bool isNew = it == channels.end();
     ChannelSpec spec = isNew ? ChannelSpec { name } : *it;
 
@@ -156,7 +158,9 @@ void readChannel(const QString &name, YamlReader &r, QList<ChannelSpec> &channel
         if (auto kind = parseScopeKind(scope))
             spec.scope = *kind;
         else
-            r.error(QStringLiteral("scope"), QStringLiteral("'%1' is not one of room, subzone, zone, plane, everyone, party, player, staff").arg(scope));
+            r.error(QStringLiteral("scope"),
+                    QStringLiteral("'%1' is not one of room, subzone, zone, plane, everyone, party, player, staff")
+                            .arg(scope));
     } else if (isNew && enabled) {
         r.error(QStringLiteral("scope"), QStringLiteral("required for a channel that is not in the default table"));
     }

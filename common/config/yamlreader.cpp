@@ -162,7 +162,8 @@ QStringList YamlReader::unreadKeys() const
         return keys;
     for (const auto &kv : m_node) {
         // Non-scalar keys are reported by rejectUnknownKeys(); they are never "read".
-        const QString key = keyName(kv.first).value_or(QStringLiteral("<non-scalar key at line %1>").arg(kv.first.Mark().line + 1));
+        const QString key =
+                keyName(kv.first).value_or(QStringLiteral("<non-scalar key at line %1>").arg(kv.first.Mark().line + 1));
         if (!m_read.contains(key))
             keys.append(key);
     }

@@ -5,12 +5,9 @@ namespace mythos {
 QString roleName(Role role)
 {
     switch (role) {
-    case Role::Player:
-        return QStringLiteral("player");
-    case Role::Moderator:
-        return QStringLiteral("moderator");
-    case Role::Admin:
-        return QStringLiteral("admin");
+    case Role::Player: return QStringLiteral("player");
+    case Role::Moderator: return QStringLiteral("moderator");
+    case Role::Admin: return QStringLiteral("admin");
     }
     return QStringLiteral("player");
 }

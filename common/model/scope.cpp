@@ -57,8 +57,7 @@ ScopeIds ScopeIds::fromRoomId(const QString &roomId)
     return ids;
 }
 
-ScopeIds ScopeIds::withOverrides(const QString &planeId, const QString &zoneId,
-                                 const QString &subzoneId) const
+ScopeIds ScopeIds::withOverrides(const QString &planeId, const QString &zoneId, const QString &subzoneId) const
 {
     ScopeIds ids = *this;
     if (!planeId.isEmpty())
@@ -73,20 +72,14 @@ ScopeIds ScopeIds::withOverrides(const QString &planeId, const QString &zoneId,
 QString Location::idFor(ScopeKind kind) const
 {
     switch (kind) {
-    case ScopeKind::Room:
-        return scopes.room;
-    case ScopeKind::Subzone:
-        return scopes.subzone;
-    case ScopeKind::Zone:
-        return scopes.zone;
-    case ScopeKind::Plane:
-        return scopes.plane;
-    case ScopeKind::Party:
-        return party;
+    case ScopeKind::Room: return scopes.room;
+    case ScopeKind::Subzone: return scopes.subzone;
+    case ScopeKind::Zone: return scopes.zone;
+    case ScopeKind::Plane: return scopes.plane;
+    case ScopeKind::Party: return party;
     case ScopeKind::Everyone:
     case ScopeKind::Player:
-    case ScopeKind::Staff:
-        break;
+    case ScopeKind::Staff: break;
     }
     return {};
 }

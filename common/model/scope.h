@@ -23,8 +23,7 @@ struct ScopeIds
     // Prefixes of a room id with at least four parts; a shorter id is its own everything.
     static ScopeIds fromRoomId(const QString &roomId);
     // Explicit ids (non-empty ones) win over those parsed from the room id.
-    ScopeIds withOverrides(const QString &planeId, const QString &zoneId,
-                           const QString &subzoneId) const;
+    ScopeIds withOverrides(const QString &planeId, const QString &zoneId, const QString &subzoneId) const;
     bool operator==(const ScopeIds &) const = default;
 };
 

@@ -12,10 +12,8 @@ using Kind = ParsedCommand::Kind;
 const QHash<QString, QString> &channelAliases()
 {
     static const QHash<QString, QString> aliases {
-        { QStringLiteral("l"), QStringLiteral("local") },
-        { QStringLiteral("z"), QStringLiteral("zone") },
-        { QStringLiteral("g"), QStringLiteral("global") },
-        { QStringLiteral("p"), QStringLiteral("party") },
+        { QStringLiteral("l"), QStringLiteral("local") },  { QStringLiteral("z"), QStringLiteral("zone") },
+        { QStringLiteral("g"), QStringLiteral("global") }, { QStringLiteral("p"), QStringLiteral("party") },
         { QStringLiteral("me"), QStringLiteral("emote") },
     };
     return aliases;
@@ -126,18 +124,17 @@ ParsedCommand parseCommand(const QString &line, const QSet<QString> &channels)
 
 QString commandHelp()
 {
-    return QStringLiteral(
-            "Commands (leading / optional):\n"
-            "  say <msg> or '<msg>      speak in the room\n"
-            "  emote|me <action>        act in the room\n"
-            "  local|l <msg>            talk to the subzone\n"
-            "  zone|z <msg>             talk to the zone\n"
-            "  global|g <msg>           talk to everyone\n"
-            "  party|p <msg>            talk to your party\n"
-            "  whisper|w|tell <name> <msg>, reply|r <msg>\n"
-            "  mute <name> [minutes] [reason], unmute <name>\n"
-            "  mutechannel <channel> [minutes], unmutechannel <channel>, mutes\n"
-            "A line that starts with no command is said in the room.");
+    return QStringLiteral("Commands (leading / optional):\n"
+                          "  say <msg> or '<msg>      speak in the room\n"
+                          "  emote|me <action>        act in the room\n"
+                          "  local|l <msg>            talk to the subzone\n"
+                          "  zone|z <msg>             talk to the zone\n"
+                          "  global|g <msg>           talk to everyone\n"
+                          "  party|p <msg>            talk to your party\n"
+                          "  whisper|w|tell <name> <msg>, reply|r <msg>\n"
+                          "  mute <name> [minutes] [reason], unmute <name>\n"
+                          "  mutechannel <channel> [minutes], unmutechannel <channel>, mutes\n"
+                          "A line that starts with no command is said in the room.");
 }
 
 } // namespace mythos

@@ -9,8 +9,7 @@ QString isoTimestamp(const QDateTime &at)
     return at.toUTC().toString(Qt::ISODateWithMs);
 }
 
-EncodedEvent EncodedEvent::encode(const QString &eventType, const QJsonObject &data,
-                                  const QDateTime &at)
+EncodedEvent EncodedEvent::encode(const QString &eventType, const QJsonObject &data, const QDateTime &at)
 {
     EncodedEvent e;
     const QByteArray dataJson = QJsonDocument(data).toJson(QJsonDocument::Compact);
@@ -28,8 +27,7 @@ EncodedEvent EncodedEvent::encode(const QString &eventType, const QJsonObject &d
 QByteArray EncodedEvent::frame(quint64 sequenceNumber) const
 {
     char digits[24];
-    const int n = std::snprintf(digits, sizeof digits, "%llu}",
-                                static_cast<unsigned long long>(sequenceNumber));
+    const int n = std::snprintf(digits, sizeof digits, "%llu}", static_cast<unsigned long long>(sequenceNumber));
     QByteArray out;
     out.reserve(m_head.size() + n);
     out.append(m_head).append(digits, n);
@@ -47,8 +45,9 @@ QJsonObject withRef(QJsonObject data, const QString &ref)
 
 QByteArray httpErrorBody(const QString &code, const QString &message)
 {
-    return QJsonDocument(QJsonObject { { QLatin1String("error"), QJsonObject { { QLatin1String("code"), code },
-                                                                              { QLatin1String("message"), message } } } })
+    return QJsonDocument(QJsonObject { { QLatin1String("error"),
+                                         QJsonObject { { QLatin1String("code"), code },
+                                                       { QLatin1String("message"), message } } } })
             .toJson(QJsonDocument::Compact);
 }
 
@@ -56,7 +55,8 @@ QByteArray httpErrorResponse(int status, const char *reason, const QString &code
                              const QByteArray &extraHeaders)
 {
     const QByteArray body = httpErrorBody(code, message);
-    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\nContent-Type: application/json\r\nX-Content-Type-Options: nosniff\r\n" + extraHeaders
+    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+            + "\r\nContent-Type: application/json\r\nX-Content-Type-Options: nosniff\r\n" + extraHeaders
             + "Connection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
@@ -67,7 +67,8 @@ QJsonObject error(const ChatError &error, const QString &ref)
     if (error.code == ErrorCode::RateLimited)
         data.insert(QLatin1String("retry_after_ms"), static_cast<double>(std::max<qint64>(0, error.retryAfterMs)));
     if (error.code == ErrorCode::Muted)
-        data.insert(QLatin1String("muted_until"), error.mutedUntil.isEmpty() ? QJsonValue() : QJsonValue(error.mutedUntil));
+        data.insert(QLatin1String("muted_until"),
+                    error.mutedUntil.isEmpty() ? QJsonValue() : QJsonValue(error.mutedUntil));
     return withRef(data, ref);
 }
 

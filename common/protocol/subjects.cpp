@@ -9,7 +9,9 @@ bool scopeNeedsId(ScopeKind kind)
     return kind != ScopeKind::Everyone && kind != ScopeKind::Staff;
 }
 
-Subjects::Subjects(QString prefix) : m_prefix(prefix.toUtf8()) { }
+Subjects::Subjects(QString prefix) : m_prefix(prefix.toUtf8())
+{
+}
 
 QByteArray Subjects::forChannel(const ChannelSpec &channel, const QString &scopeId) const
 {

@@ -8,8 +8,8 @@ bool isValidSubjectId(QStringView id, int maxLength)
         return false;
     for (QChar c : id) {
         const char16_t u = c.unicode();
-        const bool ok = (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z')
-                || (u >= u'0' && u <= u'9') || u == u'_' || u == u'-';
+        const bool ok = (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9') || u == u'_'
+                || u == u'-';
         if (!ok)
             return false;
     }
@@ -38,7 +38,10 @@ bool isValidDisplayName(QStringView name)
 QString foldName(QStringView name)
 {
     // Folding can un-normalise (e.g. U+1E9E); normalising once more makes the key stable.
-    return name.toString().normalized(QString::NormalizationForm_KC).toCaseFolded().normalized(QString::NormalizationForm_KC);
+    return name.toString()
+            .normalized(QString::NormalizationForm_KC)
+            .toCaseFolded()
+            .normalized(QString::NormalizationForm_KC);
 }
 
 qsizetype characterCount(QStringView text)
@@ -51,7 +54,9 @@ qsizetype characterCount(QStringView text)
     return count;
 }
 
-MessageIdGenerator::MessageIdGenerator(QString instanceTag) : m_tag(std::move(instanceTag)) { }
+MessageIdGenerator::MessageIdGenerator(QString instanceTag) : m_tag(std::move(instanceTag))
+{
+}
 
 QString MessageIdGenerator::next(qint64 nowMs)
 {

@@ -12,10 +12,7 @@ namespace mythos {
 class RecentIds
 {
 public:
-    explicit RecentIds(qsizetype capacity)
-        : m_capacity(capacity)
-    {
-    }
+    explicit RecentIds(qsizetype capacity) : m_capacity(capacity) { }
 
     // True the first time `id` is seen (and remembers it), false for a repeat.
     bool insert(const QString &id);

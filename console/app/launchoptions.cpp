@@ -10,7 +10,8 @@ QByteArray LaunchOptions::readTokenFile(const QString &path, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = QCoreApplication::translate("LaunchOptions", "cannot read the token file %1: %2").arg(path, file.errorString());
+        *error = QCoreApplication::translate("LaunchOptions", "cannot read the token file %1: %2")
+                         .arg(path, file.errorString());
         return {};
     }
     const QByteArray token = file.read(64 * 1024).trimmed();
@@ -22,13 +23,18 @@ QByteArray LaunchOptions::readTokenFile(const QString &path, QString *error)
 LaunchOptions LaunchOptions::parse(const QStringList &arguments)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QCoreApplication::translate("LaunchOptions", "Mythos Chat operations console for moderators."));
+    p.setApplicationDescription(
+            QCoreApplication::translate("LaunchOptions", "Mythos Chat operations console for moderators."));
     p.addHelpOption();
     p.addVersionOption();
-    p.addOption({ QStringLiteral("url"), QCoreApplication::translate("LaunchOptions", "Server WebSocket URL, e.g. ws://127.0.0.1:8080/ws."),
+    p.addOption({ QStringLiteral("url"),
+                  QCoreApplication::translate("LaunchOptions", "Server WebSocket URL, e.g. ws://127.0.0.1:8080/ws."),
                   QStringLiteral("URL") });
-    p.addOption({ QStringLiteral("token"), QCoreApplication::translate("LaunchOptions", "Moderator or admin JWT."), QStringLiteral("JWT") });
-    p.addOption({ QStringLiteral("token-file"), QCoreApplication::translate("LaunchOptions", "Read the JWT from this file."), QStringLiteral("FILE") });
+    p.addOption({ QStringLiteral("token"), QCoreApplication::translate("LaunchOptions", "Moderator or admin JWT."),
+                  QStringLiteral("JWT") });
+    p.addOption({ QStringLiteral("token-file"),
+                  QCoreApplication::translate("LaunchOptions", "Read the JWT from this file."),
+                  QStringLiteral("FILE") });
     p.process(arguments);
 
     LaunchOptions o;

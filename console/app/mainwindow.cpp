@@ -37,12 +37,8 @@ constexpr int kRecentMax = 8;
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent),
-      m_client(new ModeratorClient(this)),
-      m_monitorModel(new MonitorModel(this)),
-      m_queueModel(new QueueModel(this)),
-      m_mutesModel(new MutesModel(this)),
-      m_logModel(new LogModel(this)),
+    : QMainWindow(parent), m_client(new ModeratorClient(this)), m_monitorModel(new MonitorModel(this)),
+      m_queueModel(new QueueModel(this)), m_mutesModel(new MutesModel(this)), m_logModel(new LogModel(this)),
       m_healthModel(new HealthModel(this))
 {
     setWindowTitle(tr("Mythos Console"));
@@ -64,7 +60,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_banner->setWordWrap(true);
     m_banner->setMargin(8);
     m_banner->setStyleSheet(QStringLiteral("background: #f8d7d0; color: #5a0000; border-bottom: 1px solid #d08070;"));
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse
+                                      | Qt::LinksAccessibleByKeyboard);
     m_banner->setAccessibleName(tr("Connection problem"));
     m_banner->hide();
     connect(m_banner, &QLabel::linkActivated, this, [this] { showConnectDialog(); });
@@ -87,11 +84,13 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_client, &ModeratorClient::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_client, &ModeratorClient::welcomed, this, &MainWindow::onWelcomed);
     connect(m_client, &ModeratorClient::refused, this, [this](const QString &message) {
-        showBanner(tr("<b>Not connected.</b> %1 <a href=\"connect\">Connect with another token…</a>").arg(message.toHtmlEscaped()));
+        showBanner(tr("<b>Not connected.</b> %1 <a href=\"connect\">Connect with another token…</a>")
+                           .arg(message.toHtmlEscaped()));
     });
     // A reconnect is not a gap by itself: the feed is resumed, and a gap line is added only
     // where the server says it could not resend everything (the status bar shows the outage).
-    connect(m_client, &ModeratorClient::connectionLost, this, [this] { m_feedResume.noteLost(QDateTime::currentMSecsSinceEpoch()); });
+    connect(m_client, &ModeratorClient::connectionLost, this,
+            [this] { m_feedResume.noteLost(QDateTime::currentMSecsSinceEpoch()); });
     connect(m_client, &ModeratorClient::connectionRestored, this, &MainWindow::resumeMonitor);
     connect(m_client, &ModeratorClient::gapReported, this, &MainWindow::markGap);
     connect(m_client, &ModeratorClient::monitorMessage, this, [this](const QJsonObject &m) {
@@ -102,7 +101,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_client, &ModeratorClient::messageDeleted, m_monitorModel, &MonitorModel::markDeleted);
     connect(m_client, &ModeratorClient::queueItem, m_queueModel, &QueueModel::upsert);
     connect(m_client, &ModeratorClient::queueList, m_queueModel, &QueueModel::replacePending);
-    connect(m_client, &ModeratorClient::statsReceived, this, [this](const QJsonObject &s) { m_healthModel->addStats(s); });
+    connect(m_client, &ModeratorClient::statsReceived, this,
+            [this](const QJsonObject &s) { m_healthModel->addStats(s); });
     connect(m_client, &ModeratorClient::mutesReceived, m_mutesModel, &MutesModel::setMutes);
     connect(m_queueModel, &QueueModel::countsChanged, this, &MainWindow::updateQueueTitle);
     connect(m_monitorView, &MonitorView::muteRequested, this, &MainWindow::muteFromMonitor);
@@ -209,10 +209,22 @@ void MainWindow::onStateChanged()
     const QString url = m_client->url().toString();
     QString text, colour;
     switch (state) {
-    case S::Disconnected: text = tr("Not connected (Ctrl+O to connect)"); colour = QStringLiteral("#808080"); break;
-    case S::Connecting: text = tr("Connecting to %1…").arg(url); colour = QStringLiteral("#c08000"); break;
-    case S::Authenticating: text = tr("Logging in to %1…").arg(url); colour = QStringLiteral("#c08000"); break;
-    case S::Connected: text = tr("Connected to %1 (%2)").arg(url, m_client->serverId()); colour = QStringLiteral("#208020"); break;
+    case S::Disconnected:
+        text = tr("Not connected (Ctrl+O to connect)");
+        colour = QStringLiteral("#808080");
+        break;
+    case S::Connecting:
+        text = tr("Connecting to %1…").arg(url);
+        colour = QStringLiteral("#c08000");
+        break;
+    case S::Authenticating:
+        text = tr("Logging in to %1…").arg(url);
+        colour = QStringLiteral("#c08000");
+        break;
+    case S::Connected:
+        text = tr("Connected to %1 (%2)").arg(url, m_client->serverId());
+        colour = QStringLiteral("#208020");
+        break;
     case S::Reconnecting: {
         const int inS = (std::max(0, m_client->nextRetryInMs()) + 999) / 1000;
         text = tr("Connection lost — reconnecting in %1 s (attempt %2)").arg(inS).arg(m_client->reconnectAttempt());
@@ -221,7 +233,10 @@ void MainWindow::onStateChanged()
         colour = QStringLiteral("#c03000");
         break;
     }
-    case S::Refused: text = tr("Refused: %1").arg(m_client->lastError()); colour = QStringLiteral("#c00000"); break;
+    case S::Refused:
+        text = tr("Refused: %1").arg(m_client->lastError());
+        colour = QStringLiteral("#c00000");
+        break;
     }
     m_state->setText(QStringLiteral("<span style=\"color:%1\">●</span> %2").arg(colour, text.toHtmlEscaped()));
     m_state->setToolTip(text);
@@ -253,16 +268,20 @@ void MainWindow::resumeMonitor()
     if (frame.isEmpty())
         return; // nothing was ever shown and nothing was lost
     const QString since = frame.value(QLatin1String("since")).toString();
-    m_client->request(frame, [this, since](const QString &type, const QJsonObject &data) {
-        const FeedResume::Outcome outcome = m_feedResume.outcome(type, data, since);
-        if (outcome.retryLater)
-            return; // dropped again; the next reconnect resumes from the same place
-        m_monitorModel->merge(outcome.messages);
-        for (const QJsonValue &m : outcome.messages)
-            m_feedResume.noteMessage(m.toObject().value(QLatin1String("message_id")).toString());
-        if (outcome.gap)
-            m_monitorModel->addMarker(tr("— gap: %1 (see Logs › Chat) —").arg(FeedResume::describe(outcome.reason)), since);
-    }, this);
+    m_client->request(
+            frame,
+            [this, since](const QString &type, const QJsonObject &data) {
+                const FeedResume::Outcome outcome = m_feedResume.outcome(type, data, since);
+                if (outcome.retryLater)
+                    return; // dropped again; the next reconnect resumes from the same place
+                m_monitorModel->merge(outcome.messages);
+                for (const QJsonValue &m : outcome.messages)
+                    m_feedResume.noteMessage(m.toObject().value(QLatin1String("message_id")).toString());
+                if (outcome.gap)
+                    m_monitorModel->addMarker(
+                            tr("— gap: %1 (see Logs › Chat) —").arg(FeedResume::describe(outcome.reason)), since);
+            },
+            this);
 }
 
 void MainWindow::markGap(const QJsonObject &gap)
@@ -275,15 +294,19 @@ void MainWindow::markGap(const QJsonObject &gap)
         return;
     }
     // Placed where the outage began: messages accepted from then on sort after it.
-    m_monitorModel->addMarker(tr("— gap %1–%2 after a bus outage: %3 —")
-                                      .arg(from.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
-                                           to.isValid() ? to.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QStringLiteral("?"), reason),
-                              messageIdFloor(from.toMSecsSinceEpoch()));
+    m_monitorModel->addMarker(
+            tr("— gap %1–%2 after a bus outage: %3 —")
+                    .arg(from.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
+                         to.isValid() ? to.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QStringLiteral("?"),
+                         reason),
+            messageIdFloor(from.toMSecsSinceEpoch()));
 }
 
 void MainWindow::updateQueueTitle(int pending, int held)
 {
-    QString title = pending == 0 ? tr("&Queue") : held > 0 ? tr("&Queue (%1 · %2 held)").arg(pending).arg(held) : tr("&Queue (%1)").arg(pending);
+    QString title = pending == 0 ? tr("&Queue")
+            : held > 0           ? tr("&Queue (%1 · %2 held)").arg(pending).arg(held)
+                                 : tr("&Queue (%1)").arg(pending);
     m_tabs->setTabText(QueueTab, title);
     m_healthModel->setQueueDepth(pending);
 }
@@ -292,37 +315,36 @@ void MainWindow::muteFromMonitor(const QString &playerId, const QString &playerN
 {
     auto *dialog = new MuteDialog(playerId, playerName, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        m_mutesView->addMute(dialog->playerId(), dialog->minutes(), dialog->reason());
-    });
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { m_mutesView->addMute(dialog->playerId(), dialog->minutes(), dialog->reason()); });
     dialog->open();
 }
 
 void MainWindow::showShortcuts()
 {
-    QMessageBox::information(this, tr("Keyboard shortcuts"), tr(
-        "<table>"
-        "<tr><td><b>Ctrl+1 … Ctrl+5</b></td><td>Monitor, Queue, Mutes, Logs, Health</td></tr>"
-        "<tr><td><b>Alt+M/Q/U/L/H</b></td><td>the same tabs</td></tr>"
-        "<tr><td><b>Ctrl+O</b></td><td>connect; <b>Ctrl+Shift+R</b> reconnect now</td></tr>"
-        "<tr><td><b>Ctrl+F</b></td><td>search in the current tab</td></tr>"
-        "<tr><td colspan=2><br><b>Monitor</b></td></tr>"
-        "<tr><td><b>Ctrl+Space</b></td><td>pause / resume (nothing is lost)</td></tr>"
-        "<tr><td><b>Enter</b></td><td>open the selected line's context</td></tr>"
-        "<tr><td><b>Ctrl+M</b></td><td>mute the selected line's sender</td></tr>"
-        "<tr><td><b>Esc</b></td><td>clear the filters</td></tr>"
-        "<tr><td colspan=2><br><b>Queue</b></td></tr>"
-        "<tr><td><b>C A R D</b></td><td>claim, approve, reject, dismiss</td></tr>"
-        "<tr><td><b>Del</b></td><td>delete the message everywhere</td></tr>"
-        "<tr><td><b>M</b></td><td>mute the sender (duration and reason)</td></tr>"
-        "<tr><td><b>F5</b></td><td>refresh</td></tr>"
-        "<tr><td colspan=2><br><b>Mutes</b></td></tr>"
-        "<tr><td><b>Enter</b></td><td>in the form: add the mute</td></tr>"
-        "<tr><td><b>E / Del</b></td><td>extend / remove the selected mute</td></tr>"
-        "<tr><td colspan=2><br><b>Logs</b></td></tr>"
-        "<tr><td><b>Ctrl+S</b></td><td>export the visible rows</td></tr>"
-        "<tr><td><b>F5</b></td><td>re-read the file</td></tr>"
-        "</table>"));
+    QMessageBox::information(this, tr("Keyboard shortcuts"),
+                             tr("<table>"
+                                "<tr><td><b>Ctrl+1 … Ctrl+5</b></td><td>Monitor, Queue, Mutes, Logs, Health</td></tr>"
+                                "<tr><td><b>Alt+M/Q/U/L/H</b></td><td>the same tabs</td></tr>"
+                                "<tr><td><b>Ctrl+O</b></td><td>connect; <b>Ctrl+Shift+R</b> reconnect now</td></tr>"
+                                "<tr><td><b>Ctrl+F</b></td><td>search in the current tab</td></tr>"
+                                "<tr><td colspan=2><br><b>Monitor</b></td></tr>"
+                                "<tr><td><b>Ctrl+Space</b></td><td>pause / resume (nothing is lost)</td></tr>"
+                                "<tr><td><b>Enter</b></td><td>open the selected line's context</td></tr>"
+                                "<tr><td><b>Ctrl+M</b></td><td>mute the selected line's sender</td></tr>"
+                                "<tr><td><b>Esc</b></td><td>clear the filters</td></tr>"
+                                "<tr><td colspan=2><br><b>Queue</b></td></tr>"
+                                "<tr><td><b>C A R D</b></td><td>claim, approve, reject, dismiss</td></tr>"
+                                "<tr><td><b>Del</b></td><td>delete the message everywhere</td></tr>"
+                                "<tr><td><b>M</b></td><td>mute the sender (duration and reason)</td></tr>"
+                                "<tr><td><b>F5</b></td><td>refresh</td></tr>"
+                                "<tr><td colspan=2><br><b>Mutes</b></td></tr>"
+                                "<tr><td><b>Enter</b></td><td>in the form: add the mute</td></tr>"
+                                "<tr><td><b>E / Del</b></td><td>extend / remove the selected mute</td></tr>"
+                                "<tr><td colspan=2><br><b>Logs</b></td></tr>"
+                                "<tr><td><b>Ctrl+S</b></td><td>export the visible rows</td></tr>"
+                                "<tr><td><b>F5</b></td><td>re-read the file</td></tr>"
+                                "</table>"));
 }
 
 } // namespace mythos::console

@@ -22,7 +22,8 @@ QString welcomeLine(const QJsonObject &data, bool reconnected)
     if (reconnected)
         return QStringLiteral("* reconnected as %1 on %2").arg(str(data, "player_name"), str(data, "server_id"));
     return QStringLiteral("* connected as %1 (%2) on %3; room: %4; you can send on: %5")
-            .arg(str(data, "player_name"), str(data, "role"), str(data, "server_id"), str(data, "room_id", QStringLiteral("(none)")),
+            .arg(str(data, "player_name"), str(data, "role"), str(data, "server_id"),
+                 str(data, "room_id", QStringLiteral("(none)")),
                  data.value(QLatin1String("channels")).toVariant().toStringList().join(QStringLiteral(", ")));
 }
 
@@ -50,7 +51,9 @@ QString eventLine(const QString &type, const QJsonObject &data)
     if (type == QLatin1String("command_response"))
         return str(data, "result");
     if (type == QLatin1String("presence"))
-        return QStringLiteral("* you are in %1, party %2").arg(str(data, "room_id", QStringLiteral("(nowhere)")), str(data, "party_id", QStringLiteral("(none)")));
+        return QStringLiteral("* you are in %1, party %2")
+                .arg(str(data, "room_id", QStringLiteral("(nowhere)")),
+                     str(data, "party_id", QStringLiteral("(none)")));
     if (type == QLatin1String("message_deleted"))
         return QStringLiteral("* a moderator removed message %1").arg(str(data, "message_id"));
     return {};

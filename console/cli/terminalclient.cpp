@@ -95,7 +95,8 @@ void TerminalClient::onDisconnected()
     ++m_attempt;
     const int delay = console::backoffFor(m_attempt, m_options.maxBackoffMs);
     print(QStringLiteral("* %1; reconnecting in %2 s (attempt %3)")
-                  .arg(wasLoggedIn ? QStringLiteral("disconnected%1").arg(reason.isEmpty() ? QString() : QStringLiteral(": ") + reason)
+                  .arg(wasLoggedIn ? QStringLiteral("disconnected%1")
+                                             .arg(reason.isEmpty() ? QString() : QStringLiteral(": ") + reason)
                                    : QStringLiteral("still not connected"))
                   .arg(delay / 1000.0)
                   .arg(m_attempt));
@@ -147,10 +148,12 @@ void TerminalClient::onStdinLine(const QString &line)
     if (text == QLatin1String("/quit"))
         return quit();
     if (text.startsWith(QLatin1String("/move ")))
-        return send({ { QStringLiteral("type"), QStringLiteral("move") }, { QStringLiteral("room_id"), text.mid(6).trimmed() } });
+        return send({ { QStringLiteral("type"), QStringLiteral("move") },
+                      { QStringLiteral("room_id"), text.mid(6).trimmed() } });
     if (text.startsWith(QLatin1String("/party"))) {
         const QString id = text.mid(6).trimmed();
-        return send({ { QStringLiteral("type"), QStringLiteral("party") }, { QStringLiteral("party_id"), id.isEmpty() ? QJsonValue() : QJsonValue(id) } });
+        return send({ { QStringLiteral("type"), QStringLiteral("party") },
+                      { QStringLiteral("party_id"), id.isEmpty() ? QJsonValue() : QJsonValue(id) } });
     }
     send({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), text } });
 }
@@ -166,7 +169,8 @@ void TerminalClient::onWelcome(const QJsonObject &data)
     if (!m_options.json) {
         print(cli::welcomeLine(data, reconnected));
         if (!reconnected)
-            print(QStringLiteral("* type a line to say it, 'help' for commands, '/move ROOM', '/party ID', a {JSON frame}, '/quit'"));
+            print(QStringLiteral(
+                    "* type a line to say it, 'help' for commands, '/move ROOM', '/party ID', a {JSON frame}, '/quit'"));
     }
     // After a reconnect, or at start with --resume-since: ask for what was missed.
     const bool wanted = reconnected || !m_options.resumeSince.isEmpty();
@@ -214,7 +218,8 @@ void TerminalClient::onEvent(const QString &text)
     const QString ref = data.value(QLatin1String("ref")).toString();
     if (type == QLatin1String("welcome"))
         return onWelcome(data);
-    if (!m_resumeRef.isEmpty() && ref == m_resumeRef && (type == QLatin1String("resumed") || type == QLatin1String("error"))) {
+    if (!m_resumeRef.isEmpty() && ref == m_resumeRef
+        && (type == QLatin1String("resumed") || type == QLatin1String("error"))) {
         onResumed(type, data);
         if (type == QLatin1String("resumed"))
             return; // an error is printed below as well

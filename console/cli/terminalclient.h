@@ -27,9 +27,9 @@ public:
         QUrl url;
         QString token;
         QString guestName;
-        bool json = false;       // print raw events instead of lines
-        bool reconnect = true;   // false: exit when the connection drops, as before
-        QString resumeSince;     // resume from this message_id right after the first login
+        bool json = false; // print raw events instead of lines
+        bool reconnect = true; // false: exit when the connection drops, as before
+        QString resumeSince; // resume from this message_id right after the first login
         int maxBackoffMs = 30000;
     };
 
@@ -59,12 +59,12 @@ private:
     QSocketNotifier m_stdin;
     QTimer m_retry;
     int m_attempt = 0;
-    bool m_welcomed = false;      // logged in at least once
-    bool m_loggedIn = false;      // on the current connection
-    bool m_refused = false;       // the login was refused: retrying would not help
+    bool m_welcomed = false; // logged in at least once
+    bool m_loggedIn = false; // on the current connection
+    bool m_refused = false; // the login was refused: retrying would not help
     bool m_quitting = false;
     console::FeedResume m_resume;
-    RecentIds m_shown { 5000 };   // ids printed, so a resent or late copy is not printed twice
+    RecentIds m_shown { 5000 }; // ids printed, so a resent or late copy is not printed twice
     QString m_resumeRef, m_resumeSince;
     QString m_guestKey; // from the welcome: a reconnect continues this guest session
     int m_nextRef = 0;

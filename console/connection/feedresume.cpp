@@ -75,17 +75,24 @@ QString FeedResume::describe(const QString &reason)
 {
     const char *text = nullptr;
     if (reason == QLatin1String("too_many"))
-        text = QT_TRANSLATE_NOOP("FeedResume", "more messages were sent meanwhile than the server resends; the oldest of them are missing");
+        text = QT_TRANSLATE_NOOP(
+                "FeedResume",
+                "more messages were sent meanwhile than the server resends; the oldest of them are missing");
     else if (reason == QLatin1String("too_old"))
-        text = QT_TRANSLATE_NOOP("FeedResume", "the connection was down longer than the server keeps messages to resend");
+        text = QT_TRANSLATE_NOOP("FeedResume",
+                                 "the connection was down longer than the server keeps messages to resend");
     else if (reason == QLatin1String("unknown_since"))
-        text = QT_TRANSLATE_NOOP("FeedResume", "the server does not know the last message shown here; some may be missing");
+        text = QT_TRANSLATE_NOOP("FeedResume",
+                                 "the server does not know the last message shown here; some may be missing");
     else if (reason == QLatin1String("history_unavailable"))
-        text = QT_TRANSLATE_NOOP("FeedResume", "the server's history is unavailable; messages sent meanwhile are missing");
+        text = QT_TRANSLATE_NOOP("FeedResume",
+                                 "the server's history is unavailable; messages sent meanwhile are missing");
     else if (reason == QLatin1String("feed_unsupported"))
-        text = QT_TRANSLATE_NOOP("FeedResume", "this server cannot resend the feed; messages sent meanwhile are missing");
+        text = QT_TRANSLATE_NOOP("FeedResume",
+                                 "this server cannot resend the feed; messages sent meanwhile are missing");
     else if (reason == QLatin1String("no_answer"))
-        text = QT_TRANSLATE_NOOP("FeedResume", "the server did not answer the resume; messages sent meanwhile may be missing");
+        text = QT_TRANSLATE_NOOP("FeedResume",
+                                 "the server did not answer the resume; messages sent meanwhile may be missing");
     if (text)
         return QCoreApplication::translate("FeedResume", text);
     return QCoreApplication::translate("FeedResume", "messages may be missing (%1)").arg(reason);

@@ -14,7 +14,7 @@ class FeedResume
 {
 public:
     // `feed` is "monitor" for the moderators' feed, empty for a player's own chat.
-    explicit FeedResume(QString feed = {}) : m_feed(std::move(feed)) {}
+    explicit FeedResume(QString feed = {}) : m_feed(std::move(feed)) { }
 
     // Every message shown (live, late or resumed) goes through here.
     void noteMessage(const QString &messageId);
@@ -35,9 +35,9 @@ public:
     struct Outcome
     {
         QJsonArray messages; // chat_message data, oldest first; may repeat ones already held
-        bool gap = false;    // some messages may be missing: mark it
-        QString reason;      // the server's reason, or "no_answer", "feed_unsupported", an error code
-        QString since;       // where the hole starts (the resume's `since`)
+        bool gap = false; // some messages may be missing: mark it
+        QString reason; // the server's reason, or "no_answer", "feed_unsupported", an error code
+        QString since; // where the hole starts (the resume's `since`)
         bool retryLater = false; // the connection dropped before the answer: nothing to mark
     };
     // Interprets the reply to frame(): `resumed`, `error`, or "timeout" (ModeratorClient's

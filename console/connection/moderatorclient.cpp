@@ -104,36 +104,39 @@ void ModeratorClient::setState(State state)
 void ModeratorClient::onConnected()
 {
     setState(State::Authenticating);
-    m_authRef = request({ { QStringLiteral("type"), QStringLiteral("auth") }, { QStringLiteral("token"), QString::fromUtf8(m_token) } },
-                        [this](const QString &type, const QJsonObject &data) {
-                            if (type == kTimeout) {
-                                if (!data.isEmpty() || !m_socket)
-                                    return; // the connection dropped; onDisconnected handles it
-                                m_lastError = tr("The server did not answer the login.");
-                                m_socket->abort(); // onDisconnected schedules the next attempt
-                                return;
-                            }
-                            if (type == kError)
-                                return refuse(tr("The server refused the token: %1").arg(str(data, "message")));
-                            const QString role = str(data, "role");
-                            if (role != QLatin1String("moderator") && role != QLatin1String("admin"))
-                                return refuse(tr("The token belongs to %1 (role '%2'); the console needs a moderator or admin token.")
-                                                      .arg(str(data, "player_name"), role));
-                            m_playerId = str(data, "player_id");
-                            m_playerName = str(data, "player_name");
-                            m_role = role;
-                            m_serverId = str(data, "server_id");
-                            const bool restored = m_wasConnected;
-                            m_attempt = 0;
-                            m_everConnected = true;
-                            m_wasConnected = true;
-                            m_lastError.clear();
-                            setState(State::Connected);
-                            Q_EMIT welcomed(data);
-                            if (restored)
-                                Q_EMIT connectionRestored();
-                        },
-                        this, 10000);
+    m_authRef = request(
+            { { QStringLiteral("type"), QStringLiteral("auth") },
+              { QStringLiteral("token"), QString::fromUtf8(m_token) } },
+            [this](const QString &type, const QJsonObject &data) {
+                if (type == kTimeout) {
+                    if (!data.isEmpty() || !m_socket)
+                        return; // the connection dropped; onDisconnected handles it
+                    m_lastError = tr("The server did not answer the login.");
+                    m_socket->abort(); // onDisconnected schedules the next attempt
+                    return;
+                }
+                if (type == kError)
+                    return refuse(tr("The server refused the token: %1").arg(str(data, "message")));
+                const QString role = str(data, "role");
+                if (role != QLatin1String("moderator") && role != QLatin1String("admin"))
+                    return refuse(
+                            tr("The token belongs to %1 (role '%2'); the console needs a moderator or admin token.")
+                                    .arg(str(data, "player_name"), role));
+                m_playerId = str(data, "player_id");
+                m_playerName = str(data, "player_name");
+                m_role = role;
+                m_serverId = str(data, "server_id");
+                const bool restored = m_wasConnected;
+                m_attempt = 0;
+                m_everConnected = true;
+                m_wasConnected = true;
+                m_lastError.clear();
+                setState(State::Connected);
+                Q_EMIT welcomed(data);
+                if (restored)
+                    Q_EMIT connectionRestored();
+            },
+            this, 10000);
     // request() refuses while not Connected; the auth frame is the one exception.
 }
 
@@ -156,7 +159,8 @@ void ModeratorClient::refuse(const QString &message)
 void ModeratorClient::onDisconnected()
 {
     const QString reason = m_socket && !m_socket->closeReason().isEmpty() ? m_socket->closeReason()
-                         : m_socket ? m_socket->errorString() : QString();
+            : m_socket                                                    ? m_socket->errorString()
+                                                                          : QString();
     failAllPending(QStringLiteral("connection lost"));
     if (m_state == State::Refused || m_state == State::Disconnected)
         return;

@@ -3,9 +3,9 @@
 // a moderator/admin token, reconnects with backoff, matches replies to requests by `ref` and
 // turns each server event into a typed signal the models listen to.
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QHash>
 #include <QLoggingCategory>
 #include <QObject>
 #include <QTimer>
@@ -24,11 +24,11 @@ class ModeratorClient : public QObject
 public:
     enum class State {
         Disconnected, // never connected, or closed by the user
-        Connecting,   // opening the socket
+        Connecting, // opening the socket
         Authenticating,
         Connected,
         Reconnecting, // lost; waiting for the next attempt
-        Refused,      // token refused or lacking the role: retrying would not help
+        Refused, // token refused or lacking the role: retrying would not help
     };
     Q_ENUM(State)
 

@@ -153,24 +153,37 @@ void HealthModel::rebuild()
     QList<Metric> rows;
     rows.append({ QStringLiteral("server_id"), tr("Server"), s.value(QLatin1String("server_id")).toString(), {} });
     rows.append({ QStringLiteral("nats"), tr("NATS"), s.value(QLatin1String("nats")).toString(), {} });
-    rows.append({ QStringLiteral("instances_seen"), tr("Instances seen"), s.value(QLatin1String("instances_seen")).toInt(), {} });
-    rows.append({ QStringLiteral("connections"), tr("Connections"), s.value(QLatin1String("connections")).toInt(), {} });
+    rows.append({ QStringLiteral("instances_seen"),
+                  tr("Instances seen"),
+                  s.value(QLatin1String("instances_seen")).toInt(),
+                  {} });
+    rows.append(
+            { QStringLiteral("connections"), tr("Connections"), s.value(QLatin1String("connections")).toInt(), {} });
     rows.append({ QStringLiteral("players"), tr("Players online"), s.value(QLatin1String("players")).toInt(), {} });
     rows.append({ QStringLiteral("messages_accepted"), tr("Messages accepted"), qint64(num(s, "messages_accepted")),
                   perS(last ? last->acceptedPerS : 0) });
-    rows.append({ QStringLiteral("messages_relayed_in"), tr("Messages relayed in"), qint64(num(s, "messages_relayed_in")), {} });
+    rows.append({ QStringLiteral("messages_relayed_in"),
+                  tr("Messages relayed in"),
+                  qint64(num(s, "messages_relayed_in")),
+                  {} });
     rows.append({ QStringLiteral("rate_limited"), tr("Rate-limit violations"), qint64(num(s, "rate_limited")),
                   perS(last ? last->rateLimitedPerS : 0) });
     const QJsonObject filter = s.value(QLatin1String("filter")).toObject();
     for (const char *k : { "masked", "flagged", "held" })
-        rows.append({ QStringLiteral("filter.") + QLatin1String(k), tr("Filter hits: %1").arg(QLatin1String(k)), qint64(num(filter, k)), {} });
+        rows.append({ QStringLiteral("filter.") + QLatin1String(k),
+                      tr("Filter hits: %1").arg(QLatin1String(k)),
+                      qint64(num(filter, k)),
+                      {} });
     rows.append({ QStringLiteral("deliveries"), tr("Deliveries"), qint64(num(s, "deliveries")), {} });
-    rows.append({ QStringLiteral("deliveries_avoided"), tr("Deliveries avoided (server-side filtering)"), qint64(num(s, "deliveries_avoided")),
-                  perS(last ? last->avoidedPerS : 0) });
+    rows.append({ QStringLiteral("deliveries_avoided"), tr("Deliveries avoided (server-side filtering)"),
+                  qint64(num(s, "deliveries_avoided")), perS(last ? last->avoidedPerS : 0) });
     rows.append({ QStringLiteral("queue_depth"), tr("Moderation queue depth"), m_queueDepth, {} });
     const QJsonObject refused = s.value(QLatin1String("refused")).toObject();
     for (auto it = refused.begin(); it != refused.end(); ++it)
-        rows.append({ QStringLiteral("refused.") + it.key(), tr("Refused: %1").arg(it.key()), qint64(it.value().toDouble()), {} });
+        rows.append({ QStringLiteral("refused.") + it.key(),
+                      tr("Refused: %1").arg(it.key()),
+                      qint64(it.value().toDouble()),
+                      {} });
     rows.append({ QStringLiteral("uptime_s"), tr("Uptime"), uptimeText(qint64(num(s, "uptime_s"))), {} });
 
     if (rows.size() == m_rows.size()) {

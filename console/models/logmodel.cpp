@@ -6,10 +6,12 @@
 namespace mythos::console {
 
 namespace {
-const QStringList kCommon { QStringLiteral("ts"), QStringLiteral("category"), QStringLiteral("event"), QStringLiteral("server_id") };
+const QStringList kCommon { QStringLiteral("ts"), QStringLiteral("category"), QStringLiteral("event"),
+                            QStringLiteral("server_id") };
 // Fields that say most about a line come first in the details column.
-const QStringList kFirst { QStringLiteral("actor_name"), QStringLiteral("actor"), QStringLiteral("player_id"), QStringLiteral("sender_name"), QStringLiteral("target_name"), QStringLiteral("channel"),
-                           QStringLiteral("content"), QStringLiteral("reason") };
+const QStringList kFirst { QStringLiteral("actor_name"),  QStringLiteral("actor"),       QStringLiteral("player_id"),
+                           QStringLiteral("sender_name"), QStringLiteral("target_name"), QStringLiteral("channel"),
+                           QStringLiteral("content"),     QStringLiteral("reason") };
 
 QString valueText(const QJsonValue &v)
 {
@@ -22,7 +24,9 @@ QString valueText(const QJsonValue &v)
 }
 } // namespace
 
-LogModel::LogModel(QObject *parent) : QAbstractTableModel(parent) {}
+LogModel::LogModel(QObject *parent) : QAbstractTableModel(parent)
+{
+}
 
 int LogModel::rowCount(const QModelIndex &parent) const
 {
@@ -59,15 +63,15 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case TimeColumn: {
             const QDateTime ts = QDateTime::fromString(l.value(QLatin1String("ts")).toString(), Qt::ISODateWithMs);
-            return ts.isValid() ? ts.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")) : l.value(QLatin1String("ts")).toString();
+            return ts.isValid() ? ts.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"))
+                                : l.value(QLatin1String("ts")).toString();
         }
         case EventColumn: return l.value(QLatin1String("event")).toString();
         case ServerColumn: return l.value(QLatin1String("server_id")).toString();
         case DetailsColumn: return details(l);
         }
         return {};
-    case Qt::ToolTipRole:
-        return QString::fromUtf8(QJsonDocument(l).toJson(QJsonDocument::Indented));
+    case Qt::ToolTipRole: return QString::fromUtf8(QJsonDocument(l).toJson(QJsonDocument::Indented));
     case RawRole: return l;
     case EventRole: return l.value(QLatin1String("event")).toString();
     }

@@ -6,7 +6,9 @@
 
 namespace mythos::console {
 
-MonitorModel::MonitorModel(QObject *parent) : QAbstractTableModel(parent) {}
+MonitorModel::MonitorModel(QObject *parent) : QAbstractTableModel(parent)
+{
+}
 
 int MonitorModel::rowCount(const QModelIndex &parent) const
 {
@@ -50,8 +52,9 @@ QVariant MonitorModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         if (l.marker)
-            return index.column() == TextColumn ? l.content
-                 : index.column() == TimeColumn ? l.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QVariant();
+            return index.column() == TextColumn    ? l.content
+                    : index.column() == TimeColumn ? l.time.toLocalTime().toString(QStringLiteral("HH:mm:ss"))
+                                                   : QVariant();
         switch (index.column()) {
         case TimeColumn: return l.time.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
         case ChannelColumn: return l.channel;
@@ -64,11 +67,12 @@ QVariant MonitorModel::data(const QModelIndex &index, int role) const
         if (l.marker)
             return l.content;
         return tr("%1\n%2 · %3 · room %4\nid %5%6")
-                .arg(l.raw.value(QLatin1String("message")).toString(), l.time.toLocalTime().toString(Qt::ISODate), l.senderId,
-                     l.roomId.isEmpty() ? tr("none") : l.roomId, l.messageId,
-                     l.recovered == QLatin1String("late")      ? tr("\ndelivered late, after the servers' bus came back")
-                     : l.recovered == QLatin1String("resumed") ? tr("\nresent by the server after the console reconnected")
-                                                               : QString());
+                .arg(l.raw.value(QLatin1String("message")).toString(), l.time.toLocalTime().toString(Qt::ISODate),
+                     l.senderId, l.roomId.isEmpty() ? tr("none") : l.roomId, l.messageId,
+                     l.recovered == QLatin1String("late") ? tr("\ndelivered late, after the servers' bus came back")
+                             : l.recovered == QLatin1String("resumed")
+                             ? tr("\nresent by the server after the console reconnected")
+                             : QString());
     case Qt::FontRole:
         if (l.marker || l.deleted) {
             QFont f;

@@ -26,7 +26,7 @@ public:
         SenderIdRole,
         SenderNameRole,
         ContentRole,
-        RawRole,    // the chat_message data as received
+        RawRole, // the chat_message data as received
         MarkerRole, // true for gap lines the console adds itself ("messages may be missing")
         DeletedRole,
         RecoveredRole, // "late" (after a bus outage), "resumed" (resent after a reconnect) or empty
@@ -74,7 +74,7 @@ private:
         QJsonObject raw;
         QDateTime time;
         QString messageId, channel, scopeId, roomId, senderId, senderName, content;
-        QString sortKey;   // the message_id; for a marker, the id it follows
+        QString sortKey; // the message_id; for a marker, the id it follows
         QString recovered; // see RecoveredRole
         bool inOrder = false; // placed by sortKey rather than at the bottom
         bool marker = false;

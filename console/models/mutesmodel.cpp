@@ -34,8 +34,8 @@ MutesModel::Row MutesModel::rowFrom(const QJsonObject &m)
     const QJsonValue until = m.value(QLatin1String("muted_until"));
     if (until.isString())
         r.until = QDateTime::fromString(until.toString(), Qt::ISODateWithMs).toUTC();
-    r.key = m.value(QLatin1String("target_type")).toString() + QLatin1Char(':') + r.targetId + QLatin1Char(':') + r.channel
-          + QLatin1Char(':') + r.mutedBy;
+    r.key = m.value(QLatin1String("target_type")).toString() + QLatin1Char(':') + r.targetId + QLatin1Char(':')
+            + r.channel + QLatin1Char(':') + r.mutedBy;
     return r;
 }
 
@@ -64,7 +64,8 @@ QVariant MutesModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case TargetColumn:
-            return r.targetName.isEmpty() || r.targetName == r.targetId ? r.targetId : tr("%1 (%2)").arg(r.targetName, r.targetId);
+            return r.targetName.isEmpty() || r.targetName == r.targetId ? r.targetId
+                                                                        : tr("%1 (%2)").arg(r.targetName, r.targetId);
         case ChannelColumn: return r.channel.isEmpty() ? tr("all channels") : r.channel;
         case ReasonColumn: return r.reason;
         case MutedByColumn: return r.mutedBy;

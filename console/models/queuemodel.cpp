@@ -19,7 +19,9 @@ bool isPending(const QJsonObject &item)
 }
 } // namespace
 
-QueueModel::QueueModel(QObject *parent) : QAbstractTableModel(parent) {}
+QueueModel::QueueModel(QObject *parent) : QAbstractTableModel(parent)
+{
+}
 
 int QueueModel::rowCount(const QModelIndex &parent) const
 {
@@ -41,15 +43,19 @@ QVariant QueueModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case CreatedColumn:
-            return QDateTime::fromString(str(i, "created_at"), Qt::ISODateWithMs).toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+            return QDateTime::fromString(str(i, "created_at"), Qt::ISODateWithMs)
+                    .toLocalTime()
+                    .toString(QStringLiteral("HH:mm:ss"));
         case KindColumn: return str(i, "kind");
         case StatusColumn: {
             const QString resolution = str(i, "resolution");
-            return resolution.isEmpty() || resolution == str(i, "status") ? str(i, "status")
-                                                                           : tr("%1 (%2)").arg(str(i, "status"), resolution);
+            return resolution.isEmpty() || resolution == str(i, "status")
+                    ? str(i, "status")
+                    : tr("%1 (%2)").arg(str(i, "status"), resolution);
         }
         case ChannelColumn: return str(i, "channel");
-        case SenderColumn: return str(message, "sender_name").isEmpty() ? str(i, "sender_id") : str(message, "sender_name");
+        case SenderColumn:
+            return str(message, "sender_name").isEmpty() ? str(i, "sender_id") : str(message, "sender_name");
         case TextColumn: return str(message, "content");
         case ReasonsColumn: {
             QStringList reasons;
@@ -60,8 +66,7 @@ QVariant QueueModel::data(const QModelIndex &index, int role) const
         case ClaimedColumn: return isPending(i) ? str(i, "claimed_by") : str(i, "resolved_by");
         }
         return {};
-    case Qt::ToolTipRole:
-        return str(message, "message");
+    case Qt::ToolTipRole: return str(message, "message");
     case Qt::FontRole:
         if (str(i, "kind") == QLatin1String("held") && isPending(i) && index.column() == KindColumn) {
             QFont f;
@@ -197,7 +202,8 @@ bool QueueFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParen
 {
     if (m_showClosed)
         return true;
-    return sourceModel()->index(sourceRow, 0, sourceParent).data(QueueModel::StatusRole).toString() == QLatin1String("pending");
+    return sourceModel()->index(sourceRow, 0, sourceParent).data(QueueModel::StatusRole).toString()
+            == QLatin1String("pending");
 }
 
 } // namespace mythos::console

@@ -14,8 +14,17 @@ class QueueModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { CreatedColumn, KindColumn, StatusColumn, ChannelColumn, SenderColumn, TextColumn, ReasonsColumn,
-                  ClaimedColumn, ColumnCount };
+    enum Column {
+        CreatedColumn,
+        KindColumn,
+        StatusColumn,
+        ChannelColumn,
+        SenderColumn,
+        TextColumn,
+        ReasonsColumn,
+        ClaimedColumn,
+        ColumnCount
+    };
     enum Role { ItemIdRole = Qt::UserRole + 1, StatusRole, KindRole, SenderIdRole, RawRole };
 
     explicit QueueModel(QObject *parent = nullptr);
@@ -56,7 +65,7 @@ class QueueFilter : public QSortFilterProxyModel
 {
     Q_OBJECT
 public:
-    explicit QueueFilter(QObject *parent = nullptr) : QSortFilterProxyModel(parent) {}
+    explicit QueueFilter(QObject *parent = nullptr) : QSortFilterProxyModel(parent) { }
     void setShowClosed(bool show);
     bool showClosed() const { return m_showClosed; }
 

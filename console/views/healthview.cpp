@@ -12,8 +12,8 @@
 #include <QLineSeries>
 #include <QSplitter>
 #include <QTableView>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 namespace mythos::console {
 
@@ -31,7 +31,8 @@ HealthView::HealthView(HealthModel *model, QWidget *parent) : QWidget(parent), m
     m_table->setMinimumWidth(380);
 
     m_feed = makeChart(tr("Messages per second by channel (live feed)"), tr("msg/s"));
-    m_server = makeChart(tr("Server: refused, rate-limited, filter hits, deliveries avoided (per second)"), tr("per s"));
+    m_server =
+            makeChart(tr("Server: refused, rate-limited, filter hits, deliveries avoided (per second)"), tr("per s"));
 
     auto *charts = new QSplitter(Qt::Vertical);
     charts->addWidget(m_feed.view);

@@ -93,7 +93,10 @@ LogsView::LogsView(LogModel *model, ModeratorClient *client, QWidget *parent)
         connect(a, &QAction::triggered, this, slot);
         addAction(a);
     };
-    shortcut(QKeySequence::Find, [this] { m_search->setFocus(); m_search->selectAll(); });
+    shortcut(QKeySequence::Find, [this] {
+        m_search->setFocus();
+        m_search->selectAll();
+    });
     shortcut(QKeySequence::Refresh, [this] { query(true); });
     shortcut(QKeySequence::Save, [this] { exportInteractively(); });
     connect(exportButton, &QToolButton::clicked, this, &LogsView::exportInteractively);
@@ -157,36 +160,42 @@ void LogsView::query(bool fresh)
 {
     if (m_client->state() != ModeratorClient::State::Connected || (!fresh && m_queryInFlight))
         return;
-    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("category"), m_category->currentData().toString() },
-                        { QStringLiteral("day"), m_day->date().toString(Qt::ISODate) }, { QStringLiteral("limit"), 1000 } };
+    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("logs") },
+                        { QStringLiteral("category"), m_category->currentData().toString() },
+                        { QStringLiteral("day"), m_day->date().toString(Qt::ISODate) },
+                        { QStringLiteral("limit"), 1000 } };
     if (!m_event->text().trimmed().isEmpty())
         frame.insert(QStringLiteral("event"), m_event->text().trimmed());
     if (!m_search->text().trimmed().isEmpty())
         frame.insert(QStringLiteral("contains"), m_search->text().trimmed());
     m_queryInFlight = true;
-    m_client->request(frame, [this, fresh](const QString &type, const QJsonObject &data) {
-        m_queryInFlight = false;
-        if (type != QLatin1String("logs")) {
-            m_status->setText(tr("Could not read the log: %1").arg(data.value(QLatin1String("message")).toString()));
-            return;
-        }
-        // An answer to a query the moderator has since changed is stale: drop it.
-        if (data.value(QLatin1String("category")).toString() != m_category->currentData().toString()
-            || data.value(QLatin1String("day")).toString() != m_day->date().toString(Qt::ISODate))
-            return;
-        const QJsonArray lines = data.value(QLatin1String("lines")).toArray();
-        if (fresh)
-            m_model->setLines(lines);
-        else
-            m_model->merge(lines);
-        const qint64 matched = static_cast<qint64>(data.value(QLatin1String("matched")).toDouble());
-        m_status->setText(tr("%1 %2: %3 matching lines in the file, %4 loaded, %5 shown%6")
-                                  .arg(m_category->currentText(), m_day->date().toString(Qt::ISODate))
-                                  .arg(matched)
-                                  .arg(m_model->rowCount())
-                                  .arg(m_proxy->rowCount())
-                                  .arg(m_follow->isChecked() ? tr(" · following") : QString()));
-    }, this);
+    m_client->request(
+            frame,
+            [this, fresh](const QString &type, const QJsonObject &data) {
+                m_queryInFlight = false;
+                if (type != QLatin1String("logs")) {
+                    m_status->setText(
+                            tr("Could not read the log: %1").arg(data.value(QLatin1String("message")).toString()));
+                    return;
+                }
+                // An answer to a query the moderator has since changed is stale: drop it.
+                if (data.value(QLatin1String("category")).toString() != m_category->currentData().toString()
+                    || data.value(QLatin1String("day")).toString() != m_day->date().toString(Qt::ISODate))
+                    return;
+                const QJsonArray lines = data.value(QLatin1String("lines")).toArray();
+                if (fresh)
+                    m_model->setLines(lines);
+                else
+                    m_model->merge(lines);
+                const qint64 matched = static_cast<qint64>(data.value(QLatin1String("matched")).toDouble());
+                m_status->setText(tr("%1 %2: %3 matching lines in the file, %4 loaded, %5 shown%6")
+                                          .arg(m_category->currentText(), m_day->date().toString(Qt::ISODate))
+                                          .arg(matched)
+                                          .arg(m_model->rowCount())
+                                          .arg(m_proxy->rowCount())
+                                          .arg(m_follow->isChecked() ? tr(" · following") : QString()));
+            },
+            this);
 }
 
 bool LogsView::exportTo(const QString &path, Format format, QString *error)
@@ -197,7 +206,8 @@ bool LogsView::exportTo(const QString &path, Format format, QString *error)
             *error = file.errorString();
         return false;
     }
-    const bool written = format == Format::Csv ? exporter::writeCsv(*m_proxy, file) : exporter::writeJsonLines(*m_proxy, LogModel::RawRole, file);
+    const bool written = format == Format::Csv ? exporter::writeCsv(*m_proxy, file)
+                                               : exporter::writeJsonLines(*m_proxy, LogModel::RawRole, file);
     if (!written || !file.commit()) {
         if (error)
             *error = file.errorString();
@@ -209,12 +219,15 @@ bool LogsView::exportTo(const QString &path, Format format, QString *error)
 void LogsView::exportInteractively()
 {
     QString filter;
-    const QString suggested = QStringLiteral("mythos-%1-%2.csv").arg(m_category->currentData().toString(), m_day->date().toString(Qt::ISODate));
+    const QString suggested = QStringLiteral("mythos-%1-%2.csv")
+                                      .arg(m_category->currentData().toString(), m_day->date().toString(Qt::ISODate));
     const QString path = QFileDialog::getSaveFileName(this, tr("Export visible log lines"), suggested,
                                                       tr("CSV (*.csv);;JSON lines (*.jsonl)"), &filter);
     if (path.isEmpty())
         return;
-    const Format format = path.endsWith(QLatin1String(".jsonl")) || filter.startsWith(QLatin1String("JSON")) ? Format::JsonLines : Format::Csv;
+    const Format format = path.endsWith(QLatin1String(".jsonl")) || filter.startsWith(QLatin1String("JSON"))
+            ? Format::JsonLines
+            : Format::Csv;
     QString error;
     if (exportTo(path, format, &error))
         m_status->setText(tr("Exported %1 rows to %2").arg(m_proxy->rowCount()).arg(path));

@@ -100,7 +100,10 @@ MonitorView::MonitorView(MonitorModel *model, QWidget *parent)
     removeAction(open);
     open->setShortcutContext(Qt::WidgetShortcut);
     m_table->addAction(open);
-    makeAction(tr("Find"), QKeySequence::Find, [this] { m_text->setFocus(); m_text->selectAll(); });
+    makeAction(tr("Find"), QKeySequence::Find, [this] {
+        m_text->setFocus();
+        m_text->selectAll();
+    });
     makeAction(tr("Clear filters"), QKeySequence(Qt::Key_Escape), [this] {
         m_channel->setCurrentText(QString());
         m_scope->clear();
@@ -148,7 +151,10 @@ void MonitorView::rememberChannel(const QString &channel)
 
 void MonitorView::updateStatus()
 {
-    QString text = tr("%1 of %2 lines shown (keeps the last %3)").arg(m_filter->rowCount()).arg(m_model->rowCount()).arg(m_model->cap());
+    QString text = tr("%1 of %2 lines shown (keeps the last %3)")
+                           .arg(m_filter->rowCount())
+                           .arg(m_model->rowCount())
+                           .arg(m_model->cap());
     if (m_model->droppedCount() > 0)
         text += tr(" · %1 older lines dropped").arg(m_model->droppedCount());
     if (m_model->isPaused())
@@ -170,7 +176,8 @@ void MonitorView::requestMuteOfSelected()
     if (row < 0 || m_model->index(row, 0).data(MonitorModel::MarkerRole).toBool())
         return;
     const QModelIndex i = m_model->index(row, 0);
-    Q_EMIT muteRequested(i.data(MonitorModel::SenderIdRole).toString(), i.data(MonitorModel::SenderNameRole).toString());
+    Q_EMIT muteRequested(i.data(MonitorModel::SenderIdRole).toString(),
+                         i.data(MonitorModel::SenderNameRole).toString());
 }
 
 QString MonitorView::contextText(int sourceRow) const
@@ -179,8 +186,9 @@ QString MonitorView::contextText(int sourceRow) const
     for (int r : m_model->contextRows(sourceRow)) {
         const QModelIndex i = m_model->index(r, 0);
         const QJsonObject raw = i.data(MonitorModel::RawRole).toJsonObject();
-        lines.append(QStringLiteral("%1 %2 %3").arg(r == sourceRow ? QStringLiteral("▶") : QStringLiteral(" "), i.data().toString(),
-                                                    raw.value(QLatin1String("message")).toString()));
+        lines.append(QStringLiteral("%1 %2 %3")
+                             .arg(r == sourceRow ? QStringLiteral("▶") : QStringLiteral(" "), i.data().toString(),
+                                  raw.value(QLatin1String("message")).toString()));
     }
     return lines.join(QLatin1Char('\n'));
 }
@@ -193,7 +201,9 @@ void MonitorView::openContext()
     const QModelIndex i = m_model->index(row, 0);
     auto *dialog = new QDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Context: %1 in %2").arg(i.data(MonitorModel::ChannelRole).toString(), i.data(MonitorModel::ScopeIdRole).toString()));
+    dialog->setWindowTitle(
+            tr("Context: %1 in %2")
+                    .arg(i.data(MonitorModel::ChannelRole).toString(), i.data(MonitorModel::ScopeIdRole).toString()));
     auto *layout = new QVBoxLayout(dialog);
     auto *text = new QPlainTextEdit(contextText(row));
     text->setReadOnly(true);
@@ -204,8 +214,10 @@ void MonitorView::openContext()
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
     auto *mute = buttons->addButton(tr("&Mute sender…"), QDialogButtonBox::ActionRole);
     auto *scope = buttons->addButton(tr("&Filter feed to this scope"), QDialogButtonBox::ActionRole);
-    const QString senderId = i.data(MonitorModel::SenderIdRole).toString(), senderName = i.data(MonitorModel::SenderNameRole).toString();
-    const QString room = i.data(MonitorModel::RoomIdRole).toString(), scopeId = i.data(MonitorModel::ScopeIdRole).toString();
+    const QString senderId = i.data(MonitorModel::SenderIdRole).toString(),
+                  senderName = i.data(MonitorModel::SenderNameRole).toString();
+    const QString room = i.data(MonitorModel::RoomIdRole).toString(),
+                  scopeId = i.data(MonitorModel::ScopeIdRole).toString();
     connect(mute, &QPushButton::clicked, this, [this, dialog, senderId, senderName] {
         dialog->close();
         Q_EMIT muteRequested(senderId, senderName);
@@ -229,7 +241,8 @@ void MonitorView::showMenu(const QPoint &pos)
     const QString channel = at.data(MonitorModel::ChannelRole).toString();
     const QString text = at.data(MonitorModel::RawRole).toJsonObject().value(QLatin1String("message")).toString();
     QMenu menu(this);
-    menu.addAction(tr("Mute %1…").arg(at.data(MonitorModel::SenderNameRole).toString()), this, &MonitorView::requestMuteOfSelected);
+    menu.addAction(tr("Mute %1…").arg(at.data(MonitorModel::SenderNameRole).toString()), this,
+                   &MonitorView::requestMuteOfSelected);
     menu.addAction(tr("Open context"), this, &MonitorView::openContext);
     menu.addSeparator();
     menu.addAction(tr("Only this sender"), this, [this, sender] { m_player->setText(sender); });

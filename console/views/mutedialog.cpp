@@ -10,8 +10,11 @@
 namespace mythos::console {
 
 namespace {
-const QStringList kCommonReasons { QStringLiteral("Spam"), QStringLiteral("Harassment"), QStringLiteral("Hate speech"),
-                                   QStringLiteral("Real-money trading"), QStringLiteral("Sharing personal information"),
+const QStringList kCommonReasons { QStringLiteral("Spam"),
+                                   QStringLiteral("Harassment"),
+                                   QStringLiteral("Hate speech"),
+                                   QStringLiteral("Real-money trading"),
+                                   QStringLiteral("Sharing personal information"),
                                    QStringLiteral("Threats") };
 } // namespace
 
@@ -36,7 +39,8 @@ MuteDialog::MuteDialog(const QString &playerId, const QString &playerName, QWidg
 {
     setWindowTitle(tr("Mute %1").arg(playerName.isEmpty() ? playerId : playerName));
     auto *form = new QFormLayout(this);
-    auto *who = new QLabel(playerName.isEmpty() || playerName == playerId ? playerId : tr("%1 (%2)").arg(playerName, playerId));
+    auto *who = new QLabel(playerName.isEmpty() || playerName == playerId ? playerId
+                                                                          : tr("%1 (%2)").arg(playerName, playerId));
     form->addRow(tr("Player:"), who);
     m_duration = new QComboBox;
     addDurationPresets(m_duration);

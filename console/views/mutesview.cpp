@@ -23,8 +23,9 @@
 namespace mythos::console {
 
 namespace {
-const QStringList kChannels { QStringLiteral("say"), QStringLiteral("emote"), QStringLiteral("local"), QStringLiteral("zone"),
-                              QStringLiteral("global"), QStringLiteral("party"), QStringLiteral("whisper") };
+const QStringList kChannels { QStringLiteral("say"),    QStringLiteral("emote"),  QStringLiteral("local"),
+                              QStringLiteral("zone"),   QStringLiteral("global"), QStringLiteral("party"),
+                              QStringLiteral("whisper") };
 }
 
 MutesView::MutesView(MutesModel *model, ModeratorClient *client, QWidget *parent)
@@ -110,10 +111,19 @@ MutesView::MutesView(MutesModel *model, ModeratorClient *client, QWidget *parent
         connect(a, &QAction::triggered, this, slot);
         on->addAction(a);
     };
-    shortcut(QKeySequence::Find, [this] { m_search->setFocus(); m_search->selectAll(); }, this);
-    shortcut(QKeySequence::Refresh, [this] { refresh(); }, this);
-    shortcut(QKeySequence(Qt::Key_Delete), [this] { removeSelected(); }, m_table);
-    shortcut(QKeySequence(Qt::Key_E), [extend] { extend->showMenu(); }, m_table);
+    shortcut(
+            QKeySequence::Find,
+            [this] {
+                m_search->setFocus();
+                m_search->selectAll();
+            },
+            this);
+    shortcut(
+            QKeySequence::Refresh, [this] { refresh(); }, this);
+    shortcut(
+            QKeySequence(Qt::Key_Delete), [this] { removeSelected(); }, m_table);
+    shortcut(
+            QKeySequence(Qt::Key_E), [extend] { extend->showMenu(); }, m_table);
 
     connect(m_add, &QPushButton::clicked, this, [this] {
         addMute(m_target->text(), presetMinutes(m_duration), m_reason->text(), m_channel->currentData().toString());
@@ -139,23 +149,31 @@ void MutesView::refresh()
 {
     if (m_client->state() != ModeratorClient::State::Connected)
         return;
-    m_client->request({ { QStringLiteral("type"), QStringLiteral("mutes") }, { QStringLiteral("scope"), QStringLiteral("server") } });
+    m_client->request({ { QStringLiteral("type"), QStringLiteral("mutes") },
+                        { QStringLiteral("scope"), QStringLiteral("server") } });
 }
 
 void MutesView::send(const QJsonObject &frame, const QString &done)
 {
-    const QString ref = m_client->request(frame, [this, done](const QString &type, const QJsonObject &data) {
-        if (type == QLatin1String("mutes"))
-            m_message->setText(done);
-        else
-            m_message->setText(tr("<b>Refused:</b> %1").arg(type == QLatin1String("timeout") ? tr("no answer from the server")
-                                                                                          : data.value(QLatin1String("message")).toString().toHtmlEscaped()));
-    }, this);
+    const QString ref = m_client->request(
+            frame,
+            [this, done](const QString &type, const QJsonObject &data) {
+                if (type == QLatin1String("mutes"))
+                    m_message->setText(done);
+                else
+                    m_message->setText(
+                            tr("<b>Refused:</b> %1")
+                                    .arg(type == QLatin1String("timeout")
+                                                 ? tr("no answer from the server")
+                                                 : data.value(QLatin1String("message")).toString().toHtmlEscaped()));
+            },
+            this);
     if (ref.isEmpty())
         m_message->setText(tr("Not connected."));
 }
 
-void MutesView::addMute(const QString &target, std::optional<int> minutes, const QString &reason, const QString &channel)
+void MutesView::addMute(const QString &target, std::optional<int> minutes, const QString &reason,
+                        const QString &channel)
 {
     const QString who = target.trimmed();
     if (who.isEmpty()) {
@@ -163,8 +181,10 @@ void MutesView::addMute(const QString &target, std::optional<int> minutes, const
         m_target->setFocus();
         return;
     }
-    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("target_type"), QStringLiteral("player") },
-                        { QStringLiteral("target"), who }, { QStringLiteral("scope"), QStringLiteral("server") } };
+    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("mute") },
+                        { QStringLiteral("target_type"), QStringLiteral("player") },
+                        { QStringLiteral("target"), who },
+                        { QStringLiteral("scope"), QStringLiteral("server") } };
     if (minutes)
         frame.insert(QStringLiteral("minutes"), *minutes);
     if (!reason.trimmed().isEmpty())
@@ -216,8 +236,10 @@ void MutesView::removeSelected()
     if (m.isEmpty())
         return;
     const QString target = m.value(QLatin1String("target")).toString();
-    send({ { QStringLiteral("type"), QStringLiteral("unmute") }, { QStringLiteral("target_type"), m.value(QLatin1String("target_type")).toString() },
-           { QStringLiteral("target"), target }, { QStringLiteral("scope"), QStringLiteral("server") } },
+    send({ { QStringLiteral("type"), QStringLiteral("unmute") },
+           { QStringLiteral("target_type"), m.value(QLatin1String("target_type")).toString() },
+           { QStringLiteral("target"), target },
+           { QStringLiteral("scope"), QStringLiteral("server") } },
          tr("Unmuted %1.").arg(target));
 }
 

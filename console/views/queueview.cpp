@@ -45,12 +45,17 @@ QueueView::QueueView(QueueModel *model, ModeratorClient *client, QWidget *parent
     auto *toolbar = new QToolBar;
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     const ActionSpec specs[] = {
-        { "claim", QT_TR_NOOP("&Claim"), QKeySequence(Qt::Key_C), QT_TR_NOOP("Reserve the item so other moderators leave it to you (C)") },
-        { "approve", QT_TR_NOOP("&Approve"), QKeySequence(Qt::Key_A), QT_TR_NOOP("Deliver a held message / close a flagged one (A)") },
-        { "reject", QT_TR_NOOP("&Reject"), QKeySequence(Qt::Key_R), QT_TR_NOOP("Do not deliver; the sender is told (R)") },
+        { "claim", QT_TR_NOOP("&Claim"), QKeySequence(Qt::Key_C),
+          QT_TR_NOOP("Reserve the item so other moderators leave it to you (C)") },
+        { "approve", QT_TR_NOOP("&Approve"), QKeySequence(Qt::Key_A),
+          QT_TR_NOOP("Deliver a held message / close a flagged one (A)") },
+        { "reject", QT_TR_NOOP("&Reject"), QKeySequence(Qt::Key_R),
+          QT_TR_NOOP("Do not deliver; the sender is told (R)") },
         { "dismiss", QT_TR_NOOP("D&ismiss"), QKeySequence(Qt::Key_D), QT_TR_NOOP("Nothing wrong: close the item (D)") },
-        { "delete", QT_TR_NOOP("De&lete"), QKeySequence(Qt::Key_Delete), QT_TR_NOOP("Remove a delivered message from every screen and history (Del)") },
-        { "mute_sender", QT_TR_NOOP("&Mute sender…"), QKeySequence(Qt::Key_M), QT_TR_NOOP("Server-mute the sender and close the item (M)") },
+        { "delete", QT_TR_NOOP("De&lete"), QKeySequence(Qt::Key_Delete),
+          QT_TR_NOOP("Remove a delivered message from every screen and history (Del)") },
+        { "mute_sender", QT_TR_NOOP("&Mute sender…"), QKeySequence(Qt::Key_M),
+          QT_TR_NOOP("Server-mute the sender and close the item (M)") },
     };
     for (const ActionSpec &spec : specs) {
         auto *a = new QAction(tr(spec.label), this);
@@ -135,13 +140,15 @@ QAction *QueueView::actionFor(const QString &action) const
 
 void QueueView::refresh()
 {
-    m_client->request({ { QStringLiteral("type"), QStringLiteral("queue") }, { QStringLiteral("status"), QStringLiteral("pending") },
-                        { QStringLiteral("limit"), 500 } },
-                      [this](const QString &type, const QJsonObject &data) {
-                          if (type == QLatin1String("queue"))
-                              m_model->replacePending(data.value(QLatin1String("items")).toArray());
-                      },
-                      this);
+    m_client->request(
+            { { QStringLiteral("type"), QStringLiteral("queue") },
+              { QStringLiteral("status"), QStringLiteral("pending") },
+              { QStringLiteral("limit"), 500 } },
+            [this](const QString &type, const QJsonObject &data) {
+                if (type == QLatin1String("queue"))
+                    m_model->replacePending(data.value(QLatin1String("items")).toArray());
+            },
+            this);
 }
 
 QString QueueView::selectedItemId() const
@@ -179,7 +186,8 @@ void QueueView::act(const QString &action, std::optional<int> minutes, const QSt
     const QString itemId = selectedItemId();
     if (itemId.isEmpty())
         return;
-    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("queue_action") }, { QStringLiteral("item_id"), itemId },
+    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("queue_action") },
+                        { QStringLiteral("item_id"), itemId },
                         { QStringLiteral("action"), action } };
     if (minutes)
         frame.insert(QStringLiteral("minutes"), *minutes);
@@ -187,21 +195,24 @@ void QueueView::act(const QString &action, std::optional<int> minutes, const QSt
         frame.insert(QStringLiteral("reason"), reason);
     m_message->setText(tr("Sending %1…").arg(action));
     const int proxyRow = m_table->currentIndex().row();
-    const QString ref = m_client->request(frame, [this, action, itemId, proxyRow](const QString &type, const QJsonObject &data) {
-        if (type == QLatin1String("queue_item")) {
-            m_lastError.clear();
-            m_message->setText(tr("%1: done (%2).").arg(action, str(data, "status")));
-            if (action == QLatin1String("mute_sender"))
-                Q_EMIT mutesChanged();
-            if (action != QLatin1String("claim") && selectedItemId() == itemId && !m_showClosed->isChecked())
-                selectNextPending(proxyRow);
-            else if (action != QLatin1String("claim") && m_showClosed->isChecked())
-                selectNextPending(proxyRow + 1);
-            return;
-        }
-        m_lastError = type == QLatin1String("timeout") ? tr("no answer from the server") : str(data, "message");
-        m_message->setText(tr("<b>%1 failed:</b> %2").arg(action, esc(m_lastError)));
-    }, this);
+    const QString ref = m_client->request(
+            frame,
+            [this, action, itemId, proxyRow](const QString &type, const QJsonObject &data) {
+                if (type == QLatin1String("queue_item")) {
+                    m_lastError.clear();
+                    m_message->setText(tr("%1: done (%2).").arg(action, str(data, "status")));
+                    if (action == QLatin1String("mute_sender"))
+                        Q_EMIT mutesChanged();
+                    if (action != QLatin1String("claim") && selectedItemId() == itemId && !m_showClosed->isChecked())
+                        selectNextPending(proxyRow);
+                    else if (action != QLatin1String("claim") && m_showClosed->isChecked())
+                        selectNextPending(proxyRow + 1);
+                    return;
+                }
+                m_lastError = type == QLatin1String("timeout") ? tr("no answer from the server") : str(data, "message");
+                m_message->setText(tr("<b>%1 failed:</b> %2").arg(action, esc(m_lastError)));
+            },
+            this);
     if (ref.isEmpty())
         m_message->setText(tr("Not connected: %1 not sent.").arg(action));
 }
@@ -247,11 +258,14 @@ QString QueueView::contextHtml(const QJsonObject &item)
     for (const QJsonValue &r : item.value(QLatin1String("reasons")).toArray())
         reasons.append(QStringLiteral("<code>%1</code>").arg(esc(r.toString())));
     html += QStringLiteral("<p><b>%1</b> %2 · <b>%3</b> %4 · <b>%5</b> %6</p>")
-                    .arg(tr("Kind:"), esc(str(item, "kind")), tr("Status:"), esc(str(item, "status")), tr("Matched:"), reasons.join(QStringLiteral(", ")));
+                    .arg(tr("Kind:"), esc(str(item, "kind")), tr("Status:"), esc(str(item, "status")), tr("Matched:"),
+                         reasons.join(QStringLiteral(", ")));
     html += QStringLiteral("<p><b>%1</b> %2 (%3, %4) · <b>%5</b> %6 · <b>%7</b> %8 · <b>%9</b> %10</p>")
-                    .arg(tr("Sender:"), esc(str(sender, "name")), esc(str(sender, "id")), esc(str(sender, "role")), tr("Room:"),
-                         esc(str(context, "room_id")), tr("Party:"), esc(str(context, "party_id").isEmpty() ? tr("none") : str(context, "party_id")),
-                         tr("Rate-limited in the last hour:"), QString::number(context.value(QLatin1String("rate_limited_last_hour")).toInt()));
+                    .arg(tr("Sender:"), esc(str(sender, "name")), esc(str(sender, "id")), esc(str(sender, "role")),
+                         tr("Room:"), esc(str(context, "room_id")), tr("Party:"),
+                         esc(str(context, "party_id").isEmpty() ? tr("none") : str(context, "party_id")),
+                         tr("Rate-limited in the last hour:"),
+                         QString::number(context.value(QLatin1String("rate_limited_last_hour")).toInt()));
     const QJsonObject scopes = context.value(QLatin1String("scope_ids")).toObject();
     QStringList scopeParts;
     for (auto it = scopes.begin(); it != scopes.end(); ++it)
@@ -262,7 +276,9 @@ QString QueueView::contextHtml(const QJsonObject &item)
     const QJsonArray recent = context.value(QLatin1String("recent_lines")).toArray();
     for (const QJsonValue &v : recent) {
         const QJsonObject l = v.toObject();
-        const QString line = l.contains(QLatin1String("message")) ? str(l, "message") : str(l, "sender_name") + QStringLiteral(": ") + str(l, "content");
+        const QString line = l.contains(QLatin1String("message"))
+                ? str(l, "message")
+                : str(l, "sender_name") + QStringLiteral(": ") + str(l, "content");
         html += QStringLiteral("<li>%1</li>").arg(esc(line));
     }
     if (recent.isEmpty())
@@ -280,7 +296,8 @@ QString QueueView::contextHtml(const QJsonObject &item)
     if (!str(item, "claimed_by").isEmpty())
         html += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("Claimed by:"), esc(str(item, "claimed_by")));
     if (!str(item, "resolved_by").isEmpty())
-        html += QStringLiteral("<p><b>%1</b> %2 (%3)</p>").arg(tr("Resolved by:"), esc(str(item, "resolved_by")), esc(str(item, "resolution")));
+        html += QStringLiteral("<p><b>%1</b> %2 (%3)</p>")
+                        .arg(tr("Resolved by:"), esc(str(item, "resolved_by")), esc(str(item, "resolution")));
     return html;
 }
 

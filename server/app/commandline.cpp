@@ -34,7 +34,8 @@ void printErr(const QString &text)
 int mintToken(const QCommandLineParser &p, const Config &config)
 {
     if (config.auth.jwtSecret.isEmpty()) {
-        printErr(QStringLiteral("token: no secret: set auth.jwt_secret in the configuration or MYTHOS_CHAT_JWT_SECRET"));
+        printErr(
+                QStringLiteral("token: no secret: set auth.jwt_secret in the configuration or MYTHOS_CHAT_JWT_SECRET"));
         return 1;
     }
     TokenClaims claims;
@@ -48,7 +49,8 @@ int mintToken(const QCommandLineParser &p, const Config &config)
     bool ttlOk = false;
     const qint64 ttl = p.value(QStringLiteral("ttl")).toLongLong(&ttlOk);
     if (!role || !ttlOk || ttl <= 0) {
-        printErr(QStringLiteral("token: --role must be player, moderator or admin and --ttl a positive number of seconds"));
+        printErr(QStringLiteral(
+                "token: --role must be player, moderator or admin and --ttl a positive number of seconds"));
         return 1;
     }
     claims.role = *role;
@@ -84,20 +86,28 @@ int runServer(QCoreApplication &app, Config config, const QString &configPath)
 int runCommandLine(QCoreApplication &app)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Mythos Chat server.\n\n"
-                                               "  mythos-chatd [--config FILE] [--check-config]\n"
-                                               "  mythos-chatd [--config FILE] token --sub ID --name NAME [--role ROLE] [--ttl SECONDS]"));
+    p.setApplicationDescription(
+            QStringLiteral("Mythos Chat server.\n\n"
+                           "  mythos-chatd [--config FILE] [--check-config]\n"
+                           "  mythos-chatd [--config FILE] token --sub ID --name NAME [--role ROLE] [--ttl SECONDS]"));
     p.addHelpOption();
     p.addVersionOption();
-    p.addOption({ QStringLiteral("config"), QStringLiteral("YAML configuration file (default: the bundled one)."), QStringLiteral("FILE") });
-    p.addOption({ QStringLiteral("check-config"), QStringLiteral("Validate the configuration and exit (0 valid, 1 not).") });
+    p.addOption({ QStringLiteral("config"), QStringLiteral("YAML configuration file (default: the bundled one)."),
+                  QStringLiteral("FILE") });
+    p.addOption({ QStringLiteral("check-config"),
+                  QStringLiteral("Validate the configuration and exit (0 valid, 1 not).") });
 #ifdef Q_OS_WIN
-    p.addOption({ QStringLiteral("service"), QStringLiteral("Run as the Windows service (as registered by install-service.cmd); logs go to <logging.dir>/mythos-chatd.log.") });
+    p.addOption(
+            { QStringLiteral("service"),
+              QStringLiteral(
+                      "Run as the Windows service (as registered by install-service.cmd); logs go to <logging.dir>/mythos-chatd.log.") });
 #endif
     p.addOption({ QStringLiteral("sub"), QStringLiteral("token: player id."), QStringLiteral("ID") });
     p.addOption({ QStringLiteral("name"), QStringLiteral("token: display name."), QStringLiteral("NAME") });
-    p.addOption({ QStringLiteral("role"), QStringLiteral("token: player, moderator or admin."), QStringLiteral("ROLE"), QStringLiteral("player") });
-    p.addOption({ QStringLiteral("ttl"), QStringLiteral("token: lifetime in seconds."), QStringLiteral("SECONDS"), QStringLiteral("3600") });
+    p.addOption({ QStringLiteral("role"), QStringLiteral("token: player, moderator or admin."), QStringLiteral("ROLE"),
+                  QStringLiteral("player") });
+    p.addOption({ QStringLiteral("ttl"), QStringLiteral("token: lifetime in seconds."), QStringLiteral("SECONDS"),
+                  QStringLiteral("3600") });
     p.addOption({ QStringLiteral("room"), QStringLiteral("token: initial room id."), QStringLiteral("ROOM") });
     p.addOption({ QStringLiteral("party"), QStringLiteral("token: initial party id."), QStringLiteral("PARTY") });
     p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Optional: 'token' to mint a JWT."));
@@ -105,7 +115,8 @@ int runCommandLine(QCoreApplication &app)
 
     const QStringList positional = p.positionalArguments();
     if (positional.size() > 1 || (positional.size() == 1 && positional[0] != QLatin1String("token"))) {
-        printErr(QStringLiteral("mythos-chatd: unknown command '%1' (see --help)").arg(positional.join(QLatin1Char(' '))));
+        printErr(QStringLiteral("mythos-chatd: unknown command '%1' (see --help)")
+                         .arg(positional.join(QLatin1Char(' '))));
         return 1;
     }
 

@@ -50,32 +50,54 @@ QByteArray prometheusMetrics(const ServerApp &app)
     const ChatStats &chat = app.chat()->stats();
     const RouterStats &routing = app.router()->stats();
     w.single("mythos_connections", "gauge", "Open WebSocket connections.", app.gateway()->connectionCount());
-    w.single("mythos_players_online", "gauge", "Distinct players connected to this instance.", app.registry()->playerCount());
-    w.single("mythos_connections_refused_total", "counter", "Connections refused because the server was full or stopping.", app.gateway()->connectionsRefused());
-    w.metric("mythos_slow_clients_dropped_total", "counter", "Sessions closed for not reading: stalled above the soft backlog limit past the grace, or over the hard limit.");
+    w.single("mythos_players_online", "gauge", "Distinct players connected to this instance.",
+             app.registry()->playerCount());
+    w.single("mythos_connections_refused_total", "counter",
+             "Connections refused because the server was full or stopping.", app.gateway()->connectionsRefused());
+    w.metric(
+            "mythos_slow_clients_dropped_total", "counter",
+            "Sessions closed for not reading: stalled above the soft backlog limit past the grace, or over the hard limit.");
     w.sample("mythos_slow_clients_dropped_total", app.gateway()->slowClientsStalled(), "reason=\"stalled\"");
     w.sample("mythos_slow_clients_dropped_total", app.gateway()->slowClientsOverHardLimit(), "reason=\"hard_limit\"");
-    w.metric("mythos_connections_evicted_total", "counter", "Connections closed to make room for newer ones: the oldest still sending its request head (pending_head), the oldest unauthenticated session at max_connections (unauthenticated), or over max_unauthenticated_per_address (per_address).");
+    w.metric(
+            "mythos_connections_evicted_total", "counter",
+            "Connections closed to make room for newer ones: the oldest still sending its request head (pending_head), the oldest unauthenticated session at max_connections (unauthenticated), or over max_unauthenticated_per_address (per_address).");
     w.sample("mythos_connections_evicted_total", app.gateway()->evictedPendingHeads(), "reason=\"pending_head\"");
     w.sample("mythos_connections_evicted_total", app.gateway()->evictedUnauthenticated(), "reason=\"unauthenticated\"");
     w.sample("mythos_connections_evicted_total", app.gateway()->evictedPerAddress(), "reason=\"per_address\"");
-    w.single("mythos_http_requests_oversized_total", "counter", "HTTP requests refused with 413 before their body was buffered.", app.gateway()->oversizedRequests());
-    w.single("mythos_http_replies_dropped_total", "counter", "HTTP replies not sent because the client had disconnected.", app.httpApi()->repliesDropped());
-    w.single("mythos_messages_accepted_total", "counter", "Messages accepted by this instance's pipeline.", chat.accepted);
-    w.single("mythos_messages_relayed_in_total", "counter", "Messages received from other instances or the game server.", chat.relayedReceived);
-    w.single("mythos_messages_late_total", "counter", "Messages other instances accepted during a NATS outage, delivered here afterwards with late: true.", chat.lateDelivered);
-    w.single("mythos_messages_duplicate_total", "counter", "Relayed or caught-up copies of a message already delivered here, dropped.", chat.duplicatesDropped);
-    w.single("mythos_catchup_requests_total", "counter", "Catch-up requests this instance sent after the bus came back.", app.catchUp()->stats().requestsSent);
-    w.single("mythos_catchup_answers_total", "counter", "Catch-up requests of other instances this instance answered.", app.catchUp()->stats().requestsAnswered);
-    w.single("mythos_recovery_gaps_total", "counter", "gap events sent to players: what an outage's catch-up could not bring back.", app.catchUp()->stats().gapsSent);
-    w.single("mythos_messages_kept_local_total", "counter", "Accepted messages not relayed because NATS was unavailable.", chat.keptLocal);
+    w.single("mythos_http_requests_oversized_total", "counter",
+             "HTTP requests refused with 413 before their body was buffered.", app.gateway()->oversizedRequests());
+    w.single("mythos_http_replies_dropped_total", "counter",
+             "HTTP replies not sent because the client had disconnected.", app.httpApi()->repliesDropped());
+    w.single("mythos_messages_accepted_total", "counter", "Messages accepted by this instance's pipeline.",
+             chat.accepted);
+    w.single("mythos_messages_relayed_in_total", "counter",
+             "Messages received from other instances or the game server.", chat.relayedReceived);
+    w.single("mythos_messages_late_total", "counter",
+             "Messages other instances accepted during a NATS outage, delivered here afterwards with late: true.",
+             chat.lateDelivered);
+    w.single("mythos_messages_duplicate_total", "counter",
+             "Relayed or caught-up copies of a message already delivered here, dropped.", chat.duplicatesDropped);
+    w.single("mythos_catchup_requests_total", "counter",
+             "Catch-up requests this instance sent after the bus came back.", app.catchUp()->stats().requestsSent);
+    w.single("mythos_catchup_answers_total", "counter", "Catch-up requests of other instances this instance answered.",
+             app.catchUp()->stats().requestsAnswered);
+    w.single("mythos_recovery_gaps_total", "counter",
+             "gap events sent to players: what an outage's catch-up could not bring back.",
+             app.catchUp()->stats().gapsSent);
+    w.single("mythos_messages_kept_local_total", "counter",
+             "Accepted messages not relayed because NATS was unavailable.", chat.keptLocal);
     w.single("mythos_deliveries_total", "counter", "chat_message events sent to connections.", routing.deliveries);
-    w.single("mythos_deliveries_avoided_total", "counter", "Local players not sent a message because it was outside their scope (server-side filtering).", routing.deliveriesAvoided);
-    w.metric("mythos_filter_hits_total", "counter", "Content filter outcomes: masked, flagged (queued, delivered), held (queued, not delivered).");
+    w.single("mythos_deliveries_avoided_total", "counter",
+             "Local players not sent a message because it was outside their scope (server-side filtering).",
+             routing.deliveriesAvoided);
+    w.metric("mythos_filter_hits_total", "counter",
+             "Content filter outcomes: masked, flagged (queued, delivered), held (queued, not delivered).");
     w.sample("mythos_filter_hits_total", chat.masked, "outcome=\"masked\"");
     w.sample("mythos_filter_hits_total", chat.flagged, "outcome=\"flagged\"");
     w.sample("mythos_filter_hits_total", chat.held, "outcome=\"held\"");
-    w.single("mythos_deliveries_hidden_by_mutes_total", "counter", "Deliveries skipped because the recipient muted the sender or channel.", routing.hiddenByPersonalMutes);
+    w.single("mythos_deliveries_hidden_by_mutes_total", "counter",
+             "Deliveries skipped because the recipient muted the sender or channel.", routing.hiddenByPersonalMutes);
     w.metric("mythos_messages_refused_total", "counter", "Messages refused, by error code.");
     // The reasons alerts watch are exported from the start (as 0), so rate() has a series to
     // work on before the first refusal.
@@ -86,11 +108,15 @@ QByteArray prometheusMetrics(const ServerApp &app)
         w.sample("mythos_messages_refused_total", it.value(), "reason=\"" + it.key().toUtf8() + '"');
     const Bus::State state = app.bus()->state();
     w.metric("mythos_nats_connected", "gauge", "1 when the NATS connection is up (0 when down or disabled).");
-    w.sample("mythos_nats_connected", state == Bus::State::Connected ? 1 : 0, "state=\"" + Bus::stateName(state).toUtf8() + '"');
-    w.single("mythos_nats_reconnects_total", "counter", "Times the NATS connection came back.", app.bus()->reconnectCount());
+    w.sample("mythos_nats_connected", state == Bus::State::Connected ? 1 : 0,
+             "state=\"" + Bus::stateName(state).toUtf8() + '"');
+    w.single("mythos_nats_reconnects_total", "counter", "Times the NATS connection came back.",
+             app.bus()->reconnectCount());
     if (const NatsSupervisor *managed = app.natsSupervisor())
-        w.single("mythos_nats_server_restarts_total", "counter", "Times the managed nats-server child was restarted after it died.", managed->restarts());
-    w.metric("mythos_control_messages_rejected_total", "counter", "Control messages from other instances that could not be understood.");
+        w.single("mythos_nats_server_restarts_total", "counter",
+                 "Times the managed nats-server child was restarted after it died.", managed->restarts());
+    w.metric("mythos_control_messages_rejected_total", "counter",
+             "Control messages from other instances that could not be understood.");
     w.sample("mythos_control_messages_rejected_total", app.directory()->rejectedControlMessages(), "kind=\"presence\"");
     w.sample("mythos_control_messages_rejected_total", app.mutes()->rejectedControlMessages(), "kind=\"mutes\"");
     w.sample("mythos_control_messages_rejected_total", app.queue()->rejectedControlMessages(), "kind=\"queue\"");
@@ -116,9 +142,11 @@ QByteArray prometheusMetrics(const ServerApp &app)
     }
     if (app.store()) {
         const QueueService *queue = app.queue();
-        w.single("mythos_queue_open_items", "gauge", "Moderation queue items pending or claimed (measured every 15 s).", queue->openItems());
+        w.single("mythos_queue_open_items", "gauge", "Moderation queue items pending or claimed (measured every 15 s).",
+                 queue->openItems());
         const QDateTime oldest = queue->oldestOpenItem();
-        w.single("mythos_queue_oldest_open_seconds", "gauge", "Age of the oldest open moderation queue item (0 when none).",
+        w.single("mythos_queue_oldest_open_seconds", "gauge",
+                 "Age of the oldest open moderation queue item (0 when none).",
                  oldest.isValid() ? std::max<qint64>(0, oldest.secsTo(QDateTime::currentDateTimeUtc())) : 0);
     }
     w.single("mythos_degraded", "gauge", "1 while /health reports degraded (NATS down or the database failing).",

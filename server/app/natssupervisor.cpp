@@ -31,10 +31,7 @@ bool accepts(const QString &host, quint16 port, int timeoutMs)
 } // namespace
 
 NatsSupervisor::NatsSupervisor(NatsSection nats, QString configDir, QString dataDir, QString logDir, QObject *parent)
-    : QObject(parent),
-      m_nats(std::move(nats)),
-      m_configDir(std::move(configDir)),
-      m_dataDir(std::move(dataDir)),
+    : QObject(parent), m_nats(std::move(nats)), m_configDir(std::move(configDir)), m_dataDir(std::move(dataDir)),
       m_logDir(std::move(logDir))
 {
     // With a server list the managed child is the first one (this host's own node).
@@ -79,7 +76,8 @@ bool NatsSupervisor::resolvePaths(QString *error)
         m_binary = QFileInfo(path).isExecutable() ? path : QString();
     }
     if (m_binary.isEmpty()) {
-        *error = QStringLiteral("nats.server_binary '%1' was not found (looked next to mythos-chatd and on PATH)").arg(name);
+        *error = QStringLiteral("nats.server_binary '%1' was not found (looked next to mythos-chatd and on PATH)")
+                         .arg(name);
         return false;
     }
     if (!m_nats.serverConfig.isEmpty()) {
@@ -104,7 +102,8 @@ bool NatsSupervisor::resolvePaths(QString *error)
 bool NatsSupervisor::start(QString *error, int timeoutMs)
 {
     if (accepts(m_host, m_port, 500)) {
-        qCInfo(lcNatsSupervisor).noquote() << "a NATS server already listens on" << m_nats.url << "- using it, not starting one";
+        qCInfo(lcNatsSupervisor).noquote()
+                << "a NATS server already listens on" << m_nats.url << "- using it, not starting one";
         return true;
     }
     if (!resolvePaths(error))
@@ -119,7 +118,9 @@ bool NatsSupervisor::start(QString *error, int timeoutMs)
     }
     if (!waitUntilAccepting(timeoutMs)) {
         *error = QStringLiteral("nats-server (%1) did not accept connections on %2:%3 within %4 s; see %5")
-                         .arg(m_binary, m_host).arg(m_port).arg(timeoutMs / 1000)
+                         .arg(m_binary, m_host)
+                         .arg(m_port)
+                         .arg(timeoutMs / 1000)
                          .arg(QDir(m_logDir).filePath(QStringLiteral("nats-server.log")));
         stop(1000);
         return false;
@@ -135,8 +136,9 @@ void NatsSupervisor::launch()
     m_process.setStandardOutputFile(QDir(m_logDir).filePath(QStringLiteral("nats-server.log")), QIODevice::Append);
     // Address and port come from nats.url so the two can never disagree; the rest (monitoring
     // port, payload limit) from the configuration file.
-    m_process.start(m_binary, { QStringLiteral("-c"), m_serverConfig, QStringLiteral("-a"), m_host,
-                                QStringLiteral("-p"), QString::number(m_port) });
+    m_process.start(m_binary,
+                    { QStringLiteral("-c"), m_serverConfig, QStringLiteral("-a"), m_host, QStringLiteral("-p"),
+                      QString::number(m_port) });
 }
 
 bool NatsSupervisor::waitUntilAccepting(int timeoutMs) const
@@ -163,7 +165,8 @@ void NatsSupervisor::onFinished(int exitCode, QProcess::ExitStatus status)
     m_backoffMs = m_backoffMs == 0 ? kFirstBackoffMs : std::min(m_backoffMs * 2, kMaxBackoffMs);
     ++m_restarts;
     const QString how = status == QProcess::CrashExit ? QStringLiteral("crashed") : QStringLiteral("exited");
-    qCWarning(lcNatsSupervisor).noquote() << "nats-server" << how << "with code" << exitCode << "- restarting in" << m_backoffMs << "ms";
+    qCWarning(lcNatsSupervisor).noquote()
+            << "nats-server" << how << "with code" << exitCode << "- restarting in" << m_backoffMs << "ms";
     Q_EMIT childExited(exitCode, how, m_backoffMs);
     m_restartTimer.start(m_backoffMs);
 }
@@ -174,8 +177,8 @@ void NatsSupervisor::stop(int graceMs)
     m_restartTimer.stop();
     if (m_process.state() == QProcess::NotRunning)
         return;
-    // nats-server shuts down cleanly on SIGTERM; Windows has no such signal for a console
-    // child, and there it is simply ended.
+        // nats-server shuts down cleanly on SIGTERM; Windows has no such signal for a console
+        // child, and there it is simply ended.
 #ifdef Q_OS_WIN
     m_process.kill();
 #else

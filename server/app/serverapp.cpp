@@ -1,5 +1,7 @@
 #include "app/serverapp.h"
 
+#include "app/metrics.h"
+#include "app/natssupervisor.h"
 #include "audit/auditlog.h"
 #include "bus/natsbus.h"
 #include "bus/nullbus.h"
@@ -10,8 +12,6 @@
 #include "chat/playerregistry.h"
 #include "chat/presenceservice.h"
 #include "chat/router.h"
-#include "app/metrics.h"
-#include "app/natssupervisor.h"
 #include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
 #include "moderation/filterservice.h"
@@ -22,13 +22,13 @@
 #include "storage/postgresstorage.h"
 #include "storage/sqlitestorage.h"
 
-#include <algorithm>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QTimer>
+#include <algorithm>
 
 Q_LOGGING_CATEGORY(lcApp, "mythos.server")
 
@@ -78,9 +78,7 @@ std::unique_ptr<MessageStore> makeStore(const Config &config)
 } // namespace
 
 ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
-    : QObject(parent),
-      m_config(std::move(config)),
-      m_configPath(std::move(configPath)),
+    : QObject(parent), m_config(std::move(config)), m_configPath(std::move(configPath)),
       m_serverId(m_config.server.serverId.isEmpty() ? generateServerId() : m_config.server.serverId)
 {
     m_audit = std::make_unique<AuditLog>(m_config.logging.dir, m_serverId, m_config.logging.retentionDays);
@@ -92,39 +90,50 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
                                             m_registry->subjects().control("mutes"));
     m_filter = std::make_unique<FilterService>(m_config.contentFiltering);
     m_router = std::make_unique<Router>(m_registry.get(), &m_mutes->registry());
-    m_chat = std::make_unique<ChatService>(m_config, m_serverId, m_registry.get(), m_directory.get(),
-                                           m_router.get(), m_bus.get(), m_store.get(), &m_mutes->registry(), m_filter.get());
-    m_monitor = std::make_unique<MonitorService>(m_config, m_bus.get(), m_registry->subjects(), [this] { return stats(); });
+    m_chat = std::make_unique<ChatService>(m_config, m_serverId, m_registry.get(), m_directory.get(), m_router.get(),
+                                           m_bus.get(), m_store.get(), &m_mutes->registry(), m_filter.get());
+    m_monitor =
+            std::make_unique<MonitorService>(m_config, m_bus.get(), m_registry->subjects(), [this] { return stats(); });
     m_chat->setMonitor(m_monitor.get());
-    m_catchUp = std::make_unique<CatchUpService>(m_config, m_serverId, m_bus.get(), m_registry->subjects(), m_chat.get(),
-                                                 m_registry.get());
-    m_queue = std::make_unique<QueueService>(m_serverId, m_store.get(), m_bus.get(), m_registry->subjects(), m_chat.get(),
-                                             m_mutes.get(), m_registry.get(), m_monitor.get());
+    m_catchUp = std::make_unique<CatchUpService>(m_config, m_serverId, m_bus.get(), m_registry->subjects(),
+                                                 m_chat.get(), m_registry.get());
+    m_queue = std::make_unique<QueueService>(m_serverId, m_store.get(), m_bus.get(), m_registry->subjects(),
+                                             m_chat.get(), m_mutes.get(), m_registry.get(), m_monitor.get());
     connect(m_chat.get(), &ChatService::itemQueued, m_queue.get(), &QueueService::announce);
     // Moderators' mute lists follow changes made anywhere (the console refreshes on it).
-    connect(m_mutes.get(), &MuteService::serverMutesChanged, m_monitor.get(), [this] {
-        m_monitor->broadcast(QStringLiteral("mutes_changed"), {});
-    });
+    connect(m_mutes.get(), &MuteService::serverMutesChanged, m_monitor.get(),
+            [this] { m_monitor->broadcast(QStringLiteral("mutes_changed"), {}); });
     m_presence = std::make_unique<PresenceService>(m_registry.get());
     m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get(), &m_directory->known());
 
-    ClientServices services { &m_config, m_serverId, m_authenticator.get(), m_registry.get(),
-                              m_chat.get(), m_presence.get(), m_store.get(), m_mutes.get(),
-                              m_monitor.get(), m_queue.get(), m_filter.get(), m_config.logging.dir,
+    ClientServices services { &m_config,
+                              m_serverId,
+                              m_authenticator.get(),
+                              m_registry.get(),
+                              m_chat.get(),
+                              m_presence.get(),
+                              m_store.get(),
+                              m_mutes.get(),
+                              m_monitor.get(),
+                              m_queue.get(),
+                              m_filter.get(),
+                              m_config.logging.dir,
                               [this] { return stats(); } };
     SessionLimits limits;
     limits.maxFrameBytes = m_config.nats.maxPayload;
     limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;
-    limits.hardOutboundBytes = qint64(std::max(m_config.server.outboundQueueHardLimitKiB, m_config.server.outboundQueueLimitKiB)) * 1024;
+    limits.hardOutboundBytes =
+            qint64(std::max(m_config.server.outboundQueueHardLimitKiB, m_config.server.outboundQueueLimitKiB)) * 1024;
     limits.slowClientMs = m_config.server.slowClientSeconds * 1000;
     limits.keepAliveMs = m_config.server.keepAliveSeconds * 1000;
     AdmissionLimits admission;
     admission.maxConnections = m_config.server.maxConnections;
     admission.maxUnauthenticatedPerAddress = m_config.server.maxUnauthenticatedPerAddress;
-    m_gateway = std::make_unique<HttpGateway>(services, limits, admission,
-                                              [this] { return HttpGateway::HealthReport { health(), !m_stopping }; });
-    m_api = std::make_unique<HttpApi>(m_gateway->http(), services, [this] { return prometheusMetrics(*this); },
-                                      [this] { return !m_stopping; });
+    m_gateway = std::make_unique<HttpGateway>(services, limits, admission, [this] {
+        return HttpGateway::HealthReport { health(), !m_stopping };
+    });
+    m_api = std::make_unique<HttpApi>(
+            m_gateway->http(), services, [this] { return prometheusMetrics(*this); }, [this] { return !m_stopping; });
 
     connect(m_bus.get(), &Bus::messageReceived, this, &ServerApp::onBusMessage);
     connectAuditTrail();
@@ -158,7 +167,8 @@ bool ServerApp::start(QString *error)
     if (m_store) {
         if (auto opened = m_store->open(); !opened) {
             m_audit->write(AuditCategory::System, QStringLiteral("database_error"),
-                           { { QLatin1String("operation"), QLatin1String("open") }, { QLatin1String("error"), opened.error() } });
+                           { { QLatin1String("operation"), QLatin1String("open") },
+                             { QLatin1String("error"), opened.error() } });
             *error = QStringLiteral("database: ") + opened.error();
             return false;
         }
@@ -181,13 +191,15 @@ bool ServerApp::start(QString *error)
     m_bus->addInterest(m_registry->subjects().controlWildcard());
     m_bus->start();
     QJsonObject start { { QLatin1String("version"), QStringLiteral(MYTHOS_VERSION) },
-                        { QLatin1String("listen_address"), QStringLiteral("%1:%2").arg(m_config.server.host).arg(m_port) } };
+                        { QLatin1String("listen_address"),
+                          QStringLiteral("%1:%2").arg(m_config.server.host).arg(m_port) } };
     if (!m_configPath.isEmpty())
         start.insert(QLatin1String("config_path"), m_configPath);
     m_audit->write(AuditCategory::System, QStringLiteral("start"), start);
     qCInfo(lcApp).noquote() << "mythos-chatd" << m_serverId << "listening on"
                             << QStringLiteral("http://%1:%2").arg(m_config.server.host).arg(m_port)
-                            << "(WebSocket at /ws), NATS" << (m_config.nats.enabled ? m_config.nats.url : QStringLiteral("disabled"));
+                            << "(WebSocket at /ws), NATS"
+                            << (m_config.nats.enabled ? m_config.nats.url : QStringLiteral("disabled"));
     return true;
 }
 
@@ -201,13 +213,16 @@ void ServerApp::stop()
     if (m_store)
         m_store->flush(); // everything acknowledged is already committed; this catches relayed ones
     m_directory->sayGoodbye();
-    connect(m_bus.get(), &Bus::drained, this, [this] {
-        if (m_natsSupervisor)
-            m_natsSupervisor->stop(); // only once nothing more is published through it
-        m_audit->write(AuditCategory::System, QStringLiteral("stop"), {});
-        m_audit->flush();
-        Q_EMIT stopped();
-    }, Qt::QueuedConnection);
+    connect(
+            m_bus.get(), &Bus::drained, this,
+            [this] {
+                if (m_natsSupervisor)
+                    m_natsSupervisor->stop(); // only once nothing more is published through it
+                m_audit->write(AuditCategory::System, QStringLiteral("stop"), {});
+                m_audit->flush();
+                Q_EMIT stopped();
+            },
+            Qt::QueuedConnection);
     m_bus->drain();
 }
 
@@ -215,7 +230,8 @@ Result<bool> ServerApp::loadKnownPlayers()
 {
     if (!m_store)
         return true;
-    const auto players = m_store->runBlocking<QList<SqlStorage::KnownPlayer>>([](SqlStorage &s) { return s.loadPlayers(); });
+    const auto players =
+            m_store->runBlocking<QList<SqlStorage::KnownPlayer>>([](SqlStorage &s) { return s.loadPlayers(); });
     if (!players)
         return Result<bool>::failure(players.error());
     QList<Identity> known;
@@ -238,12 +254,14 @@ bool ServerApp::startManagedNats(QString *error)
     NatsSupervisor *supervisor = m_natsSupervisor.get();
     connect(supervisor, &NatsSupervisor::childStarted, this, [audit, supervisor](qint64 pid) {
         audit->write(AuditCategory::System, QStringLiteral("nats_server_started"),
-                     { { QLatin1String("pid"), static_cast<double>(pid) }, { QLatin1String("binary"), supervisor->binary() },
+                     { { QLatin1String("pid"), static_cast<double>(pid) },
+                       { QLatin1String("binary"), supervisor->binary() },
                        { QLatin1String("config"), supervisor->serverConfig() } });
     });
     connect(supervisor, &NatsSupervisor::childExited, this, [audit](int exitCode, const QString &how, int restartInMs) {
         audit->write(AuditCategory::System, QStringLiteral("nats_server_exited"),
-                     { { QLatin1String("exit_code"), exitCode }, { QLatin1String("how"), how },
+                     { { QLatin1String("exit_code"), exitCode },
+                       { QLatin1String("how"), how },
                        { QLatin1String("restart_in_ms"), restartInMs } });
     });
     if (!supervisor->start(error)) {
@@ -259,9 +277,16 @@ QJsonObject ServerApp::health() const
     const bool disabled = state == Bus::State::Disabled;
     const bool connected = state == Bus::State::Connected;
     const bool databaseOk = !m_store || m_store->isHealthy();
-    return { { QLatin1String("status"), (connected || disabled) && databaseOk && !m_stopping ? QLatin1String("ok") : QLatin1String("degraded") },
-             { QLatin1String("nats"), disabled ? QLatin1String("disabled") : connected ? QLatin1String("connected") : QLatin1String("disconnected") },
-             { QLatin1String("database"), !m_store ? QLatin1String("disabled") : m_store->isHealthy() ? QLatin1String("ok") : QLatin1String("error") },
+    return { { QLatin1String("status"),
+               (connected || disabled) && databaseOk && !m_stopping ? QLatin1String("ok") : QLatin1String("degraded") },
+             { QLatin1String("nats"),
+               disabled            ? QLatin1String("disabled")
+                       : connected ? QLatin1String("connected")
+                                   : QLatin1String("disconnected") },
+             { QLatin1String("database"),
+               !m_store                       ? QLatin1String("disabled")
+                       : m_store->isHealthy() ? QLatin1String("ok")
+                                              : QLatin1String("error") },
              { QLatin1String("uptime_s"), static_cast<double>(uptimeSeconds()) },
              { QLatin1String("connections"), m_gateway->connectionCount() },
              { QLatin1String("players"), m_registry->playerCount() },
@@ -271,41 +296,48 @@ QJsonObject ServerApp::health() const
 void ServerApp::connectAuditTrail()
 {
     AuditLog *audit = m_audit.get();
-    connect(m_chat.get(), &ChatService::messageAccepted, this, [audit, this](const QJsonObject &m, const QString &original) {
-        QJsonObject fields = m;
-        fields.insert(QLatin1String("content"), original);
-        fields.remove(QLatin1String("message")); // derivable from the rest
-        fields.remove(QLatin1String("timestamp")); // the line's ts
-        fields.remove(QLatin1String("target_name"));
-        fields.insert(QLatin1String("held"), false);
-        fields.insert(QLatin1String("origin"), m_serverId);
-        audit->write(AuditCategory::Chat, QStringLiteral("message"), fields);
-    });
-    connect(m_chat.get(), &ChatService::messageQueued, this, [audit](const QString &kind, const QJsonObject &m, const QStringList &reasons) {
-        audit->write(AuditCategory::Moderation, kind, { { QLatin1String("actor"), QLatin1String("system") },
-                                                        { QLatin1String("message_id"), m.value(QLatin1String("message_id")) },
-                                                        { QLatin1String("player_id"), m.value(QLatin1String("sender_id")) },
-                                                        { QLatin1String("channel"), m.value(QLatin1String("channel")) },
-                                                        { QLatin1String("content"), m.value(QLatin1String("content")) },
-                                                        { QLatin1String("reasons"), QJsonArray::fromStringList(reasons) } });
-    });
-    connect(m_queue.get(), &QueueService::actionTaken, this, [audit](const Identity &moderator, const QString &action, const ModerationItem &item) {
-        audit->write(AuditCategory::Moderation, QStringLiteral("queue_") + action,
-                     { { QLatin1String("actor"), moderator.id },
-                       { QLatin1String("actor_name"), moderator.name },
-                       { QLatin1String("item_id"), item.id },
-                       { QLatin1String("message_id"), item.messageId },
-                       { QLatin1String("kind"), item.kind },
-                       { QLatin1String("player_id"), item.senderId },
-                       { QLatin1String("status"), item.status } });
-    });
-    connect(m_filter.get(), &FilterService::reloaded, this, [audit](int words, int patterns, const QList<FilterListError> &problems) {
-        QJsonArray list;
-        for (const FilterListError &e : problems)
-            list.append(QStringLiteral("%1:%2: %3").arg(e.file).arg(e.line).arg(e.message));
-        audit->write(AuditCategory::System, QStringLiteral("filter_lists"),
-                     { { QLatin1String("profanity_entries"), words }, { QLatin1String("keyword_patterns"), patterns }, { QLatin1String("problems"), list } });
-    });
+    connect(m_chat.get(), &ChatService::messageAccepted, this,
+            [audit, this](const QJsonObject &m, const QString &original) {
+                QJsonObject fields = m;
+                fields.insert(QLatin1String("content"), original);
+                fields.remove(QLatin1String("message")); // derivable from the rest
+                fields.remove(QLatin1String("timestamp")); // the line's ts
+                fields.remove(QLatin1String("target_name"));
+                fields.insert(QLatin1String("held"), false);
+                fields.insert(QLatin1String("origin"), m_serverId);
+                audit->write(AuditCategory::Chat, QStringLiteral("message"), fields);
+            });
+    connect(m_chat.get(), &ChatService::messageQueued, this,
+            [audit](const QString &kind, const QJsonObject &m, const QStringList &reasons) {
+                audit->write(AuditCategory::Moderation, kind,
+                             { { QLatin1String("actor"), QLatin1String("system") },
+                               { QLatin1String("message_id"), m.value(QLatin1String("message_id")) },
+                               { QLatin1String("player_id"), m.value(QLatin1String("sender_id")) },
+                               { QLatin1String("channel"), m.value(QLatin1String("channel")) },
+                               { QLatin1String("content"), m.value(QLatin1String("content")) },
+                               { QLatin1String("reasons"), QJsonArray::fromStringList(reasons) } });
+            });
+    connect(m_queue.get(), &QueueService::actionTaken, this,
+            [audit](const Identity &moderator, const QString &action, const ModerationItem &item) {
+                audit->write(AuditCategory::Moderation, QStringLiteral("queue_") + action,
+                             { { QLatin1String("actor"), moderator.id },
+                               { QLatin1String("actor_name"), moderator.name },
+                               { QLatin1String("item_id"), item.id },
+                               { QLatin1String("message_id"), item.messageId },
+                               { QLatin1String("kind"), item.kind },
+                               { QLatin1String("player_id"), item.senderId },
+                               { QLatin1String("status"), item.status } });
+            });
+    connect(m_filter.get(), &FilterService::reloaded, this,
+            [audit](int words, int patterns, const QList<FilterListError> &problems) {
+                QJsonArray list;
+                for (const FilterListError &e : problems)
+                    list.append(QStringLiteral("%1:%2: %3").arg(e.file).arg(e.line).arg(e.message));
+                audit->write(AuditCategory::System, QStringLiteral("filter_lists"),
+                             { { QLatin1String("profanity_entries"), words },
+                               { QLatin1String("keyword_patterns"), patterns },
+                               { QLatin1String("problems"), list } });
+            });
     connect(m_chat.get(), &ChatService::rateLimitViolated, this,
             [audit](const QString &player, const QString &channel, int limit, qint64 retryAfterMs) {
                 audit->write(AuditCategory::Moderation, QStringLiteral("rate_limited"),
@@ -316,25 +348,28 @@ void ServerApp::connectAuditTrail()
                                { QLatin1String("retry_after_ms"), static_cast<double>(retryAfterMs) } });
             });
     connect(m_bus.get(), &Bus::stateChanged, this, [audit, this](Bus::State state) {
-        audit->write(AuditCategory::System, QStringLiteral("nats_state"),
-                     { { QLatin1String("state"), Bus::stateName(state) }, { QLatin1String("url"), m_config.nats.url } });
+        audit->write(
+                AuditCategory::System, QStringLiteral("nats_state"),
+                { { QLatin1String("state"), Bus::stateName(state) }, { QLatin1String("url"), m_config.nats.url } });
     });
-    connect(m_mutes.get(), &MuteService::changed, this, [audit](const QString &action, const Mute &m, const Identity &actor) {
-        QJsonObject fields { { QLatin1String("actor"), actor.id },
-                             { QLatin1String("actor_name"), actor.name },
-                             { QLatin1String("actor_role"), roleName(actor.role) },
-                             { QLatin1String("scope"), muteScopeName(m.scope) },
-                             { QLatin1String("target_type"), m.targetType },
-                             { QLatin1String("target_id"), m.targetId },
-                             { QLatin1String("target_name"), m.targetName } };
-        if (!m.channel.isEmpty())
-            fields.insert(QLatin1String("channel"), m.channel);
-        if (action == QLatin1String("mute")) {
-            fields.insert(QLatin1String("reason"), m.reason);
-            fields.insert(QLatin1String("until"), m.until.isValid() ? QJsonValue(isoTimestamp(m.until)) : QJsonValue());
-        }
-        audit->write(AuditCategory::Moderation, action, fields);
-    });
+    connect(m_mutes.get(), &MuteService::changed, this,
+            [audit](const QString &action, const Mute &m, const Identity &actor) {
+                QJsonObject fields { { QLatin1String("actor"), actor.id },
+                                     { QLatin1String("actor_name"), actor.name },
+                                     { QLatin1String("actor_role"), roleName(actor.role) },
+                                     { QLatin1String("scope"), muteScopeName(m.scope) },
+                                     { QLatin1String("target_type"), m.targetType },
+                                     { QLatin1String("target_id"), m.targetId },
+                                     { QLatin1String("target_name"), m.targetName } };
+                if (!m.channel.isEmpty())
+                    fields.insert(QLatin1String("channel"), m.channel);
+                if (action == QLatin1String("mute")) {
+                    fields.insert(QLatin1String("reason"), m.reason);
+                    fields.insert(QLatin1String("until"),
+                                  m.until.isValid() ? QJsonValue(isoTimestamp(m.until)) : QJsonValue());
+                }
+                audit->write(AuditCategory::Moderation, action, fields);
+            });
     if (m_store) {
         // Players are recorded for name look-ups and role checks while they are offline.
         MessageStore *store = m_store.get();
@@ -342,10 +377,11 @@ void ServerApp::connectAuditTrail()
             const SqlStorage::KnownPlayer player { who.id, who.name, who.role };
             store->run<bool>("record a player", [player](SqlStorage &s) { return s.recordPlayer(player); });
         });
-        connect(m_store.get(), &MessageStore::databaseError, this, [audit](const QString &operation, const QString &error) {
-            audit->write(AuditCategory::System, QStringLiteral("database_error"),
-                         { { QLatin1String("operation"), operation }, { QLatin1String("error"), error } });
-        });
+        connect(m_store.get(), &MessageStore::databaseError, this,
+                [audit](const QString &operation, const QString &error) {
+                    audit->write(AuditCategory::System, QStringLiteral("database_error"),
+                                 { { QLatin1String("operation"), operation }, { QLatin1String("error"), error } });
+                });
     }
 }
 
@@ -363,10 +399,12 @@ QJsonObject ServerApp::stats() const
              { QLatin1String("messages_accepted"), static_cast<double>(chat.accepted) },
              { QLatin1String("messages_relayed_in"), static_cast<double>(chat.relayedReceived) },
              { QLatin1String("refused"), refused },
-             { QLatin1String("rate_limited"), static_cast<double>(chat.refusedByCode.value(QStringLiteral("rate_limited"))) },
-             { QLatin1String("filter"), QJsonObject { { QLatin1String("masked"), static_cast<double>(chat.masked) },
-                                                      { QLatin1String("flagged"), static_cast<double>(chat.flagged) },
-                                                      { QLatin1String("held"), static_cast<double>(chat.held) } } },
+             { QLatin1String("rate_limited"),
+               static_cast<double>(chat.refusedByCode.value(QStringLiteral("rate_limited"))) },
+             { QLatin1String("filter"),
+               QJsonObject { { QLatin1String("masked"), static_cast<double>(chat.masked) },
+                             { QLatin1String("flagged"), static_cast<double>(chat.flagged) },
+                             { QLatin1String("held"), static_cast<double>(chat.held) } } },
              { QLatin1String("deliveries"), static_cast<double>(m_router->stats().deliveries) },
              { QLatin1String("deliveries_avoided"), static_cast<double>(m_router->stats().deliveriesAvoided) },
              { QLatin1String("uptime_s"), static_cast<double>(uptimeSeconds()) } };

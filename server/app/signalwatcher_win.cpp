@@ -36,21 +36,16 @@ void requestTermination(int signal)
         return;
     SignalWatcher *watcher = g_watcher;
     QMetaObject::invokeMethod(
-        watcher, [watcher, signal] { Q_EMIT watcher->terminationRequested(signal); }, Qt::QueuedConnection);
+            watcher, [watcher, signal] { Q_EMIT watcher->terminationRequested(signal); }, Qt::QueuedConnection);
 }
 
 BOOL WINAPI onConsoleEvent(DWORD event)
 {
     switch (event) {
-    case CTRL_C_EVENT:
-        requestTermination(SIGINT);
-        return TRUE;
+    case CTRL_C_EVENT: requestTermination(SIGINT); return TRUE;
     case CTRL_BREAK_EVENT:
-    case CTRL_CLOSE_EVENT:
-        requestTermination(SIGTERM);
-        return TRUE;
-    default:
-        return FALSE;
+    case CTRL_CLOSE_EVENT: requestTermination(SIGTERM); return TRUE;
+    default: return FALSE;
     }
 }
 

@@ -88,10 +88,8 @@ DWORD WINAPI onControl(DWORD control, DWORD /*eventType*/, LPVOID /*eventData*/,
             stopRequested();
         return NO_ERROR;
     }
-    case SERVICE_CONTROL_INTERROGATE:
-        return NO_ERROR;
-    default:
-        return ERROR_CALL_NOT_IMPLEMENTED;
+    case SERVICE_CONTROL_INTERROGATE: return NO_ERROR;
+    default: return ERROR_CALL_NOT_IMPLEMENTED;
     }
 }
 
@@ -118,7 +116,7 @@ void writeLog(QtMsgType type, const QMessageLogContext &context, const QString &
 {
     static const char *const kTypes[] = { "debug", "warning", "critical", "fatal", "info" };
     const QByteArray line = QDateTime::currentDateTime().toString(Qt::ISODateWithMs).toUtf8() + ' '
-        + kTypes[qBound(0, int(type), 4)] + ' ' + qFormatLogMessage(type, context, message).toUtf8() + '\n';
+            + kTypes[qBound(0, int(type), 4)] + ' ' + qFormatLogMessage(type, context, message).toUtf8() + '\n';
     std::fputs(line.constData(), stderr); // one call per line: the C runtime locks the stream
     std::fflush(stderr);
 }
@@ -154,9 +152,9 @@ bool start(const QString &logFilePath, QString *error)
     const bool dispatcherFailed = s.dispatcherFailed;
     if (dispatcherFailed) {
         *error = s.dispatcherError == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT
-            ? QStringLiteral("--service: not started by the Windows service control manager "
-                             "(install the service with install-service.cmd, or run without --service)")
-            : QStringLiteral("--service: StartServiceCtrlDispatcher failed (error %1)").arg(s.dispatcherError);
+                ? QStringLiteral("--service: not started by the Windows service control manager "
+                                 "(install the service with install-service.cmd, or run without --service)")
+                : QStringLiteral("--service: StartServiceCtrlDispatcher failed (error %1)").arg(s.dispatcherError);
     } else {
         *error = QStringLiteral("--service: RegisterServiceCtrlHandlerEx failed (error %1)").arg(s.registerError);
     }

@@ -21,8 +21,7 @@ Q_LOGGING_CATEGORY(lcAudit, "mythos.server.audit")
 namespace mythos {
 
 namespace {
-constexpr std::array kCategories { AuditCategory::Chat, AuditCategory::Moderation,
-    AuditCategory::System };
+constexpr std::array kCategories { AuditCategory::Chat, AuditCategory::Moderation, AuditCategory::System };
 constexpr std::chrono::hours kPruneInterval(1);
 const QLatin1String kSuffix(".jsonl");
 
@@ -46,8 +45,7 @@ QString createDir(const QString &path)
 void warn(const char *failed, const QFile &file, quint64 linesLost)
 {
     const QString lost = linesLost ? QStringLiteral(" - %1 lines lost").arg(linesLost) : QString();
-    qCWarning(lcAudit).noquote().nospace()
-        << failed << ' ' << file.fileName() << ": " << file.errorString() << lost;
+    qCWarning(lcAudit).noquote().nospace() << failed << ' ' << file.fileName() << ": " << file.errorString() << lost;
 }
 
 // QJsonDocument serialises only containers: take the one element back out of an array.
@@ -79,10 +77,7 @@ class AuditWriter : public QObject
 {
 public:
     AuditWriter(QString root, const QString &serverId, std::atomic<quint64> &lines, std::atomic<quint64> &errors)
-        : m_root(std::move(root))
-        , m_serverIdJson(jsonString(serverId))
-        , m_lines(lines)
-        , m_errors(errors)
+        : m_root(std::move(root)), m_serverIdJson(jsonString(serverId)), m_lines(lines), m_errors(errors)
     {
     }
 
@@ -150,8 +145,8 @@ void AuditWriter::append(AuditCategory category, const Run &run)
         file.reset();
         day = run.day;
         const QString name = auditCategoryName(category);
-        auto next = std::make_unique<QFile>(categoryDir(m_root, category) + QLatin1Char('/') + name
-            + QLatin1Char('_') + day.toString(Qt::ISODate) + kSuffix);
+        auto next = std::make_unique<QFile>(categoryDir(m_root, category) + QLatin1Char('/') + name + QLatin1Char('_')
+                                            + day.toString(Qt::ISODate) + kSuffix);
         // Made again here: an operator may have removed the folder while the server runs.
         QDir().mkpath(QFileInfo(next->fileName()).path());
         // Unbuffered: the one write() per batch is the flush, and its failure shows right here.
@@ -184,8 +179,7 @@ int AuditWriter::prune(QDate cutoff)
         for (const QString &name : names) {
             // Only our own <category>_YYYY-MM-DD.jsonl; anything else an operator put there stays.
             const QDate day = QDate::fromString(name.mid(prefix.size(), 10), Qt::ISODate);
-            if (name.size() != prefix.size() + 10 + kSuffix.size() || !day.isValid()
-                || day >= cutoff)
+            if (name.size() != prefix.size() + 10 + kSuffix.size() || !day.isValid() || day >= cutoff)
                 continue;
             QFile file(dir.filePath(name));
             if (file.remove()) {
@@ -197,20 +191,14 @@ int AuditWriter::prune(QDate cutoff)
         }
     }
     if (deleted > 0)
-        qCInfo(lcAudit).noquote() << "deleted" << deleted << "audit files from before"
-                                  << cutoff.toString(Qt::ISODate);
+        qCInfo(lcAudit).noquote() << "deleted" << deleted << "audit files from before" << cutoff.toString(Qt::ISODate);
     return deleted;
 }
 
-AuditLog::AuditLog(
-    QString dir, QString serverId, int retentionDays, AuditClock clock, QObject *parent)
-    : QObject(parent)
-    , m_dir(QDir::cleanPath(dir))
-    , m_serverId(std::move(serverId))
-    , m_retentionDays(retentionDays)
-    , m_clock(clock ? std::move(clock) : AuditClock(&QDateTime::currentDateTimeUtc))
-    , m_writer(new AuditWriter(m_dir, m_serverId, m_lines, m_errors))
-    , m_pruneTimer(this)
+AuditLog::AuditLog(QString dir, QString serverId, int retentionDays, AuditClock clock, QObject *parent)
+    : QObject(parent), m_dir(QDir::cleanPath(dir)), m_serverId(std::move(serverId)), m_retentionDays(retentionDays),
+      m_clock(clock ? std::move(clock) : AuditClock(&QDateTime::currentDateTimeUtc)),
+      m_writer(new AuditWriter(m_dir, m_serverId, m_lines, m_errors)), m_pruneTimer(this)
 {
     m_thread.setObjectName(QStringLiteral("mythos-audit"));
     m_writer->moveToThread(&m_thread);
@@ -220,8 +208,7 @@ AuditLog::AuditLog(
     connect(&m_pruneTimer, &QTimer::timeout, this, [this] {
         // Queued, not pruneExpired(): the hourly pass must not stall this thread's event loop.
         QMetaObject::invokeMethod(
-            m_writer, [writer = m_writer, cutoff = cutoffDay()] { writer->prune(cutoff); },
-            Qt::QueuedConnection);
+                m_writer, [writer = m_writer, cutoff = cutoffDay()] { writer->prune(cutoff); }, Qt::QueuedConnection);
     });
 }
 
@@ -229,12 +216,12 @@ AuditLog::~AuditLog()
 {
     // Deleted on its own thread, where its files were opened; that closes them.
     QMetaObject::invokeMethod(
-        m_writer,
-        [writer = m_writer] {
-            writer->drain();
-            delete writer;
-        },
-        Qt::BlockingQueuedConnection);
+            m_writer,
+            [writer = m_writer] {
+                writer->drain();
+                delete writer;
+            },
+            Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
@@ -246,8 +233,7 @@ bool AuditLog::open(QString *error)
         const QString reason = createDir(path);
         if (reason.isEmpty())
             continue;
-        const QString message
-            = QStringLiteral("cannot create audit folder %1: %2").arg(path, reason);
+        const QString message = QStringLiteral("cannot create audit folder %1: %2").arg(path, reason);
         qCWarning(lcAudit).noquote() << message;
         if (error)
             *error = message;
@@ -264,9 +250,9 @@ QByteArray AuditWriter::formatLine(const AuditEntry &entry) const
     for (const char *fixed : { "ts", "category", "event", "server_id" })
         extra.remove(QLatin1String(fixed));
     // Built by hand so that ts comes first and a file reads (and sorts) chronologically.
-    QByteArray line = "{\"ts\":\"" + entry.at.toString(Qt::ISODateWithMs).toLatin1()
-        + "\",\"category\":\"" + auditCategoryName(entry.category).toLatin1()
-        + "\",\"event\":" + jsonString(entry.event) + ",\"server_id\":" + m_serverIdJson;
+    QByteArray line = "{\"ts\":\"" + entry.at.toString(Qt::ISODateWithMs).toLatin1() + "\",\"category\":\""
+            + auditCategoryName(entry.category).toLatin1() + "\",\"event\":" + jsonString(entry.event)
+            + ",\"server_id\":" + m_serverIdJson;
     if (extra.isEmpty())
         line += '}';
     else
@@ -279,22 +265,21 @@ void AuditLog::write(AuditCategory category, const QString &event, const QJsonOb
 {
     if (m_writer->enqueue({ category, m_clock().toUTC(), event, fields }))
         QMetaObject::invokeMethod(
-            m_writer, [writer = m_writer] { writer->drain(); }, Qt::QueuedConnection);
+                m_writer, [writer = m_writer] { writer->drain(); }, Qt::QueuedConnection);
 }
 
 void AuditLog::flush()
 {
     QMetaObject::invokeMethod(
-        m_writer, [writer = m_writer] { writer->drain(); }, Qt::BlockingQueuedConnection);
+            m_writer, [writer = m_writer] { writer->drain(); }, Qt::BlockingQueuedConnection);
 }
 
 int AuditLog::pruneExpired()
 {
     int deleted = 0;
     QMetaObject::invokeMethod(
-        m_writer,
-        [&deleted, writer = m_writer, cutoff = cutoffDay()] { deleted = writer->prune(cutoff); },
-        Qt::BlockingQueuedConnection);
+            m_writer, [&deleted, writer = m_writer, cutoff = cutoffDay()] { deleted = writer->prune(cutoff); },
+            Qt::BlockingQueuedConnection);
     return deleted;
 }
 

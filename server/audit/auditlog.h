@@ -26,8 +26,7 @@ class AuditLog : public QObject
     Q_OBJECT
 public:
     // retentionDays: a file is deleted once its day is more than this many days before today.
-    AuditLog(QString dir, QString serverId, int retentionDays, AuditClock clock = {},
-        QObject *parent = nullptr);
+    AuditLog(QString dir, QString serverId, int retentionDays, AuditClock clock = {}, QObject *parent = nullptr);
     ~AuditLog() override;
 
     // Creates the category folders and prunes expired days; starts the hourly pruning.

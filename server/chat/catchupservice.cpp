@@ -57,7 +57,7 @@ bool isIdBound(const QString &since)
     if (since.size() < 12)
         return false;
     return std::all_of(since.cbegin(), since.cbegin() + 12,
-        [](QChar c) { return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f'); });
+                       [](QChar c) { return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f'); });
 }
 
 QString messageId(const QJsonValue &message)
@@ -66,25 +66,20 @@ QString messageId(const QJsonValue &message)
 }
 } // namespace
 
-CatchUpService::CatchUpService(const Config &config, QString serverId, Bus *bus,
-    const Subjects &subjects, ChatService *chat, PlayerRegistry *registry, QObject *parent)
-    : QObject(parent)
-    , m_config(config)
-    , m_serverId(std::move(serverId))
-    , m_bus(bus)
-    , m_chat(chat)
-    , m_registry(registry)
-    , m_requestSubject(subjects.control("catchup"))
-    , m_replySubject(m_requestSubject + '.' + subjectToken(m_serverId))
-    , m_recent(config.recovery.maxMessages, config.recovery.maxAgeSeconds)
-    , m_downSinceMs(nowMs()) // until the first connect, what we accept reaches nobody else
+CatchUpService::CatchUpService(const Config &config, QString serverId, Bus *bus, const Subjects &subjects,
+                               ChatService *chat, PlayerRegistry *registry, QObject *parent)
+    : QObject(parent), m_config(config), m_serverId(std::move(serverId)), m_bus(bus), m_chat(chat),
+      m_registry(registry), m_requestSubject(subjects.control("catchup")),
+      m_replySubject(m_requestSubject + '.' + subjectToken(m_serverId)),
+      m_recent(config.recovery.maxMessages, config.recovery.maxAgeSeconds),
+      m_downSinceMs(nowMs()) // until the first connect, what we accept reaches nobody else
 {
     m_collectTimer.setSingleShot(true);
     m_collectTimer.setInterval(kCollectMs);
     connect(&m_collectTimer, &QTimer::timeout, this, &CatchUpService::deliverCollected);
     connect(bus, &Bus::stateChanged, this, &CatchUpService::onBusState);
     connect(chat, &ChatService::messageAccepted, this,
-        [this](const QJsonObject &message) { m_recent.remember(message, nowMs()); });
+            [this](const QJsonObject &message) { m_recent.remember(message, nowMs()); });
 }
 
 bool CatchUpService::handles(const QByteArray &subject) const
@@ -113,8 +108,7 @@ void CatchUpService::onBusState(Bus::State state)
 QJsonObject CatchUpService::slicePayload(const QString &sinceId, qint64 now)
 {
     // Room for the envelope within what NATS takes in one message.
-    const RecentSlice slice
-        = m_recent.after(sinceId, now, qsizetype(m_config.nats.maxPayload) * 3 / 4);
+    const RecentSlice slice = m_recent.after(sinceId, now, qsizetype(m_config.nats.maxPayload) * 3 / 4);
     QJsonArray messages;
     for (const QJsonObject &m : slice.messages)
         messages.append(m);
@@ -140,8 +134,8 @@ void CatchUpService::requestCatchUp(qint64 downSinceMs, qint64 now)
     const QString since = messageIdFloor(downSinceMs - lookBackMs());
     QJsonObject request = slicePayload(since, now);
     m_pendingSince = since;
-    m_pendingOutage = QJsonObject { { QLatin1String("from"), isoAt(downSinceMs) },
-        { QLatin1String("to"), isoAt(now) } };
+    m_pendingOutage =
+            QJsonObject { { QLatin1String("from"), isoAt(downSinceMs) }, { QLatin1String("to"), isoAt(now) } };
     request.insert(kOp, QLatin1String("request"));
     request.insert(QLatin1String("requester"), m_serverId);
     request.insert(QLatin1String("reply_to"), QString::fromUtf8(m_replySubject));
@@ -150,11 +144,9 @@ void CatchUpService::requestCatchUp(qint64 downSinceMs, qint64 now)
     m_collected.clear();
     ++m_stats.requestsSent;
     if (!m_bus->publish(m_requestSubject, QJsonDocument(request).toJson(QJsonDocument::Compact)))
-        qCWarning(lcCatchUp) << "could not ask the other instances for what was missed since"
-                             << isoAt(downSinceMs);
+        qCWarning(lcCatchUp) << "could not ask the other instances for what was missed since" << isoAt(downSinceMs);
     m_collectTimer.start();
-    qCInfo(lcCatchUp).noquote() << "bus back after" << (now - downSinceMs)
-                                << "ms: catching up since" << since;
+    qCInfo(lcCatchUp).noquote() << "bus back after" << (now - downSinceMs) << "ms: catching up since" << since;
 }
 
 void CatchUpService::handleControl(const QByteArray &subject, const QByteArray &payload)
@@ -164,8 +156,7 @@ void CatchUpService::handleControl(const QByteArray &subject, const QByteArray &
     QJsonParseError error;
     const QJsonObject message = QJsonDocument::fromJson(payload, &error).object();
     if (error.error != QJsonParseError::NoError || !message.value(kMessages).isArray()) {
-        qCWarning(lcCatchUp) << "dropping an unreadable catch-up message on" << subject << ':'
-                             << error.errorString();
+        qCWarning(lcCatchUp) << "dropping an unreadable catch-up message on" << subject << ':' << error.errorString();
         ++m_stats.rejected;
         return;
     }
@@ -183,9 +174,8 @@ void CatchUpService::answer(const QJsonObject &request)
     if (requester == m_serverId)
         return; // our own request (no-echo makes this rare)
     if (requester.isEmpty() || !isIdBound(since) || !replyTo.startsWith(m_requestSubject + '.')) {
-        qCWarning(lcCatchUp)
-            << "dropping a catch-up request without requester, since or reply subject from"
-            << requester;
+        qCWarning(lcCatchUp) << "dropping a catch-up request without requester, since or reply subject from"
+                             << requester;
         ++m_stats.rejected;
         return;
     }
@@ -238,15 +228,14 @@ void CatchUpService::deliverCollected()
     m_collected.clear();
     // One stream in acceptance order across the instances that answered.
     std::stable_sort(all.begin(), all.end(),
-        [](const auto &a, const auto &b) { return messageId(a.first) < messageId(b.first); });
+                     [](const auto &a, const auto &b) { return messageId(a.first) < messageId(b.first); });
     int delivered = 0;
     for (const auto &[message, origin] : std::as_const(all))
         delivered += m_chat->deliverLate(message, origin);
     if (!gapReason.isEmpty())
         tellGap(m_pendingOutage, gapReason);
     if (!all.isEmpty())
-        qCInfo(lcCatchUp) << "caught up" << delivered << "of" << all.size()
-                          << "messages from other instances";
+        qCInfo(lcCatchUp) << "caught up" << delivered << "of" << all.size() << "messages from other instances";
 }
 
 void CatchUpService::deliver(const QJsonArray &messages, const QString &origin)
@@ -255,25 +244,24 @@ void CatchUpService::deliver(const QJsonArray &messages, const QString &origin)
     for (const QJsonValue &m : messages)
         delivered += m_chat->deliverLate(m.toObject(), origin);
     if (delivered > 0)
-        qCInfo(lcCatchUp).noquote() << "caught up" << delivered << "messages" << origin
-                          << "accepted during an outage";
+        qCInfo(lcCatchUp).noquote() << "caught up" << delivered << "messages" << origin << "accepted during an outage";
 }
 
 void CatchUpService::tellGap(const QJsonObject &outage, const QString &reason)
 {
     QJsonObject data { { QLatin1String("from"), outage.value(QLatin1String("from")) },
-        { QLatin1String("to"), outage.value(QLatin1String("to")) },
-        { kReason, reason.isEmpty() ? QStringLiteral("too_many") : reason } };
+                       { QLatin1String("to"), outage.value(QLatin1String("to")) },
+                       { kReason, reason.isEmpty() ? QStringLiteral("too_many") : reason } };
     const EncodedEvent event = EncodedEvent::encode(QStringLiteral("gap"), data);
     for (OnlinePlayer *player : m_registry->players()) {
         for (EventSink *sink : std::as_const(player->sinks))
             sink->deliver(event);
         ++m_stats.gapsSent;
     }
-    qCWarning(lcCatchUp).noquote()
-        << "could not catch up everything between" << data.value(QLatin1String("from")).toString()
-        << "and" << data.value(QLatin1String("to")).toString() << '('
-        << data.value(kReason).toString() << ')';
+    qCWarning(lcCatchUp).noquote() << "could not catch up everything between"
+                                   << data.value(QLatin1String("from")).toString() << "and"
+                                   << data.value(QLatin1String("to")).toString() << '('
+                                   << data.value(kReason).toString() << ')';
 }
 
 } // namespace mythos

@@ -36,8 +36,8 @@ class CatchUpService : public QObject
 {
     Q_OBJECT
 public:
-    CatchUpService(const Config &config, QString serverId, Bus *bus, const Subjects &subjects,
-        ChatService *chat, PlayerRegistry *registry, QObject *parent = nullptr);
+    CatchUpService(const Config &config, QString serverId, Bus *bus, const Subjects &subjects, ChatService *chat,
+                   PlayerRegistry *registry, QObject *parent = nullptr);
 
     bool handles(const QByteArray &subject) const;
     void handleControl(const QByteArray &subject, const QByteArray &payload);

@@ -36,20 +36,11 @@ QString scopeMissingMessage(ScopeKind kind)
 }
 } // namespace
 
-ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry *registry,
-                         Directory *directory, Router *router, Bus *bus, MessageStore *store,
-                         const MuteRegistry *mutes, FilterService *filter, QObject *parent)
-    : QObject(parent),
-      m_config(config),
-      m_serverId(serverId),
-      m_registry(registry),
-      m_directory(directory),
-      m_router(router),
-      m_bus(bus),
-      m_store(store),
-      m_mutes(mutes),
-      m_filter(filter),
-      m_ids(serverId)
+ChatService::ChatService(const Config &config, QString serverId, PlayerRegistry *registry, Directory *directory,
+                         Router *router, Bus *bus, MessageStore *store, const MuteRegistry *mutes,
+                         FilterService *filter, QObject *parent)
+    : QObject(parent), m_config(config), m_serverId(serverId), m_registry(registry), m_directory(directory),
+      m_router(router), m_bus(bus), m_store(store), m_mutes(mutes), m_filter(filter), m_ids(serverId)
 {
     // Windows older than a minute are empty by definition: forget them.
     m_rateSweep.setInterval(RateLimiter::kWindowMs);
@@ -70,9 +61,10 @@ QJsonObject ChatService::rateLimitStatus(const QString &playerId, Role role)
             continue;
         const RateStatus s = m_config.rateLimitingEnabled ? m_rateLimiter.status(playerId, c.name, c.rateLimit, now)
                                                           : RateStatus { c.rateLimit, c.rateLimit, 0 };
-        channels.insert(c.name, QJsonObject { { QLatin1String("limit"), s.limit },
-                                              { QLatin1String("remaining"), s.remaining },
-                                              { QLatin1String("reset_ms"), static_cast<double>(s.resetMs) } });
+        channels.insert(c.name,
+                        QJsonObject { { QLatin1String("limit"), s.limit },
+                                      { QLatin1String("remaining"), s.remaining },
+                                      { QLatin1String("reset_ms"), static_cast<double>(s.resetMs) } });
     }
     return channels;
 }
@@ -94,23 +86,26 @@ ChatError ChatService::refuse(ErrorCode code, const QString &message)
 }
 
 std::optional<ChatError> ChatService::validate(const Sender &sender, const SendRequest &request,
-                                               const ChannelSpec *&channel, QString &content,
-                                               QString &targetId, QString &targetName) const
+                                               const ChannelSpec *&channel, QString &content, QString &targetId,
+                                               QString &targetName) const
 {
     auto fail = [](ErrorCode code, QString message) { return ChatError { code, std::move(message) }; };
     channel = m_config.channel(request.channel);
     if (!channel)
         return fail(ErrorCode::UnknownChannel, QStringLiteral("no channel named '%1'").arg(request.channel));
     if (!hasRole(sender.identity.role, channel->sendRole))
-        return fail(ErrorCode::Forbidden, QStringLiteral("only %1s may send on %2")
-                                                  .arg(roleName(channel->sendRole), channel->name));
+        return fail(ErrorCode::Forbidden,
+                    QStringLiteral("only %1s may send on %2").arg(roleName(channel->sendRole), channel->name));
     content = request.content.trimmed();
     if (content.isEmpty())
         return fail(ErrorCode::Empty, QStringLiteral("message is empty"));
     const qsizetype length = characterCount(content);
     if (length > channel->maxLength)
-        return fail(ErrorCode::TooLong, QStringLiteral("message is %1 characters; %2 allows %3")
-                                                .arg(length).arg(channel->name).arg(channel->maxLength));
+        return fail(ErrorCode::TooLong,
+                    QStringLiteral("message is %1 characters; %2 allows %3")
+                            .arg(length)
+                            .arg(channel->name)
+                            .arg(channel->maxLength));
     if (channel->scope == ScopeKind::Player) {
         if (request.target.trimmed().isEmpty())
             return fail(ErrorCode::InvalidRequest, QStringLiteral("whisper needs a target"));
@@ -143,10 +138,13 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
     }
     if (const auto mute = m_mutes->serverMute(sender.identity.id, channel->name, QDateTime::currentDateTimeUtc())) {
         const QString until = mute->until.isValid() ? isoTimestamp(mute->until) : QString();
-        ChatError error = refuse(ErrorCode::Muted, QStringLiteral("you are muted %1%2%3")
-                                                           .arg(mute->channel.isEmpty() ? QString() : QStringLiteral("on %1 ").arg(mute->channel),
-                                                                until.isEmpty() ? QStringLiteral("until a moderator lifts it") : QStringLiteral("until ") + until,
-                                                                mute->reason.isEmpty() ? QString() : QStringLiteral(": ") + mute->reason));
+        ChatError error =
+                refuse(ErrorCode::Muted,
+                       QStringLiteral("you are muted %1%2%3")
+                               .arg(mute->channel.isEmpty() ? QString() : QStringLiteral("on %1 ").arg(mute->channel),
+                                    until.isEmpty() ? QStringLiteral("until a moderator lifts it")
+                                                    : QStringLiteral("until ") + until,
+                                    mute->reason.isEmpty() ? QString() : QStringLiteral(": ") + mute->reason));
         error.mutedUntil = until;
         reply(error);
         return;
@@ -155,8 +153,11 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const qint64 wait = m_rateLimiter.retryAfterMs(sender.identity.id, channel->name, channel->rateLimit, now);
         if (wait > 0) {
-            ChatError error = refuse(ErrorCode::RateLimited, QStringLiteral("%1 allows %2 messages a minute; wait %3 s")
-                                                                     .arg(channel->name).arg(channel->rateLimit).arg((wait + 999) / 1000));
+            ChatError error = refuse(ErrorCode::RateLimited,
+                                     QStringLiteral("%1 allows %2 messages a minute; wait %3 s")
+                                             .arg(channel->name)
+                                             .arg(channel->rateLimit)
+                                             .arg((wait + 999) / 1000));
             error.retryAfterMs = wait;
             if (m_violations.record(sender.identity.id, channel->name, now, wait))
                 Q_EMIT rateLimitViolated(sender.identity.id, channel->name, channel->rateLimit, wait);
@@ -193,16 +194,18 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         return;
     }
     // Stored before acknowledged: the ack and the delivery wait for the batch commit.
-    m_store->append(StoredMessage::fromChatData(message, m_serverId), [this, reply, accepted, subject, message, original](bool stored) {
-        if (!stored) {
-            ++m_stats.storeFailures;
-            reply(refuse(ErrorCode::Internal, QStringLiteral("the message could not be stored; please try again")));
-            return;
-        }
-        ++m_stats.accepted;
-        reply(accepted);
-        route(subject, message, original);
-    });
+    m_store->append(StoredMessage::fromChatData(message, m_serverId),
+                    [this, reply, accepted, subject, message, original](bool stored) {
+                        if (!stored) {
+                            ++m_stats.storeFailures;
+                            reply(refuse(ErrorCode::Internal,
+                                         QStringLiteral("the message could not be stored; please try again")));
+                            return;
+                        }
+                        ++m_stats.accepted;
+                        reply(accepted);
+                        route(subject, message, original);
+                    });
 }
 
 void ChatService::queueForModeration(const QString &kind, const QJsonObject &message, const QStringList &reasons,
@@ -224,16 +227,19 @@ void ChatService::queueForModeration(const QString &kind, const QJsonObject &mes
     QJsonArray serverMutes;
     if (const auto mute = m_mutes->serverMute(sender.identity.id, channel.name, item.createdAt))
         serverMutes.append(mute->toProtocol());
-    item.context = { { QLatin1String("sender"), QJsonObject { { QLatin1String("id"), sender.identity.id },
-                                                              { QLatin1String("name"), sender.identity.name },
-                                                              { QLatin1String("role"), roleName(sender.identity.role) } } },
+    item.context = { { QLatin1String("sender"),
+                       QJsonObject { { QLatin1String("id"), sender.identity.id },
+                                     { QLatin1String("name"), sender.identity.name },
+                                     { QLatin1String("role"), roleName(sender.identity.role) } } },
                      { QLatin1String("room_id"), sender.location.scopes.room },
-                     { QLatin1String("scope_ids"), QJsonObject { { QLatin1String("plane"), sender.location.scopes.plane },
-                                                                 { QLatin1String("zone"), sender.location.scopes.zone },
-                                                                 { QLatin1String("subzone"), sender.location.scopes.subzone } } },
+                     { QLatin1String("scope_ids"),
+                       QJsonObject { { QLatin1String("plane"), sender.location.scopes.plane },
+                                     { QLatin1String("zone"), sender.location.scopes.zone },
+                                     { QLatin1String("subzone"), sender.location.scopes.subzone } } },
                      { QLatin1String("party_id"), sender.location.party },
                      { QLatin1String("server_mutes"), serverMutes },
-                     { QLatin1String("rate_limited_last_hour"), m_violations.lastHour(sender.identity.id, QDateTime::currentMSecsSinceEpoch()) } };
+                     { QLatin1String("rate_limited_last_hour"),
+                       m_violations.lastHour(sender.identity.id, QDateTime::currentMSecsSinceEpoch()) } };
     HistoryQuery scope;
     scope.channel = channel.name;
     if (channel.scope == ScopeKind::Player) {
@@ -242,11 +248,12 @@ void ChatService::queueForModeration(const QString &kind, const QJsonObject &mes
     } else {
         scope.scopeKey = sender.location.idFor(channel.scope);
     }
-    m_store->run<bool>("queue a message for moderation", [item, scope](SqlStorage &s) { return s.enqueueModeration(item, scope); },
-                       [this, item](const Result<bool> &queued) {
-                           if (queued)
-                               Q_EMIT itemQueued(item);
-                       });
+    m_store->run<bool>(
+            "queue a message for moderation", [item, scope](SqlStorage &s) { return s.enqueueModeration(item, scope); },
+            [this, item](const Result<bool> &queued) {
+                if (queued)
+                    Q_EMIT itemQueued(item);
+            });
 }
 
 QJsonObject ChatService::buildMessage(const Sender &sender, const ChannelSpec &channel, const QString &content,
@@ -291,7 +298,8 @@ void ChatService::deliverApproved(const QJsonObject &message)
 {
     const QByteArray subject = subjectOf(message);
     if (subject.isEmpty()) {
-        qCWarning(lcChat) << "cannot deliver an approved message on a channel that no longer exists:" << message.value(QLatin1String("channel"));
+        qCWarning(lcChat) << "cannot deliver an approved message on a channel that no longer exists:"
+                          << message.value(QLatin1String("channel"));
         return;
     }
     const QString content = message.value(QLatin1String("content")).toString();

@@ -75,9 +75,9 @@ class ChatService : public QObject
 public:
     using Reply = std::function<void(const SendOutcome &)>;
 
-    ChatService(const Config &config, QString serverId, PlayerRegistry *registry,
-                Directory *directory, Router *router, Bus *bus, MessageStore *store,
-                const MuteRegistry *mutes, FilterService *filter, QObject *parent = nullptr);
+    ChatService(const Config &config, QString serverId, PlayerRegistry *registry, Directory *directory, Router *router,
+                Bus *bus, MessageStore *store, const MuteRegistry *mutes, FilterService *filter,
+                QObject *parent = nullptr);
 
     // `reply` runs once the message is accepted and stored (before anyone receives it) or
     // refused. With history on, the reply waits for the batch commit.
@@ -116,9 +116,8 @@ Q_SIGNALS:
     void rateLimitViolated(const QString &playerId, const QString &channel, int limit, qint64 retryAfterMs);
 
 private:
-    std::optional<ChatError> validate(const Sender &sender, const SendRequest &request,
-                                      const ChannelSpec *&channel, QString &content,
-                                      QString &targetId, QString &targetName) const;
+    std::optional<ChatError> validate(const Sender &sender, const SendRequest &request, const ChannelSpec *&channel,
+                                      QString &content, QString &targetId, QString &targetName) const;
     ChatError refuse(ErrorCode code, const QString &message);
     void route(const QByteArray &subject, QJsonObject message, const QString &original);
     void queueForModeration(const QString &kind, const QJsonObject &message, const QStringList &reasons,

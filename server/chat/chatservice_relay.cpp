@@ -102,7 +102,8 @@ bool ChatService::deliverLate(QJsonObject message, const QString &origin)
     const QString id = message.value(QLatin1String("message_id")).toString();
     const QByteArray subject = subjectOf(message);
     if (id.isEmpty() || subject.isEmpty() || origin.isEmpty() || origin == m_serverId) {
-        qCWarning(lcChat) << "dropping a caught-up message that is not a chat message from another instance:" << id << origin;
+        qCWarning(lcChat) << "dropping a caught-up message that is not a chat message from another instance:" << id
+                          << origin;
         ++m_stats.refusedByCode[QStringLiteral("late_invalid")];
         return false;
     }

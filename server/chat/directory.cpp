@@ -19,10 +19,7 @@ const QLatin1String kPlayers("players");
 } // namespace
 
 Directory::Directory(QString serverId, const PlayerRegistry *registry, Bus *bus, QObject *parent)
-    : QObject(parent),
-      m_serverId(std::move(serverId)),
-      m_registry(registry),
-      m_bus(bus),
+    : QObject(parent), m_serverId(std::move(serverId)), m_registry(registry), m_bus(bus),
       m_subject(registry->subjects().control("presence"))
 {
     connect(registry, &PlayerRegistry::playerOnline, this, [this](const Identity &who) {
@@ -30,9 +27,10 @@ Directory::Directory(QString serverId, const PlayerRegistry *registry, Bus *bus,
         add(who.id, who.name, who.role, m_serverId);
         publish({ { kOp, QLatin1String("online") },
                   { kServer, m_serverId },
-                  { kPlayers, QJsonArray { QJsonObject { { QLatin1String("id"), who.id },
-                                                         { QLatin1String("name"), who.name },
-                                                         { QLatin1String("role"), roleName(who.role) } } } } });
+                  { kPlayers,
+                    QJsonArray { QJsonObject { { QLatin1String("id"), who.id },
+                                               { QLatin1String("name"), who.name },
+                                               { QLatin1String("role"), roleName(who.role) } } } } });
     });
     connect(registry, &PlayerRegistry::playerOffline, this, [this](const QString &id) {
         remove(id, m_serverId);
@@ -140,7 +138,8 @@ bool Directory::handleControl(const QByteArray &payload)
     const QJsonObject msg = QJsonDocument::fromJson(payload, &parseError).object();
     const QString op = msg.value(kOp).toString();
     const QString server = msg.value(kServer).toString();
-    static const QStringList known { QStringLiteral("hello"), QStringLiteral("online"), QStringLiteral("offline"), QStringLiteral("bye") };
+    static const QStringList known { QStringLiteral("hello"), QStringLiteral("online"), QStringLiteral("offline"),
+                                     QStringLiteral("bye") };
     if (parseError.error != QJsonParseError::NoError || server.isEmpty() || !known.contains(op)
         || (op != QLatin1String("bye") && !msg.value(kPlayers).isArray())) {
         ++m_rejected;

@@ -16,7 +16,8 @@ GuestKeys::GuestKeys(QByteArray secret) : m_secret(std::move(secret))
 QByteArray GuestKeys::mac(const QString &guestId, qint64 sessionStartMs) const
 {
     // A label keeps these MACs apart from anything else signed with the same secret.
-    const QByteArray message = "mythos-guest-session\n" + guestId.toUtf8() + '\n' + QByteArray::number(sessionStartMs, 16);
+    const QByteArray message =
+            "mythos-guest-session\n" + guestId.toUtf8() + '\n' + QByteArray::number(sessionStartMs, 16);
     return QMessageAuthenticationCode::hash(message, m_secret, QCryptographicHash::Sha256)
             .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }

@@ -5,8 +5,7 @@
 
 namespace mythos {
 
-HistoryPlan planHistory(const Config &config, const Identity &who, const Location &where,
-                        const HistoryRequest &request)
+HistoryPlan planHistory(const Config &config, const Identity &who, const Location &where, const HistoryRequest &request)
 {
     auto invalid = [](const QString &message) { return ChatError { ErrorCode::InvalidRequest, message }; };
     if (!config.history.enabled)

@@ -15,9 +15,9 @@ bool isReservedGuestName(const QString &name)
 {
     // Whole words only: "Modesty" and "Gmork" stay available, "Mod Bob" and "[GM]" do not.
     static const QRegularExpression staffWord(
-        QStringLiteral("(^|[^\\p{L}\\p{N}])(system|server|console|admin|administrator|moderator|mod|staff|gm|"
-                       "gamemaster|game master|support|official|owner|developer|everyone|all|nobody)"
-                       "($|[^\\p{L}])"));
+            QStringLiteral("(^|[^\\p{L}\\p{N}])(system|server|console|admin|administrator|moderator|mod|staff|gm|"
+                           "gamemaster|game master|support|official|owner|developer|everyone|all|nobody)"
+                           "($|[^\\p{L}])"));
     const QString folded = foldName(name);
     return folded.contains(QLatin1Char('[')) || folded.contains(staffWord);
 }

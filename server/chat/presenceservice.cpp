@@ -11,8 +11,7 @@ Q_LOGGING_CATEGORY(lcPresence, "mythos.server.presence")
 
 namespace mythos {
 
-PresenceService::PresenceService(PlayerRegistry *registry, QObject *parent)
-    : QObject(parent), m_registry(registry)
+PresenceService::PresenceService(PlayerRegistry *registry, QObject *parent) : QObject(parent), m_registry(registry)
 {
 }
 
@@ -20,10 +19,11 @@ QJsonObject PresenceService::presenceData(const Location &l)
 {
     auto orNull = [](const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); };
     return { { QLatin1String("room_id"), orNull(l.scopes.room) },
-             { QLatin1String("scope_ids"), QJsonObject { { QLatin1String("plane"), orNull(l.scopes.plane) },
-                                                         { QLatin1String("zone"), orNull(l.scopes.zone) },
-                                                         { QLatin1String("subzone"), orNull(l.scopes.subzone) },
-                                                         { QLatin1String("room"), orNull(l.scopes.room) } } },
+             { QLatin1String("scope_ids"),
+               QJsonObject { { QLatin1String("plane"), orNull(l.scopes.plane) },
+                             { QLatin1String("zone"), orNull(l.scopes.zone) },
+                             { QLatin1String("subzone"), orNull(l.scopes.subzone) },
+                             { QLatin1String("room"), orNull(l.scopes.room) } } },
              { QLatin1String("party_id"), orNull(l.party) } };
 }
 

@@ -22,8 +22,8 @@ public:
     explicit PresenceService(PlayerRegistry *registry, QObject *parent = nullptr);
 
     // The requester gets the resulting presence event with `ref`; other connections without.
-    std::optional<ChatError> applyFromClient(OnlinePlayer *player, const QJsonObject &update,
-                                             EventSink *requester, const QString &ref);
+    std::optional<ChatError> applyFromClient(OnlinePlayer *player, const QJsonObject &update, EventSink *requester,
+                                             const QString &ref);
     void applyFromGame(const QByteArray &subject, const QByteArray &payload);
 
     static QJsonObject presenceData(const Location &location);

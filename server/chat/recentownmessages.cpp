@@ -14,8 +14,7 @@ QString idOf(const QJsonObject &message)
 } // namespace
 
 RecentOwnMessages::RecentOwnMessages(int maxMessages, int maxAgeSeconds)
-    : m_maxMessages(std::max(0, maxMessages))
-    , m_maxAgeMs(qint64(std::max(0, maxAgeSeconds)) * 1000)
+    : m_maxMessages(std::max(0, maxMessages)), m_maxAgeMs(qint64(std::max(0, maxAgeSeconds)) * 1000)
 {
 }
 
@@ -27,8 +26,7 @@ void RecentOwnMessages::forgetFirst(const char *reason)
 
 void RecentOwnMessages::forgetOld(qint64 nowMs)
 {
-    while (!m_messages.isEmpty()
-        && messageIdMillis(idOf(m_messages.first())).value_or(0) < nowMs - m_maxAgeMs)
+    while (!m_messages.isEmpty() && messageIdMillis(idOf(m_messages.first())).value_or(0) < nowMs - m_maxAgeMs)
         forgetFirst("too_old");
 }
 

@@ -26,7 +26,8 @@ std::variant<ResumePlan, ChatError> boundedPlan(const Config &config, const Iden
 {
     const std::optional<qint64> sinceMs = since.isString() ? messageIdMillis(since.toString()) : std::nullopt;
     if (!sinceMs || !isValidSubjectId(since.toString()))
-        return ChatError { ErrorCode::InvalidRequest, QStringLiteral("'resume' needs 'since': the message_id of the last message you hold") };
+        return ChatError { ErrorCode::InvalidRequest,
+                           QStringLiteral("'resume' needs 'since': the message_id of the last message you hold") };
 
     ResumePlan plan;
     plan.reader = who;

@@ -6,8 +6,8 @@
 #include "config/config.h"
 #include "gateway/moderatorrequests.h"
 #include "gateway/session.h"
-#include "protocol/commandparser.h"
 #include "moderation/muteservice.h"
+#include "protocol/commandparser.h"
 #include "storage/messagestore.h"
 
 #include <QJsonArray>
@@ -84,9 +84,11 @@ void ClientHandler::onRequest(const QJsonObject &frame)
     if (!m_player) {
         if (ModeratorRequests::isModeratorRequest(type))
             return fail(ErrorCode::Unauthenticated, QStringLiteral("authenticate first"), ref);
-        static const QStringList known { QStringLiteral("send"), QStringLiteral("command"), QStringLiteral("mute"),
-                                         QStringLiteral("unmute"), QStringLiteral("mutes"), QStringLiteral("history"),
-                                         QStringLiteral("resume"), QStringLiteral("rate_limit_status"), QStringLiteral("move"), QStringLiteral("party") };
+        static const QStringList known { QStringLiteral("send"),   QStringLiteral("command"),
+                                         QStringLiteral("mute"),   QStringLiteral("unmute"),
+                                         QStringLiteral("mutes"),  QStringLiteral("history"),
+                                         QStringLiteral("resume"), QStringLiteral("rate_limit_status"),
+                                         QStringLiteral("move"),   QStringLiteral("party") };
         if (!known.contains(type)) {
             m_session->countAbuse();
             return fail(ErrorCode::UnknownType, QStringLiteral("unknown request type '%1'").arg(type), ref);
@@ -110,7 +112,9 @@ void ClientHandler::onRequest(const QJsonObject &frame)
     }
     if (type == QLatin1String("rate_limit_status"))
         return reply(QStringLiteral("rate_limit_status"),
-                     { { QLatin1String("channels"), m_services.chat->rateLimitStatus(m_playerId, m_player->identity.role) } }, ref);
+                     { { QLatin1String("channels"),
+                         m_services.chat->rateLimitStatus(m_playerId, m_player->identity.role) } },
+                     ref);
     if (type == QLatin1String("mute") || type == QLatin1String("unmute") || type == QLatin1String("mutes"))
         return handleMute(frame, ref);
     m_session->countAbuse();
@@ -136,7 +140,9 @@ void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &
     m_playerId = who.identity.id;
     m_player = m_services.registry->attach(who.identity, who.location, m_session);
     if (hasRole(who.identity.role, Role::Moderator))
-        m_moderator = new ModeratorRequests(m_session, { m_services.monitor, m_services.queue, m_services.filter, m_services.logDir, m_services.stats }, this);
+        m_moderator = new ModeratorRequests(
+                m_session,
+                { m_services.monitor, m_services.queue, m_services.filter, m_services.logDir, m_services.stats }, this);
     qCInfo(lcClient) << m_session->peer() << "authenticated as" << m_playerId << roleName(who.identity.role);
     const Location &where = m_player->location;
     if (who.freshGuest) {
@@ -145,14 +151,14 @@ void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &
         m_services.mutes->removePersonalMutesOf(who.identity);
     }
     auto orNull = [](const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); };
-    QJsonObject welcome {
-            { QLatin1String("player_id"), who.identity.id },
-            { QLatin1String("player_name"), who.identity.name },
-            { QLatin1String("role"), roleName(who.identity.role) },
-            { QLatin1String("room_id"), orNull(where.scopes.room) },
-            { QLatin1String("party_id"), orNull(where.party) },
-            { QLatin1String("server_id"), m_services.serverId },
-            { QLatin1String("channels"), QJsonArray::fromStringList(m_services.chat->sendableChannels(who.identity.role)) } };
+    QJsonObject welcome { { QLatin1String("player_id"), who.identity.id },
+                          { QLatin1String("player_name"), who.identity.name },
+                          { QLatin1String("role"), roleName(who.identity.role) },
+                          { QLatin1String("room_id"), orNull(where.scopes.room) },
+                          { QLatin1String("party_id"), orNull(where.party) },
+                          { QLatin1String("server_id"), m_services.serverId },
+                          { QLatin1String("channels"),
+                            QJsonArray::fromStringList(m_services.chat->sendableChannels(who.identity.role)) } };
     if (!who.guestKey.isEmpty())
         welcome.insert(QLatin1String("guest_key"), who.guestKey);
     reply(QStringLiteral("welcome"), welcome, ref);
@@ -162,7 +168,8 @@ void ClientHandler::handleSend(const QJsonObject &frame, const QString &ref)
 {
     for (const char *key : { "channel", "content" }) {
         if (!frame.value(QLatin1String(key)).isString())
-            return fail(ErrorCode::InvalidRequest, QStringLiteral("'send' needs a string '%1'").arg(QLatin1String(key)), ref);
+            return fail(ErrorCode::InvalidRequest, QStringLiteral("'send' needs a string '%1'").arg(QLatin1String(key)),
+                        ref);
     }
     const QJsonValue target = frame.value(QLatin1String("target"));
     if (!target.isUndefined() && !target.isNull() && !target.isString())
@@ -206,22 +213,19 @@ void ClientHandler::handleCommand(const QJsonObject &frame, const QString &ref)
     const ParsedCommand cmd = parseCommand(stringField(frame, "text"), channels);
     using Kind = ParsedCommand::Kind;
     switch (cmd.kind) {
-    case Kind::Chat:
-        return submit({ cmd.channel, cmd.content, cmd.target }, ref);
+    case Kind::Chat: return submit({ cmd.channel, cmd.content, cmd.target }, ref);
     case Kind::Reply:
         if (m_player->lastWhisperFrom.isEmpty())
             return fail(ErrorCode::InvalidRequest, QStringLiteral("nobody has whispered to you yet"), ref);
         return submit({ QStringLiteral("whisper"), cmd.content, m_player->lastWhisperFrom }, ref);
     case Kind::Help:
         return reply(QStringLiteral("command_response"), { { QLatin1String("result"), commandHelp() } }, ref);
-    case Kind::Error:
-        return fail(ErrorCode::InvalidRequest, cmd.error, ref);
+    case Kind::Error: return fail(ErrorCode::InvalidRequest, cmd.error, ref);
     case Kind::Mute:
     case Kind::Unmute:
     case Kind::MuteChannel:
     case Kind::UnmuteChannel:
-    case Kind::Mutes:
-        return handleMuteCommand(cmd, ref);
+    case Kind::Mutes: return handleMuteCommand(cmd, ref);
     }
 }
 
@@ -233,7 +237,8 @@ void ClientHandler::handleMove(const QJsonObject &frame, const QString &ref)
     const char *key = isMove ? "room_id" : "party_id";
     const QJsonValue value = frame.value(QLatin1String(key));
     if (isMove ? !value.isString() : (!value.isString() && !value.isNull()))
-        return fail(ErrorCode::InvalidRequest, QStringLiteral("'%1' needs '%2'").arg(frame.value(kType).toString(), QLatin1String(key)), ref);
+        return fail(ErrorCode::InvalidRequest,
+                    QStringLiteral("'%1' needs '%2'").arg(frame.value(kType).toString(), QLatin1String(key)), ref);
     if (auto error = m_services.presence->applyFromClient(m_player, { { QLatin1String(key), value } }, m_session, ref))
         fail(error->code, error->message, ref);
 }
@@ -260,17 +265,20 @@ void ClientHandler::handleHistory(const QJsonObject &frame, const QString &ref)
             if (!isEarlierGuestsWhisper(reader, m))
                 list.append(m.toChatData());
         }
-        self->reply(QStringLiteral("history"), { { QLatin1String("channel"), channel }, { QLatin1String("messages"), list } }, ref);
+        self->reply(QStringLiteral("history"),
+                    { { QLatin1String("channel"), channel }, { QLatin1String("messages"), list } }, ref);
     };
     if (std::holds_alternative<std::monostate>(plan) || !m_services.store)
         return respond({});
-    m_services.store->history(std::get<HistoryQuery>(plan), [self = QPointer<ClientHandler>(this), ref, respond](const Result<QList<StoredMessage>> &result) {
-        if (!self)
-            return;
-        if (!result)
-            return self->fail(ErrorCode::Internal, QStringLiteral("history is unavailable right now"), ref);
-        respond(result.value());
-    });
+    m_services.store->history(
+            std::get<HistoryQuery>(plan),
+            [self = QPointer<ClientHandler>(this), ref, respond](const Result<QList<StoredMessage>> &result) {
+                if (!self)
+                    return;
+                if (!result)
+                    return self->fail(ErrorCode::Internal, QStringLiteral("history is unavailable right now"), ref);
+                respond(result.value());
+            });
 }
 
 } // namespace mythos
@@ -289,8 +297,10 @@ std::optional<Mute::Scope> readScope(const QJsonValue &v)
 
 QString describeMute(const Mute &m)
 {
-    QString text = m.targetType == QLatin1String("channel") ? QStringLiteral("channel %1").arg(m.targetId) : m.targetName;
-    text += m.until.isValid() ? QStringLiteral(" until %1").arg(m.until.toString(Qt::ISODate)) : QStringLiteral(" permanently");
+    QString text =
+            m.targetType == QLatin1String("channel") ? QStringLiteral("channel %1").arg(m.targetId) : m.targetName;
+    text += m.until.isValid() ? QStringLiteral(" until %1").arg(m.until.toString(Qt::ISODate))
+                              : QStringLiteral(" permanently");
     if (!m.reason.isEmpty())
         text += QStringLiteral(" (%1)").arg(m.reason);
     return text;
@@ -317,12 +327,18 @@ void ClientHandler::handleMute(const QJsonObject &frame, const QString &ref)
         return respond(m_services.mutes->list(m_player->identity, *scope));
     for (const char *key : { "target_type", "target" }) {
         if (!frame.value(QLatin1String(key)).isString())
-            return fail(ErrorCode::InvalidRequest, QStringLiteral("'%1' needs a string '%2'").arg(type, QLatin1String(key)), ref);
+            return fail(ErrorCode::InvalidRequest,
+                        QStringLiteral("'%1' needs a string '%2'").arg(type, QLatin1String(key)), ref);
     }
     if (type == QLatin1String("unmute"))
-        return m_services.mutes->unmute(m_player->identity, stringField(frame, "target_type"), stringField(frame, "target"), *scope, respond);
-    MuteRequest request { stringField(frame, "target_type"), stringField(frame, "target"), std::nullopt,
-                          stringField(frame, "reason"), *scope, stringField(frame, "channel") };
+        return m_services.mutes->unmute(m_player->identity, stringField(frame, "target_type"),
+                                        stringField(frame, "target"), *scope, respond);
+    MuteRequest request { stringField(frame, "target_type"),
+                          stringField(frame, "target"),
+                          std::nullopt,
+                          stringField(frame, "reason"),
+                          *scope,
+                          stringField(frame, "channel") };
     const auto minutes = muteMinutesFrom(frame.value(QLatin1String("minutes")));
     if (const auto *e = std::get_if<ChatError>(&minutes))
         return m_session->sendError(*e, ref);
@@ -350,12 +366,8 @@ void ClientHandler::handleMuteCommand(const ParsedCommand &cmd, const QString &r
             text = QStringLiteral("You muted ") + (it != mutes.end() ? describeMute(*it) : target) + QLatin1Char('.');
             break;
         }
-        case Kind::Unmute:
-            text = QStringLiteral("You unmuted %1.").arg(cmd.target);
-            break;
-        case Kind::UnmuteChannel:
-            text = QStringLiteral("You unmuted channel %1.").arg(cmd.channel);
-            break;
+        case Kind::Unmute: text = QStringLiteral("You unmuted %1.").arg(cmd.target); break;
+        case Kind::UnmuteChannel: text = QStringLiteral("You unmuted channel %1.").arg(cmd.channel); break;
         default:
             text = mutes.isEmpty() ? QStringLiteral("You have muted nobody.") : QStringLiteral("Your mutes:");
             for (const Mute &m : mutes)
@@ -367,15 +379,17 @@ void ClientHandler::handleMuteCommand(const ParsedCommand &cmd, const QString &r
     const std::optional<int> minutes = cmd.minutes == 0 ? std::nullopt : std::optional<int>(cmd.minutes);
     switch (cmd.kind) {
     case Kind::Mute:
-        return m_services.mutes->mute(me, { QStringLiteral("player"), cmd.target, minutes, cmd.reason, Mute::Scope::Personal, {} }, respond);
+        return m_services.mutes->mute(
+                me, { QStringLiteral("player"), cmd.target, minutes, cmd.reason, Mute::Scope::Personal, {} }, respond);
     case Kind::MuteChannel:
-        return m_services.mutes->mute(me, { QStringLiteral("channel"), cmd.channel, minutes, cmd.reason, Mute::Scope::Personal, {} }, respond);
+        return m_services.mutes->mute(
+                me, { QStringLiteral("channel"), cmd.channel, minutes, cmd.reason, Mute::Scope::Personal, {} },
+                respond);
     case Kind::Unmute:
         return m_services.mutes->unmute(me, QStringLiteral("player"), cmd.target, Mute::Scope::Personal, respond);
     case Kind::UnmuteChannel:
         return m_services.mutes->unmute(me, QStringLiteral("channel"), cmd.channel, Mute::Scope::Personal, respond);
-    default:
-        return respond(m_services.mutes->list(me, Mute::Scope::Personal));
+    default: return respond(m_services.mutes->list(me, Mute::Scope::Personal));
     }
 }
 

@@ -24,29 +24,33 @@ void ClientHandler::handleResume(const QJsonObject &frame, const QString &ref)
     const QJsonValue since = frame.value(QLatin1String("since"));
     const QJsonValue feed = frame.value(QLatin1String("feed"));
     if (!feed.isUndefined() && feed != QJsonValue(QLatin1String("monitor")))
-        return m_session->sendError({ ErrorCode::InvalidRequest, QStringLiteral("'feed' can only be \"monitor\"") }, ref);
+        return m_session->sendError({ ErrorCode::InvalidRequest, QStringLiteral("'feed' can only be \"monitor\"") },
+                                    ref);
     const auto planned = feed.isUndefined()
-        ? planResume(*m_services.config, m_player->identity, m_player->location, since, now.toMSecsSinceEpoch())
-        : planFeedResume(*m_services.config, m_player->identity, since, now.toMSecsSinceEpoch(),
-                         m_services.monitor && m_services.monitor->mayReadWhispers(m_player->identity.role));
+            ? planResume(*m_services.config, m_player->identity, m_player->location, since, now.toMSecsSinceEpoch())
+            : planFeedResume(*m_services.config, m_player->identity, since, now.toMSecsSinceEpoch(),
+                             m_services.monitor && m_services.monitor->mayReadWhispers(m_player->identity.role));
     if (const auto *error = std::get_if<ChatError>(&planned))
         return m_session->sendError(*error, ref);
     const ResumePlan plan = std::get<ResumePlan>(planned);
     if (!m_services.store)
         return reply(QStringLiteral("resumed"), resumedUnavailable(plan), ref);
-    m_services.store->recover(plan.query, [self = QPointer<ClientHandler>(this), plan, ref](const Result<RecoveryRows> &rows) {
-        if (!self)
-            return;
-        if (!rows) {
-            // The store logged and counted the failure; the player is told the gap is unknown.
-            return self->reply(QStringLiteral("resumed"), resumedUnavailable(plan), ref);
-        }
-        const QJsonObject data = resumedData(*self->m_services.config, plan, rows.value(), &self->m_services.mutes->registry(),
-                                             QDateTime::currentDateTimeUtc());
-        qCDebug(lcClient) << self->m_playerId << (plan.feed ? "resumed the feed after" : "resumed after") << plan.query.since << "with"
-                          << data.value(QLatin1String("messages")).toArray().size() << "messages";
-        self->reply(QStringLiteral("resumed"), data, ref);
-    });
+    m_services.store->recover(
+            plan.query, [self = QPointer<ClientHandler>(this), plan, ref](const Result<RecoveryRows> &rows) {
+                if (!self)
+                    return;
+                if (!rows) {
+                    // The store logged and counted the failure; the player is told the gap is unknown.
+                    return self->reply(QStringLiteral("resumed"), resumedUnavailable(plan), ref);
+                }
+                const QJsonObject data =
+                        resumedData(*self->m_services.config, plan, rows.value(), &self->m_services.mutes->registry(),
+                                    QDateTime::currentDateTimeUtc());
+                qCDebug(lcClient) << self->m_playerId << (plan.feed ? "resumed the feed after" : "resumed after")
+                                  << plan.query.since << "with"
+                                  << data.value(QLatin1String("messages")).toArray().size() << "messages";
+                self->reply(QStringLiteral("resumed"), data, ref);
+            });
 }
 
 } // namespace mythos

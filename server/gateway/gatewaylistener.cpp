@@ -45,14 +45,14 @@ qint64 declaredContentLength(const QByteArray &bytes)
 }
 
 GatewayListener::GatewayListener(qint64 maxRequestBytes, ws::ConnectionSorter::ToWebSocket toWebSocket, QObject *parent)
-    : QTcpServer(parent),
-      m_maxRequestBytes(maxRequestBytes + kHeaderAllowance),
+    : QTcpServer(parent), m_maxRequestBytes(maxRequestBytes + kHeaderAllowance),
       m_sorter([this](ws::sockio::Fd fd) { toHttp(fd); }, std::move(toWebSocket))
 {
     // QTcpServer pauses accepting for good on an error such as "too many open files"; the
     // gateway must come back once connections have gone.
     connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
-        qCWarning(lcRequestSize) << "accepting a connection failed:" << error << "- retrying in" << kAcceptRetryMs << "ms";
+        qCWarning(lcRequestSize) << "accepting a connection failed:" << error << "- retrying in" << kAcceptRetryMs
+                                 << "ms";
         QTimer::singleShot(kAcceptRetryMs, this, [this] { resumeAccepting(); });
     });
 }
@@ -106,7 +106,10 @@ void GatewayListener::watch(QTcpSocket *socket)
         if (requestStart) {
             const qint64 declared = declaredContentLength(socket->peek(std::min<qint64>(fresh, kHeaderAllowance)));
             if (declared > m_maxRequestBytes - kHeaderAllowance)
-                refuse(socket, QStringLiteral("the body is %1 bytes; the limit is %2").arg(declared).arg(m_maxRequestBytes - kHeaderAllowance));
+                refuse(socket,
+                       QStringLiteral("the body is %1 bytes; the limit is %2")
+                               .arg(declared)
+                               .arg(m_maxRequestBytes - kHeaderAllowance));
         }
     });
 }

@@ -50,32 +50,38 @@ HttpApi::HttpApi(QHttpServer &http, const ClientServices &services, std::functio
     : QObject(parent), m_services(services), m_metrics(std::move(metrics)), m_serving(std::move(serving))
 {
     using Method = QHttpServerRequest::Method;
-    http.route(QStringLiteral("/chat/send"), Method::Post, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        send(request, reply(std::move(responder)));
-    });
+    http.route(QStringLiteral("/chat/send"), Method::Post,
+               [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                   send(request, reply(std::move(responder)));
+               });
     http.route(QStringLiteral("/chat/history/<arg>"), Method::Get,
                [this](const QString &channel, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                    history(channel, request, reply(std::move(responder)));
                });
-    http.route(QStringLiteral("/chat/rate-limit/status"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        rateLimitStatus(request, reply(std::move(responder)));
-    });
+    http.route(QStringLiteral("/chat/rate-limit/status"), Method::Get,
+               [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                   rateLimitStatus(request, reply(std::move(responder)));
+               });
     for (const QString &type : { QStringLiteral("channel"), QStringLiteral("player") }) {
-        http.route(QStringLiteral("/chat/mute/") + type, Method::Post, [this, type](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            mute(type, request, reply(std::move(responder)));
-        });
+        http.route(QStringLiteral("/chat/mute/") + type, Method::Post,
+                   [this, type](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                       mute(type, request, reply(std::move(responder)));
+                   });
         http.route(QStringLiteral("/chat/mute/%1/<arg>").arg(type), Method::Delete,
-                   [this, type](const QString &target, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                   [this, type](const QString &target, const QHttpServerRequest &request,
+                                QHttpServerResponder &&responder) {
                        unmute(type, target, request, reply(std::move(responder)));
                    });
     }
-    http.route(QStringLiteral("/chat/mutes"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        listMutes(request, reply(std::move(responder)));
-    });
-    http.route(QStringLiteral("/metrics"), Method::Get, [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
-        ++m_requests;
-        writeHttp(responder, Status::Ok, "text/plain; version=0.0.4; charset=utf-8", m_metrics());
-    });
+    http.route(QStringLiteral("/chat/mutes"), Method::Get,
+               [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                   listMutes(request, reply(std::move(responder)));
+               });
+    http.route(QStringLiteral("/metrics"), Method::Get,
+               [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                   ++m_requests;
+                   writeHttp(responder, Status::Ok, "text/plain; version=0.0.4; charset=utf-8", m_metrics());
+               });
 }
 
 HttpApi::Responder HttpApi::reply(QHttpServerResponder &&responder) const
@@ -92,7 +98,8 @@ std::optional<Authenticated> HttpApi::authenticate(const QHttpServerRequest &req
     }
     const QByteArray header = request.value("Authorization");
     const AuthOutcome outcome = header.isEmpty()
-            ? AuthOutcome(ChatError { ErrorCode::Unauthenticated, QStringLiteral("send 'Authorization: Bearer <token>'") })
+            ? AuthOutcome(
+                    ChatError { ErrorCode::Unauthenticated, QStringLiteral("send 'Authorization: Bearer <token>'") })
             : m_services.authenticator->fromAuthorizationHeader(header);
     if (const auto *error = std::get_if<ChatError>(&outcome)) {
         writeError(*responder, *error);
@@ -116,7 +123,11 @@ void HttpApi::send(const QHttpServerRequest &request, Responder responder)
         return;
     const QByteArray body = request.body();
     if (body.size() > m_services.config->nats.maxPayload)
-        return writeError(*responder, { ErrorCode::PayloadTooLarge, QStringLiteral("body is %1 bytes; the limit is %2").arg(body.size()).arg(m_services.config->nats.maxPayload) });
+        return writeError(*responder,
+                          { ErrorCode::PayloadTooLarge,
+                            QStringLiteral("body is %1 bytes; the limit is %2")
+                                    .arg(body.size())
+                                    .arg(m_services.config->nats.maxPayload) });
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject())
@@ -125,13 +136,20 @@ void HttpApi::send(const QHttpServerRequest &request, Responder responder)
     const QJsonValue target = o.value(QLatin1String("target"));
     if (!o.value(QLatin1String("channel")).isString() || !o.value(QLatin1String("content")).isString()
         || (!target.isUndefined() && !target.isNull() && !target.isString()))
-        return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("expected {channel, content, target?} as strings") });
-    const SendRequest sendRequest { o.value(QLatin1String("channel")).toString(), o.value(QLatin1String("content")).toString(), target.toString() };
+        return writeError(
+                *responder,
+                { ErrorCode::InvalidRequest, QStringLiteral("expected {channel, content, target?} as strings") });
+    const SendRequest sendRequest { o.value(QLatin1String("channel")).toString(),
+                                    o.value(QLatin1String("content")).toString(), target.toString() };
     m_services.chat->submit({ who->identity, locationOf(*who) }, sendRequest, [responder](const SendOutcome &outcome) {
         if (const auto *error = std::get_if<ChatError>(&outcome))
             return writeError(*responder, *error);
         const auto &ok = std::get<SendAccepted>(outcome);
-        writeJson(*responder, { { QLatin1String("message_id"), ok.messageId }, { QLatin1String("filtered"), ok.filtered }, { QLatin1String("held"), ok.held } }, 200);
+        writeJson(*responder,
+                  { { QLatin1String("message_id"), ok.messageId },
+                    { QLatin1String("filtered"), ok.filtered },
+                    { QLatin1String("held"), ok.held } },
+                  200);
     });
 }
 
@@ -172,25 +190,34 @@ void HttpApi::mute(const QString &targetType, const QHttpServerRequest &request,
         return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("expected a string '%1'").arg(key) });
     const auto scope = scopeFrom(o.value(QLatin1String("scope")).toString());
     if (!scope || (targetType == QLatin1String("channel") && *scope != Mute::Scope::Personal))
-        return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server (server only for players)") });
-    MuteRequest r { targetType, o.value(key).toString(), std::nullopt, o.value(QLatin1String("reason")).toString(), *scope,
-                    targetType == QLatin1String("player") ? o.value(QLatin1String("channel")).toString() : QString() };
+        return writeError(*responder,
+                          { ErrorCode::InvalidRequest,
+                            QStringLiteral("'scope' must be personal or server (server only for players)") });
+    MuteRequest r {
+        targetType,   o.value(key).toString(),
+        std::nullopt, o.value(QLatin1String("reason")).toString(),
+        *scope,       targetType == QLatin1String("player") ? o.value(QLatin1String("channel")).toString() : QString()
+    };
     const auto minutes = muteMinutesFrom(o.value(QLatin1String("minutes")));
     if (const auto *e = std::get_if<ChatError>(&minutes))
         return writeError(*responder, *e);
     r.minutes = std::get<std::optional<int>>(minutes);
-    m_services.mutes->mute(who->identity, r, [responder](const MuteOutcome &outcome) { writeMutes(*responder, outcome); });
+    m_services.mutes->mute(who->identity, r,
+                           [responder](const MuteOutcome &outcome) { writeMutes(*responder, outcome); });
 }
 
-void HttpApi::unmute(const QString &targetType, const QString &target, const QHttpServerRequest &request, Responder responder)
+void HttpApi::unmute(const QString &targetType, const QString &target, const QHttpServerRequest &request,
+                     Responder responder)
 {
     const auto who = authenticate(request, responder);
     if (!who)
         return;
     const auto scope = scopeFrom(request.query().queryItemValue(QStringLiteral("scope")));
     if (!scope)
-        return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server") });
-    m_services.mutes->unmute(who->identity, targetType, target, *scope, [responder](const MuteOutcome &outcome) { writeMutes(*responder, outcome); });
+        return writeError(*responder,
+                          { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server") });
+    m_services.mutes->unmute(who->identity, targetType, target, *scope,
+                             [responder](const MuteOutcome &outcome) { writeMutes(*responder, outcome); });
 }
 
 void HttpApi::listMutes(const QHttpServerRequest &request, Responder responder)
@@ -200,7 +227,8 @@ void HttpApi::listMutes(const QHttpServerRequest &request, Responder responder)
         return;
     const auto scope = scopeFrom(request.query().queryItemValue(QStringLiteral("scope")));
     if (!scope)
-        return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server") });
+        return writeError(*responder,
+                          { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server") });
     writeMutes(*responder, m_services.mutes->list(who->identity, *scope));
 }
 
@@ -212,12 +240,15 @@ void HttpApi::rateLimitStatus(const QHttpServerRequest &request, Responder respo
     const QString asked = request.query().queryItemValue(QStringLiteral("player_id"));
     const QString playerId = asked.isEmpty() ? who->identity.id : asked;
     if (playerId != who->identity.id && !hasRole(who->identity.role, Role::Moderator))
-        return writeError(*responder, { ErrorCode::Forbidden, QStringLiteral("another player's status needs moderator") });
+        return writeError(*responder,
+                          { ErrorCode::Forbidden, QStringLiteral("another player's status needs moderator") });
     // Whose channels: the player's own role when they are online here, else a player's.
     const OnlinePlayer *online = m_services.registry->find(playerId);
     const Role role = playerId == who->identity.id ? who->identity.role : online ? online->identity.role : Role::Player;
-    writeJson(*responder, { { QLatin1String("player_id"), playerId },
-                            { QLatin1String("channels"), m_services.chat->rateLimitStatus(playerId, role) } }, 200);
+    writeJson(*responder,
+              { { QLatin1String("player_id"), playerId },
+                { QLatin1String("channels"), m_services.chat->rateLimitStatus(playerId, role) } },
+              200);
 }
 
 void HttpApi::history(const QString &channel, const QHttpServerRequest &request, Responder responder)
@@ -241,7 +272,8 @@ void HttpApi::history(const QString &channel, const QHttpServerRequest &request,
         return writeJson(*responder, { { QLatin1String("messages"), QJsonArray() } }, 200);
     m_services.store->history(std::get<HistoryQuery>(plan), [responder](const Result<QList<StoredMessage>> &result) {
         if (!result)
-            return writeError(*responder, { ErrorCode::Unavailable, QStringLiteral("history is unavailable right now") });
+            return writeError(*responder,
+                              { ErrorCode::Unavailable, QStringLiteral("history is unavailable right now") });
         QJsonArray list;
         for (const StoredMessage &m : result.value())
             list.append(m.toChatData());

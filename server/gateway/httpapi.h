@@ -31,7 +31,8 @@ private:
     void history(const QString &channel, const QHttpServerRequest &request, Responder responder);
     void rateLimitStatus(const QHttpServerRequest &request, Responder responder);
     void mute(const QString &targetType, const QHttpServerRequest &request, Responder responder);
-    void unmute(const QString &targetType, const QString &target, const QHttpServerRequest &request, Responder responder);
+    void unmute(const QString &targetType, const QString &target, const QHttpServerRequest &request,
+                Responder responder);
     void listMutes(const QHttpServerRequest &request, Responder responder);
     // The caller, or a written error (401, or 503 while shutting down) and nothing.
     std::optional<Authenticated> authenticate(const QHttpServerRequest &request, const Responder &responder);

@@ -20,16 +20,11 @@ bool isWebSocketUpgrade(const QHttpServerRequest &request)
     return request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
 }
 
-
 } // namespace
 
 HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &limits, const AdmissionLimits &admission,
                          std::function<HealthReport()> health, QObject *parent)
-    : QObject(parent),
-      m_services(services),
-      m_limits(limits),
-      m_admission(admission),
-      m_health(std::move(health))
+    : QObject(parent), m_services(services), m_limits(limits), m_admission(admission), m_health(std::move(health))
 {
     // Valid upgrades never get here (the listener hands them to our transport first); this
     // answers everything else sent to /ws, incomplete handshakes included.
@@ -37,11 +32,13 @@ HttpGateway::HttpGateway(const ClientServices &services, const SessionLimits &li
         const QString message = isWebSocketUpgrade(request)
                 ? QStringLiteral("incomplete WebSocket handshake: it needs Connection: Upgrade and Sec-WebSocket-Key")
                 : QStringLiteral("/ws is a WebSocket endpoint");
-        writeHttpJson(responder, HttpStatus::BadRequest, events::httpErrorBody(QStringLiteral("invalid_request"), message));
+        writeHttpJson(responder, HttpStatus::BadRequest,
+                      events::httpErrorBody(QStringLiteral("invalid_request"), message));
     });
     m_http.route(QStringLiteral("/health"), [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
         const HealthReport report = m_health();
-        writeHttpJson(responder, report.serving && m_accepting ? HttpStatus::Ok : HttpStatus::ServiceUnavailable, report.body);
+        writeHttpJson(responder, report.serving && m_accepting ? HttpStatus::Ok : HttpStatus::ServiceUnavailable,
+                      report.body);
     });
     WebPage::addRoutes(m_http); // the player page at / and JSON 404s for unknown paths
     m_keepAlive.setInterval(m_limits.keepAliveMs);
@@ -65,15 +62,18 @@ HttpGateway::~HttpGateway()
 
 quint16 HttpGateway::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    auto *guard = new GatewayListener(m_limits.maxFrameBytes, [this](ws::sockio::Fd fd, ws::RequestHead &&head) {
-        openWebSocket(fd, std::move(head));
-    }, &m_http);
+    auto *guard = new GatewayListener(
+            m_limits.maxFrameBytes,
+            [this](ws::sockio::Fd fd, ws::RequestHead &&head) { openWebSocket(fd, std::move(head)); }, &m_http);
     // Qt's default backlog (50) drops connection attempts during a login storm (thousands of
     // players after a restart), each then waiting a second to retry.
     guard->setListenBacklogSize(4096);
     if (!guard->listen(address, port)) {
         if (error)
-            *error = QStringLiteral("cannot listen on %1:%2 (%3)").arg(address.toString()).arg(port).arg(guard->errorString());
+            *error = QStringLiteral("cannot listen on %1:%2 (%3)")
+                             .arg(address.toString())
+                             .arg(port)
+                             .arg(guard->errorString());
         delete guard;
         return 0;
     }
@@ -101,7 +101,8 @@ quint64 HttpGateway::evictedPerAddress() const
 bool HttpGateway::evictUnauthenticated(const std::optional<QString> &address)
 {
     for (;;) {
-        const std::optional<Session *> oldest = address ? m_unauthenticated.oldestFrom(*address) : m_unauthenticated.oldest();
+        const std::optional<Session *> oldest =
+                address ? m_unauthenticated.oldestFrom(*address) : m_unauthenticated.oldest();
         if (!oldest)
             return false;
         Session *session = *oldest;
@@ -128,7 +129,8 @@ void HttpGateway::openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head)
     }
     // Frames a little over the payload limit get a polite error; far larger ones are cut off
     // (close 1009) before they are buffered.
-    auto connection = std::make_unique<ws::WsConnection>(fd, std::move(head), m_poller.get(), m_limits.maxFrameBytes * 4);
+    auto connection =
+            std::make_unique<ws::WsConnection>(fd, std::move(head), m_poller.get(), m_limits.maxFrameBytes * 4);
     connection->sendRaw(ws::handshakeResponse(connection->request()));
     auto *session = new Session(std::move(connection), m_limits, this);
     // Connected before the handler exists (it may refuse a bad Authorization header and
@@ -136,16 +138,20 @@ void HttpGateway::openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head)
     // torn down after the loop that closed it.
     m_sessions.insert(session, nullptr);
     connect(session, &Session::authenticated, this, [this, session] { m_unauthenticated.remove(session); });
-    connect(session, &Session::disconnected, this, [this, session] {
-        m_unauthenticated.remove(session);
-        const auto it = m_sessions.find(session);
-        if (it == m_sessions.end())
-            return;
-        delete it.value();
-        m_sessions.erase(it);
-        session->deleteLater();
-    }, Qt::QueuedConnection);
-    connect(session, &Session::droppedAsSlow, this, [this](bool overHardLimit) { ++(overHardLimit ? m_slowOverHard : m_slowStalled); });
+    connect(
+            session, &Session::disconnected, this,
+            [this, session] {
+                m_unauthenticated.remove(session);
+                const auto it = m_sessions.find(session);
+                if (it == m_sessions.end())
+                    return;
+                delete it.value();
+                m_sessions.erase(it);
+                session->deleteLater();
+            },
+            Qt::QueuedConnection);
+    connect(session, &Session::droppedAsSlow, this,
+            [this](bool overHardLimit) { ++(overHardLimit ? m_slowOverHard : m_slowStalled); });
     if (!m_accepting) {
         ++m_refused;
         session->close(ws::TryAgainLater, QStringLiteral("server shutting down"));

@@ -4,8 +4,8 @@
 
 namespace mythos {
 
-void writeHttp(QHttpServerResponder &responder, HttpStatus status, const QByteArray &contentType, const QByteArray &body,
-               const QList<std::pair<QByteArray, QByteArray>> &extraHeaders)
+void writeHttp(QHttpServerResponder &responder, HttpStatus status, const QByteArray &contentType,
+               const QByteArray &body, const QList<std::pair<QByteArray, QByteArray>> &extraHeaders)
 {
     responder.writeStatusLine(status);
     responder.writeHeader("Content-Type", contentType);

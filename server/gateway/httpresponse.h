@@ -11,8 +11,8 @@ namespace mythos {
 
 using HttpStatus = QHttpServerResponder::StatusCode;
 
-void writeHttp(QHttpServerResponder &responder, HttpStatus status, const QByteArray &contentType, const QByteArray &body,
-               const QList<std::pair<QByteArray, QByteArray>> &extraHeaders = {});
+void writeHttp(QHttpServerResponder &responder, HttpStatus status, const QByteArray &contentType,
+               const QByteArray &body, const QList<std::pair<QByteArray, QByteArray>> &extraHeaders = {});
 void writeHttpJson(QHttpServerResponder &responder, HttpStatus status, const QJsonObject &body);
 void writeHttpJson(QHttpServerResponder &responder, HttpStatus status, const QByteArray &jsonBody);
 

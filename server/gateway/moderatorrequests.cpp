@@ -6,10 +6,10 @@
 #include "moderation/muteservice.h"
 #include "moderation/queueservice.h"
 
-#include <QJsonArray>
 #include <QCoreApplication>
 #include <QDate>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
 #include <QThreadPool>
@@ -17,8 +17,8 @@
 namespace mythos {
 
 namespace {
-const QStringList kTypes { QStringLiteral("monitor"), QStringLiteral("queue"), QStringLiteral("queue_action"), QStringLiteral("stats"),
-                           QStringLiteral("logs"), QStringLiteral("reload_filters") };
+const QStringList kTypes { QStringLiteral("monitor"), QStringLiteral("queue"), QStringLiteral("queue_action"),
+                           QStringLiteral("stats"),   QStringLiteral("logs"),  QStringLiteral("reload_filters") };
 const QStringList kCategories { QStringLiteral("chat"), QStringLiteral("moderation"), QStringLiteral("system") };
 } // namespace
 
@@ -72,19 +72,22 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
         const int limit = frame.value(QLatin1String("limit")).toInt(100);
         if (limit < 1 || limit > 500)
             return fail({ ErrorCode::InvalidRequest, QStringLiteral("'limit' must be from 1 to 500") });
-        return m_services.queue->list(status, limit, [reply, fail](const std::variant<QList<ModerationItem>, ChatError> &r) {
-            if (const auto *e = std::get_if<ChatError>(&r))
-                return fail(*e);
-            QJsonArray items;
-            for (const ModerationItem &i : std::get<QList<ModerationItem>>(r))
-                items.append(i.toProtocol());
-            reply(QStringLiteral("queue"), { { QLatin1String("items"), items } });
-        });
+        return m_services.queue->list(status, limit,
+                                      [reply, fail](const std::variant<QList<ModerationItem>, ChatError> &r) {
+                                          if (const auto *e = std::get_if<ChatError>(&r))
+                                              return fail(*e);
+                                          QJsonArray items;
+                                          for (const ModerationItem &i : std::get<QList<ModerationItem>>(r))
+                                              items.append(i.toProtocol());
+                                          reply(QStringLiteral("queue"), { { QLatin1String("items"), items } });
+                                      });
     }
     // queue_action
     if (!frame.value(QLatin1String("item_id")).isString() || !frame.value(QLatin1String("action")).isString())
-        return fail({ ErrorCode::InvalidRequest, QStringLiteral("'queue_action' needs string 'item_id' and 'action'") });
-    QueueAction action { frame.value(QLatin1String("item_id")).toString(), frame.value(QLatin1String("action")).toString(), std::nullopt,
+        return fail(
+                { ErrorCode::InvalidRequest, QStringLiteral("'queue_action' needs string 'item_id' and 'action'") });
+    QueueAction action { frame.value(QLatin1String("item_id")).toString(),
+                         frame.value(QLatin1String("action")).toString(), std::nullopt,
                          frame.value(QLatin1String("reason")).toString() };
     const auto minutes = muteMinutesFrom(frame.value(QLatin1String("minutes")));
     if (const auto *e = std::get_if<ChatError>(&minutes))
@@ -102,21 +105,27 @@ namespace {
 bool isWhisperLine(const QByteArray &line)
 {
     return line.contains("\"whisper\"")
-        && QJsonDocument::fromJson(line).object().value(QLatin1String("channel")).toString() == QLatin1String("whisper");
+            && QJsonDocument::fromJson(line).object().value(QLatin1String("channel")).toString()
+            == QLatin1String("whisper");
 }
 } // namespace
 
 void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref, bool withWhispers)
 {
     const QString category = frame.value(QLatin1String("category")).toString(QStringLiteral("moderation"));
-    const QString dayText = frame.value(QLatin1String("day")).toString(QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate));
+    const QString dayText =
+            frame.value(QLatin1String("day")).toString(QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate));
     const QDate day = QDate::fromString(dayText, Qt::ISODate);
     const QString contains = frame.value(QLatin1String("contains")).toString();
     const QString event = frame.value(QLatin1String("event")).toString();
     const int limit = frame.value(QLatin1String("limit")).toInt(200);
     if (!kCategories.contains(category) || !day.isValid() || limit < 1 || limit > 1000)
-        return m_session->sendError({ ErrorCode::InvalidRequest, QStringLiteral("logs needs category chat|moderation|system, day YYYY-MM-DD and limit 1-1000") }, ref);
-    const QString path = QStringLiteral("%1/%2/%2_%3.jsonl").arg(m_services.logDir, category, day.toString(Qt::ISODate));
+        return m_session->sendError(
+                { ErrorCode::InvalidRequest,
+                  QStringLiteral("logs needs category chat|moderation|system, day YYYY-MM-DD and limit 1-1000") },
+                ref);
+    const QString path =
+            QStringLiteral("%1/%2/%2_%3.jsonl").arg(m_services.logDir, category, day.toString(Qt::ISODate));
     // A day's file can be large: read it off the event loop and answer when done.
     QPointer<Session> session(m_session);
     // The same privacy rule as the live feed: whisper lines only for those who may read them.
@@ -129,7 +138,8 @@ void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref, 
             QList<QByteArray> kept; // the last `limit` matches
             while (!file.atEnd()) {
                 const QByteArray line = file.readLine().trimmed();
-                if (line.isEmpty() || (!contains.isEmpty() && !QString::fromUtf8(line).contains(contains, Qt::CaseInsensitive)))
+                if (line.isEmpty()
+                    || (!contains.isEmpty() && !QString::fromUtf8(line).contains(contains, Qt::CaseInsensitive)))
                     continue;
                 if (!event.isEmpty() && !line.contains("\"event\":\"" + event.toUtf8() + '"'))
                     continue;
@@ -143,14 +153,19 @@ void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref, 
             for (const QByteArray &line : std::as_const(kept))
                 lines.append(QJsonDocument::fromJson(line).object());
         }
-        const QJsonObject data { { QLatin1String("category"), category }, { QLatin1String("day"), dayText },
-                                 { QLatin1String("matched"), static_cast<double>(matched) }, { QLatin1String("lines"), lines },
+        const QJsonObject data { { QLatin1String("category"), category },
+                                 { QLatin1String("day"), dayText },
+                                 { QLatin1String("matched"), static_cast<double>(matched) },
+                                 { QLatin1String("lines"), lines },
                                  { QLatin1String("ref"), ref } };
         // Back to the event loop; the session is only looked at there (it may be gone by then).
-        QMetaObject::invokeMethod(QCoreApplication::instance(), [session, data] {
-            if (session)
-                session->sendEvent(QStringLiteral("logs"), data);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [session, data] {
+                    if (session)
+                        session->sendEvent(QStringLiteral("logs"), data);
+                },
+                Qt::QueuedConnection);
     });
 }
 

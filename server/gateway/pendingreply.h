@@ -5,8 +5,8 @@
 // is watched, and a reply to a client that has gone is dropped (and counted by the caller).
 
 #include <QHttpServerResponder>
-#include <QPointer>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QTcpSocket>
 
 #include <atomic>

@@ -23,7 +23,8 @@ Session::Session(std::unique_ptr<ws::WsConnection> connection, const SessionLimi
     m_deadline = std::make_unique<QTimer>();
     m_deadline->setSingleShot(true);
     connect(m_deadline.get(), &QTimer::timeout, this, [this] {
-        sendError({ ErrorCode::Unauthenticated, QStringLiteral("no auth within %1 s").arg(m_limits.authTimeoutMs / 1000) });
+        sendError({ ErrorCode::Unauthenticated,
+                    QStringLiteral("no auth within %1 s").arg(m_limits.authTimeoutMs / 1000) });
         close(ws::PolicyViolated, QStringLiteral("authentication timeout"));
     });
     m_deadline->start(m_limits.authTimeoutMs);
@@ -60,7 +61,8 @@ void Session::messageReceived(ws::Opcode opcode, QByteArray &&payload)
     if (m_closing)
         return;
     if (opcode == ws::Opcode::Binary) {
-        sendError({ ErrorCode::InvalidRequest, QStringLiteral("binary frames are not accepted; send JSON text frames") });
+        sendError(
+                { ErrorCode::InvalidRequest, QStringLiteral("binary frames are not accepted; send JSON text frames") });
         countAbuse();
         return;
     }
@@ -70,15 +72,17 @@ void Session::messageReceived(ws::Opcode opcode, QByteArray &&payload)
 void Session::onText(const QByteArray &utf8)
 {
     if (utf8.size() > m_limits.maxFrameBytes) {
-        sendError({ ErrorCode::PayloadTooLarge,
-                    QStringLiteral("frame is %1 bytes; the limit is %2").arg(utf8.size()).arg(m_limits.maxFrameBytes) });
+        sendError(
+                { ErrorCode::PayloadTooLarge,
+                  QStringLiteral("frame is %1 bytes; the limit is %2").arg(utf8.size()).arg(m_limits.maxFrameBytes) });
         countAbuse();
         return;
     }
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(utf8, &err);
     if (err.error != QJsonParseError::NoError) {
-        sendError({ ErrorCode::InvalidJson, QStringLiteral("invalid JSON at offset %1: %2").arg(err.offset).arg(err.errorString()) });
+        sendError({ ErrorCode::InvalidJson,
+                    QStringLiteral("invalid JSON at offset %1: %2").arg(err.offset).arg(err.errorString()) });
         countAbuse();
         return;
     }
@@ -156,8 +160,8 @@ void Session::writeEvent(const EncodedEvent &event)
         m_backlogSince.start();
         m_backlogWritten = m_connection->bytesWritten();
     } else if (m_backlogSince.hasExpired(m_limits.slowClientMs)) {
-        qCWarning(lcSession).noquote() << peer() << "outbound queue over" << m_limits.maxOutboundBytes << "bytes and nothing written for"
-                                       << m_limits.slowClientMs << "ms; closing";
+        qCWarning(lcSession).noquote() << peer() << "outbound queue over" << m_limits.maxOutboundBytes
+                                       << "bytes and nothing written for" << m_limits.slowClientMs << "ms; closing";
         Q_EMIT droppedAsSlow(false);
         close(ws::PolicyViolated, QStringLiteral("outbound queue full: client is not reading"));
         return;

@@ -29,7 +29,8 @@ constexpr const char *kContentSecurityPolicy =
 
 QByteArray notFoundBody(const QString &path)
 {
-    return events::httpErrorBody(errorCodeName(ErrorCode::NotFound), QStringLiteral("nothing is served at %1").arg(path));
+    return events::httpErrorBody(errorCodeName(ErrorCode::NotFound),
+                                 QStringLiteral("nothing is served at %1").arg(path));
 }
 
 bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)

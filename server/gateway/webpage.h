@@ -13,9 +13,9 @@ namespace mythos {
 
 struct WebFile
 {
-    QString urlPath;         // "/app.js"; index.html is also served at "/"
+    QString urlPath; // "/app.js"; index.html is also served at "/"
     QByteArray contentType;
-    QByteArray etag;         // quoted, from the content: browsers revalidate with If-None-Match
+    QByteArray etag; // quoted, from the content: browsers revalidate with If-None-Match
     QByteArray body;
 };
 

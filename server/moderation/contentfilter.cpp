@@ -72,8 +72,8 @@ QString readFile(const QString &path, QList<FilterListError> *errors)
 
 } // namespace
 
-QList<FilterListError> ContentFilter::load(
-    const QString &profanityFile, const QString &allowFile, const QString &keywordFile)
+QList<FilterListError> ContentFilter::load(const QString &profanityFile, const QString &allowFile,
+                                           const QString &keywordFile)
 {
     QList<FilterListError> errors;
     const QString profanity = readFile(profanityFile, &errors);
@@ -85,21 +85,20 @@ QList<FilterListError> ContentFilter::load(
     return errors;
 }
 
-QList<FilterListError> ContentFilter::loadFromText(
-    const QString &profanity, const QString &allow, const QString &keywords)
+QList<FilterListError> ContentFilter::loadFromText(const QString &profanity, const QString &allow,
+                                                   const QString &keywords)
 {
-    return loadLists(profanity, QStringLiteral("profanity"), allow, QStringLiteral("allow"),
-        keywords, QStringLiteral("keywords"));
+    return loadLists(profanity, QStringLiteral("profanity"), allow, QStringLiteral("allow"), keywords,
+                     QStringLiteral("keywords"));
 }
 
-QList<FilterListError> ContentFilter::loadLists(const QString &profanity,
-    const QString &profanityName, const QString &allow, const QString &allowName,
-    const QString &keywords, const QString &keywordName)
+QList<FilterListError> ContentFilter::loadLists(const QString &profanity, const QString &profanityName,
+                                                const QString &allow, const QString &allowName, const QString &keywords,
+                                                const QString &keywordName)
 {
     QList<FilterListError> errors;
     auto report = [&errors](const QString &file, int line, const QString &message) {
-        qCWarning(lcFilter).noquote()
-            << QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(message);
+        qCWarning(lcFilter).noquote() << QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(message);
         errors.append({ file, line, message });
     };
 
@@ -129,14 +128,13 @@ QList<FilterListError> ContentFilter::loadLists(const QString &profanity,
     for (const auto &[number, line] : entryLines(keywords)) {
         const bool hold = line.startsWith(holdPrefix, Qt::CaseInsensitive);
         const QString pattern = hold ? line.mid(holdPrefix.size()).trimmed() : line;
-        QRegularExpression regex(pattern,
-            QRegularExpression::CaseInsensitiveOption
-                | QRegularExpression::UseUnicodePropertiesOption);
+        QRegularExpression regex(
+                pattern, QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
         if (!regex.isValid()) {
             report(keywordName, number,
-                QStringLiteral("invalid regular expression at offset %1: %2")
-                    .arg(regex.patternErrorOffset())
-                    .arg(regex.errorString()));
+                   QStringLiteral("invalid regular expression at offset %1: %2")
+                           .arg(regex.patternErrorOffset())
+                           .arg(regex.errorString()));
             continue;
         }
         // An expression that matches nothing at all ("", "a*") would flag every message.
@@ -148,9 +146,9 @@ QList<FilterListError> ContentFilter::loadLists(const QString &profanity,
         m_keywords.append({ regex, pattern, hold });
     }
 
-    qCInfo(lcFilter) << "content filter loaded:" << m_profanity.entries.size()
-                     << "profanity entries," << m_allow.entries.size() << "allowed,"
-                     << m_keywords.size() << "keywords," << errors.size() << "errors";
+    qCInfo(lcFilter) << "content filter loaded:" << m_profanity.entries.size() << "profanity entries,"
+                     << m_allow.entries.size() << "allowed," << m_keywords.size() << "keywords," << errors.size()
+                     << "errors";
     return errors;
 }
 
@@ -169,8 +167,7 @@ void ContentFilter::addEntry(WordList &list, const QStringList &words)
 
 // Every span of the text that reads as an entry of the list. Joined forms only match single
 // words; phrases continue word by word over the following pieces.
-QList<ContentFilter::Span> ContentFilter::find(
-    const WordList &list, const TextNormalizer &text, bool literal)
+QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextNormalizer &text, bool literal)
 {
     QList<Span> spans;
     if (list.entries.isEmpty())
@@ -181,8 +178,7 @@ QList<ContentFilter::Span> ContentFilter::find(
         if (forms[i].firstPiece == forms[i].lastPiece)
             singleForms[forms[i].firstPiece].append(i);
     }
-    auto readingsOf
-        = [literal](const WordForm &f) { return literal ? QStringList { f.literal } : f.readings; };
+    auto readingsOf = [literal](const WordForm &f) { return literal ? QStringList { f.literal } : f.readings; };
     auto wordMatches = [&](const WordForm &f, const Entry &e, qsizetype k) {
         QList<int> runs;
         for (const QString &reading : readingsOf(f)) {
@@ -192,13 +188,13 @@ QList<ContentFilter::Span> ContentFilter::find(
         return false;
     };
     // The end of the phrase's remaining words k.. starting at piece p, if they follow.
-    std::function<std::optional<qsizetype>(const Entry &, qsizetype, qsizetype)> rest
-        = [&](const Entry &e, qsizetype k, qsizetype p) -> std::optional<qsizetype> {
+    std::function<std::optional<qsizetype>(const Entry &, qsizetype, qsizetype)> rest =
+            [&](const Entry &e, qsizetype k, qsizetype p) -> std::optional<qsizetype> {
         // Sentence punctuation between words ends a phrase: "a blow, job done" is two clauses.
         static const QString stops = QStringLiteral(",;:?");
         if (p >= singleForms.size()
             || std::any_of(text.pieces()[p].gapBefore.begin(), text.pieces()[p].gapBefore.end(),
-                [](QChar c) { return stops.contains(c); }))
+                           [](QChar c) { return stops.contains(c); }))
             return std::nullopt;
         for (qsizetype i : singleForms[p]) {
             if (!wordMatches(forms[i], e, k))
@@ -214,8 +210,7 @@ QList<ContentFilter::Span> ContentFilter::find(
     QList<int> runs;
     for (const WordForm &form : forms) {
         for (const QString &reading : readingsOf(form)) {
-            const auto candidates
-                = list.byFirstKey.constFind(TextNormalizer::squeeze(reading, &runs));
+            const auto candidates = list.byFirstKey.constFind(TextNormalizer::squeeze(reading, &runs));
             if (candidates == list.byFirstKey.constEnd())
                 continue;
             for (qsizetype index : *candidates) {
@@ -248,12 +243,12 @@ FilterVerdict ContentFilter::check(const QString &text) const
         const QList<Span> allowed = find(m_allow, normalized, true);
         QList<Span> found = find(m_profanity, normalized, false);
         // Report words in reading order, a phrase before the words inside it.
-        std::sort(found.begin(), found.end(), [](const Span &a, const Span &b) {
-            return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
-        });
+        std::sort(found.begin(), found.end(),
+                  [](const Span &a, const Span &b) { return a.begin != b.begin ? a.begin < b.begin : a.end > b.end; });
         for (const Span &span : std::as_const(found)) {
-            const bool isAllowed = std::any_of(allowed.begin(), allowed.end(),
-                [&](const Span &a) { return a.begin <= span.begin && span.end <= a.end; });
+            const bool isAllowed = std::any_of(allowed.begin(), allowed.end(), [&](const Span &a) {
+                return a.begin <= span.begin && span.end <= a.end;
+            });
             if (isAllowed)
                 continue;
             for (qsizetype i = span.begin; i < span.end; ++i)

@@ -39,10 +39,8 @@ public:
     // - keywords: a regular expression (case-insensitive) that flags; `hold:` in front holds.
     // Loading replaces every list. Bad lines are reported and skipped, the rest still load;
     // an unreadable file leaves its list empty. The allow file may be empty (no allow list).
-    QList<FilterListError> load(
-        const QString &profanityFile, const QString &allowFile, const QString &keywordFile);
-    QList<FilterListError> loadFromText(
-        const QString &profanity, const QString &allow, const QString &keywords);
+    QList<FilterListError> load(const QString &profanityFile, const QString &allowFile, const QString &keywordFile);
+    QList<FilterListError> loadFromText(const QString &profanity, const QString &allow, const QString &keywords);
 
     FilterVerdict check(const QString &text) const;
 
@@ -81,9 +79,8 @@ private:
         bool hold = false;
     };
 
-    QList<FilterListError> loadLists(const QString &profanity, const QString &profanityName,
-        const QString &allow, const QString &allowName, const QString &keywords,
-        const QString &keywordName);
+    QList<FilterListError> loadLists(const QString &profanity, const QString &profanityName, const QString &allow,
+                                     const QString &allowName, const QString &keywords, const QString &keywordName);
     static void addEntry(WordList &list, const QStringList &words);
     static QList<Span> find(const WordList &list, const TextNormalizer &text, bool literal);
 

@@ -9,8 +9,7 @@ Q_LOGGING_CATEGORY(lcFilterService, "mythos.server.filter.lists")
 
 namespace mythos {
 
-FilterService::FilterService(const ContentFilteringSection &config, QObject *parent)
-    : QObject(parent), m_config(config)
+FilterService::FilterService(const ContentFilteringSection &config, QObject *parent) : QObject(parent), m_config(config)
 {
     m_filter.setProfanityEnabled(config.enabled && config.profanityFilter);
     m_filter.setKeywordsEnabled(config.enabled && config.keywordDetection);
@@ -44,7 +43,8 @@ QList<FilterListError> FilterService::reload()
     fresh.setProfanityEnabled(m_filter.profanityEnabled());
     fresh.setKeywordsEnabled(m_filter.keywordsEnabled());
     const QList<FilterListError> problems = fresh.load(profanity, allow, keywords);
-    const bool unreadable = std::any_of(problems.begin(), problems.end(), [](const FilterListError &e) { return e.line == 0; });
+    const bool unreadable =
+            std::any_of(problems.begin(), problems.end(), [](const FilterListError &e) { return e.line == 0; });
     if (unreadable && m_reloads > 0)
         qCWarning(lcFilterService) << "keeping the previous filter lists: a list file could not be read";
     else

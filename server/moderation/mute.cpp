@@ -22,7 +22,8 @@ QString Mute::makeId(Scope scope, const QString &ownerId, const QString &targetT
                      const QString &channel)
 {
     // Ids and channel names cannot contain ':' (they are subject-safe), so this is unambiguous.
-    return QStringList { scope == Scope::Server ? QStringLiteral("s") : QStringLiteral("p"), ownerId, targetType, targetId, channel }
+    return QStringList { scope == Scope::Server ? QStringLiteral("s") : QStringLiteral("p"), ownerId, targetType,
+                         targetId, channel }
             .join(QLatin1Char(':'));
 }
 

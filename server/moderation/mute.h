@@ -23,8 +23,8 @@ struct Mute
     QString reason;
     QDateTime createdAt;
 
-    static QString makeId(Scope scope, const QString &ownerId, const QString &targetType,
-                          const QString &targetId, const QString &channel);
+    static QString makeId(Scope scope, const QString &ownerId, const QString &targetType, const QString &targetId,
+                          const QString &channel);
     bool activeAt(const QDateTime &now) const { return !until.isValid() || until > now; }
     // The `mutes` list entry of PROTOCOL §3.
     QJsonObject toProtocol() const;

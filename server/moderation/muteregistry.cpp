@@ -46,7 +46,8 @@ bool MuteRegistry::hides(const QString &recipientId, const QString &senderId, co
     return false;
 }
 
-std::optional<Mute> MuteRegistry::serverMute(const QString &playerId, const QString &channel, const QDateTime &now) const
+std::optional<Mute> MuteRegistry::serverMute(const QString &playerId, const QString &channel,
+                                             const QDateTime &now) const
 {
     const auto owner = m_idsByOwner.constFind(playerId);
     if (owner == m_idsByOwner.cend())

@@ -32,15 +32,10 @@ std::variant<std::optional<int>, ChatError> muteMinutesFrom(const QJsonValue &va
     return std::optional<int>(static_cast<int>(value.toDouble()));
 }
 
-MuteService::MuteService(const Config &config, QString serverId, Directory *directory, MessageStore *store,
-                         Bus *bus, QByteArray controlSubject, QObject *parent)
-    : QObject(parent),
-      m_config(config),
-      m_serverId(std::move(serverId)),
-      m_directory(directory),
-      m_store(store),
-      m_control(bus, "mute"),
-      m_subject(std::move(controlSubject))
+MuteService::MuteService(const Config &config, QString serverId, Directory *directory, MessageStore *store, Bus *bus,
+                         QByteArray controlSubject, QObject *parent)
+    : QObject(parent), m_config(config), m_serverId(std::move(serverId)), m_directory(directory), m_store(store),
+      m_control(bus, "mute"), m_subject(std::move(controlSubject))
 {
     // Expired mutes stop applying at their instant anyway; this only keeps memory and the table tidy.
     m_sweep.setInterval(30000);
@@ -72,12 +67,13 @@ void MuteService::resolvePlayer(const QString &idOrName, const TargetFound &foun
         return found(Target { online->id, online->name, online->role });
     if (!m_store)
         return found(std::nullopt);
-    m_store->run<SqlStorage::KnownPlayer>("look up a player", [idOrName](SqlStorage &s) { return s.findPlayer(idOrName); },
-                                          [found](const Result<SqlStorage::KnownPlayer> &r) {
-                                              if (!r || r.value().id.isEmpty())
-                                                  return found(std::nullopt);
-                                              found(Target { r.value().id, r.value().name, r.value().role });
-                                          });
+    m_store->run<SqlStorage::KnownPlayer>(
+            "look up a player", [idOrName](SqlStorage &s) { return s.findPlayer(idOrName); },
+            [found](const Result<SqlStorage::KnownPlayer> &r) {
+                if (!r || r.value().id.isEmpty())
+                    return found(std::nullopt);
+                found(Target { r.value().id, r.value().name, r.value().role });
+            });
 }
 
 void MuteService::mute(const Identity &actor, const MuteRequest &request, const Reply &reply)
@@ -86,16 +82,20 @@ void MuteService::mute(const Identity &actor, const MuteRequest &request, const 
     if (request.targetType != kPlayer && request.targetType != kChannel)
         return reply(error(ErrorCode::InvalidRequest, QStringLiteral("'target_type' must be player or channel")));
     if (request.minutes && (*request.minutes < 1 || *request.minutes > kMaxMinutes))
-        return reply(error(ErrorCode::InvalidRequest, QStringLiteral("'minutes' must be from 1 to %1 (or absent for permanent)").arg(kMaxMinutes)));
+        return reply(
+                error(ErrorCode::InvalidRequest,
+                      QStringLiteral("'minutes' must be from 1 to %1 (or absent for permanent)").arg(kMaxMinutes)));
     if (request.reason.size() > 500)
         return reply(error(ErrorCode::InvalidRequest, QStringLiteral("'reason' is limited to 500 characters")));
     if (server && !hasRole(actor.role, Role::Moderator))
         return reply(error(ErrorCode::Forbidden, QStringLiteral("server mutes need a moderator")));
     if (server && request.targetType != kPlayer)
-        return reply(error(ErrorCode::InvalidRequest, QStringLiteral("server mutes are for players; name the channel in 'channel'")));
+        return reply(error(ErrorCode::InvalidRequest,
+                           QStringLiteral("server mutes are for players; name the channel in 'channel'")));
     if (!request.channel.isEmpty() && (!server || !m_config.channel(request.channel)))
         return reply(error(server ? ErrorCode::UnknownChannel : ErrorCode::InvalidRequest,
-                           server ? QStringLiteral("no channel named '%1'").arg(request.channel) : QStringLiteral("'channel' only applies to server mutes")));
+                           server ? QStringLiteral("no channel named '%1'").arg(request.channel)
+                                  : QStringLiteral("'channel' only applies to server mutes")));
 
     Mute m;
     m.scope = request.scope;
@@ -115,19 +115,23 @@ void MuteService::mute(const Identity &actor, const MuteRequest &request, const 
         m.id = Mute::makeId(m.scope, m.ownerId, m.targetType, m.targetId, m.channel);
         return apply(actor, m, false, reply);
     }
-    resolvePlayer(request.target.trimmed(), [this, actor, m, server, reply, request](std::optional<Target> target) mutable {
-        if (!target)
-            return reply(error(ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(request.target)));
-        if (target->id == actor.id)
-            return reply(error(ErrorCode::InvalidRequest, QStringLiteral("you cannot mute yourself")));
-        if (server && hasRole(target->role, Role::Moderator))
-            return reply(error(ErrorCode::Forbidden, QStringLiteral("%1 is %2 and cannot be server-muted").arg(target->name, roleName(target->role))));
-        m.targetId = target->id;
-        m.targetName = target->name;
-        m.ownerId = server ? target->id : actor.id;
-        m.id = Mute::makeId(m.scope, m.ownerId, m.targetType, m.targetId, m.channel);
-        apply(actor, m, false, reply);
-    });
+    resolvePlayer(request.target.trimmed(),
+                  [this, actor, m, server, reply, request](std::optional<Target> target) mutable {
+                      if (!target)
+                          return reply(error(ErrorCode::UnknownTarget,
+                                             QStringLiteral("no player named '%1' is known").arg(request.target)));
+                      if (target->id == actor.id)
+                          return reply(error(ErrorCode::InvalidRequest, QStringLiteral("you cannot mute yourself")));
+                      if (server && hasRole(target->role, Role::Moderator))
+                          return reply(error(ErrorCode::Forbidden,
+                                             QStringLiteral("%1 is %2 and cannot be server-muted")
+                                                     .arg(target->name, roleName(target->role))));
+                      m.targetId = target->id;
+                      m.targetName = target->name;
+                      m.ownerId = server ? target->id : actor.id;
+                      m.id = Mute::makeId(m.scope, m.ownerId, m.targetType, m.targetId, m.channel);
+                      apply(actor, m, false, reply);
+                  });
 }
 
 void MuteService::removePersonalMutesOf(const Identity &owner)
@@ -147,16 +151,19 @@ void MuteService::unmute(const Identity &actor, const QString &targetType, const
     // Find the mute by what the caller can name: the exact target id first, then a display name.
     auto findFor = [this, actor, targetType, scope](const QString &targetId) -> std::optional<Mute> {
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        const QList<Mute> candidates = scope == Mute::Scope::Server ? m_registry.serverMutes(now) : m_registry.personalMutesOf(actor.id, now);
+        const QList<Mute> candidates =
+                scope == Mute::Scope::Server ? m_registry.serverMutes(now) : m_registry.personalMutesOf(actor.id, now);
         for (const Mute &m : candidates) {
-            if (m.targetType == targetType && (m.targetId == targetId || m.targetName.compare(targetId, Qt::CaseInsensitive) == 0))
+            if (m.targetType == targetType
+                && (m.targetId == targetId || m.targetName.compare(targetId, Qt::CaseInsensitive) == 0))
                 return m;
         }
         return std::nullopt;
     };
     if (const auto found = findFor(target.trimmed()))
         return apply(actor, *found, true, reply);
-    reply(error(ErrorCode::NotFound, QStringLiteral("no %1 mute of %2 '%3'").arg(muteScopeName(scope), targetType, target)));
+    reply(error(ErrorCode::NotFound,
+                QStringLiteral("no %1 mute of %2 '%3'").arg(muteScopeName(scope), targetType, target)));
 }
 
 void MuteService::apply(const Identity &actor, const Mute &mute, bool remove, const Reply &reply)
@@ -166,8 +173,10 @@ void MuteService::apply(const Identity &actor, const Mute &mute, bool remove, co
             m_registry.remove(mute.id);
         else
             m_registry.upsert(mute);
-        publish(remove ? QJsonObject { { QLatin1String("op"), QLatin1String("remove") }, { QLatin1String("id"), mute.id } }
-                       : QJsonObject { { QLatin1String("op"), QLatin1String("upsert") }, { QLatin1String("mute"), mute.toJson() } });
+        publish(remove ? QJsonObject { { QLatin1String("op"), QLatin1String("remove") },
+                                       { QLatin1String("id"), mute.id } }
+                       : QJsonObject { { QLatin1String("op"), QLatin1String("upsert") },
+                                       { QLatin1String("mute"), mute.toJson() } });
         Q_EMIT changed(remove ? QStringLiteral("unmute") : QStringLiteral("mute"), mute, actor);
         if (mute.scope == Mute::Scope::Server)
             Q_EMIT serverMutesChanged();
@@ -177,20 +186,22 @@ void MuteService::apply(const Identity &actor, const Mute &mute, bool remove, co
         return done();
     // Stored first: a mute the database did not take would not survive a restart.
     const SqlStorage::KnownPlayer by { actor.id, actor.name, actor.role };
-    m_store->run<bool>(remove ? "delete a mute" : "save a mute",
-                       [mute, remove, by](SqlStorage &s) {
-                           if (remove)
-                               return s.deleteMute(mute.id);
-                           // The rows the mute refers to (PostgreSQL enforces the plan's foreign keys).
-                           if (auto ok = s.recordPlayer(by); !ok)
-                               return ok;
-                           return s.saveMute(mute);
-                       },
-                       [done, reply](const Result<bool> &r) {
-                           if (!r)
-                               return reply(error(ErrorCode::Internal, QStringLiteral("the mute could not be saved; please try again")));
-                           done();
-                       });
+    m_store->run<bool>(
+            remove ? "delete a mute" : "save a mute",
+            [mute, remove, by](SqlStorage &s) {
+                if (remove)
+                    return s.deleteMute(mute.id);
+                // The rows the mute refers to (PostgreSQL enforces the plan's foreign keys).
+                if (auto ok = s.recordPlayer(by); !ok)
+                    return ok;
+                return s.saveMute(mute);
+            },
+            [done, reply](const Result<bool> &r) {
+                if (!r)
+                    return reply(error(ErrorCode::Internal,
+                                       QStringLiteral("the mute could not be saved; please try again")));
+                done();
+            });
 }
 
 MuteOutcome MuteService::list(const Identity &actor, Mute::Scope scope) const
@@ -214,7 +225,8 @@ bool MuteService::isStaff(const QString &playerId) const
 {
     const auto online = m_directory->resolve(playerId);
     const Role seen = online && online->id == playerId ? online->role : Role::Player;
-    return hasRole(seen, Role::Moderator) || hasRole(m_directory->known().verifiedRole(playerId).value_or(Role::Player), Role::Moderator);
+    return hasRole(seen, Role::Moderator)
+            || hasRole(m_directory->known().verifiedRole(playerId).value_or(Role::Player), Role::Moderator);
 }
 
 bool MuteService::handleControl(const QByteArray &payload)
@@ -222,9 +234,11 @@ bool MuteService::handleControl(const QByteArray &payload)
     QJsonParseError parseError;
     const QJsonObject msg = QJsonDocument::fromJson(payload, &parseError).object();
     const QString op = msg.value(QLatin1String("op")).toString();
-    if (parseError.error != QJsonParseError::NoError || (op != QLatin1String("upsert") && op != QLatin1String("remove"))) {
+    if (parseError.error != QJsonParseError::NoError
+        || (op != QLatin1String("upsert") && op != QLatin1String("remove"))) {
         ++m_rejected;
-        qCWarning(lcMutes).noquote() << "ignoring a mute control message that is not {op: upsert|remove}:" << QString::fromUtf8(payload.left(200));
+        qCWarning(lcMutes).noquote() << "ignoring a mute control message that is not {op: upsert|remove}:"
+                                     << QString::fromUtf8(payload.left(200));
         return false;
     }
     if (msg.value(QLatin1String("origin")).toString() == m_serverId)
@@ -234,14 +248,16 @@ bool MuteService::handleControl(const QByteArray &payload)
         const Mute mute = Mute::fromJson(msg.value(QLatin1String("mute")).toObject());
         if (mute.id.isEmpty() || mute.ownerId.isEmpty()) {
             ++m_rejected;
-            qCWarning(lcMutes).noquote() << "ignoring a malformed mute from another instance:" << QString::fromUtf8(payload.left(200));
+            qCWarning(lcMutes).noquote() << "ignoring a malformed mute from another instance:"
+                                         << QString::fromUtf8(payload.left(200));
             return false;
         }
         // The bus is a trust boundary: a relayed server mute obeys the same staff protection
         // as one asked for here (PROTOCOL: moderators and admins cannot be server-muted).
         if (mute.scope == Mute::Scope::Server && mute.targetType == kPlayer && isStaff(mute.targetId)) {
             ++m_refusedStaffMutes;
-            qCWarning(lcMutes) << "refusing a relayed server mute of staff member" << mute.targetId << "by" << mute.mutedBy;
+            qCWarning(lcMutes) << "refusing a relayed server mute of staff member" << mute.targetId << "by"
+                               << mute.mutedBy;
             return false;
         }
         m_registry.upsert(mute);

@@ -5,9 +5,9 @@
 
 #include "bus/controlpublisher.h"
 #include "chat/identity.h"
-#include "util/result.h"
 #include "moderation/muteregistry.h"
 #include "protocol/errorcode.h"
+#include "util/result.h"
 
 #include <QJsonValue>
 #include <QObject>

@@ -64,7 +64,8 @@ Q_SIGNALS:
     void actionTaken(const mythos::Identity &moderator, const QString &action, const mythos::ModerationItem &item);
 
 private:
-    void resolve(const Identity &moderator, const ModerationItem &item, const QueueAction &action, const ItemReply &reply);
+    void resolve(const Identity &moderator, const ModerationItem &item, const QueueAction &action,
+                 const ItemReply &reply);
     void applyEffects(const ModerationItem &item, const QString &action);
     void deleteLocally(const QString &messageId, const QByteArray &subject);
     void noticeLocally(const QString &playerId, const QString &messageId, const QString &text);

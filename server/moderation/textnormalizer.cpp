@@ -22,11 +22,11 @@ const QHash<char16_t, QLatin1String> &homoglyphs()
             std::string_view to;
         } groups[] = {
             { u"АВЕКМНОРСТУХЅІЈҮӀԚԜавекмнорстухѕіјүӏԁһԛԝь", // Cyrillic
-                "abekmhopctyxsijylqwabekmhopctyxsijyldhqwb" },
+              "abekmhopctyxsijylqwabekmhopctyxsijyldhqwb" },
             { u"ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεηικμνορτυχϲϳ", // Greek
-                "abezhikmnoptyxabenikuvoptuxcj" },
+              "abezhikmnoptyxabenikuvoptuxcj" },
             { u"øØđĐłŁıƒħŧɑɡɢɪɴʀʏʙʜʟᴀᴄᴅᴇᴊᴋᴍᴏᴘᴛᴜᴡꜰꜱ", // Latin
-                "ooddllifhtagginrybhlacdejkmoptuwfs" },
+              "ooddllifhtagginrybhlacdejkmoptuwfs" },
         };
         QHash<char16_t, QLatin1String> t;
         for (const auto &group : groups) {
@@ -34,8 +34,9 @@ const QHash<char16_t, QLatin1String> &homoglyphs()
             for (size_t i = 0; i < group.from.size(); ++i)
                 t.insert(group.from[i], QLatin1String(group.to.data() + i, 1));
         }
-        static constexpr std::pair<char16_t, const char *> ligatures[]
-            = { { u'ß', "ss" }, { u'æ', "ae" }, { u'Æ', "ae" }, { u'œ', "oe" }, { u'Œ', "oe" } };
+        static constexpr std::pair<char16_t, const char *> ligatures[] = {
+            { u'ß', "ss" }, { u'æ', "ae" }, { u'Æ', "ae" }, { u'œ', "oe" }, { u'Œ', "oe" }
+        };
         for (const auto &[from, to] : ligatures)
             t.insert(from, QLatin1String(to));
         return t;
@@ -46,8 +47,7 @@ const QHash<char16_t, QLatin1String> &homoglyphs()
 bool isMark(QChar c)
 {
     const auto cat = c.category();
-    return cat == QChar::Mark_NonSpacing || cat == QChar::Mark_SpacingCombining
-        || cat == QChar::Mark_Enclosing;
+    return cat == QChar::Mark_NonSpacing || cat == QChar::Mark_SpacingCombining || cat == QChar::Mark_Enclosing;
 }
 
 FoldedChar::Kind classify(QChar c)
@@ -138,8 +138,7 @@ QString TextNormalizer::fold(QStringView text)
 
 bool TextNormalizer::isLeetSymbol(QChar c)
 {
-    return c == QLatin1Char('@') || c == QLatin1Char('$') || c == QLatin1Char('!')
-        || c == QLatin1Char('+');
+    return c == QLatin1Char('@') || c == QLatin1Char('$') || c == QLatin1Char('!') || c == QLatin1Char('+');
 }
 
 QStringList TextNormalizer::leetReadings(QStringView word)
@@ -205,8 +204,7 @@ void TextNormalizer::splitPieces()
 
 // Adds the readings of the word characters in [firstChar, lastChar): as written, and without
 // leading and/or trailing leet symbols, which are more often punctuation ("frak!", "@Bob").
-void TextNormalizer::addForm(
-    qsizetype firstChar, qsizetype lastChar, qsizetype firstPiece, qsizetype lastPiece)
+void TextNormalizer::addForm(qsizetype firstChar, qsizetype lastChar, qsizetype firstPiece, qsizetype lastPiece)
 {
     QList<qsizetype> word; // indices of the word characters; separators are skipped
     for (qsizetype i = firstChar; i < lastChar; ++i) {
@@ -219,8 +217,7 @@ void TextNormalizer::addForm(
         ++lead;
     while (trail < n - lead && isLeetSymbol(m_chars[word[n - 1 - trail]].ch))
         ++trail;
-    const std::pair<qsizetype, qsizetype> cuts[]
-        = { { 0, n }, { lead, n }, { 0, n - trail }, { lead, n - trail } };
+    const std::pair<qsizetype, qsizetype> cuts[] = { { 0, n }, { lead, n }, { 0, n - trail }, { lead, n - trail } };
     for (qsizetype c = 0; c < 4; ++c) {
         const auto [from, to] = cuts[c];
         if (from >= to || std::find(cuts, cuts + c, cuts[c]) != cuts + c)
@@ -234,8 +231,7 @@ void TextNormalizer::addForm(
             digit = digit || ch.isDigit();
         }
         // Digits without letters are a number ("455 gold"), not a word in disguise.
-        form.readings
-            = (letter || !digit) ? leetReadings(form.literal) : QStringList { form.literal };
+        form.readings = (letter || !digit) ? leetReadings(form.literal) : QStringList { form.literal };
         form.begin = m_chars[word[from]].begin;
         form.end = m_chars[word[to - 1]].end;
         form.firstPiece = firstPiece;
@@ -255,7 +251,7 @@ void TextNormalizer::addJoinedRuns()
     auto splitsWords = [](const QString &gap) {
         return std::any_of(gap.begin(), gap.end(), [](QChar c) {
             return c.isSpace() || c == QLatin1Char('\'') || c == QChar(0x2019) || c == QChar(0x2018)
-                || c == QChar(0x02BC) || c == QLatin1Char('`');
+                    || c == QChar(0x02BC) || c == QLatin1Char('`');
         });
     };
     for (qsizetype a = 0; a < n;) {
@@ -269,7 +265,7 @@ void TextNormalizer::addJoinedRuns()
     for (qsizetype a = 0; a < n;) {
         qsizetype b = a;
         while (b + 1 < n && m_pieces[b].length() == 1 && m_pieces[b + 1].length() == 1
-            && m_pieces[b + 1].gapBefore.size() <= 3)
+               && m_pieces[b + 1].gapBefore.size() <= 3)
             ++b;
         if (b > a) {
             addForm(m_pieces[a].first, m_pieces[b].last, a, b);
@@ -315,7 +311,7 @@ QString TextNormalizer::normalizedText() const
         for (; next < p.first; ++next)
             out += m_chars[next].ch;
         const bool letter = std::any_of(m_chars.begin() + p.first, m_chars.begin() + p.last,
-            [](const FoldedChar &c) { return c.ch.isLetter(); });
+                                        [](const FoldedChar &c) { return c.ch.isLetter(); });
         // Symbols at the edges of a word stay: they are usually punctuation or money.
         qsizetype lead = p.first, trail = p.last;
         while (lead < p.last && symbolAt(lead))

@@ -70,8 +70,7 @@ public:
 
 private:
     void splitPieces();
-    void addForm(
-        qsizetype firstChar, qsizetype lastChar, qsizetype firstPiece, qsizetype lastPiece);
+    void addForm(qsizetype firstChar, qsizetype lastChar, qsizetype firstPiece, qsizetype lastPiece);
     void addJoinedRuns();
 
     QList<FoldedChar> m_chars;

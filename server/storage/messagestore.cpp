@@ -46,7 +46,8 @@ MessageStore::~MessageStore()
         if (!worker)
             continue;
         // The connection must be closed on the thread that opened it.
-        QMetaObject::invokeMethod(worker, [w = worker] { w->storage().close(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+                worker, [w = worker] { w->storage().close(); }, Qt::BlockingQueuedConnection);
         thread->quit();
         thread->wait();
         delete worker; // its thread has stopped: nothing else can touch it
@@ -68,14 +69,17 @@ Result<bool> MessageStore::open()
 
     Result<bool> result = true;
     // The writer migrates first; the reader then opens the finished schema.
-    QMetaObject::invokeMethod(m_writer, [&] { result = m_writer->storage().open(true); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+            m_writer, [&] { result = m_writer->storage().open(true); }, Qt::BlockingQueuedConnection);
     if (result)
-        QMetaObject::invokeMethod(m_reader, [&] { result = m_reader->storage().open(false); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+                m_reader, [&] { result = m_reader->storage().open(false); }, Qt::BlockingQueuedConnection);
     if (!result) {
         m_healthy = false;
         return Result<bool>::failure(m_description + QStringLiteral(": ") + result.error());
     }
-    qCInfo(lcDb).noquote() << "database" << m_description << "ready (schema" << SqlStorage::latestSchemaVersion() << ')';
+    qCInfo(lcDb).noquote() << "database" << m_description << "ready (schema" << SqlStorage::latestSchemaVersion()
+                           << ')';
     return true;
 }
 
@@ -107,15 +111,21 @@ void MessageStore::writeNextBatch()
     m_pending.remove(0, n);
     m_inFlight = n;
     Worker *writer = m_writer;
-    QMetaObject::invokeMethod(writer, [this, writer, batch = std::move(batch), callbacks = std::move(callbacks)]() mutable {
-        QElapsedTimer timer;
-        timer.start();
-        const Result<bool> result = writer->storage().insert(batch);
-        const qint64 elapsed = timer.nsecsElapsed();
-        QMetaObject::invokeMethod(this, [this, callbacks = std::move(callbacks), result, elapsed]() mutable {
-            batchFinished(std::move(callbacks), result, elapsed);
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            writer,
+            [this, writer, batch = std::move(batch), callbacks = std::move(callbacks)]() mutable {
+                QElapsedTimer timer;
+                timer.start();
+                const Result<bool> result = writer->storage().insert(batch);
+                const qint64 elapsed = timer.nsecsElapsed();
+                QMetaObject::invokeMethod(
+                        this,
+                        [this, callbacks = std::move(callbacks), result, elapsed]() mutable {
+                            batchFinished(std::move(callbacks), result, elapsed);
+                        },
+                        Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
 }
 
 void MessageStore::batchFinished(QList<Done> callbacks, const Result<bool> &result, qint64 elapsedNs)
@@ -129,7 +139,8 @@ void MessageStore::batchFinished(QList<Done> callbacks, const Result<bool> &resu
         m_stats.stored += callbacks.size();
     } else {
         m_stats.failed += callbacks.size();
-        qCCritical(lcDb).noquote() << "storing" << callbacks.size() << "messages in" << m_description << "failed:" << result.error();
+        qCCritical(lcDb).noquote() << "storing" << callbacks.size() << "messages in" << m_description
+                                   << "failed:" << result.error();
         Q_EMIT databaseError(QStringLiteral("store"), result.error());
     }
     for (const Done &done : callbacks) {
@@ -142,31 +153,43 @@ void MessageStore::batchFinished(QList<Done> callbacks, const Result<bool> &resu
 void MessageStore::history(const HistoryQuery &query, HistoryDone done)
 {
     Worker *reader = m_reader;
-    QMetaObject::invokeMethod(reader, [this, reader, query, done = std::move(done)]() mutable {
-        auto result = reader->storage().history(query);
-        QMetaObject::invokeMethod(this, [this, result = std::move(result), done = std::move(done)] {
-            if (!result) {
-                qCWarning(lcDb).noquote() << "history query failed:" << result.error();
-                Q_EMIT databaseError(QStringLiteral("history"), result.error());
-            }
-            done(result);
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            reader,
+            [this, reader, query, done = std::move(done)]() mutable {
+                auto result = reader->storage().history(query);
+                QMetaObject::invokeMethod(
+                        this,
+                        [this, result = std::move(result), done = std::move(done)] {
+                            if (!result) {
+                                qCWarning(lcDb).noquote() << "history query failed:" << result.error();
+                                Q_EMIT databaseError(QStringLiteral("history"), result.error());
+                            }
+                            done(result);
+                        },
+                        Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
 }
 
 void MessageStore::recover(const RecoveryQuery &query, RecoveryDone done)
 {
     Worker *reader = m_reader;
-    QMetaObject::invokeMethod(reader, [this, reader, query, done = std::move(done)]() mutable {
-        auto result = reader->storage().recover(query);
-        QMetaObject::invokeMethod(this, [this, result = std::move(result), done = std::move(done)] {
-            if (!result) {
-                qCWarning(lcDb).noquote() << "resume query failed:" << result.error();
-                Q_EMIT databaseError(QStringLiteral("resume"), result.error());
-            }
-            done(result);
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            reader,
+            [this, reader, query, done = std::move(done)]() mutable {
+                auto result = reader->storage().recover(query);
+                QMetaObject::invokeMethod(
+                        this,
+                        [this, result = std::move(result), done = std::move(done)] {
+                            if (!result) {
+                                qCWarning(lcDb).noquote() << "resume query failed:" << result.error();
+                                Q_EMIT databaseError(QStringLiteral("resume"), result.error());
+                            }
+                            done(result);
+                        },
+                        Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
 }
 
 void MessageStore::startRetention(int retentionDays, int keepPerScope, int intervalMs)
@@ -182,19 +205,25 @@ void MessageStore::pruneNow()
     const QDateTime cutoff = QDateTime::currentDateTimeUtc().addDays(-m_retentionDays);
     const int keep = m_keepPerScope;
     Worker *writer = m_writer;
-    QMetaObject::invokeMethod(writer, [this, writer, cutoff, keep] {
-        const Result<int> removed = writer->storage().prune(cutoff, keep);
-        QMetaObject::invokeMethod(this, [this, removed] {
-            if (removed) {
-                m_stats.pruned += removed.value();
-                if (removed.value() > 0)
-                    qCInfo(lcDb) << "retention removed" << removed.value() << "messages";
-            } else {
-                qCWarning(lcDb).noquote() << "retention failed:" << removed.error();
-                Q_EMIT databaseError(QStringLiteral("retention"), removed.error());
-            }
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            writer,
+            [this, writer, cutoff, keep] {
+                const Result<int> removed = writer->storage().prune(cutoff, keep);
+                QMetaObject::invokeMethod(
+                        this,
+                        [this, removed] {
+                            if (removed) {
+                                m_stats.pruned += removed.value();
+                                if (removed.value() > 0)
+                                    qCInfo(lcDb) << "retention removed" << removed.value() << "messages";
+                            } else {
+                                qCWarning(lcDb).noquote() << "retention failed:" << removed.error();
+                                Q_EMIT databaseError(QStringLiteral("retention"), removed.error());
+                            }
+                        },
+                        Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
 }
 
 SqlStorage &MessageStore::writerStorage()
@@ -214,7 +243,8 @@ void MessageStore::flush()
     // Hand everything over, then wait on the writer's queue; replies are delivered from here.
     while (m_inFlight || !m_pending.isEmpty()) {
         writeNextBatch();
-        QMetaObject::invokeMethod(m_writer, [] { }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+                m_writer, [] {}, Qt::BlockingQueuedConnection);
         QCoreApplication::sendPostedEvents(this);
     }
 }

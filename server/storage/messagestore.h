@@ -54,7 +54,8 @@ public:
     // Any other database work, in order with the appends, on the writer connection; `done`
     // runs on this thread. Failures are logged and reported through databaseError().
     template<typename T>
-    void run(const char *operation, std::function<Result<T>(SqlStorage &)> job, std::function<void(const Result<T> &)> done = {});
+    void run(const char *operation, std::function<Result<T>(SqlStorage &)> job,
+             std::function<void(const Result<T> &)> done = {});
     // The same, waiting for the result (start-up only).
     template<typename T>
     Result<T> runBlocking(std::function<Result<T>(SqlStorage &)> job);
@@ -104,15 +105,21 @@ void MessageStore::run(const char *operation, std::function<Result<T>(SqlStorage
     // Pending appends go first, so the order of database work follows the order of requests.
     writeNextBatch();
     QObject *writer = reinterpret_cast<QObject *>(m_writer);
-    QMetaObject::invokeMethod(writer, [this, operation, job = std::move(job), done = std::move(done)] {
-        Result<T> result = job(writerStorage());
-        QMetaObject::invokeMethod(this, [this, operation, result = std::move(result), done] {
-            if (!result)
-                reportFailure(operation, result.error());
-            if (done)
-                done(result);
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            writer,
+            [this, operation, job = std::move(job), done = std::move(done)] {
+                Result<T> result = job(writerStorage());
+                QMetaObject::invokeMethod(
+                        this,
+                        [this, operation, result = std::move(result), done] {
+                            if (!result)
+                                reportFailure(operation, result.error());
+                            if (done)
+                                done(result);
+                        },
+                        Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
 }
 
 template<typename T>
@@ -120,7 +127,8 @@ Result<T> MessageStore::runBlocking(std::function<Result<T>(SqlStorage &)> job)
 {
     std::optional<Result<T>> result;
     QObject *writer = reinterpret_cast<QObject *>(m_writer);
-    QMetaObject::invokeMethod(writer, [&] { result.emplace(job(writerStorage())); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+            writer, [&] { result.emplace(job(writerStorage())); }, Qt::BlockingQueuedConnection);
     return *result;
 }
 

@@ -2,7 +2,9 @@
 
 namespace mythos {
 
-PostgresStorage::PostgresStorage(const QString &url) : SqlStorage(QStringLiteral("postgresql")), m_url(url) { }
+PostgresStorage::PostgresStorage(const QString &url) : SqlStorage(QStringLiteral("postgresql")), m_url(url)
+{
+}
 
 QString PostgresStorage::describe() const
 {

@@ -5,7 +5,9 @@
 
 namespace mythos {
 
-SqliteStorage::SqliteStorage(QString path) : SqlStorage(QStringLiteral("sqlite")), m_path(std::move(path)) { }
+SqliteStorage::SqliteStorage(QString path) : SqlStorage(QStringLiteral("sqlite")), m_path(std::move(path))
+{
+}
 
 QSqlDatabase SqliteStorage::createConnection(const QString &connectionName)
 {

@@ -65,7 +65,9 @@ StoredMessage readRow(const QSqlQuery &q)
 }
 } // namespace
 
-SqlStorage::SqlStorage(QString driverFolder) : m_driverFolder(std::move(driverFolder)) { }
+SqlStorage::SqlStorage(QString driverFolder) : m_driverFolder(std::move(driverFolder))
+{
+}
 
 SqlStorage::~SqlStorage()
 {
@@ -89,7 +91,8 @@ Result<bool> SqlStorage::exec(const QString &statement)
 {
     QSqlQuery q(m_db);
     if (!q.exec(statement))
-        return Result<bool>::failure(QStringLiteral("%1 [%2]").arg(q.lastError().text(), statement.simplified().left(120)));
+        return Result<bool>::failure(
+                QStringLiteral("%1 [%2]").arg(q.lastError().text(), statement.simplified().left(120)));
     return true;
 }
 
@@ -131,8 +134,10 @@ Result<bool> SqlStorage::migrate()
         return Result<bool>::failure(current.error());
     const QStringList files = migrationFiles(m_driverFolder);
     if (current.value() > files.size())
-        return Result<bool>::failure(QStringLiteral("the database has schema version %1, newer than this server knows (%2)")
-                                             .arg(current.value()).arg(files.size()));
+        return Result<bool>::failure(
+                QStringLiteral("the database has schema version %1, newer than this server knows (%2)")
+                        .arg(current.value())
+                        .arg(files.size()));
     if (auto made = exec(QStringLiteral("CREATE TABLE IF NOT EXISTS mythos_schema (version INTEGER NOT NULL)")); !made)
         return made;
     for (int version = current.value() + 1; version <= files.size(); ++version) {
@@ -185,10 +190,19 @@ Result<bool> SqlStorage::insert(const QList<StoredMessage> &batch)
         }
     }
     for (const StoredMessage &m : batch) {
-        const QVariantList values { m.id, m.channel, m.senderId, m.senderName, m.content,
-                                    iso(m.timestamp), nullable(m.roomId),
-                                    nullable(m.partyId), m.filtered, notNull(m.scopeKey), nullable(m.targetId),
-                                    nullable(m.targetName), nullable(m.origin) };
+        const QVariantList values { m.id,
+                                    m.channel,
+                                    m.senderId,
+                                    m.senderName,
+                                    m.content,
+                                    iso(m.timestamp),
+                                    nullable(m.roomId),
+                                    nullable(m.partyId),
+                                    m.filtered,
+                                    notNull(m.scopeKey),
+                                    nullable(m.targetId),
+                                    nullable(m.targetName),
+                                    nullable(m.origin) };
         if (auto ok = bindAndExec(message, values, "cannot store a message"); !ok) {
             m_db.rollback();
             return ok;

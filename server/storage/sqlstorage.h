@@ -3,9 +3,9 @@
 // are resource files per driver (`:/mythos/sql/<driver>/…`). One instance = one connection,
 // used only on the thread that opened it.
 
+#include "model/role.h"
 #include "moderation/moderationitem.h"
 #include "moderation/mute.h"
-#include "model/role.h"
 #include "storage/storedmessage.h"
 #include "util/result.h"
 

@@ -16,7 +16,8 @@ Result<bool> SqlStorage::recordPlayer(const KnownPlayer &player)
 {
     QSqlQuery q(m_db);
     q.prepare(sql(QStringLiteral("upsert_player_role")));
-    return bindAndExec(q, { player.id, player.name, roleName(player.role), iso(QDateTime::currentDateTimeUtc()) }, "cannot record a player");
+    return bindAndExec(q, { player.id, player.name, roleName(player.role), iso(QDateTime::currentDateTimeUtc()) },
+                       "cannot record a player");
 }
 
 Result<SqlStorage::KnownPlayer> SqlStorage::findPlayer(const QString &idOrName)
@@ -41,7 +42,8 @@ Result<QList<SqlStorage::KnownPlayer>> SqlStorage::loadPlayers()
         return dbError<QList<KnownPlayer>>("cannot load the known players", q.lastError());
     QList<KnownPlayer> players;
     while (q.next())
-        players.append({ q.value(0).toString(), q.value(1).toString(), parseRole(q.value(2).toString()).value_or(Role::Player) });
+        players.append({ q.value(0).toString(), q.value(1).toString(),
+                         parseRole(q.value(2).toString()).value_or(Role::Player) });
     return players;
 }
 
@@ -61,9 +63,10 @@ Result<bool> SqlStorage::saveMute(const Mute &m)
     QSqlQuery q(m_db);
     q.prepare(sql(QStringLiteral("upsert_mute")));
     const QVariant until = m.until.isValid() ? QVariant(iso(m.until)) : QVariant(QMetaType::fromType<QString>());
-    return bindAndExec(q, { m.id, m.ownerId, m.targetType, m.targetId, until, nullable(m.mutedBy), nullable(m.reason),
-                            iso(m.createdAt.isValid() ? m.createdAt : QDateTime::currentDateTimeUtc()),
-                            muteScopeName(m.scope), nullable(m.channel), nullable(m.targetName) },
+    return bindAndExec(q,
+                       { m.id, m.ownerId, m.targetType, m.targetId, until, nullable(m.mutedBy), nullable(m.reason),
+                         iso(m.createdAt.isValid() ? m.createdAt : QDateTime::currentDateTimeUtc()),
+                         muteScopeName(m.scope), nullable(m.channel), nullable(m.targetName) },
                        "cannot save a mute");
 }
 
@@ -114,10 +117,11 @@ Result<bool> SqlStorage::enqueueModeration(ModerationItem item, const HistoryQue
     item.context.insert(QLatin1String("recent_lines"), lines);
     QSqlQuery q(m_db);
     q.prepare(sql(QStringLiteral("enqueue_moderation")));
-    return bindAndExec(q, { item.id, item.messageId, item.kind, item.senderId, item.channel,
-                            QString::fromUtf8(QJsonDocument(item.message).toJson(QJsonDocument::Compact)),
-                            QString::fromUtf8(QJsonDocument(item.context).toJson(QJsonDocument::Compact)),
-                            item.reasons.join(QLatin1Char('\n')), iso(item.createdAt), nullable(item.origin) },
+    return bindAndExec(q,
+                       { item.id, item.messageId, item.kind, item.senderId, item.channel,
+                         QString::fromUtf8(QJsonDocument(item.message).toJson(QJsonDocument::Compact)),
+                         QString::fromUtf8(QJsonDocument(item.context).toJson(QJsonDocument::Compact)),
+                         item.reasons.join(QLatin1Char('\n')), iso(item.createdAt), nullable(item.origin) },
                        "cannot queue a message for moderation");
 }
 
@@ -181,7 +185,9 @@ Result<bool> SqlStorage::resolveQueueItem(const QString &id, const QString &stat
 {
     QSqlQuery q(m_db);
     q.prepare(sql(QStringLiteral("queue_resolve")));
-    if (auto ok = bindAndExec(q, { status, moderator, iso(now), resolution, id, moderator }, "cannot resolve a queue item"); !ok)
+    if (auto ok = bindAndExec(q, { status, moderator, iso(now), resolution, id, moderator },
+                              "cannot resolve a queue item");
+        !ok)
         return ok;
     return q.numRowsAffected() == 1;
 }
@@ -190,11 +196,12 @@ Result<bool> SqlStorage::saveQueueItem(const ModerationItem &i)
 {
     QSqlQuery q(m_db);
     q.prepare(sql(QStringLiteral("upsert_queue_item")));
-    return bindAndExec(q, { i.id, i.messageId, i.kind, i.status, i.senderId, i.channel,
-                            QString::fromUtf8(QJsonDocument(i.message).toJson(QJsonDocument::Compact)),
-                            QString::fromUtf8(QJsonDocument(i.context).toJson(QJsonDocument::Compact)),
-                            i.reasons.join(QLatin1Char('\n')), iso(i.createdAt), nullable(i.claimedBy),
-                            nullable(i.resolvedBy), nullable(i.resolution), nullable(i.origin) },
+    return bindAndExec(q,
+                       { i.id, i.messageId, i.kind, i.status, i.senderId, i.channel,
+                         QString::fromUtf8(QJsonDocument(i.message).toJson(QJsonDocument::Compact)),
+                         QString::fromUtf8(QJsonDocument(i.context).toJson(QJsonDocument::Compact)),
+                         i.reasons.join(QLatin1Char('\n')), iso(i.createdAt), nullable(i.claimedBy),
+                         nullable(i.resolvedBy), nullable(i.resolution), nullable(i.origin) },
                        "cannot copy a queue item");
 }
 

@@ -145,9 +145,12 @@ int main(int argc, char **argv)
     QCommandLineParser cli;
     cli.addHelpOption();
     cli.addOption({ QStringLiteral("chatd"), QStringLiteral("mythos-chatd to start"), QStringLiteral("path") });
-    cli.addOption({ QStringLiteral("players"), QStringLiteral("players who drop and resume"), QStringLiteral("n"), QStringLiteral("1000") });
-    cli.addOption({ QStringLiteral("rooms"), QStringLiteral("rooms they are spread over"), QStringLiteral("n"), QStringLiteral("100") });
-    cli.addOption({ QStringLiteral("missed"), QStringLiteral("lines said in each room while they are away"), QStringLiteral("n"), QStringLiteral("20") });
+    cli.addOption({ QStringLiteral("players"), QStringLiteral("players who drop and resume"), QStringLiteral("n"),
+                    QStringLiteral("1000") });
+    cli.addOption({ QStringLiteral("rooms"), QStringLiteral("rooms they are spread over"), QStringLiteral("n"),
+                    QStringLiteral("100") });
+    cli.addOption({ QStringLiteral("missed"), QStringLiteral("lines said in each room while they are away"),
+                    QStringLiteral("n"), QStringLiteral("20") });
     cli.process(app);
     const int players = cli.value(QStringLiteral("players")).toInt();
     const int rooms = std::max(1, cli.value(QStringLiteral("rooms")).toInt());
@@ -160,7 +163,8 @@ int main(int argc, char **argv)
     QTemporaryDir dir;
     const quint16 natsPort = freeLoopbackPort();
     QProcess nats;
-    nats.start(QStringLiteral("nats-server"), { QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(natsPort) });
+    nats.start(QStringLiteral("nats-server"),
+               { QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(natsPort) });
     if (!nats.waitForStarted(5000) || !waitForPort(natsPort, 10000)) {
         std::fprintf(stderr, "nats-server did not start\n");
         return 1;
@@ -168,20 +172,22 @@ int main(int argc, char **argv)
     const quint16 port = freeLoopbackPort();
     QFile config(dir.filePath(QStringLiteral("config.yaml")));
     config.open(QIODevice::WriteOnly);
-    config.write(QStringLiteral("server:\n  host: 127.0.0.1\n  port: %1\n  server_id: bench-resume\n  data_dir: \"%2\"\n"
-                                "  max_connections: 19000\nauth:\n  jwt_secret: \"%3\"\nnats:\n  url: nats://127.0.0.1:%4\n"
-                                "chat:\n  rate_limiting:\n    enabled: false\n")
-                         .arg(port)
-                         .arg(dir.filePath(QStringLiteral("data")), QString::fromLatin1(kSecret))
-                         .arg(natsPort)
-                         .toUtf8());
+    config.write(
+            QStringLiteral("server:\n  host: 127.0.0.1\n  port: %1\n  server_id: bench-resume\n  data_dir: \"%2\"\n"
+                           "  max_connections: 19000\nauth:\n  jwt_secret: \"%3\"\nnats:\n  url: nats://127.0.0.1:%4\n"
+                           "chat:\n  rate_limiting:\n    enabled: false\n")
+                    .arg(port)
+                    .arg(dir.filePath(QStringLiteral("data")), QString::fromLatin1(kSecret))
+                    .arg(natsPort)
+                    .toUtf8());
     config.close();
     QProcess chatd;
     chatd.setStandardOutputFile(dir.filePath(QStringLiteral("chatd.log")));
     chatd.setStandardErrorFile(dir.filePath(QStringLiteral("chatd.log")), QIODevice::Append);
     chatd.start(cli.value(QStringLiteral("chatd")), { QStringLiteral("--config"), config.fileName() });
     if (!chatd.waitForStarted(5000) || !waitForPort(port, 15000)) {
-        std::fprintf(stderr, "mythos-chatd did not start (log: %s)\n", qPrintable(dir.filePath(QStringLiteral("chatd.log"))));
+        std::fprintf(stderr, "mythos-chatd did not start (log: %s)\n",
+                     qPrintable(dir.filePath(QStringLiteral("chatd.log"))));
         return 1;
     }
     auto finish = [&](int code) {
@@ -204,9 +210,12 @@ int main(int argc, char **argv)
         returning[size_t(p)] = { QStringLiteral("player%1").arg(p), QStringLiteral("bench_room_%1").arg(p % rooms) };
         connectClient(returning[size_t(p)], port, clock);
     }
-    auto allWelcomed = [](const std::vector<Client> &v) { return std::all_of(v.begin(), v.end(), [](const Client &c) { return c.welcomed; }); };
+    auto allWelcomed = [](const std::vector<Client> &v) {
+        return std::all_of(v.begin(), v.end(), [](const Client &c) { return c.welcomed; });
+    };
     if (!spinUntil([&] { return allWelcomed(talkers) && allWelcomed(returning); }, 60000)) {
-        const auto welcomed = std::count_if(returning.begin(), returning.end(), [](const Client &c) { return c.welcomed; });
+        const auto welcomed =
+                std::count_if(returning.begin(), returning.end(), [](const Client &c) { return c.welcomed; });
         std::fprintf(stderr, "only %d of %d players were welcomed\n", int(welcomed), players);
         return finish(1);
     }
@@ -218,9 +227,20 @@ int main(int argc, char **argv)
                                                   { QStringLiteral("content"), QStringLiteral("line %1").arg(i) },
                                                   { QStringLiteral("ref"), QString::number(i) } }));
         const int target = talkers.front().acks + lines;
-        return spinUntil([&] { return std::all_of(talkers.begin(), talkers.end(), [&](const Client &c) { return c.acks >= target; }); }, 60000);
+        return spinUntil(
+                [&] {
+                    return std::all_of(talkers.begin(), talkers.end(),
+                                       [&](const Client &c) { return c.acks >= target; });
+                },
+                60000);
     };
-    if (!say(1) || !spinUntil([&] { return std::all_of(returning.begin(), returning.end(), [](const Client &c) { return !c.lastSeenId.isEmpty(); }); }, 30000)) {
+    if (!say(1)
+        || !spinUntil(
+                [&] {
+                    return std::all_of(returning.begin(), returning.end(),
+                                       [](const Client &c) { return !c.lastSeenId.isEmpty(); });
+                },
+                30000)) {
         std::fprintf(stderr, "the first line did not reach every player\n");
         return finish(1);
     }
@@ -230,7 +250,13 @@ int main(int argc, char **argv)
         c.since = c.lastSeenId;
         c.socket->close();
     }
-    spinUntil([&] { return std::all_of(returning.begin(), returning.end(), [](const Client &c) { return c.socket->state() == QAbstractSocket::UnconnectedState; }); }, 30000);
+    spinUntil(
+            [&] {
+                return std::all_of(returning.begin(), returning.end(), [](const Client &c) {
+                    return c.socket->state() == QAbstractSocket::UnconnectedState;
+                });
+            },
+            30000);
     QThread::msleep(300); // the server notices every close before the talk starts
     QCoreApplication::processEvents();
     if (!say(missed)) {
@@ -243,7 +269,12 @@ int main(int argc, char **argv)
     const qint64 burstStart = clock.elapsed();
     for (Client &c : returning)
         connectClient(c, port, clock);
-    const bool done = spinUntil([&] { return std::all_of(returning.begin(), returning.end(), [](const Client &c) { return c.resumedAtMs >= 0; }); }, 120000);
+    const bool done = spinUntil(
+            [&] {
+                return std::all_of(returning.begin(), returning.end(),
+                                   [](const Client &c) { return c.resumedAtMs >= 0; });
+            },
+            120000);
     const qint64 burstMs = clock.elapsed() - burstStart;
     const ProcUsage after = usageOf(chatd.processId());
 
@@ -259,7 +290,8 @@ int main(int argc, char **argv)
             after += m.toObject().value(QStringLiteral("message_id")).toString() > c.since ? 1 : 0;
         exact += after == missed ? 1 : 0;
     }
-    std::printf("| players resuming at once | rooms | missed each | all resumed in | connect → resumed p50 / p99 | complete | exact | server CPU for the burst | server peak RSS |\n");
+    std::printf(
+            "| players resuming at once | rooms | missed each | all resumed in | connect → resumed p50 / p99 | complete | exact | server CPU for the burst | server peak RSS |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|\n");
     std::printf("| %d | %d | %d | %lld ms | %lld / %lld ms | %d | %d | %.0f ms | %.1f MiB |\n", players, rooms, missed,
                 static_cast<long long>(burstMs), static_cast<long long>(percentile(latencies, 0.5)),

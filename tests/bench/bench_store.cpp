@@ -27,7 +27,8 @@ double run(const char *label, MessageStore::StorageFactory factory, int count)
     m.channel = QStringLiteral("say");
     m.senderId = QStringLiteral("bench");
     m.senderName = QStringLiteral("Bench");
-    m.content = QStringLiteral("The most merciful thing in the world is the inability of the mind to correlate its contents.");
+    m.content = QStringLiteral(
+            "The most merciful thing in the world is the inability of the mind to correlate its contents.");
     m.roomId = m.scopeKey = QStringLiteral("earth_arkham_sanitarium_foyer");
     m.timestamp = QDateTime::currentDateTimeUtc();
     int acked = 0, failed = 0;
@@ -58,10 +59,12 @@ int main(int argc, char *argv[])
     const int count = argc > 1 ? std::atoi(argv[1]) : 200000;
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bench.db"));
-    run("sqlite", [path] { return std::make_unique<SqliteStorage>(path); }, count);
+    run(
+            "sqlite", [path] { return std::make_unique<SqliteStorage>(path); }, count);
     const QString pg = qEnvironmentVariable("MYTHOS_TEST_PG_URL");
     if (!pg.isEmpty())
-        run("postgresql", [pg] { return std::make_unique<PostgresStorage>(pg); }, count / 4);
+        run(
+                "postgresql", [pg] { return std::make_unique<PostgresStorage>(pg); }, count / 4);
     else
         std::printf("postgresql  skipped (set MYTHOS_TEST_PG_URL, e.g. via scripts/with-postgres.sh)\n");
     return 0;

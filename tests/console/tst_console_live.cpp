@@ -32,8 +32,8 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
-#include <QToolButton>
 #include <QTest>
+#include <QToolButton>
 
 using namespace mythos;
 using namespace mythos::test;
@@ -62,8 +62,9 @@ QStringList feedRows(const MonitorModel *model)
     QStringList rows;
     for (int r = 0; r < model->rowCount(); ++r) {
         const QModelIndex i = model->index(r, 0);
-        rows.append(i.data(MonitorModel::MarkerRole).toBool() ? QStringLiteral("#") + i.data(MonitorModel::ContentRole).toString()
-                                                              : i.data(MonitorModel::ContentRole).toString());
+        rows.append(i.data(MonitorModel::MarkerRole).toBool()
+                            ? QStringLiteral("#") + i.data(MonitorModel::ContentRole).toString()
+                            : i.data(MonitorModel::ContentRole).toString());
     }
     return rows;
 }
@@ -139,13 +140,17 @@ void TestConsoleLive::initTestCase()
 void TestConsoleLive::cleanupTestCase()
 {
     m_window.reset();
-    m_alice.reset(); m_bob.reset(); m_carol.reset(); m_dave.reset();
+    m_alice.reset();
+    m_bob.reset();
+    m_carol.reset();
+    m_dave.reset();
     m_server.reset();
 }
 
 void TestConsoleLive::connectsWithAModeratorToken()
 {
-    m_window->connectTo(wsUrl(m_server->port()), tokenFor(QStringLiteral("mod-1"), QStringLiteral("Moderator"), QStringLiteral("moderator")));
+    m_window->connectTo(wsUrl(m_server->port()),
+                        tokenFor(QStringLiteral("mod-1"), QStringLiteral("Moderator"), QStringLiteral("moderator")));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->client()->state(), ModeratorClient::State::Connected, 10000);
     QCOMPARE(m_window->client()->role(), QStringLiteral("moderator"));
     QVERIFY(m_window->connectionText().contains(QStringLiteral("Connected to")));
@@ -157,13 +162,20 @@ void TestConsoleLive::playerMessageAppearsInTheMonitor()
 {
     // The feed is switched on right after welcome; wait until the server has it.
     QTRY_VERIFY_WITH_TIMEOUT(m_window->healthModel()->value(QStringLiteral("connections")).toInt() >= 5, 10000);
-    QCOMPARE(eventField(m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("hello moderators"))), "message_id").isEmpty(), false);
-    QTRY_VERIFY_WITH_TIMEOUT(modelHas(m_window->monitorModel(), MonitorModel::ContentRole, QStringLiteral("hello moderators")), 5000);
-    m_bob->request(sendFrame(QStringLiteral("say"), QStringLiteral("hi Alice, did you see the lights over the river?")));
-    m_carol->request(sendFrame(QStringLiteral("global"), QStringLiteral("anyone selling gold? need 500 for the ritual")));
+    QCOMPARE(eventField(m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("hello moderators"))),
+                        "message_id")
+                     .isEmpty(),
+             false);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            modelHas(m_window->monitorModel(), MonitorModel::ContentRole, QStringLiteral("hello moderators")), 5000);
+    m_bob->request(
+            sendFrame(QStringLiteral("say"), QStringLiteral("hi Alice, did you see the lights over the river?")));
+    m_carol->request(
+            sendFrame(QStringLiteral("global"), QStringLiteral("anyone selling gold? need 500 for the ritual")));
     m_dave->request(sendFrame(QStringLiteral("local"), QStringLiteral("the library closes at dusk")));
     m_carol->request(sendFrame(QStringLiteral("emote"), QStringLiteral("leafs through a crumbling tome")));
-    QTRY_VERIFY_WITH_TIMEOUT(modelHas(m_window->monitorModel(), MonitorModel::ContentRole, QStringLiteral("crumbling tome")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            modelHas(m_window->monitorModel(), MonitorModel::ContentRole, QStringLiteral("crumbling tome")), 5000);
 
     // Filters narrow the view, not the model.
     MonitorFilter *filter = m_window->monitorView()->filter();
@@ -215,16 +227,22 @@ void TestConsoleLive::heldMessageApprovedFromTheQueueReachesTheRoom()
     QVERIFY(QueueView::contextHtml(item).contains(kFoyer));
     view->actionFor(QStringLiteral("approve"))->trigger();
     QVERIFY(!m_bob->waitFor(QStringLiteral("chat_message"), contentIs(kThreat), 5000).isEmpty());
-    QTRY_COMPARE_WITH_TIMEOUT(queue->item(rowOfMessage()).value(QStringLiteral("status")).toString(), QStringLiteral("approved"), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(queue->item(rowOfMessage()).value(QStringLiteral("status")).toString(),
+                              QStringLiteral("approved"), 5000);
     QVERIFY(view->lastError().isEmpty());
 
     // Leave a held and a flagged item pending for the screenshot.
     const int pendingBefore = queue->pendingCount();
     QVERIFY(!sendHeld(*m_dave, QStringLiteral("i know where you live, Carol")).isEmpty());
-    QVERIFY(eventData(m_carol->request(sendFrame(QStringLiteral("say"), QStringLiteral("selling gold cheap, whisper me")))).value(QStringLiteral("filtered")).isBool());
+    QVERIFY(eventData(m_carol->request(
+                              sendFrame(QStringLiteral("say"), QStringLiteral("selling gold cheap, whisper me"))))
+                    .value(QStringLiteral("filtered"))
+                    .isBool());
     QTRY_COMPARE_WITH_TIMEOUT(queue->pendingCount(), pendingBefore + 2, 5000);
     QCOMPARE(queue->heldPendingCount(), 1);
-    QVERIFY(m_window->tabs()->tabText(MainWindow::QueueTab).contains(QStringLiteral("(%1 · 1 held)").arg(queue->pendingCount())));
+    QVERIFY(m_window->tabs()
+                    ->tabText(MainWindow::QueueTab)
+                    .contains(QStringLiteral("(%1 · 1 held)").arg(queue->pendingCount())));
 }
 
 void TestConsoleLive::muteAddedInTheConsoleStopsThePlayer()
@@ -235,7 +253,8 @@ void TestConsoleLive::muteAddedInTheConsoleStopsThePlayer()
     view->reasonEdit()->setText(QStringLiteral("Threatening other players"));
     view->addButton()->click();
     QTRY_VERIFY_WITH_TIMEOUT(m_window->mutesModel()->rowOf(QStringLiteral("alice")) >= 0, 5000);
-    const QJsonObject refused = m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("can anyone hear me?")));
+    const QJsonObject refused =
+            m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("can anyone hear me?")));
     QCOMPARE(eventField(refused, "code"), QStringLiteral("muted"));
     const int row = m_window->mutesModel()->rowOf(QStringLiteral("alice"));
     const QString left = m_window->mutesModel()->index(row, MutesModel::ExpiresColumn).data().toString();
@@ -245,21 +264,31 @@ void TestConsoleLive::muteAddedInTheConsoleStopsThePlayer()
     view->addMute(QStringLiteral("dave"), 10, QStringLiteral("Spam"), QStringLiteral("say"));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->mutesModel()->rowOf(QStringLiteral("dave"), QStringLiteral("say")) >= 0, 5000);
     const auto until = [this] {
-        return m_window->mutesModel()->index(m_window->mutesModel()->rowOf(QStringLiteral("dave"), QStringLiteral("say")), 0).data(MutesModel::UntilRole).toDateTime();
+        return m_window->mutesModel()
+                ->index(m_window->mutesModel()->rowOf(QStringLiteral("dave"), QStringLiteral("say")), 0)
+                .data(MutesModel::UntilRole)
+                .toDateTime();
     };
     const QDateTime before = until();
     QVERIFY(view->selectTarget(QStringLiteral("dave")));
     view->extendSelected(60);
     QTRY_VERIFY_WITH_TIMEOUT(until() > before.addSecs(3000), 5000);
-    QCOMPARE(eventField(m_dave->request(sendFrame(QStringLiteral("say"), QStringLiteral("still here"))), "code"), QStringLiteral("muted"));
+    QCOMPARE(eventField(m_dave->request(sendFrame(QStringLiteral("say"), QStringLiteral("still here"))), "code"),
+             QStringLiteral("muted"));
     // A mute of one channel leaves the others open.
-    QCOMPARE(m_dave->request(sendFrame(QStringLiteral("global"), QStringLiteral("global still works"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(m_dave->request(sendFrame(QStringLiteral("global"), QStringLiteral("global still works")))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
 
     // Remove it again: dave may speak.
     QVERIFY(view->selectTarget(QStringLiteral("dave")));
     view->removeSelected();
     QTRY_VERIFY_WITH_TIMEOUT(m_window->mutesModel()->rowOf(QStringLiteral("dave"), QStringLiteral("say")) < 0, 5000);
-    QCOMPARE(m_dave->request(sendFrame(QStringLiteral("say"), QStringLiteral("thanks, mods"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(m_dave->request(sendFrame(QStringLiteral("say"), QStringLiteral("thanks, mods")))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     view->addMute(QStringLiteral("carol"), 10080, QStringLiteral("Real-money trading"));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->mutesModel()->rowOf(QStringLiteral("carol")) >= 0, 5000);
 }
@@ -270,13 +299,16 @@ void TestConsoleLive::logViewShowsTodaysLines()
     view->setCategory(QStringLiteral("chat"));
     view->setDay(QDateTime::currentDateTimeUtc().date());
     view->setFollowing(true); // re-reads every 2 s: the audit writer flushes on its own thread
-    QTRY_VERIFY_WITH_TIMEOUT([this] {
-        for (int r = 0; r < m_window->logModel()->rowCount(); ++r) {
-            if (m_window->logModel()->line(r).value(QStringLiteral("content")).toString() == QLatin1String("hello moderators"))
-                return true;
-        }
-        return false;
-    }(), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            [this] {
+                for (int r = 0; r < m_window->logModel()->rowCount(); ++r) {
+                    if (m_window->logModel()->line(r).value(QStringLiteral("content")).toString()
+                        == QLatin1String("hello moderators"))
+                        return true;
+                }
+                return false;
+            }(),
+            15000);
     QVERIFY(view->statusText().contains(QStringLiteral("matching lines")));
     // Moderation log: the mute done from the console is there with its reason.
     view->setCategory(QStringLiteral("moderation"));
@@ -319,7 +351,8 @@ void TestConsoleLive::refusedTokensShowTheReason_data()
     QTest::newRow("wrong secret") << jwt::mint(claims, "not-the-secret") << QStringLiteral("refused the token");
     claims.expiresAt = QDateTime::currentSecsSinceEpoch() - 60;
     QTest::newRow("expired") << jwt::mint(claims, kTestSecret) << QStringLiteral("expired");
-    QTest::newRow("player role") << tokenFor(QStringLiteral("eve"), QStringLiteral("Eve")) << QStringLiteral("needs a moderator or admin token");
+    QTest::newRow("player role") << tokenFor(QStringLiteral("eve"), QStringLiteral("Eve"))
+                                 << QStringLiteral("needs a moderator or admin token");
 }
 
 void TestConsoleLive::refusedTokensShowTheReason()
@@ -345,16 +378,22 @@ void TestConsoleLive::reconnectsWhenTheServerComesBack()
     QVERIFY(server->start());
     MainWindow window;
     window.client()->setMaxBackoffMs(400);
-    window.connectTo(wsUrl(config.server.port), tokenFor(QStringLiteral("admin-1"), QStringLiteral("Admin"), QStringLiteral("admin")));
+    window.connectTo(wsUrl(config.server.port),
+                     tokenFor(QStringLiteral("admin-1"), QStringLiteral("Admin"), QStringLiteral("admin")));
     QTRY_COMPARE_WITH_TIMEOUT(window.client()->state(), ModeratorClient::State::Connected, 10000);
     auto player = std::make_unique<TestClient>();
-    QVERIFY(player->open(server->port()) && !player->authToken(tokenFor(QStringLiteral("pat"), QStringLiteral("Pat"), QStringLiteral("player"), kFoyer)).isEmpty());
+    QVERIFY(player->open(server->port())
+            && !player->authToken(
+                              tokenFor(QStringLiteral("pat"), QStringLiteral("Pat"), QStringLiteral("player"), kFoyer))
+                        .isEmpty());
     // Frames are served in order: once a later request is answered, the feed is on.
     bool answered = false;
-    window.client()->request({ { QStringLiteral("type"), QStringLiteral("stats") } }, [&answered](const QString &, const QJsonObject &) { answered = true; });
+    window.client()->request({ { QStringLiteral("type"), QStringLiteral("stats") } },
+                             [&answered](const QString &, const QJsonObject &) { answered = true; });
     QTRY_VERIFY_WITH_TIMEOUT(answered, 5000);
     player->request(sendFrame(QStringLiteral("say"), QStringLiteral("before the restart")));
-    QTRY_VERIFY_WITH_TIMEOUT(modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("before the restart")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("before the restart")), 5000);
 
     player.reset();
     server.reset(); // the server goes away
@@ -368,12 +407,18 @@ void TestConsoleLive::reconnectsWhenTheServerComesBack()
     // a new, empty history: it does not know the last line held (unknown_since), so the hole
     // is marked.
     QVERIFY(modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("before the restart")));
-    QTRY_VERIFY_WITH_TIMEOUT(modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("does not know the last message")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(modelHas(window.monitorModel(), MonitorModel::ContentRole,
+                                      QStringLiteral("does not know the last message")),
+                             5000);
     QCOMPARE(feedRows(window.monitorModel()).filter(QStringLiteral("#")).size(), 1);
     player = std::make_unique<TestClient>();
-    QVERIFY(player->open(server->port()) && !player->authToken(tokenFor(QStringLiteral("pat"), QStringLiteral("Pat"), QStringLiteral("player"), kFoyer)).isEmpty());
+    QVERIFY(player->open(server->port())
+            && !player->authToken(
+                              tokenFor(QStringLiteral("pat"), QStringLiteral("Pat"), QStringLiteral("player"), kFoyer))
+                        .isEmpty());
     player->request(sendFrame(QStringLiteral("say"), QStringLiteral("after the restart")));
-    QTRY_VERIFY_WITH_TIMEOUT(modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("after the restart")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            modelHas(window.monitorModel(), MonitorModel::ContentRole, QStringLiteral("after the restart")), 5000);
 }
 
 std::unique_ptr<CutRig> TestConsoleLive::cutRig(int maxResent)
@@ -392,20 +437,29 @@ std::unique_ptr<CutRig> TestConsoleLive::cutRig(int maxResent)
     rig->window = std::make_unique<MainWindow>();
     rig->window->client()->setMaxBackoffMs(400);
     // The moderator is in no room: only the monitor feed's resume can bring the room's lines back.
-    rig->window->connectTo(wsUrl(rig->relay->port()), tokenFor(QStringLiteral("mod-cut"), QStringLiteral("Watcher"), QStringLiteral("moderator")));
+    rig->window->connectTo(wsUrl(rig->relay->port()),
+                           tokenFor(QStringLiteral("mod-cut"), QStringLiteral("Watcher"), QStringLiteral("moderator")));
     if (!QTest::qWaitFor([&rig] { return rig->window->client()->state() == ModeratorClient::State::Connected; }, 10000))
         return nullptr;
     rig->speaker = std::make_unique<TestClient>();
     if (!rig->speaker->open(rig->server->port())
-        || rig->speaker->authToken(tokenFor(QStringLiteral("sam"), QStringLiteral("Sam"), QStringLiteral("player"), kFoyer)).isEmpty())
+        || rig->speaker
+                   ->authToken(tokenFor(QStringLiteral("sam"), QStringLiteral("Sam"), QStringLiteral("player"), kFoyer))
+                   .isEmpty())
         return nullptr;
     // Frames are served in order: once a later request is answered, the feed is on.
     bool answered = false;
-    rig->window->client()->request({ { QStringLiteral("type"), QStringLiteral("stats") } }, [&answered](const QString &, const QJsonObject &) { answered = true; });
+    rig->window->client()->request({ { QStringLiteral("type"), QStringLiteral("stats") } },
+                                   [&answered](const QString &, const QJsonObject &) { answered = true; });
     if (!QTest::qWaitFor([&answered] { return answered; }, 5000))
         return nullptr;
     rig->speaker->request(sendFrame(QStringLiteral("say"), QStringLiteral("before the cut")));
-    if (!QTest::qWaitFor([&rig] { return modelHas(rig->window->monitorModel(), MonitorModel::ContentRole, QStringLiteral("before the cut")); }, 5000))
+    if (!QTest::qWaitFor(
+                [&rig] {
+                    return modelHas(rig->window->monitorModel(), MonitorModel::ContentRole,
+                                    QStringLiteral("before the cut"));
+                },
+                5000))
         return nullptr;
     return rig;
 }
@@ -417,7 +471,10 @@ void TestConsoleLive::cutWhileSpeakerSays(CutRig &rig, const QStringList &lines)
     rig.relay->cutAll();
     QTRY_COMPARE_WITH_TIMEOUT(rig.window->client()->state(), ModeratorClient::State::Reconnecting, 5000);
     for (const QString &line : lines)
-        QCOMPARE(rig.speaker->request(sendFrame(QStringLiteral("say"), line)).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+        QCOMPARE(rig.speaker->request(sendFrame(QStringLiteral("say"), line))
+                         .value(QStringLiteral("event_type"))
+                         .toString(),
+                 QStringLiteral("ack"));
     QVERIFY(!modelHas(rig.window->monitorModel(), MonitorModel::ContentRole, lines.constLast()));
     rig.relay->setRefusing(false);
     QTRY_COMPARE_WITH_TIMEOUT(rig.window->client()->state(), ModeratorClient::State::Connected, 10000);
@@ -438,7 +495,8 @@ void TestConsoleLive::feedResumesAfterTheConnectionIsCut()
     QTRY_VERIFY_WITH_TIMEOUT(modelHas(model, MonitorModel::ContentRole, QStringLiteral("after the reconnect")), 5000);
     // Every missed line once, in order, between what came before and after; "before the cut"
     // (in the resume's clock window) is not repeated, and no gap is claimed.
-    const QStringList expected = QStringList { QStringLiteral("before the cut") } + missed + QStringList { QStringLiteral("after the reconnect") };
+    const QStringList expected = QStringList { QStringLiteral("before the cut") } + missed
+            + QStringList { QStringLiteral("after the reconnect") };
     QCOMPARE(feedRows(model), expected);
     for (int r = 1; r <= missed.size(); ++r)
         QCOMPARE(model->index(r, 0).data(MonitorModel::RecoveredRole).toString(), QStringLiteral("resumed"));
@@ -468,17 +526,21 @@ void TestConsoleLive::feedMarksAGapWhenTheServerCannotResendEverything()
     const QStringList rows = feedRows(model);
     QCOMPARE(rows.size(), 5);
     QCOMPARE(rows.at(0), QStringLiteral("before the cut"));
-    QVERIFY2(rows.at(1).startsWith(QStringLiteral("#")) && rows.at(1).contains(QStringLiteral("oldest of them are missing")), qPrintable(rows.at(1)));
+    QVERIFY2(rows.at(1).startsWith(QStringLiteral("#"))
+                     && rows.at(1).contains(QStringLiteral("oldest of them are missing")),
+             qPrintable(rows.at(1)));
     QCOMPARE(rows.mid(2), missed.mid(7));
 }
 
 void TestConsoleLive::screenshotOfEachTab()
 {
-    const QString dir = qEnvironmentVariable("MYTHOS_SCREENSHOT_DIR", QDir::current().filePath(QStringLiteral("screenshots")));
+    const QString dir =
+            qEnvironmentVariable("MYTHOS_SCREENSHOT_DIR", QDir::current().filePath(QStringLiteral("screenshots")));
     QVERIFY(QDir().mkpath(dir));
     m_window->logsView()->setFollowing(false);
     m_window->resize(1280, 760);
-    const QStringList names { QStringLiteral("monitor"), QStringLiteral("queue"), QStringLiteral("mutes"), QStringLiteral("logs"), QStringLiteral("health") };
+    const QStringList names { QStringLiteral("monitor"), QStringLiteral("queue"), QStringLiteral("mutes"),
+                              QStringLiteral("logs"), QStringLiteral("health") };
     // Select something in each list, as a moderator would have.
     m_window->queueView()->table()->selectRow(0);
     m_window->mutesView()->table()->selectRow(0);

@@ -22,21 +22,27 @@
 using namespace mythos::console;
 
 namespace {
-QJsonObject chat(const QString &content, const QString &channel = QStringLiteral("say"), const QString &sender = QStringLiteral("alice"),
+QJsonObject chat(const QString &content, const QString &channel = QStringLiteral("say"),
+                 const QString &sender = QStringLiteral("alice"),
                  const QString &room = QStringLiteral("earth_arkham_sanitarium_foyer"), const QString &scope = {})
 {
     static int n = 0;
-    return { { QStringLiteral("message_id"), QStringLiteral("m%1").arg(++n) }, { QStringLiteral("channel"), channel },
-             { QStringLiteral("sender_id"), sender }, { QStringLiteral("sender_name"), sender.left(1).toUpper() + sender.mid(1) },
-             { QStringLiteral("content"), content }, { QStringLiteral("message"), content },
-             { QStringLiteral("timestamp"), QStringLiteral("2026-11-26T19:00:00.000Z") }, { QStringLiteral("room_id"), room },
+    return { { QStringLiteral("message_id"), QStringLiteral("m%1").arg(++n) },
+             { QStringLiteral("channel"), channel },
+             { QStringLiteral("sender_id"), sender },
+             { QStringLiteral("sender_name"), sender.left(1).toUpper() + sender.mid(1) },
+             { QStringLiteral("content"), content },
+             { QStringLiteral("message"), content },
+             { QStringLiteral("timestamp"), QStringLiteral("2026-11-26T19:00:00.000Z") },
+             { QStringLiteral("room_id"), room },
              { QStringLiteral("scope_id"), scope.isEmpty() ? room : scope } };
 }
 // A message with an id of the minted form (they sort in acceptance order), sent at `ms`.
 QJsonObject chatAt(qint64 ms, const QString &content, bool late = false)
 {
     QJsonObject m = chat(content);
-    m.insert(QStringLiteral("message_id"), QStringLiteral("%1").arg(ms, 12, 16, QLatin1Char('0')) + QStringLiteral("000000-test"));
+    m.insert(QStringLiteral("message_id"),
+             QStringLiteral("%1").arg(ms, 12, 16, QLatin1Char('0')) + QStringLiteral("000000-test"));
     if (late)
         m.insert(QStringLiteral("late"), true);
     return m;
@@ -52,12 +58,19 @@ QString idOf(const QJsonObject &m)
 {
     return m.value(QStringLiteral("message_id")).toString();
 }
-QJsonObject queueItem(const QString &id, const QString &status, const QString &kind = QStringLiteral("held"), const QString &created = QStringLiteral("2026-11-26T19:00:00.000Z"))
+QJsonObject queueItem(const QString &id, const QString &status, const QString &kind = QStringLiteral("held"),
+                      const QString &created = QStringLiteral("2026-11-26T19:00:00.000Z"))
 {
-    return { { QStringLiteral("item_id"), id }, { QStringLiteral("message_id"), QStringLiteral("msg-") + id }, { QStringLiteral("kind"), kind },
-             { QStringLiteral("status"), status }, { QStringLiteral("sender_id"), QStringLiteral("alice") }, { QStringLiteral("channel"), QStringLiteral("say") },
-             { QStringLiteral("message"), QJsonObject { { QStringLiteral("content"), QStringLiteral("text of ") + id } } },
-             { QStringLiteral("created_at"), created }, { QStringLiteral("claimed_by"), QJsonValue() } };
+    return { { QStringLiteral("item_id"), id },
+             { QStringLiteral("message_id"), QStringLiteral("msg-") + id },
+             { QStringLiteral("kind"), kind },
+             { QStringLiteral("status"), status },
+             { QStringLiteral("sender_id"), QStringLiteral("alice") },
+             { QStringLiteral("channel"), QStringLiteral("say") },
+             { QStringLiteral("message"),
+               QJsonObject { { QStringLiteral("content"), QStringLiteral("text of ") + id } } },
+             { QStringLiteral("created_at"), created },
+             { QStringLiteral("claimed_by"), QJsonValue() } };
 }
 QStringList column(const QAbstractItemModel &m, int col, int role = Qt::DisplayRole)
 {
@@ -106,7 +119,8 @@ void TestConsoleModels::monitorKeepsTheNewestLinesUpToTheCap()
     for (int i = 1; i <= 5; ++i)
         m.append(chat(QStringLiteral("line %1").arg(i)));
     QCOMPARE(m.rowCount(), 3);
-    QCOMPARE(column(m, MonitorModel::TextColumn), (QStringList { QStringLiteral("line 3"), QStringLiteral("line 4"), QStringLiteral("line 5") }));
+    QCOMPARE(column(m, MonitorModel::TextColumn),
+             (QStringList { QStringLiteral("line 3"), QStringLiteral("line 4"), QStringLiteral("line 5") }));
     QCOMPARE(m.droppedCount(), 2);
     m.setCap(2);
     QCOMPARE(m.index(0, MonitorModel::TextColumn).data().toString(), QStringLiteral("line 4"));
@@ -125,7 +139,8 @@ void TestConsoleModels::pauseKeepsLinesAsideAndResumeAddsThemInOrder()
     QCOMPARE(m.waitingCount(), 2);
     QCOMPARE(waiting.size(), 2);
     m.setPaused(false);
-    QCOMPARE(column(m, MonitorModel::TextColumn), (QStringList { QStringLiteral("before"), QStringLiteral("during 1"), QStringLiteral("during 2") }));
+    QCOMPARE(column(m, MonitorModel::TextColumn),
+             (QStringList { QStringLiteral("before"), QStringLiteral("during 1"), QStringLiteral("during 2") }));
     QCOMPARE(m.waitingCount(), 0);
     // The cap holds while paused too: memory stays bounded on a long pause.
     m.setPaused(true);
@@ -155,7 +170,8 @@ void TestConsoleModels::contextRowsStayInChannelAndScope()
 {
     MonitorModel m;
     m.append(chat(QStringLiteral("a1")));
-    m.append(chat(QStringLiteral("elsewhere"), QStringLiteral("say"), QStringLiteral("bob"), QStringLiteral("earth_x_y_z")));
+    m.append(chat(QStringLiteral("elsewhere"), QStringLiteral("say"), QStringLiteral("bob"),
+                  QStringLiteral("earth_x_y_z")));
     m.append(chat(QStringLiteral("a2")));
     m.addMarker(QStringLiteral("— connection lost —"));
     m.append(chat(QStringLiteral("global"), QStringLiteral("global")));
@@ -167,8 +183,9 @@ void TestConsoleModels::contextRowsStayInChannelAndScope()
 void TestConsoleModels::mergeKeepsIdOrderAndDropsRepeats()
 {
     MonitorModel m;
-    const QJsonObject a = chatAt(1000, QStringLiteral("a")), b = chatAt(2000, QStringLiteral("b")), c = chatAt(3000, QStringLiteral("c")),
-                      d = chatAt(4000, QStringLiteral("d")), e = chatAt(5000, QStringLiteral("e"));
+    const QJsonObject a = chatAt(1000, QStringLiteral("a")), b = chatAt(2000, QStringLiteral("b")),
+                      c = chatAt(3000, QStringLiteral("c")), d = chatAt(4000, QStringLiteral("d")),
+                      e = chatAt(5000, QStringLiteral("e"));
     m.append(a);
     m.append(b);
     m.append(d);
@@ -215,10 +232,12 @@ void TestConsoleModels::gapMarkerSitsWhereTheHoleStarts()
     m.append(chatAt(9000, QStringLiteral("live after the reconnect")));
     // Resumed from b, not recovered: the newest messages came back, older ones are missing.
     m.addMarker(QStringLiteral("— gap —"), idOf(b));
-    m.merge(QJsonArray { chatAt(1500, QStringLiteral("window")), chatAt(6000, QStringLiteral("f")), chatAt(7000, QStringLiteral("g")) });
+    m.merge(QJsonArray { chatAt(1500, QStringLiteral("window")), chatAt(6000, QStringLiteral("f")),
+                         chatAt(7000, QStringLiteral("g")) });
     QCOMPARE(column(m, MonitorModel::TextColumn),
              (strings({ "a", "window", "b", "— gap —", "f", "g", "live after the reconnect" })));
-    QCOMPARE(column(m, 0, MonitorModel::MarkerRole), (strings({ "false", "false", "false", "true", "false", "false", "false" })));
+    QCOMPARE(column(m, 0, MonitorModel::MarkerRole),
+             (strings({ "false", "false", "false", "true", "false", "false", "false" })));
     // A marker without an id goes at the bottom, and later merges of newer lines go after it.
     m.addMarker(QStringLiteral("— bottom —"));
     m.merge(QJsonArray { chatAt(9500, QStringLiteral("h")) });
@@ -273,14 +292,19 @@ void TestConsoleModels::feedResumeOutcomes()
     const FeedResume r(QStringLiteral("monitor"));
     const QJsonArray list { chatAt(1000, QStringLiteral("a")) };
     const QString resumed = QStringLiteral("resumed");
-    const QString messages = QStringLiteral("messages"), recovered = QStringLiteral("recovered"), reason = QStringLiteral("reason");
+    const QString messages = QStringLiteral("messages"), recovered = QStringLiteral("recovered"),
+                  reason = QStringLiteral("reason");
     const QString feed = QStringLiteral("feed"), monitor = QStringLiteral("monitor");
-    auto complete = r.outcome(resumed, { { messages, list }, { recovered, true }, { feed, monitor } }, QStringLiteral("s"));
+    auto complete =
+            r.outcome(resumed, { { messages, list }, { recovered, true }, { feed, monitor } }, QStringLiteral("s"));
     QVERIFY(!complete.gap);
     QVERIFY(!complete.retryLater);
     QCOMPARE(complete.messages, list);
     QCOMPARE(complete.since, QStringLiteral("s"));
-    auto partial = r.outcome(resumed, { { messages, list }, { recovered, false }, { reason, QStringLiteral("too_many") }, { feed, monitor } }, {});
+    auto partial = r.outcome(
+            resumed,
+            { { messages, list }, { recovered, false }, { reason, QStringLiteral("too_many") }, { feed, monitor } },
+            {});
     QVERIFY(partial.gap);
     QCOMPARE(partial.reason, QStringLiteral("too_many"));
     QCOMPARE(partial.messages.size(), 1);
@@ -300,7 +324,8 @@ void TestConsoleModels::feedResumeOutcomes()
     QVERIFY(silent.gap);
     QCOMPARE(silent.reason, QStringLiteral("no_answer"));
     // Dropped again before the answer: the next reconnect resumes from the same place.
-    auto dropped = r.outcome(QStringLiteral("timeout"), { { QStringLiteral("message"), QStringLiteral("connection lost") } }, {});
+    auto dropped = r.outcome(QStringLiteral("timeout"),
+                             { { QStringLiteral("message"), QStringLiteral("connection lost") } }, {});
     QVERIFY(dropped.retryLater);
     QVERIFY(!dropped.gap);
 }
@@ -312,17 +337,25 @@ void TestConsoleModels::filter_data()
     QTest::addColumn<QString>("player");
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("shown");
-    const QStringList all { QStringLiteral("hello"), QStringLiteral("zone news"), QStringLiteral("far away"), QStringLiteral("Gold for sale") };
+    const QStringList all { QStringLiteral("hello"), QStringLiteral("zone news"), QStringLiteral("far away"),
+                            QStringLiteral("Gold for sale") };
     QTest::newRow("nothing") << QString() << QString() << QString() << QString() << all;
-    QTest::newRow("channel") << QStringLiteral("ZONE") << QString() << QString() << QString() << QStringList { QStringLiteral("zone news") };
+    QTest::newRow("channel") << QStringLiteral("ZONE") << QString() << QString() << QString()
+                             << QStringList { QStringLiteral("zone news") };
     QTest::newRow("room") << QString() << QStringLiteral("earth_arkham_sanitarium_foyer") << QString() << QString()
-                          << QStringList { QStringLiteral("hello"), QStringLiteral("zone news"), QStringLiteral("Gold for sale") };
+                          << QStringList { QStringLiteral("hello"), QStringLiteral("zone news"),
+                                           QStringLiteral("Gold for sale") };
     QTest::newRow("zone prefix") << QString() << QStringLiteral("earth_arkham") << QString() << QString()
-                                 << QStringList { QStringLiteral("hello"), QStringLiteral("zone news"), QStringLiteral("Gold for sale") };
-    QTest::newRow("not a partial token") << QString() << QStringLiteral("earth_ark") << QString() << QString() << QStringList {};
-    QTest::newRow("player by name") << QString() << QString() << QStringLiteral("bo") << QString() << QStringList { QStringLiteral("far away") };
-    QTest::newRow("text") << QString() << QString() << QString() << QStringLiteral("gold") << QStringList { QStringLiteral("Gold for sale") };
-    QTest::newRow("combined") << QStringLiteral("say") << QString() << QStringLiteral("alice") << QStringLiteral("hel") << QStringList { QStringLiteral("hello") };
+                                 << QStringList { QStringLiteral("hello"), QStringLiteral("zone news"),
+                                                  QStringLiteral("Gold for sale") };
+    QTest::newRow("not a partial token") << QString() << QStringLiteral("earth_ark") << QString() << QString()
+                                         << QStringList {};
+    QTest::newRow("player by name") << QString() << QString() << QStringLiteral("bo") << QString()
+                                    << QStringList { QStringLiteral("far away") };
+    QTest::newRow("text") << QString() << QString() << QString() << QStringLiteral("gold")
+                          << QStringList { QStringLiteral("Gold for sale") };
+    QTest::newRow("combined") << QStringLiteral("say") << QString() << QStringLiteral("alice") << QStringLiteral("hel")
+                              << QStringList { QStringLiteral("hello") };
 }
 
 void TestConsoleModels::filter()
@@ -334,8 +367,10 @@ void TestConsoleModels::filter()
     QFETCH(QStringList, shown);
     MonitorModel m;
     m.append(chat(QStringLiteral("hello")));
-    m.append(chat(QStringLiteral("zone news"), QStringLiteral("zone"), QStringLiteral("alice"), QStringLiteral("earth_arkham_sanitarium_foyer"), QStringLiteral("earth_arkham")));
-    m.append(chat(QStringLiteral("far away"), QStringLiteral("say"), QStringLiteral("bob"), QStringLiteral("earth_innsmouth_harbor_quay")));
+    m.append(chat(QStringLiteral("zone news"), QStringLiteral("zone"), QStringLiteral("alice"),
+                  QStringLiteral("earth_arkham_sanitarium_foyer"), QStringLiteral("earth_arkham")));
+    m.append(chat(QStringLiteral("far away"), QStringLiteral("say"), QStringLiteral("bob"),
+                  QStringLiteral("earth_innsmouth_harbor_quay")));
     m.append(chat(QStringLiteral("Gold for sale"), QStringLiteral("global"), QStringLiteral("carol")));
     m.addMarker(QStringLiteral("marker"));
     MonitorFilter f;
@@ -353,18 +388,22 @@ void TestConsoleModels::queueUpdatesItemsInPlaceAndCounts()
 {
     QueueModel q;
     QSignalSpy counts(&q, &QueueModel::countsChanged);
-    q.upsert(queueItem(QStringLiteral("i1"), QStringLiteral("pending"), QStringLiteral("held"), QStringLiteral("2026-11-26T19:00:01.000Z")));
-    q.upsert(queueItem(QStringLiteral("i2"), QStringLiteral("pending"), QStringLiteral("flagged"), QStringLiteral("2026-11-26T19:00:02.000Z")));
+    q.upsert(queueItem(QStringLiteral("i1"), QStringLiteral("pending"), QStringLiteral("held"),
+                       QStringLiteral("2026-11-26T19:00:01.000Z")));
+    q.upsert(queueItem(QStringLiteral("i2"), QStringLiteral("pending"), QStringLiteral("flagged"),
+                       QStringLiteral("2026-11-26T19:00:02.000Z")));
     QCOMPARE(q.rowCount(), 2);
     QCOMPARE(q.index(0, 0).data(QueueModel::ItemIdRole).toString(), QStringLiteral("i2")); // newest first
     QCOMPARE(q.pendingCount(), 2);
     QCOMPARE(q.heldPendingCount(), 1);
     // Another moderator claims, then approves: the same row changes.
-    QJsonObject claimed = queueItem(QStringLiteral("i1"), QStringLiteral("pending"), QStringLiteral("held"), QStringLiteral("2026-11-26T19:00:01.000Z"));
+    QJsonObject claimed = queueItem(QStringLiteral("i1"), QStringLiteral("pending"), QStringLiteral("held"),
+                                    QStringLiteral("2026-11-26T19:00:01.000Z"));
     claimed.insert(QStringLiteral("claimed_by"), QStringLiteral("mod-2"));
     q.upsert(claimed);
     QCOMPARE(q.rowCount(), 2);
-    QCOMPARE(q.index(q.rowOf(QStringLiteral("i1")), QueueModel::ClaimedColumn).data().toString(), QStringLiteral("mod-2"));
+    QCOMPARE(q.index(q.rowOf(QStringLiteral("i1")), QueueModel::ClaimedColumn).data().toString(),
+             QStringLiteral("mod-2"));
     QJsonObject approved = claimed;
     approved.insert(QStringLiteral("status"), QStringLiteral("approved"));
     approved.insert(QStringLiteral("resolved_by"), QStringLiteral("mod-2"));
@@ -373,7 +412,8 @@ void TestConsoleModels::queueUpdatesItemsInPlaceAndCounts()
     QCOMPARE(q.pendingCount(), 1);
     QCOMPARE(q.heldPendingCount(), 0);
     QCOMPARE(counts.last(), (QList<QVariant> { 1, 0 }));
-    QCOMPARE(q.index(q.rowOf(QStringLiteral("i1")), QueueModel::StatusColumn).data().toString(), QStringLiteral("approved (approve)"));
+    QCOMPARE(q.index(q.rowOf(QStringLiteral("i1")), QueueModel::StatusColumn).data().toString(),
+             QStringLiteral("approved (approve)"));
 }
 
 void TestConsoleModels::queueReplacePendingDropsSettledItems()
@@ -382,7 +422,8 @@ void TestConsoleModels::queueReplacePendingDropsSettledItems()
     q.upsert(queueItem(QStringLiteral("gone"), QStringLiteral("pending")));
     q.upsert(queueItem(QStringLiteral("closed"), QStringLiteral("dismissed")));
     q.upsert(queueItem(QStringLiteral("kept"), QStringLiteral("pending")));
-    q.replacePending(QJsonArray { queueItem(QStringLiteral("kept"), QStringLiteral("pending")), queueItem(QStringLiteral("new"), QStringLiteral("pending")) });
+    q.replacePending(QJsonArray { queueItem(QStringLiteral("kept"), QStringLiteral("pending")),
+                                  queueItem(QStringLiteral("new"), QStringLiteral("pending")) });
     QCOMPARE(q.rowOf(QStringLiteral("gone")), -1);
     QVERIFY(q.rowOf(QStringLiteral("closed")) >= 0);
     QVERIFY(q.rowOf(QStringLiteral("kept")) >= 0);
@@ -409,14 +450,21 @@ void TestConsoleModels::mutesCountDownAndExpire()
     MutesModel m;
     QDateTime now = QDateTime::fromString(QStringLiteral("2026-11-26T19:00:00.000Z"), Qt::ISODateWithMs);
     m.setClock([&now] { return now; });
-    m.setMutes(QJsonArray {
-            QJsonObject { { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("alice") },
-                          { QStringLiteral("target_name"), QStringLiteral("Alice") }, { QStringLiteral("muted_until"), QStringLiteral("2026-11-26T19:10:00.000Z") },
-                          { QStringLiteral("reason"), QStringLiteral("spam") }, { QStringLiteral("muted_by"), QStringLiteral("mod-1") }, { QStringLiteral("scope"), QStringLiteral("server") } },
-            QJsonObject { { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("bob") },
-                          { QStringLiteral("target_name"), QStringLiteral("Bob") }, { QStringLiteral("muted_until"), QJsonValue() },
-                          { QStringLiteral("reason"), QStringLiteral("threats") }, { QStringLiteral("muted_by"), QStringLiteral("mod-1") },
-                          { QStringLiteral("scope"), QStringLiteral("server") }, { QStringLiteral("channel"), QStringLiteral("say") } } });
+    m.setMutes(QJsonArray { QJsonObject { { QStringLiteral("target_type"), QStringLiteral("player") },
+                                          { QStringLiteral("target"), QStringLiteral("alice") },
+                                          { QStringLiteral("target_name"), QStringLiteral("Alice") },
+                                          { QStringLiteral("muted_until"), QStringLiteral("2026-11-26T19:10:00.000Z") },
+                                          { QStringLiteral("reason"), QStringLiteral("spam") },
+                                          { QStringLiteral("muted_by"), QStringLiteral("mod-1") },
+                                          { QStringLiteral("scope"), QStringLiteral("server") } },
+                            QJsonObject { { QStringLiteral("target_type"), QStringLiteral("player") },
+                                          { QStringLiteral("target"), QStringLiteral("bob") },
+                                          { QStringLiteral("target_name"), QStringLiteral("Bob") },
+                                          { QStringLiteral("muted_until"), QJsonValue() },
+                                          { QStringLiteral("reason"), QStringLiteral("threats") },
+                                          { QStringLiteral("muted_by"), QStringLiteral("mod-1") },
+                                          { QStringLiteral("scope"), QStringLiteral("server") },
+                                          { QStringLiteral("channel"), QStringLiteral("say") } } });
     QCOMPARE(m.rowCount(), 2);
     QCOMPARE(m.index(0, MutesModel::ExpiresColumn).data().toString(), QStringLiteral("10m 00s"));
     QCOMPARE(m.index(0, MutesModel::TargetColumn).data().toString(), QStringLiteral("Alice (alice)"));
@@ -437,17 +485,21 @@ void TestConsoleModels::mutesRefreshKeepsRowsInPlace()
 {
     MutesModel m;
     auto mute = [](const QString &who, const QString &reason) {
-        return QJsonObject { { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), who },
-                             { QStringLiteral("muted_until"), QJsonValue() }, { QStringLiteral("reason"), reason },
+        return QJsonObject { { QStringLiteral("target_type"), QStringLiteral("player") },
+                             { QStringLiteral("target"), who },
+                             { QStringLiteral("muted_until"), QJsonValue() },
+                             { QStringLiteral("reason"), reason },
                              { QStringLiteral("muted_by"), QStringLiteral("mod") } };
     };
     m.setMutes({ mute(QStringLiteral("a"), QStringLiteral("one")), mute(QStringLiteral("b"), QStringLiteral("two")) });
     QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
     QSignalSpy removed(&m, &QAbstractItemModel::rowsRemoved);
-    m.setMutes({ mute(QStringLiteral("b"), QStringLiteral("two, longer")), mute(QStringLiteral("c"), QStringLiteral("three")) });
+    m.setMutes({ mute(QStringLiteral("b"), QStringLiteral("two, longer")),
+                 mute(QStringLiteral("c"), QStringLiteral("three")) });
     QCOMPARE(reset.size(), 0);
     QCOMPARE(removed.size(), 1);
-    QCOMPARE(column(m, MutesModel::ReasonColumn), (QStringList { QStringLiteral("two, longer"), QStringLiteral("three") }));
+    QCOMPARE(column(m, MutesModel::ReasonColumn),
+             (QStringList { QStringLiteral("two, longer"), QStringLiteral("three") }));
 }
 
 void TestConsoleModels::remainingText_data()
@@ -473,9 +525,12 @@ void TestConsoleModels::logMergeAppendsOnlyNewLines()
 {
     LogModel m;
     auto line = [](int i) {
-        return QJsonObject { { QStringLiteral("ts"), QStringLiteral("2026-11-26T19:00:0%1.000Z").arg(i) }, { QStringLiteral("category"), QStringLiteral("chat") },
-                             { QStringLiteral("event"), QStringLiteral("message") }, { QStringLiteral("server_id"), QStringLiteral("s1") },
-                             { QStringLiteral("content"), QStringLiteral("line %1").arg(i) }, { QStringLiteral("channel"), QStringLiteral("say") } };
+        return QJsonObject { { QStringLiteral("ts"), QStringLiteral("2026-11-26T19:00:0%1.000Z").arg(i) },
+                             { QStringLiteral("category"), QStringLiteral("chat") },
+                             { QStringLiteral("event"), QStringLiteral("message") },
+                             { QStringLiteral("server_id"), QStringLiteral("s1") },
+                             { QStringLiteral("content"), QStringLiteral("line %1").arg(i) },
+                             { QStringLiteral("channel"), QStringLiteral("say") } };
     };
     m.setLines({ line(1), line(2) });
     QCOMPARE(m.merge({ line(1), line(2), line(3) }), 1);
@@ -490,9 +545,12 @@ void TestConsoleModels::logMergeAppendsOnlyNewLines()
 void TestConsoleModels::exportCsvAndJsonLines()
 {
     LogModel m;
-    m.setLines({ QJsonObject { { QStringLiteral("ts"), QStringLiteral("2026-11-26T19:00:00.000Z") }, { QStringLiteral("event"), QStringLiteral("mute") },
-                               { QStringLiteral("server_id"), QStringLiteral("s1") }, { QStringLiteral("reason"), QStringLiteral("said \"hi\", twice") } },
-                 QJsonObject { { QStringLiteral("ts"), QStringLiteral("2026-11-26T19:00:01.000Z") }, { QStringLiteral("event"), QStringLiteral("unmute") },
+    m.setLines({ QJsonObject { { QStringLiteral("ts"), QStringLiteral("2026-11-26T19:00:00.000Z") },
+                               { QStringLiteral("event"), QStringLiteral("mute") },
+                               { QStringLiteral("server_id"), QStringLiteral("s1") },
+                               { QStringLiteral("reason"), QStringLiteral("said \"hi\", twice") } },
+                 QJsonObject { { QStringLiteral("ts"), QStringLiteral("2026-11-26T19:00:01.000Z") },
+                               { QStringLiteral("event"), QStringLiteral("unmute") },
                                { QStringLiteral("server_id"), QStringLiteral("s1") } } });
     QSortFilterProxyModel visible;
     visible.setSourceModel(&m);
@@ -509,7 +567,8 @@ void TestConsoleModels::exportCsvAndJsonLines()
     QVERIFY(exporter::writeJsonLines(visible, LogModel::RawRole, jsonl)); // only what is shown
     const QList<QByteArray> lines = jsonl.data().trimmed().split('\n');
     QCOMPARE(lines.size(), 1);
-    QCOMPARE(QJsonDocument::fromJson(lines.first()).object().value(QStringLiteral("event")).toString(), QStringLiteral("unmute"));
+    QCOMPARE(QJsonDocument::fromJson(lines.first()).object().value(QStringLiteral("event")).toString(),
+             QStringLiteral("unmute"));
 }
 
 void TestConsoleModels::healthRatesFromCounters()
@@ -517,11 +576,18 @@ void TestConsoleModels::healthRatesFromCounters()
     HealthModel h;
     const QDateTime t0 = QDateTime::currentDateTimeUtc();
     auto stats = [](double refusedMuted, double rateLimited, double held, double avoided) {
-        return QJsonObject { { QStringLiteral("server_id"), QStringLiteral("s1") }, { QStringLiteral("nats"), QStringLiteral("connected") },
-                             { QStringLiteral("connections"), 7 }, { QStringLiteral("instances_seen"), 2 },
-                             { QStringLiteral("refused"), QJsonObject { { QStringLiteral("muted"), refusedMuted }, { QStringLiteral("rate_limited"), rateLimited } } },
+        return QJsonObject { { QStringLiteral("server_id"), QStringLiteral("s1") },
+                             { QStringLiteral("nats"), QStringLiteral("connected") },
+                             { QStringLiteral("connections"), 7 },
+                             { QStringLiteral("instances_seen"), 2 },
+                             { QStringLiteral("refused"),
+                               QJsonObject { { QStringLiteral("muted"), refusedMuted },
+                                             { QStringLiteral("rate_limited"), rateLimited } } },
                              { QStringLiteral("rate_limited"), rateLimited },
-                             { QStringLiteral("filter"), QJsonObject { { QStringLiteral("masked"), 0 }, { QStringLiteral("flagged"), 0 }, { QStringLiteral("held"), held } } },
+                             { QStringLiteral("filter"),
+                               QJsonObject { { QStringLiteral("masked"), 0 },
+                                             { QStringLiteral("flagged"), 0 },
+                                             { QStringLiteral("held"), held } } },
                              { QStringLiteral("deliveries_avoided"), avoided } };
     };
     h.addStats(stats(1, 0, 0, 100), t0);
@@ -563,17 +629,20 @@ void TestConsoleModels::healthFeedRatesPerChannel()
 void TestConsoleModels::launchOptions()
 {
     const QString app = QStringLiteral("mythos-console");
-    LaunchOptions o = LaunchOptions::parse({ app, QStringLiteral("--url"), QStringLiteral("ws://127.0.0.1:8080/ws"), QStringLiteral("--token"), QStringLiteral("abc.def.ghi") });
+    LaunchOptions o = LaunchOptions::parse({ app, QStringLiteral("--url"), QStringLiteral("ws://127.0.0.1:8080/ws"),
+                                             QStringLiteral("--token"), QStringLiteral("abc.def.ghi") });
     QVERIFY(o.autoConnect());
     QCOMPARE(o.token, QByteArray("abc.def.ghi"));
     QTemporaryFile file;
     QVERIFY(file.open());
     file.write("  tok.en.file\n");
     file.flush();
-    o = LaunchOptions::parse({ app, QStringLiteral("--url"), QStringLiteral("ws://h:1/ws"), QStringLiteral("--token-file"), file.fileName() });
+    o = LaunchOptions::parse({ app, QStringLiteral("--url"), QStringLiteral("ws://h:1/ws"),
+                               QStringLiteral("--token-file"), file.fileName() });
     QVERIFY(o.autoConnect());
     QCOMPARE(o.token, QByteArray("tok.en.file"));
-    o = LaunchOptions::parse({ app, QStringLiteral("--url"), QStringLiteral("http://h/ws"), QStringLiteral("--token"), QStringLiteral("x") });
+    o = LaunchOptions::parse({ app, QStringLiteral("--url"), QStringLiteral("http://h/ws"), QStringLiteral("--token"),
+                               QStringLiteral("x") });
     QVERIFY(o.error.contains(QStringLiteral("ws://")));
     o = LaunchOptions::parse({ app, QStringLiteral("--token-file"), QStringLiteral("/nonexistent/token") });
     QVERIFY(o.error.contains(QStringLiteral("/nonexistent/token")));

@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
     world->config.presence.defaultRoom = QStringLiteral("tavern");
     world->registry = std::make_unique<PlayerRegistry>(world->config, &world->bus);
     world->directory = std::make_unique<Directory>(QStringLiteral("fuzz-1"), world->registry.get(), &world->bus);
-    world->authenticator = std::make_unique<Authenticator>(world->config, world->directory.get(), &world->directory->known());
+    world->authenticator =
+            std::make_unique<Authenticator>(world->config, world->directory.get(), &world->directory->known());
     return 0;
 }
 

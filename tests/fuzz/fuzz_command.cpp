@@ -14,7 +14,7 @@ QSet<QString> *channels = nullptr;
 extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     fuzz::initQt(argc, argv);
-    channels = new QSet<QString> { QStringLiteral("say"), QStringLiteral("global"), QStringLiteral("trade"),
+    channels = new QSet<QString> { QStringLiteral("say"),   QStringLiteral("global"),  QStringLiteral("trade"),
                                    QStringLiteral("party"), QStringLiteral("whisper"), QStringLiteral("help") };
     return 0;
 }

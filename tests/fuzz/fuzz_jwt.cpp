@@ -32,8 +32,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     QByteArray token(reinterpret_cast<const char *>(data + 1), static_cast<qsizetype>(size - 1));
     if (data[0] & 1) {
         constexpr auto b64 = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
-        const QByteArray input = QByteArrayLiteral("{\"alg\":\"HS256\",\"typ\":\"JWT\"}").toBase64(b64) + '.' + token.toBase64(b64);
-        token = input + '.' + QMessageAuthenticationCode::hash(input, kSecret, QCryptographicHash::Sha256).toBase64(b64);
+        const QByteArray input =
+                QByteArrayLiteral("{\"alg\":\"HS256\",\"typ\":\"JWT\"}").toBase64(b64) + '.' + token.toBase64(b64);
+        token = input + '.'
+                + QMessageAuthenticationCode::hash(input, kSecret, QCryptographicHash::Sha256).toBase64(b64);
     }
     const auto result = jwt::verify(token, kSecret, kNow);
     if (!result.ok()) {

@@ -27,10 +27,10 @@ inline QByteArrayView bytes(const uint8_t *data, size_t size)
 } // namespace mythos::fuzz
 
 // A failed invariant is a finding: abort so libFuzzer saves the input.
-#define FUZZ_CHECK(cond)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "FUZZ_CHECK failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);         \
-            abort();                                                                               \
-        }                                                                                          \
+#define FUZZ_CHECK(cond)                                                                                               \
+    do {                                                                                                               \
+        if (!(cond)) {                                                                                                 \
+            fprintf(stderr, "FUZZ_CHECK failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);                             \
+            abort();                                                                                                   \
+        }                                                                                                              \
     } while (0)

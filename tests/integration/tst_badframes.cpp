@@ -84,7 +84,9 @@ void TestBadFrames::initTestCase()
     QVERIFY(m_server->waitForNats());
     m_client = std::make_unique<TestClient>();
     QVERIFY(m_client->open(m_server->port()));
-    QVERIFY(!m_client->authToken(tokenFor(QStringLiteral("tester"), QStringLiteral("Tester"), QStringLiteral("player"), kFoyer)).isEmpty());
+    QVERIFY(!m_client->authToken(tokenFor(QStringLiteral("tester"), QStringLiteral("Tester"), QStringLiteral("player"),
+                                          kFoyer))
+                     .isEmpty());
 }
 
 void TestBadFrames::cleanupTestCase()
@@ -98,20 +100,35 @@ void TestBadFrames::badFrameGetsCodeAndConnectionStaysUsable_data()
     QTest::addColumn<QString>("frame");
     QTest::addColumn<QString>("expectedCode");
     const QString tooLong = QString(501, QLatin1Char('x'));
-    QTest::newRow("invalid json") << R"({"type": "send", )" << "invalid_json";
-    QTest::newRow("not an object") << R"([1, 2, 3])" << "invalid_request";
-    QTest::newRow("no type") << R"({"channel":"say"})" << "invalid_request";
-    QTest::newRow("unknown type") << R"({"type":"dance"})" << "unknown_type";
-    QTest::newRow("unknown channel") << R"({"type":"send","channel":"shout","content":"hi"})" << "unknown_channel";
-    QTest::newRow("empty") << R"({"type":"send","channel":"say","content":"   "})" << "empty";
-    QTest::newRow("too long") << QStringLiteral(R"({"type":"send","channel":"say","content":"%1"})").arg(tooLong) << "too_long";
-    QTest::newRow("content not a string") << R"({"type":"send","channel":"say","content":5})" << "invalid_request";
-    QTest::newRow("oversized frame") << QStringLiteral(R"({"type":"send","channel":"say","content":"%1"})").arg(QString(5000, QLatin1Char('y'))) << "payload_too_large";
-    QTest::newRow("injected room id") << R"({"type":"move","room_id":"earth.*"})" << "invalid_request";
-    QTest::newRow("room id with space") << R"({"type":"move","room_id":"earth arkham"})" << "invalid_request";
-    QTest::newRow("injected party") << R"({"type":"party","party_id":"p1.>"})" << "invalid_request";
-    QTest::newRow("ref too long") << QStringLiteral(R"({"type":"ping","ref":"%1"})").arg(QString(65, QLatin1Char('r'))) << "invalid_request";
-    QTest::newRow("second auth") << R"({"type":"auth","guest_name":"Again"})" << "invalid_request";
+    QTest::newRow("invalid json") << R"({"type": "send", )"
+                                  << "invalid_json";
+    QTest::newRow("not an object") << R"([1, 2, 3])"
+                                   << "invalid_request";
+    QTest::newRow("no type") << R"({"channel":"say"})"
+                             << "invalid_request";
+    QTest::newRow("unknown type") << R"({"type":"dance"})"
+                                  << "unknown_type";
+    QTest::newRow("unknown channel") << R"({"type":"send","channel":"shout","content":"hi"})"
+                                     << "unknown_channel";
+    QTest::newRow("empty") << R"({"type":"send","channel":"say","content":"   "})"
+                           << "empty";
+    QTest::newRow("too long") << QStringLiteral(R"({"type":"send","channel":"say","content":"%1"})").arg(tooLong)
+                              << "too_long";
+    QTest::newRow("content not a string") << R"({"type":"send","channel":"say","content":5})"
+                                          << "invalid_request";
+    QTest::newRow("oversized frame")
+            << QStringLiteral(R"({"type":"send","channel":"say","content":"%1"})").arg(QString(5000, QLatin1Char('y')))
+            << "payload_too_large";
+    QTest::newRow("injected room id") << R"({"type":"move","room_id":"earth.*"})"
+                                      << "invalid_request";
+    QTest::newRow("room id with space") << R"({"type":"move","room_id":"earth arkham"})"
+                                        << "invalid_request";
+    QTest::newRow("injected party") << R"({"type":"party","party_id":"p1.>"})"
+                                    << "invalid_request";
+    QTest::newRow("ref too long") << QStringLiteral(R"({"type":"ping","ref":"%1"})").arg(QString(65, QLatin1Char('r')))
+                                  << "invalid_request";
+    QTest::newRow("second auth") << R"({"type":"auth","guest_name":"Again"})"
+                                 << "invalid_request";
 }
 
 void TestBadFrames::badFrameGetsCodeAndConnectionStaysUsable()
@@ -134,10 +151,15 @@ void TestBadFrames::requestsBeforeAuthAreRefused()
     QVERIFY(c.open(m_server->port()));
     const QJsonObject pong = c.request({ { QStringLiteral("type"), QStringLiteral("ping") } });
     QCOMPARE(pong.value(QStringLiteral("event_type")).toString(), QStringLiteral("pong"));
-    const QJsonObject refused = c.request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("say") }, { QStringLiteral("content"), QStringLiteral("hi") } });
+    const QJsonObject refused = c.request({ { QStringLiteral("type"), QStringLiteral("send") },
+                                            { QStringLiteral("channel"), QStringLiteral("say") },
+                                            { QStringLiteral("content"), QStringLiteral("hi") } });
     QCOMPARE(code(refused), QStringLiteral("unauthenticated"));
     c.sendBinary("\x01\x02");
-    QCOMPARE(code(c.waitFor(QStringLiteral("error"), [](const QJsonObject &d) { return d.value(QStringLiteral("code")) != QStringLiteral("unauthenticated"); })),
+    QCOMPARE(code(c.waitFor(QStringLiteral("error"),
+                            [](const QJsonObject &d) {
+                                return d.value(QStringLiteral("code")) != QStringLiteral("unauthenticated");
+                            })),
              QStringLiteral("invalid_request"));
     QVERIFY(c.isConnected());
 }
@@ -145,10 +167,21 @@ void TestBadFrames::requestsBeforeAuthAreRefused()
 void TestBadFrames::badTokensAreRefusedAndClosed_data()
 {
     QTest::addColumn<QJsonObject>("auth");
-    TokenClaims expired { QStringLiteral("x"), QStringLiteral("X"), Role::Player, QDateTime::currentSecsSinceEpoch() - 10, {}, {} };
+    TokenClaims expired {
+        QStringLiteral("x"), QStringLiteral("X"), Role::Player, QDateTime::currentSecsSinceEpoch() - 10, {}, {}
+    };
     QTest::newRow("garbage") << QJsonObject { { QStringLiteral("token"), QStringLiteral("abc.def.ghi") } };
-    QTest::newRow("wrong secret") << QJsonObject { { QStringLiteral("token"), QString::fromUtf8(jwt::mint({ QStringLiteral("x"), QStringLiteral("X"), Role::Player, QDateTime::currentSecsSinceEpoch() + 60, {}, {} }, "other")) } };
-    QTest::newRow("expired") << QJsonObject { { QStringLiteral("token"), QString::fromUtf8(jwt::mint(expired, kTestSecret)) } };
+    QTest::newRow("wrong secret") << QJsonObject { { QStringLiteral("token"),
+                                                     QString::fromUtf8(
+                                                             jwt::mint({ QStringLiteral("x"),
+                                                                         QStringLiteral("X"),
+                                                                         Role::Player,
+                                                                         QDateTime::currentSecsSinceEpoch() + 60,
+                                                                         {},
+                                                                         {} },
+                                                                       "other")) } };
+    QTest::newRow("expired") << QJsonObject { { QStringLiteral("token"),
+                                                QString::fromUtf8(jwt::mint(expired, kTestSecret)) } };
     QTest::newRow("nothing") << QJsonObject {};
     QTest::newRow("bad guest name") << QJsonObject { { QStringLiteral("guest_name"), QStringLiteral("a.b") } };
 }
@@ -180,12 +213,17 @@ void TestBadFrames::repeatedAbuseClosesTheConnection()
 void TestBadFrames::clientThatStopsReadingIsDisconnected()
 {
     StalledClient stalled;
-    QVERIFY(stalled.connectAndAuth(m_server->port(), tokenFor(QStringLiteral("sleepy"), QStringLiteral("Sleepy"), QStringLiteral("player"), kFoyer)));
-    QVERIFY(QTest::qWaitFor([&] { return m_server->app().health().value(QStringLiteral("players")).toInt() >= 2; }, 5000));
+    QVERIFY(stalled.connectAndAuth(
+            m_server->port(),
+            tokenFor(QStringLiteral("sleepy"), QStringLiteral("Sleepy"), QStringLiteral("player"), kFoyer)));
+    QVERIFY(QTest::qWaitFor([&] { return m_server->app().health().value(QStringLiteral("players")).toInt() >= 2; },
+                            5000));
 
     TestClient listener;
     QVERIFY(listener.open(m_server->port()));
-    QVERIFY(!listener.authToken(tokenFor(QStringLiteral("awake"), QStringLiteral("Awake"), QStringLiteral("player"), kFoyer)).isEmpty());
+    QVERIFY(!listener.authToken(tokenFor(QStringLiteral("awake"), QStringLiteral("Awake"), QStringLiteral("player"),
+                                         kFoyer))
+                     .isEmpty());
 
     // Flood the room until the stalled client's backlog passes the 256 KiB limit (plus whatever
     // the kernel buffers). Bounded: at most 20,000 messages of ~1 KB.
@@ -194,15 +232,19 @@ void TestBadFrames::clientThatStopsReadingIsDisconnected()
     const int players = [&] { return m_server->app().health().value(QStringLiteral("players")).toInt(); }();
     QCOMPARE(players, 3);
     while (sent < 20000 && m_server->app().health().value(QStringLiteral("players")).toInt() == 3) {
-        m_client->send({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("global") }, { QStringLiteral("content"), text } });
+        m_client->send({ { QStringLiteral("type"), QStringLiteral("send") },
+                         { QStringLiteral("channel"), QStringLiteral("global") },
+                         { QStringLiteral("content"), text } });
         if (++sent % 10 == 0)
             QTest::qWait(1);
     }
-    QVERIFY2(QTest::qWaitFor([&] { return m_server->app().health().value(QStringLiteral("players")).toInt() == 2; }, 10000),
+    QVERIFY2(QTest::qWaitFor([&] { return m_server->app().health().value(QStringLiteral("players")).toInt() == 2; },
+                             10000),
              "the stalled client was not disconnected");
     QVERIFY(sent < 20000);
     // The reading player was not held back: it receives everything that was sent.
-    QVERIFY(QTest::qWaitFor([&] { return listener.eventsOfType(QStringLiteral("chat_message")).size() >= sent; }, 20000));
+    QVERIFY(QTest::qWaitFor([&] { return listener.eventsOfType(QStringLiteral("chat_message")).size() >= sent; },
+                            20000));
 }
 
 void TestBadFrames::invalidUtf8InAnUnfinishedFragmentClosesAtOnce()
@@ -216,15 +258,30 @@ void TestBadFrames::invalidUtf8InAnUnfinishedFragmentClosesAtOnce()
     socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
     QByteArray received;
-    QVERIFY(QTest::qWaitFor([&] { received += socket.readAll(); return received.contains("\r\n\r\n"); }, 3000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                received += socket.readAll();
+                return received.contains("\r\n\r\n");
+            },
+            3000));
     received.remove(0, received.indexOf("\r\n\r\n") + 4);
     socket.write(maskedFrame(0x01, QByteArray("{\"type\":\"\xff", 10))); // text, FIN clear
     // The close frame (0x88, code 1007) arrives without any further frame from us.
-    QVERIFY2(QTest::qWaitFor([&] { received += socket.readAll(); return received.size() >= 4; }, 2000),
+    QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         received += socket.readAll();
+                         return received.size() >= 4;
+                     },
+                     2000),
              "no close frame after an invalid first fragment");
     QCOMPARE(quint8(received.at(0)), quint8(0x88));
     QCOMPARE((quint16(quint8(received.at(2))) << 8) | quint8(received.at(3)), 1007);
-    QVERIFY(QTest::qWaitFor([&] { socket.readAll(); return socket.state() == QAbstractSocket::UnconnectedState; }, 3000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                socket.readAll();
+                return socket.state() == QAbstractSocket::UnconnectedState;
+            },
+            3000));
 }
 
 QTEST_GUILESS_MAIN(TestBadFrames)

@@ -27,14 +27,16 @@ constexpr int kBurstIntervalMs = 800;
 
 QByteArray relayedGlobal(qint64 ms, int counter, const QString &content)
 {
-    const QString id = QStringLiteral("%1%2-burst-peer").arg(ms, 12, 16, QLatin1Char('0')).arg(counter, 6, 16, QLatin1Char('0'));
+    const QString id =
+            QStringLiteral("%1%2-burst-peer").arg(ms, 12, 16, QLatin1Char('0')).arg(counter, 6, 16, QLatin1Char('0'));
     const QJsonObject message { { QStringLiteral("message_id"), id },
                                 { QStringLiteral("channel"), QStringLiteral("global") },
                                 { QStringLiteral("sender_id"), QStringLiteral("herald") },
                                 { QStringLiteral("sender_name"), QStringLiteral("Herald") },
                                 { QStringLiteral("content"), content },
                                 { QStringLiteral("message"), QStringLiteral("Herald (global): ") + content },
-                                { QStringLiteral("timestamp"), QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs) },
+                                { QStringLiteral("timestamp"),
+                                  QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs) },
                                 { QStringLiteral("filtered"), false },
                                 { QStringLiteral("origin"), QStringLiteral("burst-peer") } };
     return QJsonDocument(message).toJson(QJsonDocument::Compact);
@@ -70,12 +72,13 @@ void TestBurst::promptReaderSurvivesATwentyMegabyteBurst()
     QFile f(config);
     QVERIFY(f.open(QIODevice::WriteOnly));
     // The shipped limits (1 MiB soft, 4 MiB hard, 5 s grace), spelled out so the test says what it relies on.
-    f.write(QStringLiteral("server:\n  port: %1\n  server_id: burst-a\n  data_dir: \"%2\"\n"
-                           "  outbound_queue_limit_kb: 1024\n  outbound_queue_hard_limit_kb: 4096\n  slow_client_seconds: 5\n"
-                           "auth:\n  jwt_secret: \"%3\"\nnats:\n  url: \"%4\"\n")
-                .arg(port)
-                .arg(dir.filePath(QStringLiteral("data")), QString::fromUtf8(kTestSecret), nats.url())
-                .toUtf8());
+    f.write(QStringLiteral(
+                    "server:\n  port: %1\n  server_id: burst-a\n  data_dir: \"%2\"\n"
+                    "  outbound_queue_limit_kb: 1024\n  outbound_queue_hard_limit_kb: 4096\n  slow_client_seconds: 5\n"
+                    "auth:\n  jwt_secret: \"%3\"\nnats:\n  url: \"%4\"\n")
+                    .arg(port)
+                    .arg(dir.filePath(QStringLiteral("data")), QString::fromUtf8(kTestSecret), nats.url())
+                    .toUtf8());
     f.close();
     QProcess server;
     server.setProcessChannelMode(QProcess::ForwardedChannels);
@@ -94,11 +97,13 @@ void TestBurst::promptReaderSurvivesATwentyMegabyteBurst()
     // The server subscribes to chat.global once it is on the bus: probe until a line lands.
     int counter = 0;
     QVERIFY(QTest::qWaitFor(
-        [&] {
-            peer.publish("chat.global", relayedGlobal(QDateTime::currentMSecsSinceEpoch(), counter++, QStringLiteral("probe")));
-            return !reader.waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("probe")), 300).isEmpty();
-        },
-        15000));
+            [&] {
+                peer.publish("chat.global",
+                             relayedGlobal(QDateTime::currentMSecsSinceEpoch(), counter++, QStringLiteral("probe")));
+                return !reader.waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("probe")), 300)
+                                .isEmpty();
+            },
+            15000));
     reader.clear();
 
     const QString filler(kMessageBytes, QLatin1Char('x'));
@@ -107,22 +112,31 @@ void TestBurst::promptReaderSurvivesATwentyMegabyteBurst()
     for (int burst = 0; burst < kBursts; ++burst) {
         for (int i = 0; i < kPerBurst; ++i) {
             const QString content = QStringLiteral("%1:").arg(burst * kPerBurst + i) + filler;
-            QVERIFY(peer.publish("chat.global", relayedGlobal(QDateTime::currentMSecsSinceEpoch(), counter++, content)));
+            QVERIFY(peer.publish("chat.global",
+                                 relayedGlobal(QDateTime::currentMSecsSinceEpoch(), counter++, content)));
         }
         QTest::qWait(kBurstIntervalMs);
     }
     constexpr int kTotal = kBursts * kPerBurst;
-    QVERIFY2(QTest::qWaitFor([&] { return reader.eventsOfType(QStringLiteral("chat_message")).size() >= kTotal || !reader.isConnected(); },
-                             60000),
-             qPrintable(QStringLiteral("%1 of %2 arrived").arg(reader.eventsOfType(QStringLiteral("chat_message")).size()).arg(kTotal)));
+    QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         return reader.eventsOfType(QStringLiteral("chat_message")).size() >= kTotal
+                                 || !reader.isConnected();
+                     },
+                     60000),
+             qPrintable(QStringLiteral("%1 of %2 arrived")
+                                .arg(reader.eventsOfType(QStringLiteral("chat_message")).size())
+                                .arg(kTotal)));
     qInfo("%d messages (%.1f MB) arrived in %lld ms", kTotal, kTotal * double(kMessageBytes) / 1e6, clock.elapsed());
-    QVERIFY2(reader.isConnected(), qPrintable(QStringLiteral("closed %1: %2").arg(int(reader.closeCode())).arg(reader.closeReason())));
+    QVERIFY2(reader.isConnected(),
+             qPrintable(QStringLiteral("closed %1: %2").arg(int(reader.closeCode())).arg(reader.closeReason())));
 
     // Every one of them, once, in the order they were published.
     const QList<QJsonObject> received = reader.eventsOfType(QStringLiteral("chat_message"));
     QCOMPARE(received.size(), kTotal);
     for (int i = 0; i < kTotal; ++i)
-        QVERIFY2(eventField(received[i], "content").startsWith(QStringLiteral("%1:").arg(i)), qPrintable(QString::number(i)));
+        QVERIFY2(eventField(received[i], "content").startsWith(QStringLiteral("%1:").arg(i)),
+                 qPrintable(QString::number(i)));
 
     QNetworkAccessManager nam;
     QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(port))));

@@ -28,7 +28,8 @@ private:
     bool connects(const NatsServer &nats, const std::function<void(NatsSection &)> &configure, int timeoutMs);
 };
 
-bool TestBusCredentials::connects(const NatsServer &nats, const std::function<void(NatsSection &)> &configure, int timeoutMs)
+bool TestBusCredentials::connects(const NatsServer &nats, const std::function<void(NatsSection &)> &configure,
+                                  int timeoutMs)
 {
     Config c = testConfig(nats.url());
     configure(c.nats);
@@ -50,11 +51,25 @@ bool TestBusCredentials::connects(const NatsServer &nats, const std::function<vo
 void TestBusCredentials::userAndPassword()
 {
     NatsServer nats;
-    nats.setExtraArguments({ QStringLiteral("--user"), QStringLiteral("chat"), QStringLiteral("--pass"), QStringLiteral("s3cret") });
+    nats.setExtraArguments(
+            { QStringLiteral("--user"), QStringLiteral("chat"), QStringLiteral("--pass"), QStringLiteral("s3cret") });
     QVERIFY2(nats.start(), qPrintable(nats.errorString()));
-    QVERIFY(connects(nats, [](NatsSection &n) { n.user = QStringLiteral("chat"); n.password = QStringLiteral("s3cret"); }, 10000));
-    QVERIFY(!connects(nats, [](NatsSection &n) { n.user = QStringLiteral("chat"); n.password = QStringLiteral("wrong"); }, 2000));
-    QVERIFY(!connects(nats, [](NatsSection &) {}, 2000));
+    QVERIFY(connects(
+            nats,
+            [](NatsSection &n) {
+                n.user = QStringLiteral("chat");
+                n.password = QStringLiteral("s3cret");
+            },
+            10000));
+    QVERIFY(!connects(
+            nats,
+            [](NatsSection &n) {
+                n.user = QStringLiteral("chat");
+                n.password = QStringLiteral("wrong");
+            },
+            2000));
+    QVERIFY(!connects(
+            nats, [](NatsSection &) {}, 2000));
 }
 
 void TestBusCredentials::token()
@@ -62,8 +77,10 @@ void TestBusCredentials::token()
     NatsServer nats;
     nats.setExtraArguments({ QStringLiteral("--auth"), QStringLiteral("t0ken-for-chat") });
     QVERIFY2(nats.start(), qPrintable(nats.errorString()));
-    QVERIFY(connects(nats, [](NatsSection &n) { n.token = QStringLiteral("t0ken-for-chat"); }, 10000));
-    QVERIFY(!connects(nats, [](NatsSection &n) { n.token = QStringLiteral("guess"); }, 2000));
+    QVERIFY(connects(
+            nats, [](NatsSection &n) { n.token = QStringLiteral("t0ken-for-chat"); }, 10000));
+    QVERIFY(!connects(
+            nats, [](NatsSection &n) { n.token = QStringLiteral("guess"); }, 2000));
 }
 
 void TestBusCredentials::tlsWithAPrivateCa()
@@ -72,33 +89,48 @@ void TestBusCredentials::tlsWithAPrivateCa()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString cert = dir.filePath(QStringLiteral("server.pem")), key = dir.filePath(QStringLiteral("server.key"));
-    const ProcessResult made = runProcess(QStringLiteral("openssl"),
-                                          { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
-                                            QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
-                                            QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
-                                            QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert },
-                                          30000);
+    const ProcessResult made = runProcess(
+            QStringLiteral("openssl"),
+            { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+              QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+              QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
+              QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert },
+            30000);
     QVERIFY2(made.exitCode == 0, made.err.constData());
     NatsServer nats;
-    nats.setExtraArguments({ QStringLiteral("--tls"), QStringLiteral("--tlscert"), cert, QStringLiteral("--tlskey"), key });
+    nats.setExtraArguments(
+            { QStringLiteral("--tls"), QStringLiteral("--tlscert"), cert, QStringLiteral("--tlskey"), key });
     QVERIFY2(nats.start(), qPrintable(nats.errorString()));
-    QVERIFY(connects(nats, [&](NatsSection &n) { n.tls.enabled = true; n.tls.caFile = cert; }, 10000));
+    QVERIFY(connects(
+            nats,
+            [&](NatsSection &n) {
+                n.tls.enabled = true;
+                n.tls.caFile = cert;
+            },
+            10000));
     // Without the CA the server's certificate is not trusted; without TLS the server refuses.
-    QVERIFY(!connects(nats, [](NatsSection &n) { n.tls.enabled = true; }, 2000));
-    QVERIFY(!connects(nats, [](NatsSection &) {}, 2000));
+    QVERIFY(!connects(
+            nats, [](NatsSection &n) { n.tls.enabled = true; }, 2000));
+    QVERIFY(!connects(
+            nats, [](NatsSection &) {}, 2000));
 }
 
 void TestBusCredentials::badCredentialSettingsAreRefused_data()
 {
     QTest::addColumn<QByteArray>("yaml");
     QTest::addColumn<QString>("path");
-    QTest::newRow("user without password") << QByteArrayLiteral("nats:\n  user: chat\n") << QStringLiteral("nats.password");
-    QTest::newRow("two kinds") << QByteArrayLiteral("nats:\n  token: a\n  user: b\n  password: c\n") << QStringLiteral("nats.token");
+    QTest::newRow("user without password")
+            << QByteArrayLiteral("nats:\n  user: chat\n") << QStringLiteral("nats.password");
+    QTest::newRow("two kinds") << QByteArrayLiteral("nats:\n  token: a\n  user: b\n  password: c\n")
+                               << QStringLiteral("nats.token");
     QTest::newRow("missing creds file") << QByteArrayLiteral("nats:\n  credentials_file: /nonexistent/chat.creds\n")
                                         << QStringLiteral("nats.credentials_file");
-    QTest::newRow("cert without key") << QByteArrayLiteral("nats:\n  tls:\n    cert_file: /etc/hostname\n") << QStringLiteral("nats.tls.key_file");
-    QTest::newRow("unreadable ca") << QByteArrayLiteral("nats:\n  tls:\n    ca_file: /nonexistent/ca.pem\n") << QStringLiteral("nats.tls.ca_file");
-    QTest::newRow("unknown tls key") << QByteArrayLiteral("nats:\n  tls:\n    verify_peer: true\n") << QStringLiteral("nats.tls.verify_peer");
+    QTest::newRow("cert without key") << QByteArrayLiteral("nats:\n  tls:\n    cert_file: /etc/hostname\n")
+                                      << QStringLiteral("nats.tls.key_file");
+    QTest::newRow("unreadable ca") << QByteArrayLiteral("nats:\n  tls:\n    ca_file: /nonexistent/ca.pem\n")
+                                   << QStringLiteral("nats.tls.ca_file");
+    QTest::newRow("unknown tls key") << QByteArrayLiteral("nats:\n  tls:\n    verify_peer: true\n")
+                                     << QStringLiteral("nats.tls.verify_peer");
 }
 
 void TestBusCredentials::badCredentialSettingsAreRefused()

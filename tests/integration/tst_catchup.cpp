@@ -69,12 +69,10 @@ private:
     std::unique_ptr<TestServer> m_a, m_b;
 };
 
-std::unique_ptr<TestClient> TestCatchUp::join(
-    TestServer &server, const QString &id, const QString &room)
+std::unique_ptr<TestClient> TestCatchUp::join(TestServer &server, const QString &id, const QString &room)
 {
     auto c = std::make_unique<TestClient>();
-    if (!c->open(server.port())
-        || c->authToken(tokenFor(id, id.toUpper(), QStringLiteral("player"), room)).isEmpty())
+    if (!c->open(server.port()) || c->authToken(tokenFor(id, id.toUpper(), QStringLiteral("player"), room)).isEmpty())
         return nullptr;
     return c;
 }
@@ -104,23 +102,19 @@ void TestCatchUp::stopPair()
 
 bool TestCatchUp::outage(const std::function<void()> &duringOutage)
 {
-    auto status
-        = [](TestServer &s) { return s.app().health().value(QStringLiteral("status")).toString(); };
+    auto status = [](TestServer &s) { return s.app().health().value(QStringLiteral("status")).toString(); };
     m_nats->stop();
     if (!QTest::qWaitFor(
-            [&] {
-                return status(*m_a) == QStringLiteral("degraded")
-                    && status(*m_b) == QStringLiteral("degraded");
-            },
-            5000))
+                [&] {
+                    return status(*m_a) == QStringLiteral("degraded") && status(*m_b) == QStringLiteral("degraded");
+                },
+                5000))
         return false;
     duringOutage();
     return m_nats->start()
-        && QTest::qWaitFor(
-            [&] {
-                return status(*m_a) == QStringLiteral("ok") && status(*m_b) == QStringLiteral("ok");
-            },
-            15000);
+            && QTest::qWaitFor(
+                    [&] { return status(*m_a) == QStringLiteral("ok") && status(*m_b) == QStringLiteral("ok"); },
+                    15000);
 }
 
 void TestCatchUp::everyPlayerGetsWhatTheOtherInstanceAccepted_data()
@@ -145,9 +139,8 @@ void TestCatchUp::everyPlayerGetsWhatTheOtherInstanceAccepted()
     auto carol = join(*m_b, QStringLiteral("carol"), kFoyer);
     auto dave = join(*m_b, QStringLiteral("dave"), kDocks);
     QVERIFY(alice && bob && carol && dave);
-    QVERIFY(QTest::qWaitFor(
-        [&] { return m_a->app().directory()->resolve(QStringLiteral("carol")).has_value(); },
-        5000));
+    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("carol")).has_value(); },
+                            5000));
 
     const QStringList fromA = numbered(QStringLiteral("a-down"), 10);
     const QStringList fromB = numbered(QStringLiteral("b-down"), 10);
@@ -156,41 +149,31 @@ void TestCatchUp::everyPlayerGetsWhatTheOtherInstanceAccepted()
             QVERIFY(acked(alice->request(sendFrame(QStringLiteral("say"), fromA[i]))));
             QVERIFY(acked(carol->request(sendFrame(QStringLiteral("say"), fromB[i]))));
         }
-        QVERIFY(acked(alice->request(sendFrame(QStringLiteral("whisper"),
-            QStringLiteral("a-whisper for carol"), QStringLiteral("carol")))));
-        QVERIFY(
-            acked(dave->request(sendFrame(QStringLiteral("say"), QStringLiteral("b-docks line")))));
-        QVERIFY(acked(
-            carol->request(sendFrame(QStringLiteral("global"), QStringLiteral("b-global line")))));
+        QVERIFY(acked(alice->request(
+                sendFrame(QStringLiteral("whisper"), QStringLiteral("a-whisper for carol"), QStringLiteral("carol")))));
+        QVERIFY(acked(dave->request(sendFrame(QStringLiteral("say"), QStringLiteral("b-docks line")))));
+        QVERIFY(acked(carol->request(sendFrame(QStringLiteral("global"), QStringLiteral("b-global line")))));
     }));
 
     // The other side's lines arrive once, in order, marked late; one's own side had them live.
-    QVERIFY(
-        !carol->waitFor(QStringLiteral("chat_message"), contentIs(fromA.last()), 10000).isEmpty());
-    QVERIFY(!alice
-                 ->waitFor(QStringLiteral("chat_message"),
-                     contentIs(QStringLiteral("b-global line")), 10000)
-                 .isEmpty());
-    QVERIFY(!bob->waitFor(QStringLiteral("chat_message"),
-                    contentIs(QStringLiteral("b-global line")), 10000)
-                 .isEmpty());
+    QVERIFY(!carol->waitFor(QStringLiteral("chat_message"), contentIs(fromA.last()), 10000).isEmpty());
+    QVERIFY(!alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("b-global line")), 10000)
+                     .isEmpty());
+    QVERIFY(!bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("b-global line")), 10000).isEmpty());
     QTest::qWait(500); // anything that should not come would have come by now
     int late = 0;
     QCOMPARE(received(*carol, QStringLiteral("a-down"), &late), fromA);
     QCOMPARE(late, 10);
-    QCOMPARE(received(*carol, QStringLiteral("a-whisper")),
-        QStringList { QStringLiteral("a-whisper for carol") });
+    QCOMPARE(received(*carol, QStringLiteral("a-whisper")), QStringList { QStringLiteral("a-whisper for carol") });
     QCOMPARE(received(*bob, QStringLiteral("b-down"), &late), fromB);
     QCOMPARE(late, 10);
     QCOMPARE(received(*bob, QStringLiteral("a-down"), &late), fromA);
     QCOMPARE(late, 0);
     QCOMPARE(received(*alice, QStringLiteral("b-down")), fromB);
-    QCOMPARE(received(*alice, QStringLiteral("b-global")),
-        QStringList { QStringLiteral("b-global line") });
+    QCOMPARE(received(*alice, QStringLiteral("b-global")), QStringList { QStringLiteral("b-global line") });
     // Nothing outside one's scopes: dave is on the docks, the whisper was for carol.
     QCOMPARE(received(*dave, QStringLiteral("a-")), QStringList());
-    QCOMPARE(received(*dave, QStringLiteral("b-global")),
-        QStringList { QStringLiteral("b-global line") });
+    QCOMPARE(received(*dave, QStringLiteral("b-global")), QStringList { QStringLiteral("b-global line") });
     QCOMPARE(received(*bob, QStringLiteral("a-whisper")), QStringList());
     QCOMPARE(received(*alice, QStringLiteral("b-docks")), QStringList());
     for (TestClient *c : { alice.get(), bob.get(), carol.get(), dave.get() })
@@ -198,26 +181,19 @@ void TestCatchUp::everyPlayerGetsWhatTheOtherInstanceAccepted()
 
     // Live traffic afterwards is not doubled, and a second look finds no stray copies.
     QVERIFY(acked(bob->request(sendFrame(QStringLiteral("say"), QStringLiteral("a-after")))));
-    QVERIFY(
-        !carol->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("a-after")), 5000)
-             .isEmpty());
+    QVERIFY(!carol->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("a-after")), 5000).isEmpty());
     QTest::qWait(300);
     QCOMPARE(received(*carol, QStringLiteral("a-")).size(), fromA.size() + 2);
     QCOMPARE(received(*alice, QStringLiteral("b-")).size(), fromB.size() + 1);
 
     // B's history holds A's outage lines too (its own SQLite stored them; PostgreSQL had them).
-    const QJsonObject history = carol->request({ { QStringLiteral("type"),
-                                                     QStringLiteral("history") },
-        { QStringLiteral("channel"), QStringLiteral("say") }, { QStringLiteral("limit"), 50 } });
+    const QJsonObject history = carol->request({ { QStringLiteral("type"), QStringLiteral("history") },
+                                                 { QStringLiteral("channel"), QStringLiteral("say") },
+                                                 { QStringLiteral("limit"), 50 } });
     QStringList stored;
-    for (const QJsonValue &m : history.value(QStringLiteral("data"))
-                                   .toObject()
-                                   .value(QStringLiteral("messages"))
-                                   .toArray())
-        if (m.toObject()
-                .value(QStringLiteral("content"))
-                .toString()
-                .startsWith(QStringLiteral("a-down")))
+    for (const QJsonValue &m :
+         history.value(QStringLiteral("data")).toObject().value(QStringLiteral("messages")).toArray())
+        if (m.toObject().value(QStringLiteral("content")).toString().startsWith(QStringLiteral("a-down")))
             stored.append(m.toObject().value(QStringLiteral("content")).toString());
     QCOMPARE(stored, fromA);
     alice.reset();
@@ -243,8 +219,7 @@ void TestCatchUp::moreThanTheBoundSaysGap()
     QCOMPARE(eventField(gap, "reason"), QStringLiteral("too_many"));
     QVERIFY(!eventField(gap, "from").isEmpty() && eventField(gap, "from") < eventField(gap, "to"));
     // B keeps its newest five: those arrive, the older three are what the gap stands for.
-    QVERIFY(
-        !alice->waitFor(QStringLiteral("chat_message"), contentIs(fromB.last()), 5000).isEmpty());
+    QVERIFY(!alice->waitFor(QStringLiteral("chat_message"), contentIs(fromB.last()), 5000).isEmpty());
     QCOMPARE(received(*alice, QStringLiteral("b-many")), fromB.mid(3));
     QCOMPARE(carol->eventsOfType(QStringLiteral("gap")).size(), 0);
     alice.reset();

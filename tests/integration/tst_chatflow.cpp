@@ -71,7 +71,11 @@ void TestChatFlow::initTestCase()
 
 void TestChatFlow::cleanupTestCase()
 {
-    m_alice.reset(); m_bob.reset(); m_carol.reset(); m_dave.reset(); m_erin.reset();
+    m_alice.reset();
+    m_bob.reset();
+    m_carol.reset();
+    m_dave.reset();
+    m_erin.reset();
     m_server.reset();
 }
 
@@ -79,7 +83,8 @@ void TestChatFlow::welcomeDescribesThePlayer()
 {
     TestClient c;
     QVERIFY(c.open(m_server->port()));
-    const QJsonObject w = c.authToken(tokenFor(QStringLiteral("zed"), QStringLiteral("Zed"), QStringLiteral("player"), kFoyer, QStringLiteral("p9")));
+    const QJsonObject w = c.authToken(tokenFor(QStringLiteral("zed"), QStringLiteral("Zed"), QStringLiteral("player"),
+                                               kFoyer, QStringLiteral("p9")));
     QCOMPARE(w.value(QStringLiteral("player_id")).toString(), QStringLiteral("zed"));
     QCOMPARE(w.value(QStringLiteral("player_name")).toString(), QStringLiteral("Zed"));
     QCOMPARE(w.value(QStringLiteral("role")).toString(), QStringLiteral("player"));
@@ -99,9 +104,15 @@ void TestChatFlow::everyChannelReachesExactlyItsScope_data()
     QTest::addColumn<QString>("printed");
     QTest::newRow("say") << "say" << QStringList { QStringLiteral("bob") } << "Alice says: %1";
     QTest::newRow("emote") << "emote" << QStringList { QStringLiteral("bob") } << "Alice %1.";
-    QTest::newRow("local") << "local" << QStringList { QStringLiteral("bob"), QStringLiteral("carol") } << "Alice (local): %1";
-    QTest::newRow("zone") << "zone" << QStringList { QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("dave") } << "Alice (zone): %1";
-    QTest::newRow("global") << "global" << QStringList { QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("dave"), QStringLiteral("erin") } << "Alice (global): %1";
+    QTest::newRow("local") << "local" << QStringList { QStringLiteral("bob"), QStringLiteral("carol") }
+                           << "Alice (local): %1";
+    QTest::newRow("zone") << "zone"
+                          << QStringList { QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("dave") }
+                          << "Alice (zone): %1";
+    QTest::newRow("global") << "global"
+                            << QStringList { QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("dave"),
+                                             QStringLiteral("erin") }
+                            << "Alice (global): %1";
     QTest::newRow("party") << "party" << QStringList { QStringLiteral("erin") } << "Alice (party): %1";
 }
 
@@ -118,8 +129,10 @@ void TestChatFlow::everyChannelReachesExactlyItsScope()
     const QString id = eventField(ack, "message_id");
     QVERIFY(!id.isEmpty());
 
-    const QHash<QString, TestClient *> everyone { { QStringLiteral("bob"), m_bob.get() }, { QStringLiteral("carol"), m_carol.get() },
-                                                  { QStringLiteral("dave"), m_dave.get() }, { QStringLiteral("erin"), m_erin.get() } };
+    const QHash<QString, TestClient *> everyone { { QStringLiteral("bob"), m_bob.get() },
+                                                  { QStringLiteral("carol"), m_carol.get() },
+                                                  { QStringLiteral("dave"), m_dave.get() },
+                                                  { QStringLiteral("erin"), m_erin.get() } };
     for (const QString &who : receivers) {
         const QJsonObject got = everyone[who]->waitFor(QStringLiteral("chat_message"), contentIs(text));
         QVERIFY2(!got.isEmpty(), qPrintable(who + QStringLiteral(" did not receive ") + channel));
@@ -171,25 +184,37 @@ void TestChatFlow::whisperByNameAndReply()
     TestClient fresh;
     QVERIFY(fresh.open(m_server->port()));
     QVERIFY(!fresh.authGuest(QStringLiteral("Newbie")).isEmpty());
-    const QJsonObject noOne = fresh.request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("reply hi") } });
+    const QJsonObject noOne = fresh.request({ { QStringLiteral("type"), QStringLiteral("command") },
+                                              { QStringLiteral("text"), QStringLiteral("reply hi") } });
     QCOMPARE(eventField(noOne, "code"), QStringLiteral("invalid_request"));
 }
 
 void TestChatFlow::commandsMapToChannels()
 {
-    const QJsonObject a1 = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("'quoted say") } });
+    const QJsonObject a1 = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                                              { QStringLiteral("text"), QStringLiteral("'quoted say") } });
     QCOMPARE(a1.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    QCOMPARE(eventField(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("quoted say"))), "channel"), QStringLiteral("say"));
-    m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("/Z zone by alias") } });
-    QCOMPARE(eventField(m_dave->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("zone by alias"))), "channel"), QStringLiteral("zone"));
-    m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("me grins") } });
-    QCOMPARE(eventField(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("grins"))), "message"), QStringLiteral("Alice grins."));
-    m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("just talking") } });
+    QCOMPARE(eventField(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("quoted say"))),
+                        "channel"),
+             QStringLiteral("say"));
+    m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                       { QStringLiteral("text"), QStringLiteral("/Z zone by alias") } });
+    QCOMPARE(eventField(m_dave->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("zone by alias"))),
+                        "channel"),
+             QStringLiteral("zone"));
+    m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                       { QStringLiteral("text"), QStringLiteral("me grins") } });
+    QCOMPARE(eventField(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("grins"))), "message"),
+             QStringLiteral("Alice grins."));
+    m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                       { QStringLiteral("text"), QStringLiteral("just talking") } });
     QVERIFY(!m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("just talking"))).isEmpty());
-    const QJsonObject unknown = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("/dance") } });
+    const QJsonObject unknown = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                                                   { QStringLiteral("text"), QStringLiteral("/dance") } });
     QCOMPARE(eventField(unknown, "code"), QStringLiteral("invalid_request"));
     QVERIFY(eventField(unknown, "message").contains(QStringLiteral("unknown command")));
-    const QJsonObject help = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("help") } });
+    const QJsonObject help = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                                                { QStringLiteral("text"), QStringLiteral("help") } });
     QCOMPARE(help.value(QStringLiteral("event_type")).toString(), QStringLiteral("command_response"));
     QVERIFY(eventField(help, "result").contains(QStringLiteral("whisper")));
 }
@@ -198,23 +223,35 @@ void TestChatFlow::moveChangesWhatYouHear()
 {
     auto mover = player(QStringLiteral("mover"), QStringLiteral("Mover"), kQuay);
     QVERIFY(mover);
-    const QJsonObject presence = mover->request({ { QStringLiteral("type"), QStringLiteral("move") }, { QStringLiteral("room_id"), kFoyer } });
+    const QJsonObject presence = mover->request(
+            { { QStringLiteral("type"), QStringLiteral("move") }, { QStringLiteral("room_id"), kFoyer } });
     QCOMPARE(presence.value(QStringLiteral("event_type")).toString(), QStringLiteral("presence"));
-    const QJsonObject scopes = presence.value(QStringLiteral("data")).toObject().value(QStringLiteral("scope_ids")).toObject();
+    const QJsonObject scopes =
+            presence.value(QStringLiteral("data")).toObject().value(QStringLiteral("scope_ids")).toObject();
     QCOMPARE(scopes.value(QStringLiteral("zone")).toString(), QStringLiteral("earth_arkham"));
     QCOMPARE(scopes.value(QStringLiteral("subzone")).toString(), QStringLiteral("earth_arkham_sanitarium"));
-    m_bob->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("say") }, { QStringLiteral("content"), QStringLiteral("welcome mover") } });
+    m_bob->request({ { QStringLiteral("type"), QStringLiteral("send") },
+                     { QStringLiteral("channel"), QStringLiteral("say") },
+                     { QStringLiteral("content"), QStringLiteral("welcome mover") } });
     QVERIFY(!mover->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("welcome mover"))).isEmpty());
 
-    const QJsonObject injected = mover->request({ { QStringLiteral("type"), QStringLiteral("move") }, { QStringLiteral("room_id"), QStringLiteral("earth.>") } });
+    const QJsonObject injected = mover->request({ { QStringLiteral("type"), QStringLiteral("move") },
+                                                  { QStringLiteral("room_id"), QStringLiteral("earth.>") } });
     QCOMPARE(eventField(injected, "code"), QStringLiteral("invalid_request"));
-    const QJsonObject party = mover->request({ { QStringLiteral("type"), QStringLiteral("party") }, { QStringLiteral("party_id"), QStringLiteral("p1") } });
-    QCOMPARE(party.value(QStringLiteral("data")).toObject().value(QStringLiteral("party_id")).toString(), QStringLiteral("p1"));
-    m_erin->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("party") }, { QStringLiteral("content"), QStringLiteral("party hello") } });
+    const QJsonObject party = mover->request({ { QStringLiteral("type"), QStringLiteral("party") },
+                                               { QStringLiteral("party_id"), QStringLiteral("p1") } });
+    QCOMPARE(party.value(QStringLiteral("data")).toObject().value(QStringLiteral("party_id")).toString(),
+             QStringLiteral("p1"));
+    m_erin->request({ { QStringLiteral("type"), QStringLiteral("send") },
+                      { QStringLiteral("channel"), QStringLiteral("party") },
+                      { QStringLiteral("content"), QStringLiteral("party hello") } });
     QVERIFY(!mover->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("party hello"))).isEmpty());
-    const QJsonObject leave = mover->request({ { QStringLiteral("type"), QStringLiteral("party") }, { QStringLiteral("party_id"), QJsonValue() } });
+    const QJsonObject leave = mover->request(
+            { { QStringLiteral("type"), QStringLiteral("party") }, { QStringLiteral("party_id"), QJsonValue() } });
     QVERIFY(leave.value(QStringLiteral("data")).toObject().value(QStringLiteral("party_id")).isNull());
-    const QJsonObject noParty = mover->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("party") }, { QStringLiteral("content"), QStringLiteral("anyone?") } });
+    const QJsonObject noParty = mover->request({ { QStringLiteral("type"), QStringLiteral("send") },
+                                                 { QStringLiteral("channel"), QStringLiteral("party") },
+                                                 { QStringLiteral("content"), QStringLiteral("anyone?") } });
     QCOMPARE(eventField(noParty, "code"), QStringLiteral("invalid_request"));
 }
 
@@ -223,17 +260,29 @@ void TestChatFlow::staffAndSystemNeedTheirRoles()
     auto mod = player(QStringLiteral("mod1"), QStringLiteral("Mod"), kDocks, {}, QStringLiteral("moderator"));
     auto admin = player(QStringLiteral("admin1"), QStringLiteral("Root"), kQuay, {}, QStringLiteral("admin"));
     QVERIFY(mod && admin);
-    const QJsonObject refused = m_alice->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("admin") }, { QStringLiteral("content"), QStringLiteral("let me in") } });
+    const QJsonObject refused = m_alice->request({ { QStringLiteral("type"), QStringLiteral("send") },
+                                                   { QStringLiteral("channel"), QStringLiteral("admin") },
+                                                   { QStringLiteral("content"), QStringLiteral("let me in") } });
     QCOMPARE(eventField(refused, "code"), QStringLiteral("forbidden"));
-    const QJsonObject ack = mod->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("admin") }, { QStringLiteral("content"), QStringLiteral("staff only") } });
+    const QJsonObject ack = mod->request({ { QStringLiteral("type"), QStringLiteral("send") },
+                                           { QStringLiteral("channel"), QStringLiteral("admin") },
+                                           { QStringLiteral("content"), QStringLiteral("staff only") } });
     QCOMPARE(ack.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    QCOMPARE(eventField(admin->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("staff only"))), "message"), QStringLiteral("[ADMIN] Mod: staff only"));
+    QCOMPARE(eventField(admin->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("staff only"))),
+                        "message"),
+             QStringLiteral("[ADMIN] Mod: staff only"));
     QVERIFY(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("staff only")), 150).isEmpty());
 
-    const QJsonObject modSystem = mod->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("system") }, { QStringLiteral("content"), QStringLiteral("nope") } });
+    const QJsonObject modSystem = mod->request({ { QStringLiteral("type"), QStringLiteral("send") },
+                                                 { QStringLiteral("channel"), QStringLiteral("system") },
+                                                 { QStringLiteral("content"), QStringLiteral("nope") } });
     QCOMPARE(eventField(modSystem, "code"), QStringLiteral("forbidden"));
-    admin->request({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("system") }, { QStringLiteral("content"), QStringLiteral("reboot soon") } });
-    QCOMPARE(eventField(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("reboot soon"))), "message"), QStringLiteral("[SYSTEM] reboot soon"));
+    admin->request({ { QStringLiteral("type"), QStringLiteral("send") },
+                     { QStringLiteral("channel"), QStringLiteral("system") },
+                     { QStringLiteral("content"), QStringLiteral("reboot soon") } });
+    QCOMPARE(eventField(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("reboot soon"))),
+                        "message"),
+             QStringLiteral("[SYSTEM] reboot soon"));
     QVERIFY(!mod->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("reboot soon"))).isEmpty());
 }
 
@@ -251,7 +300,9 @@ void TestChatFlow::envelopeSequenceIncreasesByOne()
 void TestChatFlow::bearerHeaderAuthenticates()
 {
     TestClient c;
-    QVERIFY(c.open(m_server->port(), "Bearer " + tokenFor(QStringLiteral("hdr"), QStringLiteral("Header"), QStringLiteral("player"), kFoyer)));
+    QVERIFY(c.open(
+            m_server->port(),
+            "Bearer " + tokenFor(QStringLiteral("hdr"), QStringLiteral("Header"), QStringLiteral("player"), kFoyer)));
     const QJsonObject w = c.waitFor(QStringLiteral("welcome"));
     QCOMPARE(eventField(w, "player_id"), QStringLiteral("hdr"));
     TestClient bad;

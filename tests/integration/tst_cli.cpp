@@ -135,7 +135,8 @@ void TestCli::checkConfigAcceptsGoodFiles()
 {
     const QString empty = writeFile(m_dir, QStringLiteral("empty.yaml"), "");
     QCOMPARE(chatd({ QStringLiteral("--config"), empty, QStringLiteral("--check-config") }).exitCode, 0);
-    const QString seed = qEnvironmentVariable("MYTHOS_SOURCE_DIR") + QStringLiteral("/tests/data/seed_server_config.yaml");
+    const QString seed =
+            qEnvironmentVariable("MYTHOS_SOURCE_DIR") + QStringLiteral("/tests/data/seed_server_config.yaml");
     if (QFile::exists(seed))
         QCOMPARE(chatd({ QStringLiteral("--config"), seed, QStringLiteral("--check-config") }).exitCode, 0);
     // The bundled default, used without --config.
@@ -144,21 +145,27 @@ void TestCli::checkConfigAcceptsGoodFiles()
 
 void TestCli::checkConfigRejectsBadKeysWithTheirPath()
 {
-    const QString bad = writeFile(m_dir, QStringLiteral("bad.yaml"), "nats:\n  url: nats://127.0.0.1:4222\n  colour: blue\nserver:\n  port: lots\n");
+    const QString bad = writeFile(m_dir, QStringLiteral("bad.yaml"),
+                                  "nats:\n  url: nats://127.0.0.1:4222\n  colour: blue\nserver:\n  port: lots\n");
     const ProcessResult r = chatd({ QStringLiteral("--config"), bad, QStringLiteral("--check-config") });
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("nats.colour: unknown key"), r.err.constData());
     QVERIFY2(r.err.contains("server.port"), r.err.constData());
     // The server refuses to start on it too.
     QCOMPARE(chatd({ QStringLiteral("--config"), bad }).exitCode, 1);
-    QCOMPARE(chatd({ QStringLiteral("--config"), m_dir.filePath(QStringLiteral("missing.yaml")), QStringLiteral("--check-config") }).exitCode, 1);
+    QCOMPARE(chatd({ QStringLiteral("--config"), m_dir.filePath(QStringLiteral("missing.yaml")),
+                     QStringLiteral("--check-config") })
+                     .exitCode,
+             1);
 }
 
 void TestCli::tokenIsSignedWithTheConfiguredSecret()
 {
     const QString cfg = writeFile(m_dir, QStringLiteral("secret.yaml"), "auth:\n  jwt_secret: s3cret\n");
-    const ProcessResult r = chatd({ QStringLiteral("--config"), cfg, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("alice"),
-                          QStringLiteral("--name"), QStringLiteral("Alice"), QStringLiteral("--role"), QStringLiteral("admin"), QStringLiteral("--ttl"), QStringLiteral("3600") });
+    const ProcessResult r = chatd({ QStringLiteral("--config"), cfg, QStringLiteral("token"), QStringLiteral("--sub"),
+                                    QStringLiteral("alice"), QStringLiteral("--name"), QStringLiteral("Alice"),
+                                    QStringLiteral("--role"), QStringLiteral("admin"), QStringLiteral("--ttl"),
+                                    QStringLiteral("3600") });
     QCOMPARE(r.exitCode, 0);
     const QByteArray token = r.out.trimmed();
     QVERIFY(!token.contains('\n'));
@@ -173,7 +180,9 @@ void TestCli::tokenIsSignedWithTheConfiguredSecret()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("MYTHOS_CHAT_JWT_SECRET"), QStringLiteral("from-env"));
     const QString empty = writeFile(m_dir, QStringLiteral("nosecret.yaml"), "");
-    const ProcessResult e = chatd({ QStringLiteral("--config"), empty, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("bob"), QStringLiteral("--name"), QStringLiteral("Bob") }, env);
+    const ProcessResult e = chatd({ QStringLiteral("--config"), empty, QStringLiteral("token"), QStringLiteral("--sub"),
+                                    QStringLiteral("bob"), QStringLiteral("--name"), QStringLiteral("Bob") },
+                                  env);
     QCOMPARE(e.exitCode, 0);
     QVERIFY(jwt::verify(e.out.trimmed(), "from-env", QDateTime::currentSecsSinceEpoch()).ok());
 }
@@ -183,7 +192,9 @@ void TestCli::tokenWithoutSecretFails()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("MYTHOS_CHAT_JWT_SECRET"));
     const QString empty = writeFile(m_dir, QStringLiteral("nosecret2.yaml"), "");
-    const ProcessResult r = chatd({ QStringLiteral("--config"), empty, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("bob"), QStringLiteral("--name"), QStringLiteral("Bob") }, env);
+    const ProcessResult r = chatd({ QStringLiteral("--config"), empty, QStringLiteral("token"), QStringLiteral("--sub"),
+                                    QStringLiteral("bob"), QStringLiteral("--name"), QStringLiteral("Bob") },
+                                  env);
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.out.isEmpty());
     QVERIFY(r.err.contains("secret"));
@@ -194,9 +205,12 @@ void TestCli::serverStartsAnswersHealthAndStopsCleanly()
     NatsServer nats;
     QVERIFY2(nats.start(), qPrintable(nats.errorString()));
     const quint16 port = freeLoopbackPort();
-    const QString cfg = writeFile(m_dir, QStringLiteral("run.yaml"),
-                                  QStringLiteral("server:\n  port: %1\n  data_dir: %2\nnats:\n  url: %3\nauth:\n  jwt_secret: x\n")
-                                          .arg(port).arg(m_dir.filePath(QStringLiteral("data")), nats.url()).toUtf8());
+    const QString cfg =
+            writeFile(m_dir, QStringLiteral("run.yaml"),
+                      QStringLiteral("server:\n  port: %1\n  data_dir: %2\nnats:\n  url: %3\nauth:\n  jwt_secret: x\n")
+                              .arg(port)
+                              .arg(m_dir.filePath(QStringLiteral("data")), nats.url())
+                              .toUtf8());
     QProcess server;
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     server.start(qEnvironmentVariable("MYTHOS_CHATD"), { QStringLiteral("--config"), cfg });
@@ -204,10 +218,12 @@ void TestCli::serverStartsAnswersHealthAndStopsCleanly()
     QVERIFY(waitForPort(port, 10000));
     int status = 0;
     QJsonObject health;
-    QVERIFY(QTest::qWaitFor([&] {
-        health = getJson(port, QStringLiteral("/health"), &status);
-        return health.value(QStringLiteral("nats")).toString() == QStringLiteral("connected");
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                health = getJson(port, QStringLiteral("/health"), &status);
+                return health.value(QStringLiteral("nats")).toString() == QStringLiteral("connected");
+            },
+            10000));
     QCOMPARE(status, 200);
     QCOMPARE(health.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
     QVERIFY(health.contains(QStringLiteral("uptime_s")));
@@ -227,7 +243,9 @@ void TestCli::portInUseFailsWithAClearMessage()
     QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
     const QString cfg = writeFile(m_dir, QStringLiteral("busy.yaml"),
                                   QStringLiteral("server:\n  port: %1\n  data_dir: %2\nnats:\n  enabled: false\n")
-                                          .arg(blocker.serverPort()).arg(m_dir.filePath(QStringLiteral("data2"))).toUtf8());
+                                          .arg(blocker.serverPort())
+                                          .arg(m_dir.filePath(QStringLiteral("data2")))
+                                          .toUtf8());
     const ProcessResult r = chatd({ QStringLiteral("--config"), cfg });
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("cannot listen"), r.err.constData());
@@ -246,7 +264,9 @@ std::unique_ptr<CliRig> TestCli::cliRig(int maxResent)
     rig->relay = std::make_unique<TcpRelay>(rig->server->port());
     rig->speaker = std::make_unique<TestClient>();
     if (!rig->relay->listen() || !rig->speaker->open(rig->server->port())
-        || rig->speaker->authToken(tokenFor(QStringLiteral("sam"), QStringLiteral("Sam"), QStringLiteral("player"), kFoyer)).isEmpty())
+        || rig->speaker
+                   ->authToken(tokenFor(QStringLiteral("sam"), QStringLiteral("Sam"), QStringLiteral("player"), kFoyer))
+                   .isEmpty())
         return nullptr;
     return rig;
 }
@@ -272,7 +292,8 @@ void TestCli::chatCliResumesAfterTheConnectionIsCut()
 {
     auto rig = cliRig(200);
     QVERIFY(rig);
-    const QString token = QString::fromUtf8(tokenFor(QStringLiteral("reader"), QStringLiteral("Reader"), QStringLiteral("player"), kFoyer));
+    const QString token = QString::fromUtf8(
+            tokenFor(QStringLiteral("reader"), QStringLiteral("Reader"), QStringLiteral("player"), kFoyer));
     CliProcess cli;
     QVERIFY(cli.start({ QStringLiteral("--url"), rig->url(), QStringLiteral("--token"), token }));
     QVERIFY2(cli.waitForLine(QStringLiteral("* connected as Reader")), qPrintable(cli.dump()));
@@ -306,9 +327,13 @@ void TestCli::chatCliResumesAfterTheConnectionIsCut()
 
     // --resume-since on start: a reader who held "before the cut" gets everything after it.
     CliProcess later;
-    QVERIFY(later.start({ QStringLiteral("--url"), rig->url(), QStringLiteral("--no-reconnect"), QStringLiteral("--resume-since"), beforeId,
-                          QStringLiteral("--token"), QString::fromUtf8(tokenFor(QStringLiteral("reader2"), QStringLiteral("Reader2"), QStringLiteral("player"), kFoyer)) }));
-    QVERIFY2(later.waitForLine(QStringLiteral("(missed) ") + linesWith(out, QStringLiteral("after the reconnect")).constFirst()), qPrintable(later.dump()));
+    QVERIFY(later.start({ QStringLiteral("--url"), rig->url(), QStringLiteral("--no-reconnect"),
+                          QStringLiteral("--resume-since"), beforeId, QStringLiteral("--token"),
+                          QString::fromUtf8(tokenFor(QStringLiteral("reader2"), QStringLiteral("Reader2"),
+                                                     QStringLiteral("player"), kFoyer)) }));
+    QVERIFY2(later.waitForLine(QStringLiteral("(missed) ")
+                               + linesWith(out, QStringLiteral("after the reconnect")).constFirst()),
+             qPrintable(later.dump()));
     const QStringList resumed = later.lines().filter(QStringLiteral("(missed) "));
     QCOMPARE(resumed.size(), missed.size() + 1);
     QVERIFY(linesWith(later.lines(), QStringLiteral("before the cut")).isEmpty());
@@ -321,7 +346,8 @@ void TestCli::chatCliPrintsAGapWhenTheServerCannotResendEverything()
     QVERIFY(rig);
     CliProcess cli;
     QVERIFY(cli.start({ QStringLiteral("--url"), rig->url(), QStringLiteral("--token"),
-                        QString::fromUtf8(tokenFor(QStringLiteral("reader"), QStringLiteral("Reader"), QStringLiteral("player"), kFoyer)) }));
+                        QString::fromUtf8(tokenFor(QStringLiteral("reader"), QStringLiteral("Reader"),
+                                                   QStringLiteral("player"), kFoyer)) }));
     QVERIFY2(cli.waitForLine(QStringLiteral("* connected as Reader")), qPrintable(cli.dump()));
     say(*rig, QStringLiteral("before the cut"));
     QVERIFY(cli.waitForLine(QStringLiteral("before the cut")));
@@ -333,7 +359,8 @@ void TestCli::chatCliPrintsAGapWhenTheServerCannotResendEverything()
     const QStringList out = cli.lines();
     // One gap line saying why, then the newest three; the older seven are not printed.
     const QStringList gaps = out.filter(QStringLiteral("* gap"));
-    QVERIFY2(gaps.size() == 1 && gaps.constFirst().contains(QStringLiteral("oldest of them are missing")), qPrintable(cli.dump()));
+    QVERIFY2(gaps.size() == 1 && gaps.constFirst().contains(QStringLiteral("oldest of them are missing")),
+             qPrintable(cli.dump()));
     for (const QString &text : missed.mid(0, 7))
         QVERIFY2(linesWith(out, text).isEmpty(), qPrintable(text));
     for (const QString &text : missed.mid(7)) {
@@ -347,7 +374,8 @@ void TestCli::chatCliWithoutReconnectExitsWhenCut()
     auto rig = cliRig(200);
     QVERIFY(rig);
     CliProcess cli;
-    QVERIFY(cli.start({ QStringLiteral("--url"), rig->url(), QStringLiteral("--no-reconnect"), QStringLiteral("--guest"), QStringLiteral("Quinn") }));
+    QVERIFY(cli.start({ QStringLiteral("--url"), rig->url(), QStringLiteral("--no-reconnect"),
+                        QStringLiteral("--guest"), QStringLiteral("Quinn") }));
     QVERIFY2(cli.waitForLine(QStringLiteral("* connected as Quinn")), qPrintable(cli.dump()));
     rig->relay->cutAll();
     QVERIFY2(cli.waitForExit(), qPrintable(cli.dump()));

@@ -115,15 +115,16 @@ bool TestCluster::startInstance(Instance &instance, const QString &id, const QSt
     // The shipped pings (every 1 s, two outstanding): a frozen node is given up after 2-3 s,
     // and the catch-up reaches back that far, so nothing sent into the frozen link is lost.
     // MYTHOS_CLUSTER_PINGS="<interval>,<max out>" measures other values.
-    const QStringList pings = qEnvironmentVariable("MYTHOS_CLUSTER_PINGS", QStringLiteral("1,2")).split(QLatin1Char(','));
+    const QStringList pings =
+            qEnvironmentVariable("MYTHOS_CLUSTER_PINGS", QStringLiteral("1,2")).split(QLatin1Char(','));
     f.write(QStringLiteral("server:\n  port: %1\n  server_id: %2\n  data_dir: \"%3\"\n"
                            "auth:\n  jwt_secret: \"%4\"\n"
                            "nats:\n  url:\n%5  no_randomize: true\n  ping_interval: %6\n  max_pings_out: %7\n"
                            "chat:\n  rate_limiting:\n    enabled: false\n")
-                .arg(instance.port)
-                .arg(id, m_dir.filePath(id + QStringLiteral("-data")), QString::fromUtf8(kTestSecret), urls,
-                     pings.value(0), pings.value(1))
-                .toUtf8());
+                    .arg(instance.port)
+                    .arg(id, m_dir.filePath(id + QStringLiteral("-data")), QString::fromUtf8(kTestSecret), urls,
+                         pings.value(0), pings.value(1))
+                    .toUtf8());
     f.close();
     instance.process = std::make_unique<QProcess>();
     instance.process->setProcessChannelMode(QProcess::ForwardedChannels);
@@ -153,32 +154,35 @@ QMetaObject::Connection TestCluster::watch(TestClient &client, Inbox &inbox, con
                                            const bool &faulted)
 {
     // Timed as they arrive, not when the test next looks: the figures are the point.
-    return connect(&client.socket(), &QWebSocket::textMessageReceived, &client, [&inbox, &clock, &faulted](const QString &text) {
-        const QJsonObject e = QJsonDocument::fromJson(text.toUtf8()).object();
-        const QString type = e.value(QLatin1String("event_type")).toString();
-        const QJsonObject data = e.value(QLatin1String("data")).toObject();
-        if (type == QLatin1String("gap")) {
-            inbox.gaps.append(data);
-            return;
-        }
-        const QString content = data.value(QLatin1String("content")).toString();
-        if (type != QLatin1String("chat_message") || !content.startsWith(inbox.prefix))
-            return;
-        ++inbox.copies[data.value(QLatin1String("message_id")).toString()];
-        const bool late = data.value(QLatin1String("late")).toBool();
-        inbox.late += late;
-        // Lines sent after the fault are named "<prefix>after <n>".
-        if (faulted && !late && inbox.firstLiveMs < 0 && content.startsWith(inbox.prefix + QLatin1String("after")))
-            inbox.firstLiveMs = clock.elapsed();
-    });
+    return connect(&client.socket(), &QWebSocket::textMessageReceived, &client,
+                   [&inbox, &clock, &faulted](const QString &text) {
+                       const QJsonObject e = QJsonDocument::fromJson(text.toUtf8()).object();
+                       const QString type = e.value(QLatin1String("event_type")).toString();
+                       const QJsonObject data = e.value(QLatin1String("data")).toObject();
+                       if (type == QLatin1String("gap")) {
+                           inbox.gaps.append(data);
+                           return;
+                       }
+                       const QString content = data.value(QLatin1String("content")).toString();
+                       if (type != QLatin1String("chat_message") || !content.startsWith(inbox.prefix))
+                           return;
+                       ++inbox.copies[data.value(QLatin1String("message_id")).toString()];
+                       const bool late = data.value(QLatin1String("late")).toBool();
+                       inbox.late += late;
+                       // Lines sent after the fault are named "<prefix>after <n>".
+                       if (faulted && !late && inbox.firstLiveMs < 0
+                           && content.startsWith(inbox.prefix + QLatin1String("after")))
+                           inbox.firstLiveMs = clock.elapsed();
+                   });
 }
 
 void TestCluster::sendLine(TestClient &client, Outbox &out, const QString &prefix, int n, qint64 atMs)
 {
     const QString ref = QStringLiteral("%1%2").arg(prefix).arg(n);
     out.sentAt.insert(ref, atMs);
-    QJsonObject frame = sendFrame(QStringLiteral("say"), atMs < 0 ? QStringLiteral("%1before %2").arg(prefix).arg(n)
-                                                                  : QStringLiteral("%1after %2").arg(prefix).arg(n));
+    QJsonObject frame = sendFrame(QStringLiteral("say"),
+                                  atMs < 0 ? QStringLiteral("%1before %2").arg(prefix).arg(n)
+                                           : QStringLiteral("%1after %2").arg(prefix).arg(n));
     frame.insert(QStringLiteral("ref"), ref);
     client.send(frame);
 }
@@ -199,11 +203,12 @@ void TestCluster::init()
     // other hears it (the subscriptions travel node to node).
     for (auto [from, to] : { std::pair { m_alice.get(), m_bob.get() }, std::pair { m_bob.get(), m_alice.get() } }) {
         QVERIFY(QTest::qWaitFor(
-            [&] {
-                from->send(sendFrame(QStringLiteral("say"), QStringLiteral("hello")));
-                return !to->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("hello")), 300).isEmpty();
-            },
-            15000));
+                [&] {
+                    from->send(sendFrame(QStringLiteral("say"), QStringLiteral("hello")));
+                    return !to->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("hello")), 300)
+                                    .isEmpty();
+                },
+                15000));
     }
 }
 
@@ -238,11 +243,11 @@ void TestCluster::failover()
     bool faulted = false;
     Inbox atBob { QStringLiteral("alice ") }, atAlice { QStringLiteral("bob ") };
     Outbox fromAlice, fromBob;
-    const auto watching = qScopeGuard([c = std::pair { watch(*m_bob, atBob, clock, faulted),
-                                                       watch(*m_alice, atAlice, clock, faulted) }] {
-        QObject::disconnect(c.first);
-        QObject::disconnect(c.second);
-    });
+    const auto watching = qScopeGuard(
+            [c = std::pair { watch(*m_bob, atBob, clock, faulted), watch(*m_alice, atAlice, clock, faulted) }] {
+                QObject::disconnect(c.first);
+                QObject::disconnect(c.second);
+            });
     auto collectAcks = [](TestClient &c, Outbox &out) {
         for (const QJsonObject &ack : c.eventsOfType(QStringLiteral("ack"))) {
             const QJsonObject d = eventData(ack);
@@ -266,12 +271,8 @@ void TestCluster::failover()
     clock.restart();
     faulted = true;
     switch (fault) {
-    case Fault::Kill:
-        ::kill(node, SIGKILL);
-        break;
-    case Fault::Stop:
-        ::kill(node, SIGSTOP);
-        break;
+    case Fault::Kill: ::kill(node, SIGKILL); break;
+    case Fault::Stop: ::kill(node, SIGSTOP); break;
     case Fault::LameDuck:
         // What `nats-server --signal ldm=<pid>` sends, without a process in between.
         ::kill(node, SIGUSR2);
@@ -287,7 +288,7 @@ void TestCluster::failover()
     while (clock.elapsed() < kGiveUpMs && (doneAt < 0 || clock.elapsed() < doneAt + 1000)) {
         const QJsonObject health = httpGetJson(m_a.port, QStringLiteral("/health"), 500);
         const bool ok = health.value(QLatin1String("status")).toString() == QLatin1String("ok")
-            && health.value(QLatin1String("nats")).toString() == QLatin1String("connected");
+                && health.value(QLatin1String("nats")).toString() == QLatin1String("connected");
         if (!ok && degradedMs < 0)
             degradedMs = clock.elapsed();
         if (movedMs < 0 && (newNode = nodeOf(m_a, 0)) >= 0)
@@ -323,15 +324,15 @@ void TestCluster::failover()
     const QString figures = QStringLiteral("%1: A to node%2; /health degraded at %3 ms, A on node%2 at %4 ms, "
                                            "/health ok at %5 ms; Alice->Bob at %6 ms, Bob->Alice at %7 ms; "
                                            "late deliveries %8 at Bob, %9 at Alice")
-                                .arg(QString::fromLatin1(QTest::currentDataTag()))
-                                .arg(newNode + 1)
-                                .arg(degradedMs)
-                                .arg(movedMs)
-                                .arg(healthyMs)
-                                .arg(atBob.firstLiveMs)
-                                .arg(atAlice.firstLiveMs)
-                                .arg(atBob.late)
-                                .arg(atAlice.late);
+                                    .arg(QString::fromLatin1(QTest::currentDataTag()))
+                                    .arg(newNode + 1)
+                                    .arg(degradedMs)
+                                    .arg(movedMs)
+                                    .arg(healthyMs)
+                                    .arg(atBob.firstLiveMs)
+                                    .arg(atAlice.firstLiveMs)
+                                    .arg(atBob.late)
+                                    .arg(atAlice.late);
     qInfo("%s", qPrintable(figures));
 
     QVERIFY2(newNode == 1 || newNode == 2, qPrintable(figures));
@@ -344,15 +345,17 @@ void TestCluster::failover()
     QCOMPARE(fromBob.ackedAt.size(), n);
     for (const Inbox *in : { &atBob, &atAlice }) {
         for (auto it = in->copies.cbegin(); it != in->copies.cend(); ++it)
-            QVERIFY2(it.value() == 1, qPrintable(QStringLiteral("%1 delivered %2 times").arg(it.key()).arg(it.value())));
+            QVERIFY2(it.value() == 1,
+                     qPrintable(QStringLiteral("%1 delivered %2 times").arg(it.key()).arg(it.value())));
         // Nothing here is beyond the catch-up's limits (too_many, too_old, too large).
         QJsonArray gaps;
         for (const QJsonObject &g : in->gaps)
             gaps.append(g);
         QVERIFY2(in->gaps.isEmpty(), QJsonDocument(gaps).toJson(QJsonDocument::Compact).constData());
     }
-    QVERIFY2(settled && allArrived(), qPrintable(QStringLiteral("%1\nmissing at Bob: %2\nmissing at Alice: %3")
-                                          .arg(figures, describeMissing(fromAlice, atBob), describeMissing(fromBob, atAlice))));
+    QVERIFY2(settled && allArrived(),
+             qPrintable(QStringLiteral("%1\nmissing at Bob: %2\nmissing at Alice: %3")
+                                .arg(figures, describeMissing(fromAlice, atBob), describeMissing(fromBob, atAlice))));
 }
 
 QTEST_GUILESS_MAIN(TestCluster)

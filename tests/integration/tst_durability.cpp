@@ -54,7 +54,8 @@ QSet<QString> TestDurability::storedIds(const QByteArray &token)
         QSignalSpy done(reply, &QNetworkReply::finished);
         if (!reply->isFinished())
             done.wait(10000);
-        const QJsonArray messages = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("messages")).toArray();
+        const QJsonArray messages =
+                QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("messages")).toArray();
         reply->deleteLater();
         if (messages.isEmpty())
             break;
@@ -72,9 +73,12 @@ void TestDurability::ackedMessagesSurviveSigkill()
     m_config = m_dir.filePath(QStringLiteral("durable.yaml"));
     QFile f(m_config);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(QStringLiteral("server:\n  port: %1\n  data_dir: %2\nauth:\n  jwt_secret: %3\nnats:\n  enabled: false\n"
-                           "chat:\n  channels:\n    global:\n      rate_limit: 100000\n  message_history:\n    max_messages_per_channel: 100000\n")
-                    .arg(m_port).arg(m_dir.filePath(QStringLiteral("data")), QString::fromUtf8(kTestSecret)).toUtf8());
+    f.write(QStringLiteral(
+                    "server:\n  port: %1\n  data_dir: %2\nauth:\n  jwt_secret: %3\nnats:\n  enabled: false\n"
+                    "chat:\n  channels:\n    global:\n      rate_limit: 100000\n  message_history:\n    max_messages_per_channel: 100000\n")
+                    .arg(m_port)
+                    .arg(m_dir.filePath(QStringLiteral("data")), QString::fromUtf8(kTestSecret))
+                    .toUtf8());
     f.close();
 
     QProcess server;
@@ -87,9 +91,16 @@ void TestDurability::ackedMessagesSurviveSigkill()
     // Pipeline 2,000 sends without waiting, then kill the server the moment the last ack lands.
     constexpr int kCount = 2000;
     for (int i = 0; i < kCount; ++i)
-        client.send({ { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), QStringLiteral("global") },
+        client.send({ { QStringLiteral("type"), QStringLiteral("send") },
+                      { QStringLiteral("channel"), QStringLiteral("global") },
                       { QStringLiteral("content"), QStringLiteral("durable %1").arg(i) } });
-    QVERIFY(QTest::qWaitFor([&] { return client.eventsOfType(QStringLiteral("ack")).size() + client.eventsOfType(QStringLiteral("error")).size() >= kCount; }, 60000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                return client.eventsOfType(QStringLiteral("ack")).size()
+                        + client.eventsOfType(QStringLiteral("error")).size()
+                        >= kCount;
+            },
+            60000));
     ::kill(static_cast<pid_t>(server.processId()), SIGKILL);
     QVERIFY(server.waitForFinished(5000));
     QCOMPARE(server.exitStatus(), QProcess::CrashExit);
@@ -103,7 +114,10 @@ void TestDurability::ackedMessagesSurviveSigkill()
     QVERIFY(startServer(restarted));
     const QSet<QString> stored = storedIds(token);
     const QSet<QString> lost = acked - stored;
-    QVERIFY2(lost.isEmpty(), qPrintable(QStringLiteral("%1 acknowledged messages were lost, e.g. %2").arg(lost.size()).arg(lost.isEmpty() ? QString() : *lost.begin())));
+    QVERIFY2(lost.isEmpty(),
+             qPrintable(QStringLiteral("%1 acknowledged messages were lost, e.g. %2")
+                                .arg(lost.size())
+                                .arg(lost.isEmpty() ? QString() : *lost.begin())));
     restarted.terminate();
     QVERIFY(restarted.waitForFinished(10000));
     QCOMPARE(restarted.exitCode(), 0);

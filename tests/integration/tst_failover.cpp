@@ -23,8 +23,8 @@ const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
 QString ackId(const QJsonObject &reply)
 {
     return reply.value(QStringLiteral("event_type")).toString() == QStringLiteral("ack")
-        ? eventField(reply, "message_id")
-        : QString();
+            ? eventField(reply, "message_id")
+            : QString();
 }
 
 QSet<QString> idsOf(const QList<QJsonObject> &events)
@@ -61,10 +61,9 @@ bool TestFailover::startInstanceA(QProcess &process, const QString &natsUrl, con
                            "auth:\n  jwt_secret: \"%3\"\nnats:\n  url: \"%4\"\n"
                            "database:\n  url: \"%5\"\n"
                            "chat:\n  rate_limiting:\n    enabled: false\n")
-                .arg(m_portA)
-                .arg(m_dir.filePath(QStringLiteral("a-data")), QString::fromUtf8(kTestSecret), natsUrl,
-                    databaseUrl)
-                .toUtf8());
+                    .arg(m_portA)
+                    .arg(m_dir.filePath(QStringLiteral("a-data")), QString::fromUtf8(kTestSecret), natsUrl, databaseUrl)
+                    .toUtf8());
     f.close();
     process.setProcessChannelMode(QProcess::ForwardedChannels);
     process.start(qEnvironmentVariable("MYTHOS_CHATD"), { QStringLiteral("--config"), config });
@@ -104,12 +103,12 @@ void TestFailover::resumeOnAnotherInstanceAfterSigkill()
     QVERIFY(alice && carol && bob);
     // A is on the bus once Bob's line (from B) reaches Alice (on A).
     QVERIFY(QTest::qWaitFor(
-        [&] {
-            bob->request(sendFrame(QStringLiteral("say"), QStringLiteral("are you there")));
-            return !alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("are you there")), 300)
-                        .isEmpty();
-        },
-        15000));
+            [&] {
+                bob->request(sendFrame(QStringLiteral("say"), QStringLiteral("are you there")));
+                return !alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("are you there")), 300)
+                                .isEmpty();
+            },
+            15000));
 
     // Carol pipelines 40 lines on A; A is killed the moment the last ack lands, so Alice (on A)
     // has some of them, or none, or all: whatever A had not yet delivered must come back.
@@ -139,8 +138,8 @@ void TestFailover::resumeOnAnotherInstanceAfterSigkill()
     const QSet<QString> held = idsOf(shown);
     alice = join(instanceB.port(), QStringLiteral("alice"));
     QVERIFY(alice);
-    const QJsonObject reply = alice->request({ { QStringLiteral("type"), QStringLiteral("resume") },
-                                               { QStringLiteral("since"), since } });
+    const QJsonObject reply = alice->request(
+            { { QStringLiteral("type"), QStringLiteral("resume") }, { QStringLiteral("since"), since } });
     QCOMPARE(reply.value(QStringLiteral("event_type")).toString(), QStringLiteral("resumed"));
     const QJsonObject data = eventData(reply);
     QCOMPARE(data.value(QStringLiteral("recovered")).toBool(), true);
@@ -153,13 +152,13 @@ void TestFailover::resumeOnAnotherInstanceAfterSigkill()
     }
     const QSet<QString> missing = expected - held - resumed;
     QVERIFY2(missing.isEmpty(),
-        qPrintable(QStringLiteral("%1 of %2 messages neither shown nor resumed (Alice had %3 of Carol's "
-                                  "burst when A died)")
-                       .arg(missing.size())
-                       .arg(expected.size())
-                       .arg((held & expected).size())));
+             qPrintable(QStringLiteral("%1 of %2 messages neither shown nor resumed (Alice had %3 of Carol's "
+                                       "burst when A died)")
+                                .arg(missing.size())
+                                .arg(expected.size())
+                                .arg((held & expected).size())));
     qInfo("Alice had shown %lld of the %d lines A acknowledged before SIGKILL; resume returned %lld",
-        static_cast<long long>((held & expected).size()), kBurst, static_cast<long long>(resumed.size()));
+          static_cast<long long>((held & expected).size()), kBurst, static_cast<long long>(resumed.size()));
 }
 
 QTEST_GUILESS_MAIN(TestFailover)

@@ -23,7 +23,8 @@ const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
 QList<QJsonObject> logLines(AuditLog *audit, const QString &category)
 {
     audit->flush();
-    QFile f(QStringLiteral("%1/%2/%2_%3.jsonl").arg(audit->dir(), category, QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)));
+    QFile f(QStringLiteral("%1/%2/%2_%3.jsonl")
+                    .arg(audit->dir(), category, QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)));
     QList<QJsonObject> lines;
     if (f.open(QIODevice::ReadOnly)) {
         while (!f.atEnd())
@@ -58,8 +59,11 @@ void TestFiltering::initTestCase()
     m_alice = std::make_unique<TestClient>();
     m_bob = std::make_unique<TestClient>();
     QVERIFY(m_alice->open(m_server->port()) && m_bob->open(m_server->port()));
-    QVERIFY(!m_alice->authToken(tokenFor(QStringLiteral("alice"), QStringLiteral("Alice"), QStringLiteral("player"), kFoyer)).isEmpty());
-    QVERIFY(!m_bob->authToken(tokenFor(QStringLiteral("bob"), QStringLiteral("Bob"), QStringLiteral("player"), kFoyer)).isEmpty());
+    QVERIFY(!m_alice->authToken(tokenFor(QStringLiteral("alice"), QStringLiteral("Alice"), QStringLiteral("player"),
+                                         kFoyer))
+                     .isEmpty());
+    QVERIFY(!m_bob->authToken(tokenFor(QStringLiteral("bob"), QStringLiteral("Bob"), QStringLiteral("player"), kFoyer))
+                     .isEmpty());
     m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("a quiet evening in the foyer")));
 }
 
@@ -91,37 +95,48 @@ int TestFiltering::queueRows(const QString &kind)
 
 void TestFiltering::profanityIsMaskedForRecipients()
 {
-    const QJsonObject ack = m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("what the f.u.c.k is that")));
+    const QJsonObject ack =
+            m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("what the f.u.c.k is that")));
     QCOMPARE(ack.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
     QCOMPARE(eventData(ack).value(QStringLiteral("filtered")).toBool(), true);
     QCOMPARE(eventData(ack).value(QStringLiteral("held")).toBool(), false);
-    const QJsonObject got = m_bob->waitFor(QStringLiteral("chat_message"), [](const QJsonObject &d) { return d.value(QStringLiteral("content")).toString().startsWith(QStringLiteral("what the")); });
+    const QJsonObject got = m_bob->waitFor(QStringLiteral("chat_message"), [](const QJsonObject &d) {
+        return d.value(QStringLiteral("content")).toString().startsWith(QStringLiteral("what the"));
+    });
     QVERIFY(!got.isEmpty());
     QCOMPARE(eventField(got, "content"), QStringLiteral("what the ******* is that"));
     QCOMPARE(eventData(got).value(QStringLiteral("filtered")).toBool(), true);
     QVERIFY(!eventField(got, "message").contains(QStringLiteral("f.u.c.k")));
     // Scunthorpe is a town, not a swear word.
-    m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("off to Scunthorpe for a classic assassin story")));
-    const QJsonObject clean = m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("off to Scunthorpe for a classic assassin story")));
+    m_alice->request(
+            sendFrame(QStringLiteral("say"), QStringLiteral("off to Scunthorpe for a classic assassin story")));
+    const QJsonObject clean =
+            m_bob->waitFor(QStringLiteral("chat_message"),
+                           contentIs(QStringLiteral("off to Scunthorpe for a classic assassin story")));
     QVERIFY(!clean.isEmpty());
     QCOMPARE(eventData(clean).value(QStringLiteral("filtered")).toBool(), false);
     // The audit trail has what alice really wrote; history has what bob saw.
     bool original = false;
     for (const QJsonObject &line : logLines(m_server->app().auditLog(), QStringLiteral("chat")))
-        original = original || line.value(QStringLiteral("content")).toString() == QStringLiteral("what the f.u.c.k is that");
+        original = original
+                || line.value(QStringLiteral("content")).toString() == QStringLiteral("what the f.u.c.k is that");
     QVERIFY(original);
 }
 
 void TestFiltering::flaggedMessagesAreDeliveredAndQueued()
 {
-    const QJsonObject ack = m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("selling gold cheap, pm me")));
+    const QJsonObject ack =
+            m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("selling gold cheap, pm me")));
     QCOMPARE(ack.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
     QCOMPARE(eventData(ack).value(QStringLiteral("held")).toBool(), false);
-    QVERIFY(!m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("selling gold cheap, pm me"))).isEmpty());
+    QVERIFY(!m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("selling gold cheap, pm me")))
+                     .isEmpty());
     QVERIFY(QTest::qWaitFor([&] { return queueRows(QStringLiteral("flagged")) == 1; }, 3000));
     bool logged = false;
     for (const QJsonObject &line : logLines(m_server->app().auditLog(), QStringLiteral("moderation")))
-        logged = logged || (line.value(QStringLiteral("event")) == QStringLiteral("flagged") && line.value(QStringLiteral("message_id")) == eventData(ack).value(QStringLiteral("message_id")));
+        logged = logged
+                || (line.value(QStringLiteral("event")) == QStringLiteral("flagged")
+                    && line.value(QStringLiteral("message_id")) == eventData(ack).value(QStringLiteral("message_id")));
     QVERIFY(logged);
 }
 
@@ -134,7 +149,8 @@ void TestFiltering::heldMessagesReachNobody()
     QVERIFY(m_bob->waitFor(QStringLiteral("chat_message"), contentIs(threat), 300).isEmpty());
     QVERIFY(QTest::qWaitFor([&] { return queueRows(QStringLiteral("held")) == 1; }, 3000));
     // Not in history either, until a moderator approves it.
-    const QJsonObject history = m_bob->request({ { QStringLiteral("type"), QStringLiteral("history") }, { QStringLiteral("channel"), QStringLiteral("say") } });
+    const QJsonObject history = m_bob->request({ { QStringLiteral("type"), QStringLiteral("history") },
+                                                 { QStringLiteral("channel"), QStringLiteral("say") } });
     for (const QJsonValue &m : eventData(history).value(QStringLiteral("messages")).toArray())
         QVERIFY(m.toObject().value(QStringLiteral("content")).toString() != threat);
 }

@@ -88,9 +88,8 @@ double evicted(ServerApp &app, const char *reason)
 {
     const QString text = QString::fromUtf8(prometheusMetrics(app));
     const QRegularExpression line(
-        QStringLiteral("^mythos_connections_evicted_total\\{reason=\"%1\"\\} (\\S+)$")
-            .arg(QLatin1String(reason)),
-        QRegularExpression::MultilineOption);
+            QStringLiteral("^mythos_connections_evicted_total\\{reason=\"%1\"\\} (\\S+)$").arg(QLatin1String(reason)),
+            QRegularExpression::MultilineOption);
     const QRegularExpressionMatch m = line.match(text);
     return m.hasMatch() ? m.captured(1).toDouble() : -1;
 }
@@ -98,18 +97,15 @@ double evicted(ServerApp &app, const char *reason)
 std::unique_ptr<TestClient> player(quint16 port, const QString &id, const QString &name)
 {
     auto c = std::make_unique<TestClient>();
-    if (!c->open(port)
-        || c->authToken(tokenFor(id, name, QStringLiteral("player"), kFoyer)).isEmpty())
+    if (!c->open(port) || c->authToken(tokenFor(id, name, QStringLiteral("player"), kFoyer)).isEmpty())
         return nullptr;
     return c;
 }
 
 bool acked(TestClient &c, const QString &text)
 {
-    return c.request(sendFrame(QStringLiteral("say"), text))
-               .value(QStringLiteral("event_type"))
-               .toString()
-        == QLatin1String("ack");
+    return c.request(sendFrame(QStringLiteral("say"), text)).value(QStringLiteral("event_type")).toString()
+            == QLatin1String("ack");
 }
 } // namespace
 
@@ -162,8 +158,7 @@ void TestFlood::playerGetsInThroughASilentFlood()
     m_server = startServer(config);
     QVERIFY(m_server);
     const quint16 port = m_server->port();
-    std::unique_ptr<TestClient> listener
-        = player(port, QStringLiteral("lis"), QStringLiteral("Lis"));
+    std::unique_ptr<TestClient> listener = player(port, QStringLiteral("lis"), QStringLiteral("Lis"));
     QVERIFY(listener);
 
     // Every eleventh connection sends half a request head and stops; the rest send nothing.
@@ -172,20 +167,17 @@ void TestFlood::playerGetsInThroughASilentFlood()
     floodTime.start();
     for (int i = 0; i < kSilent + kHalfHeads; ++i) {
         const int fd = flood.open(port);
-        QVERIFY2(fd >= 0,
-            qPrintable(
-                QStringLiteral("flood connection %1: %2").arg(i).arg(qt_error_string(errno))));
+        QVERIFY2(fd >= 0, qPrintable(QStringLiteral("flood connection %1: %2").arg(i).arg(qt_error_string(errno))));
         if (i % 11 == 5)
             QVERIFY(RawSockets::send(fd, kHalfHead));
         if (i % 200 == 199)
             QTest::qWait(1); // let the server accept meanwhile (the backlog is 4,096)
     }
     const double expected = kSilent + kHalfHeads - kPendingCap;
-    QVERIFY2(
-        QTest::qWaitFor([&] { return evicted(m_server->app(), "pending_head") >= expected; }, 8000),
-        qPrintable(QStringLiteral("evicted %1 of the expected %2")
-                       .arg(evicted(m_server->app(), "pending_head"))
-                       .arg(expected)));
+    QVERIFY2(QTest::qWaitFor([&] { return evicted(m_server->app(), "pending_head") >= expected; }, 8000),
+             qPrintable(QStringLiteral("evicted %1 of the expected %2")
+                                .arg(evicted(m_server->app(), "pending_head"))
+                                .arg(expected)));
     const qint64 floodMs = floodTime.elapsed();
 
     QElapsedTimer timer;
@@ -193,24 +185,20 @@ void TestFlood::playerGetsInThroughASilentFlood()
     TestClient newcomer;
     QVERIFY(newcomer.open(port));
     const qint64 upgradedMs = timer.elapsed();
-    QVERIFY(!newcomer
-                 .authToken(tokenFor(QStringLiteral("new"), QStringLiteral("Newcomer"),
-                     QStringLiteral("player"), kFoyer))
-                 .isEmpty());
+    QVERIFY(!newcomer.authToken(tokenFor(QStringLiteral("new"), QStringLiteral("Newcomer"), QStringLiteral("player"),
+                                         kFoyer))
+                     .isEmpty());
     const qint64 welcomeMs = timer.elapsed();
     QVERIFY(acked(newcomer, QStringLiteral("made it through")));
     const qint64 ackMs = timer.elapsed();
-    QVERIFY(
-        !listener
-             ->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("made it through")))
-             .isEmpty());
+    QVERIFY(!listener->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("made it through"))).isEmpty());
     const qint64 deliveredMs = timer.elapsed();
     qInfo("flood of %d silent + %d half-head connections absorbed in %lld ms (%g evicted, "
           "pending_head)",
-        kSilent, kHalfHeads, floodMs, evicted(m_server->app(), "pending_head"));
+          kSilent, kHalfHeads, floodMs, evicted(m_server->app(), "pending_head"));
     qInfo("newcomer under the flood: upgraded %lld ms, welcome %lld ms, ack %lld ms, delivered to "
           "a listener %lld ms",
-        upgradedMs, welcomeMs, ackMs, deliveredMs);
+          upgradedMs, welcomeMs, ackMs, deliveredMs);
     QVERIFY2(deliveredMs < kGenerousMs, qPrintable(QStringLiteral("took %1 ms").arg(deliveredMs)));
 
     // The oldest made room; the newest are still waiting for their 10 s head deadline.
@@ -231,8 +219,7 @@ void TestFlood::unauthenticatedSessionsAreEvictedAtMaxConnections()
     const quint16 port = m_server->port();
     std::vector<std::unique_ptr<TestClient>> players;
     for (int i = 0; i < 3; ++i) {
-        players.push_back(
-            player(port, QStringLiteral("p%1").arg(i), QStringLiteral("Player%1").arg(i)));
+        players.push_back(player(port, QStringLiteral("p%1").arg(i), QStringLiteral("Player%1").arg(i)));
         QVERIFY(players.back());
     }
     // Upgraded, never authenticated, until the server is full.
@@ -245,25 +232,21 @@ void TestFlood::unauthenticatedSessionsAreEvictedAtMaxConnections()
 
     QElapsedTimer timer;
     timer.start();
-    std::unique_ptr<TestClient> newcomer
-        = player(port, QStringLiteral("late"), QStringLiteral("Late"));
+    std::unique_ptr<TestClient> newcomer = player(port, QStringLiteral("late"), QStringLiteral("Late"));
     QVERIFY2(newcomer, "a player must get in while unauthenticated sessions hold the server full");
     QVERIFY(acked(*newcomer, QStringLiteral("room for me")));
     QVERIFY(!players.front()
-                 ->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("room for me")))
-                 .isEmpty());
-    qInfo(
-        "newcomer at max_connections with %d unauthenticated sessions: welcome and ack in %lld ms",
-        kMax - 3, timer.elapsed());
+                     ->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("room for me")))
+                     .isEmpty());
+    qInfo("newcomer at max_connections with %d unauthenticated sessions: welcome and ack in %lld ms", kMax - 3,
+          timer.elapsed());
 
     // The oldest unauthenticated session went, told why; the others and every player stayed.
     QVERIFY(idle.front()->waitForDisconnected());
     QCOMPARE(int(idle.front()->closeCode()), 4013);
-    QCOMPARE(
-        idle.front()->closeReason(), QStringLiteral("server full: evicted before authenticating"));
+    QCOMPARE(idle.front()->closeReason(), QStringLiteral("server full: evicted before authenticating"));
     for (size_t i = 1; i < idle.size(); ++i)
-        QVERIFY2(idle[i]->isConnected(),
-            qPrintable(QStringLiteral("idle session %1 was evicted too").arg(i)));
+        QVERIFY2(idle[i]->isConnected(), qPrintable(QStringLiteral("idle session %1 was evicted too").arg(i)));
     for (const auto &p : players)
         QVERIFY(p->isConnected());
     QCOMPARE(evicted(m_server->app(), "unauthenticated"), 1.0);
@@ -305,8 +288,7 @@ void TestFlood::perAddressCapEvictsThatAddressesOldest()
 
     // 127.0.0.1 has its own count: a player gets in, then unauthenticated upgrades from it
     // push out only their own address's oldest, never the player.
-    std::unique_ptr<TestClient> alice
-        = player(port, QStringLiteral("alice"), QStringLiteral("Alice"));
+    std::unique_ptr<TestClient> alice = player(port, QStringLiteral("alice"), QStringLiteral("Alice"));
     QVERIFY(alice);
     std::vector<std::unique_ptr<TestClient>> idle;
     for (int i = 0; i < kCap + 2; ++i) {
@@ -315,8 +297,7 @@ void TestFlood::perAddressCapEvictsThatAddressesOldest()
     }
     QVERIFY(idle[0]->waitForDisconnected());
     QVERIFY(idle[1]->waitForDisconnected());
-    QCOMPARE(idle[0]->closeReason(),
-        QStringLiteral("too many unauthenticated connections from this address"));
+    QCOMPARE(idle[0]->closeReason(), QStringLiteral("too many unauthenticated connections from this address"));
     for (int i = 2; i < kCap + 2; ++i)
         QVERIFY(idle[i]->isConnected());
     QVERIFY(alice->isConnected());

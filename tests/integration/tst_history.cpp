@@ -4,9 +4,9 @@
 #include "testclient.h"
 #include "testserver.h"
 
+#include "audit/auditlog.h"
 #include "auth/jwt.h"
 #include "chat/historyrules.h"
-#include "audit/auditlog.h"
 #include "storage/messagestore.h"
 
 #include <QJsonArray>
@@ -59,7 +59,8 @@ private Q_SLOTS:
     void auditLogHasEveryAcceptedMessage();
 
 private:
-    HttpReply http(const QByteArray &method, const QString &path, const QByteArray &token = {}, const QByteArray &body = {});
+    HttpReply http(const QByteArray &method, const QString &path, const QByteArray &token = {},
+                   const QByteArray &body = {});
     QJsonArray wsHistory(TestClient &c, const QJsonObject &request);
     NatsServer m_nats;
     std::unique_ptr<TestServer> m_server;
@@ -67,7 +68,8 @@ private:
     QNetworkAccessManager m_nam;
 };
 
-HttpReply TestHistory::http(const QByteArray &method, const QString &path, const QByteArray &token, const QByteArray &body)
+HttpReply TestHistory::http(const QByteArray &method, const QString &path, const QByteArray &token,
+                            const QByteArray &body)
 {
     QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server->port()).arg(path)));
     if (!token.isEmpty())
@@ -102,7 +104,8 @@ void TestHistory::initTestCase()
     m_server = std::make_unique<TestServer>(testConfig(m_nats.url()));
     QVERIFY(m_server->start());
     QVERIFY(m_server->waitForNats());
-    auto join = [this](const QString &id, const QString &room, const QString &party = {}, const QString &role = QStringLiteral("player")) {
+    auto join = [this](const QString &id, const QString &room, const QString &party = {},
+                       const QString &role = QStringLiteral("player")) {
         auto c = std::make_unique<TestClient>();
         if (!c->open(m_server->port()) || c->authToken(tokenFor(id, id.toUpper(), role, room, party)).isEmpty())
             return std::unique_ptr<TestClient>();
@@ -129,26 +132,40 @@ void TestHistory::initTestCase()
 
 void TestHistory::cleanupTestCase()
 {
-    m_alice.reset(); m_bob.reset(); m_dave.reset(); m_mod.reset();
+    m_alice.reset();
+    m_bob.reset();
+    m_dave.reset();
+    m_mod.reset();
     m_server.reset();
 }
 
 void TestHistory::historyShowsOnlyWhatThePlayerMayRead()
 {
-    QCOMPARE(contents(wsHistory(*m_alice, { { QStringLiteral("channel"), QStringLiteral("say") } })), (QStringList { QStringLiteral("foyer 1"), QStringLiteral("foyer 2") }));
-    QCOMPARE(contents(wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("say") } })), QStringList { QStringLiteral("docks 1") });
-    QCOMPARE(contents(wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("zone") } })), QStringList { QStringLiteral("zone 1") });
-    QCOMPARE(contents(wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("party") } })), QStringList { QStringLiteral("party 1") });
+    QCOMPARE(contents(wsHistory(*m_alice, { { QStringLiteral("channel"), QStringLiteral("say") } })),
+             (QStringList { QStringLiteral("foyer 1"), QStringLiteral("foyer 2") }));
+    QCOMPARE(contents(wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("say") } })),
+             QStringList { QStringLiteral("docks 1") });
+    QCOMPARE(contents(wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("zone") } })),
+             QStringList { QStringLiteral("zone 1") });
+    QCOMPARE(contents(wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("party") } })),
+             QStringList { QStringLiteral("party 1") });
     QVERIFY(wsHistory(*m_bob, { { QStringLiteral("channel"), QStringLiteral("party") } }).isEmpty()); // no party
-    QCOMPARE(contents(wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("whisper") } })), QStringList { QStringLiteral("to dave") });
-    QCOMPARE(contents(wsHistory(*m_alice, { { QStringLiteral("channel"), QStringLiteral("whisper") } })), QStringList { QStringLiteral("to dave") });
+    QCOMPARE(contents(wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("whisper") } })),
+             QStringList { QStringLiteral("to dave") });
+    QCOMPARE(contents(wsHistory(*m_alice, { { QStringLiteral("channel"), QStringLiteral("whisper") } })),
+             QStringList { QStringLiteral("to dave") });
     QVERIFY(wsHistory(*m_bob, { { QStringLiteral("channel"), QStringLiteral("whisper") } }).isEmpty());
-    QCOMPARE(contents(wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("global") } })), QStringList { QStringLiteral("global 1") });
-    QCOMPARE(contents(wsHistory(*m_mod, { { QStringLiteral("channel"), QStringLiteral("admin") } })), QStringList { QStringLiteral("staff 1") });
-    const QJsonObject refused = m_alice->request({ { QStringLiteral("type"), QStringLiteral("history") }, { QStringLiteral("channel"), QStringLiteral("admin") } });
-    QCOMPARE(refused.value(QStringLiteral("data")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("forbidden"));
+    QCOMPARE(contents(wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("global") } })),
+             QStringList { QStringLiteral("global 1") });
+    QCOMPARE(contents(wsHistory(*m_mod, { { QStringLiteral("channel"), QStringLiteral("admin") } })),
+             QStringList { QStringLiteral("staff 1") });
+    const QJsonObject refused = m_alice->request({ { QStringLiteral("type"), QStringLiteral("history") },
+                                                   { QStringLiteral("channel"), QStringLiteral("admin") } });
+    QCOMPARE(refused.value(QStringLiteral("data")).toObject().value(QStringLiteral("code")).toString(),
+             QStringLiteral("forbidden"));
     // Messages come back in full chat_message form.
-    const QJsonObject first = wsHistory(*m_alice, { { QStringLiteral("channel"), QStringLiteral("say") } }).first().toObject();
+    const QJsonObject first =
+            wsHistory(*m_alice, { { QStringLiteral("channel"), QStringLiteral("say") } }).first().toObject();
     QCOMPARE(first.value(QStringLiteral("message")).toString(), QStringLiteral("ALICE says: foyer 1"));
     QCOMPARE(first.value(QStringLiteral("room_id")).toString(), kFoyer);
     QVERIFY(!first.value(QStringLiteral("message_id")).toString().isEmpty());
@@ -157,12 +174,23 @@ void TestHistory::historyShowsOnlyWhatThePlayerMayRead()
 void TestHistory::historyPagesWithBefore()
 {
     for (int i = 0; i < 12; ++i)
-        QCOMPARE(m_bob->request(sendFrame(QStringLiteral("global"), QStringLiteral("page %1").arg(i))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    const QJsonArray last = wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("global") }, { QStringLiteral("limit"), 5 } });
-    QCOMPARE(contents(last), (QStringList { QStringLiteral("page 7"), QStringLiteral("page 8"), QStringLiteral("page 9"), QStringLiteral("page 10"), QStringLiteral("page 11") }));
+        QCOMPARE(m_bob->request(sendFrame(QStringLiteral("global"), QStringLiteral("page %1").arg(i)))
+                         .value(QStringLiteral("event_type"))
+                         .toString(),
+                 QStringLiteral("ack"));
+    const QJsonArray last = wsHistory(
+            *m_dave, { { QStringLiteral("channel"), QStringLiteral("global") }, { QStringLiteral("limit"), 5 } });
+    QCOMPARE(contents(last),
+             (QStringList { QStringLiteral("page 7"), QStringLiteral("page 8"), QStringLiteral("page 9"),
+                            QStringLiteral("page 10"), QStringLiteral("page 11") }));
     const QString before = last.first().toObject().value(QStringLiteral("message_id")).toString();
-    const QJsonArray earlier = wsHistory(*m_dave, { { QStringLiteral("channel"), QStringLiteral("global") }, { QStringLiteral("limit"), 5 }, { QStringLiteral("before"), before } });
-    QCOMPARE(contents(earlier), (QStringList { QStringLiteral("page 2"), QStringLiteral("page 3"), QStringLiteral("page 4"), QStringLiteral("page 5"), QStringLiteral("page 6") }));
+    const QJsonArray earlier = wsHistory(*m_dave,
+                                         { { QStringLiteral("channel"), QStringLiteral("global") },
+                                           { QStringLiteral("limit"), 5 },
+                                           { QStringLiteral("before"), before } });
+    QCOMPARE(contents(earlier),
+             (QStringList { QStringLiteral("page 2"), QStringLiteral("page 3"), QStringLiteral("page 4"),
+                            QStringLiteral("page 5"), QStringLiteral("page 6") }));
 }
 
 void TestHistory::historyRefusesBadRequests()
@@ -173,28 +201,41 @@ void TestHistory::historyRefusesBadRequests()
         return m_alice->request(f).value(QStringLiteral("data")).toObject().value(QStringLiteral("code")).toString();
     };
     QCOMPARE(code({ { QStringLiteral("channel"), QStringLiteral("shout") } }), QStringLiteral("unknown_channel"));
-    QCOMPARE(code({ { QStringLiteral("channel"), QStringLiteral("say") }, { QStringLiteral("limit"), 0 } }), QStringLiteral("invalid_request"));
-    QCOMPARE(code({ { QStringLiteral("channel"), QStringLiteral("say") }, { QStringLiteral("limit"), 201 } }), QStringLiteral("invalid_request"));
-    QCOMPARE(code({ { QStringLiteral("channel"), QStringLiteral("say") }, { QStringLiteral("before"), QStringLiteral("x' OR 1=1 --") } }), QStringLiteral("invalid_request"));
+    QCOMPARE(code({ { QStringLiteral("channel"), QStringLiteral("say") }, { QStringLiteral("limit"), 0 } }),
+             QStringLiteral("invalid_request"));
+    QCOMPARE(code({ { QStringLiteral("channel"), QStringLiteral("say") }, { QStringLiteral("limit"), 201 } }),
+             QStringLiteral("invalid_request"));
+    QCOMPARE(code({ { QStringLiteral("channel"), QStringLiteral("say") },
+                    { QStringLiteral("before"), QStringLiteral("x' OR 1=1 --") } }),
+             QStringLiteral("invalid_request"));
     QCOMPARE(code({}), QStringLiteral("invalid_request"));
 }
 
 void TestHistory::httpSendIsStoredAndDelivered()
 {
-    const QByteArray token = tokenFor(QStringLiteral("script"), QStringLiteral("Script"), QStringLiteral("player"), kFoyer);
-    const HttpReply r = http("POST", QStringLiteral("/chat/send"), token, R"({"channel":"say","content":"from a script"})");
+    const QByteArray token =
+            tokenFor(QStringLiteral("script"), QStringLiteral("Script"), QStringLiteral("player"), kFoyer);
+    const HttpReply r =
+            http("POST", QStringLiteral("/chat/send"), token, R"({"channel":"say","content":"from a script"})");
     QCOMPARE(r.status, 200);
     const QString id = r.json.value(QStringLiteral("message_id")).toString();
     QVERIFY(!id.isEmpty());
     QCOMPARE(r.json.value(QStringLiteral("filtered")).toBool(true), false);
     QCOMPARE(r.json.value(QStringLiteral("held")).toBool(true), false);
-    const QJsonObject got = m_alice->waitFor(QStringLiteral("chat_message"), [&](const QJsonObject &d) { return d.value(QStringLiteral("message_id")).toString() == id; });
-    QCOMPARE(got.value(QStringLiteral("data")).toObject().value(QStringLiteral("message")).toString(), QStringLiteral("Script says: from a script"));
-    QVERIFY(contents(wsHistory(*m_bob, { { QStringLiteral("channel"), QStringLiteral("say") } })).contains(QStringLiteral("from a script")));
+    const QJsonObject got = m_alice->waitFor(QStringLiteral("chat_message"), [&](const QJsonObject &d) {
+        return d.value(QStringLiteral("message_id")).toString() == id;
+    });
+    QCOMPARE(got.value(QStringLiteral("data")).toObject().value(QStringLiteral("message")).toString(),
+             QStringLiteral("Script says: from a script"));
+    QVERIFY(contents(wsHistory(*m_bob, { { QStringLiteral("channel"), QStringLiteral("say") } }))
+                    .contains(QStringLiteral("from a script")));
     // Whisper by name over HTTP.
-    const HttpReply w = http("POST", QStringLiteral("/chat/send"), token, R"({"channel":"whisper","target":"BOB","content":"psst over http"})");
+    const HttpReply w = http("POST", QStringLiteral("/chat/send"), token,
+                             R"({"channel":"whisper","target":"BOB","content":"psst over http"})");
     QCOMPARE(w.status, 200);
-    QVERIFY(!m_bob->waitFor(QStringLiteral("chat_message"), [](const QJsonObject &d) { return d.value(QStringLiteral("content")).toString() == QStringLiteral("psst over http"); }).isEmpty());
+    QVERIFY(!m_bob->waitFor(QStringLiteral("chat_message"), [](const QJsonObject &d) {
+                      return d.value(QStringLiteral("content")).toString() == QStringLiteral("psst over http");
+                  }).isEmpty());
 }
 
 void TestHistory::httpAuthFailures_data()
@@ -203,21 +244,31 @@ void TestHistory::httpAuthFailures_data()
     QTest::newRow("none") << QByteArray();
     QTest::newRow("not bearer") << QByteArray("Basic abc");
     QTest::newRow("garbage") << QByteArray("Bearer nonsense");
-    QTest::newRow("wrong secret") << QByteArray("Bearer " + jwt::mint({ QStringLiteral("x"), QStringLiteral("X"), Role::Player, QDateTime::currentSecsSinceEpoch() + 60, {}, {} }, "other"));
+    QTest::newRow("wrong secret") << QByteArray("Bearer "
+                                                + jwt::mint({ QStringLiteral("x"),
+                                                              QStringLiteral("X"),
+                                                              Role::Player,
+                                                              QDateTime::currentSecsSinceEpoch() + 60,
+                                                              {},
+                                                              {} },
+                                                            "other"));
 }
 
 void TestHistory::httpAuthFailures()
 {
     QFETCH(QByteArray, authorization);
-    for (const auto &[method, path] : { std::pair { QByteArray("POST"), QStringLiteral("/chat/send") }, std::pair { QByteArray("GET"), QStringLiteral("/chat/history/say") } }) {
+    for (const auto &[method, path] : { std::pair { QByteArray("POST"), QStringLiteral("/chat/send") },
+                                        std::pair { QByteArray("GET"), QStringLiteral("/chat/history/say") } }) {
         QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server->port()).arg(path)));
         if (!authorization.isEmpty())
             request.setRawHeader("Authorization", authorization);
-        QNetworkReply *reply = m_nam.sendCustomRequest(request, method, QByteArray(R"({"channel":"say","content":"x"})"));
+        QNetworkReply *reply =
+                m_nam.sendCustomRequest(request, method, QByteArray(R"({"channel":"say","content":"x"})"));
         QSignalSpy done(reply, &QNetworkReply::finished);
         QVERIFY(reply->isFinished() || done.wait(5000));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 401);
-        const QJsonObject error = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("error")).toObject();
+        const QJsonObject error =
+                QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("error")).toObject();
         QCOMPARE(error.value(QStringLiteral("code")).toString(), QStringLiteral("unauthenticated"));
         QVERIFY(!error.value(QStringLiteral("message")).toString().isEmpty());
         reply->deleteLater();
@@ -226,7 +277,8 @@ void TestHistory::httpAuthFailures()
 
 void TestHistory::httpErrorPaths()
 {
-    const QByteArray token = tokenFor(QStringLiteral("script"), QStringLiteral("Script"), QStringLiteral("player"), kFoyer);
+    const QByteArray token =
+            tokenFor(QStringLiteral("script"), QStringLiteral("Script"), QStringLiteral("player"), kFoyer);
     auto expect = [&](const QByteArray &body, int status, const QString &code) {
         const HttpReply r = http("POST", QStringLiteral("/chat/send"), token, body);
         QCOMPARE(r.status, status);
@@ -239,8 +291,10 @@ void TestHistory::httpErrorPaths()
     expect(R"({"channel":"nope","content":"x"})", 404, QStringLiteral("unknown_channel"));
     expect(R"({"channel":"system","content":"x"})", 403, QStringLiteral("forbidden"));
     expect(R"({"channel":"whisper","target":"nobody","content":"x"})", 404, QStringLiteral("unknown_target"));
-    expect(QByteArray(R"({"channel":"say","content":")") + QByteArray(600, 'x') + R"("})", 400, QStringLiteral("too_long"));
-    expect(QByteArray(R"({"channel":"say","content":")") + QByteArray(1100000, 'x') + R"("})", 413, QStringLiteral("payload_too_large"));
+    expect(QByteArray(R"({"channel":"say","content":")") + QByteArray(600, 'x') + R"("})", 400,
+           QStringLiteral("too_long"));
+    expect(QByteArray(R"({"channel":"say","content":")") + QByteArray(1100000, 'x') + R"("})", 413,
+           QStringLiteral("payload_too_large"));
     const HttpReply adminHistory = http("GET", QStringLiteral("/chat/history/admin"), token);
     QCOMPARE(adminHistory.status, 403);
     QCOMPARE(http("GET", QStringLiteral("/chat/history/nope"), token).status, 404);
@@ -250,14 +304,16 @@ void TestHistory::httpErrorPaths()
 void TestHistory::httpHistory()
 {
     // The caller's scope comes from where they are online, else from the token.
-    const QByteArray token = tokenFor(QStringLiteral("reader"), QStringLiteral("Reader"), QStringLiteral("player"), kDocks);
+    const QByteArray token =
+            tokenFor(QStringLiteral("reader"), QStringLiteral("Reader"), QStringLiteral("player"), kDocks);
     const HttpReply r = http("GET", QStringLiteral("/chat/history/say?limit=10"), token);
     QCOMPARE(r.status, 200);
     QCOMPARE(contents(r.json.value(QStringLiteral("messages")).toArray()), QStringList { QStringLiteral("docks 1") });
     const QByteArray modToken = tokenFor(QStringLiteral("mod"), QStringLiteral("MOD"), QStringLiteral("moderator"));
     const HttpReply staff = http("GET", QStringLiteral("/chat/history/admin"), modToken);
     QCOMPARE(staff.status, 200);
-    QCOMPARE(contents(staff.json.value(QStringLiteral("messages")).toArray()), QStringList { QStringLiteral("staff 1") });
+    QCOMPARE(contents(staff.json.value(QStringLiteral("messages")).toArray()),
+             QStringList { QStringLiteral("staff 1") });
 }
 
 void TestHistory::metricsAreExposed()
@@ -267,8 +323,8 @@ void TestHistory::metricsAreExposed()
     const QString text = QString::fromUtf8(r.body);
     for (const char *name : { "mythos_connections ", "mythos_messages_accepted_total ", "mythos_deliveries_total ",
                               "mythos_deliveries_avoided_total ", "mythos_nats_connected{state=\"connected\"} 1",
-                              "mythos_nats_reconnects_total ", "mythos_store_batch_seconds_count ", "mythos_store_messages_total ",
-                              "mythos_messages_refused_total{reason=\"empty\"}" })
+                              "mythos_nats_reconnects_total ", "mythos_store_batch_seconds_count ",
+                              "mythos_store_messages_total ", "mythos_messages_refused_total{reason=\"empty\"}" })
         QVERIFY2(text.contains(QLatin1String(name)), name);
     const QRegularExpression accepted(QStringLiteral("mythos_messages_accepted_total (\\d+)"));
     QVERIFY(accepted.match(text).captured(1).toInt() >= 20);
@@ -304,7 +360,9 @@ void TestHistory::auditLogHasEveryAcceptedMessage()
     };
     const QList<QJsonObject> chat = readLines(QStringLiteral("chat"));
     const double accepted = QRegularExpression(QStringLiteral("mythos_messages_accepted_total (\\d+)"))
-                                    .match(QString::fromUtf8(http("GET", QStringLiteral("/metrics")).body)).captured(1).toDouble();
+                                    .match(QString::fromUtf8(http("GET", QStringLiteral("/metrics")).body))
+                                    .captured(1)
+                                    .toDouble();
     QCOMPARE(chat.size(), qsizetype(accepted));
     QStringList whispers;
     for (const QJsonObject &line : chat) {

@@ -26,10 +26,12 @@ const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
 QByteArray readUntilClosed(QTcpSocket &socket, int timeoutMs = 10000)
 {
     QByteArray all;
-    (void)QTest::qWaitFor([&] {
-        all += socket.readAll();
-        return socket.state() == QAbstractSocket::UnconnectedState;
-    }, timeoutMs);
+    (void)QTest::qWaitFor(
+            [&] {
+                all += socket.readAll();
+                return socket.state() == QAbstractSocket::UnconnectedState;
+            },
+            timeoutMs);
     return all + socket.readAll();
 }
 } // namespace
@@ -82,10 +84,14 @@ void TestHttpLimits::declaredOversizedBodyIsRefusedAtOnce()
     QTcpSocket socket;
     QVERIFY(connectRaw(socket));
     // No Authorization either: the size is refused before anything else is looked at.
-    socket.write("POST /chat/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n{\"channel\":");
+    socket.write(
+            "POST /chat/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n{\"channel\":");
     const QByteArray reply = readUntilClosed(socket);
     QVERIFY2(reply.startsWith("HTTP/1.1 413"), reply.constData());
-    const QJsonObject error = QJsonDocument::fromJson(reply.mid(reply.indexOf("\r\n\r\n") + 4)).object().value(QStringLiteral("error")).toObject();
+    const QJsonObject error = QJsonDocument::fromJson(reply.mid(reply.indexOf("\r\n\r\n") + 4))
+                                      .object()
+                                      .value(QStringLiteral("error"))
+                                      .toObject();
     QCOMPARE(error.value(QStringLiteral("code")).toString(), QStringLiteral("payload_too_large"));
     QCOMPARE(m_server->app().gateway()->oversizedRequests(), before + 1);
 }
@@ -111,7 +117,8 @@ void TestHttpLimits::chunkedOversizedBodyIsCutOff()
     QVERIFY2(sent < 4 * 1024 * 1024, qPrintable(QString::number(sent)));
     // The server is fine and still answers.
     QNetworkAccessManager nam;
-    std::unique_ptr<QNetworkReply> health(nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/health").arg(m_server->port())))));
+    std::unique_ptr<QNetworkReply> health(
+            nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/health").arg(m_server->port())))));
     QSignalSpy done(health.get(), &QNetworkReply::finished);
     QVERIFY(health->isFinished() || done.wait(5000));
     QCOMPARE(health->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
@@ -143,7 +150,8 @@ void TestHttpLimits::clientsLeavingBeforeTheirReplyAreHarmless()
         QTcpSocket socket;
         QVERIFY(connectRaw(socket));
         socket.write("POST /chat/send HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + m_token
-                     + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                     + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                     + "\r\n\r\n" + body);
         QVERIFY(socket.waitForBytesWritten(1000));
         socket.abort();
     }
@@ -153,7 +161,8 @@ void TestHttpLimits::clientsLeavingBeforeTheirReplyAreHarmless()
     qInfo() << "replies dropped because the client had left:" << dropped;
     QVERIFY(dropped > 0); // 20 of 20 here: each commit takes longer than noticing the reset
     QNetworkAccessManager nam;
-    std::unique_ptr<QNetworkReply> health(nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/health").arg(m_server->port())))));
+    std::unique_ptr<QNetworkReply> health(
+            nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/health").arg(m_server->port())))));
     QSignalSpy done(health.get(), &QNetworkReply::finished);
     QVERIFY(health->isFinished() || done.wait(5000));
     QCOMPARE(health->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
@@ -165,14 +174,20 @@ void TestHttpLimits::everyResponseSaysNosniff_data()
     QTest::addColumn<QByteArray>("request");
     QTest::addColumn<QByteArray>("status");
     const QByteArray bearer = "Authorization: Bearer " + m_token + "\r\n";
-    QTest::newRow("health") << QByteArray("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") << QByteArray("200");
-    QTest::newRow("metrics") << QByteArray("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") << QByteArray("200");
-    QTest::newRow("history") << QByteArray("GET /chat/history/say HTTP/1.1\r\nHost: x\r\n" + bearer + "Connection: close\r\n\r\n")
+    QTest::newRow("health") << QByteArray("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            << QByteArray("200");
+    QTest::newRow("metrics") << QByteArray("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                              << QByteArray("200");
-    QTest::newRow("401") << QByteArray("GET /chat/mutes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") << QByteArray("401");
-    QTest::newRow("404") << QByteArray("GET /<script>alert(1)</script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    QTest::newRow("history") << QByteArray("GET /chat/history/say HTTP/1.1\r\nHost: x\r\n" + bearer
+                                           + "Connection: close\r\n\r\n")
+                             << QByteArray("200");
+    QTest::newRow("401") << QByteArray("GET /chat/mutes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                         << QByteArray("401");
+    QTest::newRow("404") << QByteArray(
+            "GET /<script>alert(1)</script> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                          << QByteArray("404");
-    QTest::newRow("ws without upgrade") << QByteArray("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") << QByteArray("400");
+    QTest::newRow("ws without upgrade") << QByteArray("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                        << QByteArray("400");
     QTest::newRow("413") << QByteArray("POST /chat/send HTTP/1.1\r\nHost: x\r\n" + bearer
                                        + "Content-Type: application/json\r\nContent-Length: 99999999\r\n\r\n")
                          << QByteArray("413");
@@ -187,10 +202,12 @@ void TestHttpLimits::everyResponseSaysNosniff()
     socket.write(request);
     // Only the head matters here (QHttpServer keeps the connection open despite "close").
     QByteArray response;
-    QVERIFY(QTest::qWaitFor([&] {
-        response += socket.readAll();
-        return response.contains("\r\n\r\n");
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                response += socket.readAll();
+                return response.contains("\r\n\r\n");
+            },
+            10000));
     QVERIFY2(response.startsWith("HTTP/1.1 " + status), response.left(200).constData());
     const QByteArray head = response.left(response.indexOf("\r\n\r\n")).toLower();
     QVERIFY2(head.contains("\r\nx-content-type-options: nosniff"), head.constData());
@@ -207,8 +224,13 @@ void TestHttpLimits::requestsDuringShutdownGet503()
     QSignalSpy done(reply.get(), &QNetworkReply::finished);
     QVERIFY(reply->isFinished() || done.wait(5000));
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
-    QCOMPARE(QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("error")).toObject()
-                     .value(QStringLiteral("code")).toString(), QStringLiteral("unavailable"));
+    QCOMPARE(QJsonDocument::fromJson(reply->readAll())
+                     .object()
+                     .value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("code"))
+                     .toString(),
+             QStringLiteral("unavailable"));
 }
 
 QTEST_GUILESS_MAIN(TestHttpLimits)

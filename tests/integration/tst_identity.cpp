@@ -27,7 +27,9 @@ QJsonObject authFrame(const QString &key, const QJsonValue &value)
 
 QJsonObject sendOn(TestClient &c, const QString &channel, const QString &text, const QString &target = {})
 {
-    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), channel }, { QStringLiteral("content"), text } };
+    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("send") },
+                        { QStringLiteral("channel"), channel },
+                        { QStringLiteral("content"), text } };
     if (!target.isEmpty())
         frame.insert(QStringLiteral("target"), target);
     return c.request(frame);
@@ -61,7 +63,8 @@ private:
     std::unique_ptr<NatsBus> m_peer; // an impostor with bus access
 };
 
-std::unique_ptr<TestClient> TestIdentity::join(TestServer &server, const QString &id, const QString &name, const QString &role)
+std::unique_ptr<TestClient> TestIdentity::join(TestServer &server, const QString &id, const QString &name,
+                                               const QString &role)
 {
     auto c = std::make_unique<TestClient>();
     if (!c->open(server.port()) || c->authToken(tokenFor(id, name, role, kFoyer)).isEmpty())
@@ -77,7 +80,9 @@ QString TestIdentity::authError(TestServer &server, const QJsonObject &frame, QS
     const QJsonObject reply = c.request(frame);
     if (code)
         *code = eventField(reply, "code");
-    return reply.value(QStringLiteral("event_type")).toString() == QLatin1String("welcome") ? QString() : eventField(reply, "message");
+    return reply.value(QStringLiteral("event_type")).toString() == QLatin1String("welcome")
+            ? QString()
+            : eventField(reply, "message");
 }
 
 void TestIdentity::initTestCase()
@@ -106,7 +111,8 @@ void TestIdentity::guestCannotTakeAnOfflinePlayersName()
     } // Alice leaves.
     QVERIFY(QTest::qWaitFor([&] { return !m_a->app().directory()->resolve(QStringLiteral("alice")); }, 5000));
     QString code;
-    QVERIFY(authError(*m_a, authFrame(QStringLiteral("guest_name"), QStringLiteral("Alice")), &code).contains(QStringLiteral("registered")));
+    QVERIFY(authError(*m_a, authFrame(QStringLiteral("guest_name"), QStringLiteral("Alice")), &code)
+                    .contains(QStringLiteral("registered")));
     QCOMPARE(code, QStringLiteral("unauthenticated"));
     QVERIFY(!authError(*m_a, authFrame(QStringLiteral("guest_name"), QStringLiteral("ALICE"))).isEmpty());
     // On the other instance too: it learnt the name from the roster.
@@ -117,7 +123,8 @@ void TestIdentity::guestCannotTakeAnOfflinePlayersName()
         auto kate = join(*m_a, QStringLiteral("kate"), QStringLiteral("Kate"));
         QVERIFY(kate);
     }
-    QVERIFY(!authError(*m_a, authFrame(QStringLiteral("guest_name"), QString(QChar(0x212A)) + QStringLiteral("ate"))).isEmpty());
+    QVERIFY(!authError(*m_a, authFrame(QStringLiteral("guest_name"), QString(QChar(0x212A)) + QStringLiteral("ate")))
+                     .isEmpty());
     // Names nobody holds are still free.
     QVERIFY(authError(*m_a, authFrame(QStringLiteral("guest_name"), QStringLiteral("Wanderer"))).isEmpty());
 }
@@ -144,11 +151,15 @@ void TestIdentity::secondGuestWithTheSameIdIsRefused()
 {
     TestClient zed;
     QVERIFY(zed.open(m_a->port()));
-    QCOMPARE(zed.authGuest(QStringLiteral("Zed")).value(QStringLiteral("player_id")).toString(), QStringLiteral("guest-zed"));
+    QCOMPARE(zed.authGuest(QStringLiteral("Zed")).value(QStringLiteral("player_id")).toString(),
+             QStringLiteral("guest-zed"));
     // Same id (guest-zed) on this instance and on the other one: refused, not a takeover.
-    QVERIFY(authError(*m_a, authFrame(QStringLiteral("guest_name"), QStringLiteral("ZED"))).contains(QStringLiteral("in use")));
-    QVERIFY(QTest::qWaitFor([&] { return m_b->app().directory()->resolve(QStringLiteral("guest-zed")).has_value(); }, 5000));
-    QVERIFY(authError(*m_b, authFrame(QStringLiteral("guest_name"), QStringLiteral("zed"))).contains(QStringLiteral("in use")));
+    QVERIFY(authError(*m_a, authFrame(QStringLiteral("guest_name"), QStringLiteral("ZED")))
+                    .contains(QStringLiteral("in use")));
+    QVERIFY(QTest::qWaitFor([&] { return m_b->app().directory()->resolve(QStringLiteral("guest-zed")).has_value(); },
+                            5000));
+    QVERIFY(authError(*m_b, authFrame(QStringLiteral("guest_name"), QStringLiteral("zed")))
+                    .contains(QStringLiteral("in use")));
     QVERIFY(zed.isConnected());
 }
 
@@ -203,21 +214,27 @@ void TestIdentity::staffLineOnAPublicSubjectIsDropped()
     auto player = join(*m_a, QStringLiteral("paula"), QStringLiteral("Paula"));
     QVERIFY(player);
     QTest::qWait(200);
-    const QByteArray forged = QJsonDocument(QJsonObject { { QStringLiteral("message_id"), QStringLiteral("0000000000000000000000-forged") },
-                                                          { QStringLiteral("channel"), QStringLiteral("admin") },
-                                                          { QStringLiteral("sender_id"), QStringLiteral("mallory") },
-                                                          { QStringLiteral("sender_name"), QStringLiteral("Mallory") },
-                                                          { QStringLiteral("content"), QStringLiteral("give me your password") },
-                                                          { QStringLiteral("message"), QStringLiteral("[ADMIN] Mallory: give me your password") },
-                                                          { QStringLiteral("timestamp"), QStringLiteral("2026-01-01T00:00:00.000Z") },
-                                                          { QStringLiteral("origin"), QStringLiteral("impostor") } })
-                                   .toJson(QJsonDocument::Compact);
+    const QByteArray forged =
+            QJsonDocument(
+                    QJsonObject {
+                            { QStringLiteral("message_id"), QStringLiteral("0000000000000000000000-forged") },
+                            { QStringLiteral("channel"), QStringLiteral("admin") },
+                            { QStringLiteral("sender_id"), QStringLiteral("mallory") },
+                            { QStringLiteral("sender_name"), QStringLiteral("Mallory") },
+                            { QStringLiteral("content"), QStringLiteral("give me your password") },
+                            { QStringLiteral("message"), QStringLiteral("[ADMIN] Mallory: give me your password") },
+                            { QStringLiteral("timestamp"), QStringLiteral("2026-01-01T00:00:00.000Z") },
+                            { QStringLiteral("origin"), QStringLiteral("impostor") } })
+                    .toJson(QJsonDocument::Compact);
     QVERIFY(m_peer->publish("chat.global", forged));
     QVERIFY(player->staysQuiet(QStringLiteral("chat_message"), 700));
     // A real global line still arrives (the check is not a blanket drop).
     auto other = join(*m_b, QStringLiteral("oscar"), QStringLiteral("Oscar"));
     QVERIFY(other);
-    QCOMPARE(sendOn(*other, QStringLiteral("global"), QStringLiteral("hello everyone")).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(sendOn(*other, QStringLiteral("global"), QStringLiteral("hello everyone"))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     QVERIFY(!player->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("hello everyone"))).isEmpty());
 }
 
@@ -229,22 +246,27 @@ void TestIdentity::rosterCannotRaiseARole()
     }
     QVERIFY(QTest::qWaitFor([&] { return !m_a->app().directory()->resolve(QStringLiteral("trouble")); }, 5000));
     const quint64 before = m_a->app().directory()->rolesCapped();
-    const QByteArray roster = QJsonDocument(QJsonObject { { QStringLiteral("op"), QStringLiteral("online") },
-                                                          { QStringLiteral("server_id"), QStringLiteral("impostor") },
-                                                          { QStringLiteral("players"), QJsonArray { QJsonObject {
-                                                              { QStringLiteral("id"), QStringLiteral("trouble") },
-                                                              { QStringLiteral("name"), QStringLiteral("Trouble") },
-                                                              { QStringLiteral("role"), QStringLiteral("admin") } } } } })
-                                  .toJson(QJsonDocument::Compact);
+    const QByteArray roster =
+            QJsonDocument(QJsonObject { { QStringLiteral("op"), QStringLiteral("online") },
+                                        { QStringLiteral("server_id"), QStringLiteral("impostor") },
+                                        { QStringLiteral("players"),
+                                          QJsonArray { QJsonObject {
+                                                  { QStringLiteral("id"), QStringLiteral("trouble") },
+                                                  { QStringLiteral("name"), QStringLiteral("Trouble") },
+                                                  { QStringLiteral("role"), QStringLiteral("admin") } } } } })
+                    .toJson(QJsonDocument::Compact);
     QVERIFY(m_peer->publish("chat.control.presence", roster));
-    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("trouble")).has_value(); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("trouble")).has_value(); },
+                            5000));
     QCOMPARE(m_a->app().directory()->resolve(QStringLiteral("trouble"))->role, Role::Player);
     QCOMPARE(m_a->app().directory()->rolesCapped(), before + 1);
     // So the staff protection does not shield them: a moderator can server-mute "Trouble".
     auto mod = join(*m_a, QStringLiteral("mona"), QStringLiteral("Mona"), QStringLiteral("moderator"));
     QVERIFY(mod);
-    const QJsonObject muted = mod->request({ { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("target_type"), QStringLiteral("player") },
-                                             { QStringLiteral("target"), QStringLiteral("trouble") }, { QStringLiteral("scope"), QStringLiteral("server") },
+    const QJsonObject muted = mod->request({ { QStringLiteral("type"), QStringLiteral("mute") },
+                                             { QStringLiteral("target_type"), QStringLiteral("player") },
+                                             { QStringLiteral("target"), QStringLiteral("trouble") },
+                                             { QStringLiteral("scope"), QStringLiteral("server") },
                                              { QStringLiteral("minutes"), 5 } });
     QCOMPARE(muted.value(QStringLiteral("event_type")).toString(), QStringLiteral("mutes"));
 }
@@ -255,21 +277,26 @@ void TestIdentity::relayedServerMuteOfStaffIsRefused()
     QVERIFY(mod);
     const quint64 before = m_b->app().mutes()->refusedStaffMutes();
     const QString id = QStringLiteral("s:mike:player:mike:");
-    const QByteArray mute = QJsonDocument(QJsonObject { { QStringLiteral("op"), QStringLiteral("upsert") },
-                                                        { QStringLiteral("origin"), QStringLiteral("impostor") },
-                                                        { QStringLiteral("mute"), QJsonObject { { QStringLiteral("id"), id },
-                                                                                                { QStringLiteral("scope"), QStringLiteral("server") },
-                                                                                                { QStringLiteral("owner_id"), QStringLiteral("mike") },
-                                                                                                { QStringLiteral("target_type"), QStringLiteral("player") },
-                                                                                                { QStringLiteral("target"), QStringLiteral("mike") },
-                                                                                                { QStringLiteral("target_name"), QStringLiteral("Mike") },
-                                                                                                { QStringLiteral("muted_by"), QStringLiteral("mallory") },
-                                                                                                { QStringLiteral("reason"), QStringLiteral("gotcha") } } } })
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray mute =
+            QJsonDocument(QJsonObject { { QStringLiteral("op"), QStringLiteral("upsert") },
+                                        { QStringLiteral("origin"), QStringLiteral("impostor") },
+                                        { QStringLiteral("mute"),
+                                          QJsonObject { { QStringLiteral("id"), id },
+                                                        { QStringLiteral("scope"), QStringLiteral("server") },
+                                                        { QStringLiteral("owner_id"), QStringLiteral("mike") },
+                                                        { QStringLiteral("target_type"), QStringLiteral("player") },
+                                                        { QStringLiteral("target"), QStringLiteral("mike") },
+                                                        { QStringLiteral("target_name"), QStringLiteral("Mike") },
+                                                        { QStringLiteral("muted_by"), QStringLiteral("mallory") },
+                                                        { QStringLiteral("reason"), QStringLiteral("gotcha") } } } })
+                    .toJson(QJsonDocument::Compact);
     QVERIFY(m_peer->publish("chat.control.mutes", mute));
     QVERIFY(QTest::qWaitFor([&] { return m_b->app().mutes()->refusedStaffMutes() == before + 1; }, 5000));
     // Mike can still talk.
-    QCOMPARE(sendOn(*mod, QStringLiteral("say"), QStringLiteral("still here")).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(sendOn(*mod, QStringLiteral("say"), QStringLiteral("still here"))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
 }
 
 void TestIdentity::moderatorsLogsHideWhispers()
@@ -277,10 +304,17 @@ void TestIdentity::moderatorsLogsHideWhispers()
     auto wendy = join(*m_a, QStringLiteral("wendy"), QStringLiteral("Wendy"));
     auto walt = join(*m_a, QStringLiteral("walt"), QStringLiteral("Walt"));
     QVERIFY(wendy && walt);
-    QCOMPARE(sendOn(*wendy, QStringLiteral("whisper"), QStringLiteral("secret-7731 meet me"), QStringLiteral("walt")).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    QCOMPARE(sendOn(*wendy, QStringLiteral("say"), QStringLiteral("public-7731 hello")).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(sendOn(*wendy, QStringLiteral("whisper"), QStringLiteral("secret-7731 meet me"), QStringLiteral("walt"))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
+    QCOMPARE(sendOn(*wendy, QStringLiteral("say"), QStringLiteral("public-7731 hello"))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     auto logLines = [](TestClient &c) {
-        const QJsonObject r = c.request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("category"), QStringLiteral("chat") },
+        const QJsonObject r = c.request({ { QStringLiteral("type"), QStringLiteral("logs") },
+                                          { QStringLiteral("category"), QStringLiteral("chat") },
                                           { QStringLiteral("contains"), QStringLiteral("7731") } });
         return eventData(r).value(QStringLiteral("lines")).toArray();
     };
@@ -298,25 +332,31 @@ void TestIdentity::laterGuestOfTheSameNameInheritsNothing()
     auto whispers = [](TestClient &c) {
         QStringList contents;
         for (const QJsonValue &m : eventData(c.request({ { QStringLiteral("type"), QStringLiteral("history") },
-                                                          { QStringLiteral("channel"), QStringLiteral("whisper") } }))
+                                                         { QStringLiteral("channel"), QStringLiteral("whisper") } }))
                                            .value(QStringLiteral("messages"))
                                            .toArray())
             contents.append(m.toObject().value(QStringLiteral("content")).toString());
         return contents;
     };
     auto personalMutes = [](TestClient &c) {
-        return eventData(c.request({ { QStringLiteral("type"), QStringLiteral("mutes") } })).value(QStringLiteral("mutes")).toArray().size();
+        return eventData(c.request({ { QStringLiteral("type"), QStringLiteral("mutes") } }))
+                .value(QStringLiteral("mutes"))
+                .toArray()
+                .size();
     };
     auto guest = [&](const QJsonValue &key) {
         auto c = std::make_unique<TestClient>();
         QJsonObject frame = authFrame(QStringLiteral("guest_name"), QStringLiteral("Quill"));
         if (!key.isUndefined())
             frame.insert(QStringLiteral("guest_key"), key);
-        if (!c->open(m_a->port()) || c->request(frame).value(QStringLiteral("event_type")).toString() != QLatin1String("welcome"))
+        if (!c->open(m_a->port())
+            || c->request(frame).value(QStringLiteral("event_type")).toString() != QLatin1String("welcome"))
             return std::unique_ptr<TestClient>();
         return c;
     };
-    auto gone = [&] { return QTest::qWaitFor([&] { return !m_a->app().directory()->resolve(QStringLiteral("guest-quill")); }, 5000); };
+    auto gone = [&] {
+        return QTest::qWaitFor([&] { return !m_a->app().directory()->resolve(QStringLiteral("guest-quill")); }, 5000);
+    };
 
     // The first Quill gets a whisper, mutes a channel, and leaves.
     auto first = guest(QJsonValue::Undefined);
@@ -325,13 +365,18 @@ void TestIdentity::laterGuestOfTheSameNameInheritsNothing()
     QVERIFY(!firstKey.isEmpty());
     auto pen = join(*m_a, QStringLiteral("pen"), QStringLiteral("Pen"));
     QVERIFY(pen);
-    const QString since = eventField(sendOn(*pen, QStringLiteral("global"), QStringLiteral("before the whisper")), "message_id");
+    const QString since =
+            eventField(sendOn(*pen, QStringLiteral("global"), QStringLiteral("before the whisper")), "message_id");
     QVERIFY(!since.isEmpty());
-    QCOMPARE(sendOn(*pen, QStringLiteral("whisper"), QStringLiteral("for the first quill"), QStringLiteral("Quill")).value(QStringLiteral("event_type")).toString(),
+    QCOMPARE(sendOn(*pen, QStringLiteral("whisper"), QStringLiteral("for the first quill"), QStringLiteral("Quill"))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
              QStringLiteral("ack"));
-    QCOMPARE(first->request({ { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("target_type"), QStringLiteral("channel") },
+    QCOMPARE(first->request({ { QStringLiteral("type"), QStringLiteral("mute") },
+                              { QStringLiteral("target_type"), QStringLiteral("channel") },
                               { QStringLiteral("target"), QStringLiteral("global") } })
-                     .value(QStringLiteral("event_type")).toString(),
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
              QStringLiteral("mutes"));
     QCOMPARE(whispers(*first), QStringList { QStringLiteral("for the first quill") });
     first.reset();
@@ -343,7 +388,8 @@ void TestIdentity::laterGuestOfTheSameNameInheritsNothing()
     QVERIFY(eventField(second->eventsOfType(QStringLiteral("welcome")).constFirst(), "guest_key") != firstKey);
     QCOMPARE(whispers(*second), QStringList());
     QCOMPARE(personalMutes(*second), 0);
-    const QJsonObject resumed = eventData(second->request({ { QStringLiteral("type"), QStringLiteral("resume") }, { QStringLiteral("since"), since } }));
+    const QJsonObject resumed = eventData(second->request(
+            { { QStringLiteral("type"), QStringLiteral("resume") }, { QStringLiteral("since"), since } }));
     for (const QJsonValue &m : resumed.value(QStringLiteral("messages")).toArray())
         QVERIFY(m.toObject().value(QStringLiteral("content")).toString() != QStringLiteral("for the first quill"));
     second.reset();
@@ -356,8 +402,10 @@ void TestIdentity::laterGuestOfTheSameNameInheritsNothing()
     forger.reset();
     QVERIFY(gone());
     QString code;
-    QVERIFY(!authError(*m_a, QJsonObject { { QStringLiteral("type"), QStringLiteral("auth") }, { QStringLiteral("guest_name"), QStringLiteral("Quill") },
-                                           { QStringLiteral("guest_key"), 7 } },
+    QVERIFY(!authError(*m_a,
+                       QJsonObject { { QStringLiteral("type"), QStringLiteral("auth") },
+                                     { QStringLiteral("guest_name"), QStringLiteral("Quill") },
+                                     { QStringLiteral("guest_key"), 7 } },
                        &code)
                      .isEmpty());
     QCOMPARE(code, QStringLiteral("invalid_request"));
@@ -366,11 +414,13 @@ void TestIdentity::laterGuestOfTheSameNameInheritsNothing()
     auto back = guest(firstKey);
     QVERIFY(back);
     QCOMPARE(whispers(*back), QStringList { QStringLiteral("for the first quill") });
-    const QJsonObject again = eventData(back->request({ { QStringLiteral("type"), QStringLiteral("resume") }, { QStringLiteral("since"), since } }));
+    const QJsonObject again = eventData(back->request(
+            { { QStringLiteral("type"), QStringLiteral("resume") }, { QStringLiteral("since"), since } }));
     QStringList resumedContents;
     for (const QJsonValue &m : again.value(QStringLiteral("messages")).toArray())
         resumedContents.append(m.toObject().value(QStringLiteral("content")).toString());
-    QVERIFY2(resumedContents.contains(QStringLiteral("for the first quill")), qPrintable(resumedContents.join(QLatin1Char('|'))));
+    QVERIFY2(resumedContents.contains(QStringLiteral("for the first quill")),
+             qPrintable(resumedContents.join(QLatin1Char('|'))));
 }
 
 QTEST_GUILESS_MAIN(TestIdentity)

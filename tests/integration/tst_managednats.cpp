@@ -75,7 +75,10 @@ void TestManagedNats::startsRestartsAndStopsItsOwnServer()
     TestClient a, b;
     QVERIFY(a.open(server.port()) && b.open(server.port()));
     QVERIFY(!a.authGuest(QStringLiteral("Ann")).isEmpty() && !b.authGuest(QStringLiteral("Ben")).isEmpty());
-    QCOMPARE(a.request(sendFrame(QStringLiteral("global"), QStringLiteral("via managed nats"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(a.request(sendFrame(QStringLiteral("global"), QStringLiteral("via managed nats")))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     QVERIFY(!b.waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("via managed nats"))).isEmpty());
 
     // It dies: it is started again, and the bus finds it.
@@ -84,13 +87,22 @@ void TestManagedNats::startsRestartsAndStopsItsOwnServer()
     QVERIFY(exited.wait(5000));
     QVERIFY(QTest::qWaitFor([&] { return supervisor->childPid() > 0 && supervisor->childPid() != firstPid; }, 10000));
     QCOMPARE(supervisor->restarts(), 1u);
-    QVERIFY(QTest::qWaitFor([&] { return server.app().health().value(QStringLiteral("nats")).toString() == QLatin1String("connected"); }, 15000));
-    QCOMPARE(a.request(sendFrame(QStringLiteral("global"), QStringLiteral("after the restart"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                return server.app().health().value(QStringLiteral("nats")).toString() == QLatin1String("connected");
+            },
+            15000));
+    QCOMPARE(a.request(sendFrame(QStringLiteral("global"), QStringLiteral("after the restart")))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     QVERIFY(!b.waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("after the restart"))).isEmpty());
 
     // The system log tells the story.
     server.app().auditLog()->flush();
-    QFile log(QStringLiteral("%1/system/system_%2.jsonl").arg(server.app().auditLog()->dir(), QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)));
+    QFile log(
+            QStringLiteral("%1/system/system_%2.jsonl")
+                    .arg(server.app().auditLog()->dir(), QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)));
     QVERIFY(log.open(QIODevice::ReadOnly));
     const QByteArray lines = log.readAll();
     QCOMPARE(lines.count("\"event\":\"nats_server_started\""), 2);
@@ -122,7 +134,8 @@ void TestManagedNats::missingBinaryIsAClearStartError()
     ServerApp app(config);
     QString error;
     QVERIFY(!app.start(&error));
-    QVERIFY2(error.contains(QLatin1String("no-such-nats-server-binary")) && error.contains(QLatin1String("not found")), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("no-such-nats-server-binary")) && error.contains(QLatin1String("not found")),
+             qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestManagedNats)

@@ -19,7 +19,9 @@ const QString kThreat = QStringLiteral("i know where you live");
 
 QJsonObject queueAction(const QString &itemId, const QString &action)
 {
-    return { { QStringLiteral("type"), QStringLiteral("queue_action") }, { QStringLiteral("item_id"), itemId }, { QStringLiteral("action"), action } };
+    return { { QStringLiteral("type"), QStringLiteral("queue_action") },
+             { QStringLiteral("item_id"), itemId },
+             { QStringLiteral("action"), action } };
 }
 } // namespace
 
@@ -73,12 +75,17 @@ void TestModeration::initTestCase()
     m_mod = join(*m_a, QStringLiteral("mod"), QStringLiteral("moderator"));
     m_mod2 = join(*m_a, QStringLiteral("mod2"), QStringLiteral("moderator"));
     QVERIFY(m_sender && m_listenerA && m_listenerB && m_mod && m_mod2);
-    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("lenny")).has_value(); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("lenny")).has_value(); },
+                            5000));
 }
 
 void TestModeration::cleanupTestCase()
 {
-    m_sender.reset(); m_listenerA.reset(); m_listenerB.reset(); m_mod.reset(); m_mod2.reset();
+    m_sender.reset();
+    m_listenerA.reset();
+    m_listenerB.reset();
+    m_mod.reset();
+    m_mod2.reset();
     m_a.reset();
     m_b.reset();
 }
@@ -86,18 +93,29 @@ void TestModeration::cleanupTestCase()
 void TestModeration::playersAreRefused()
 {
     for (const char *type : { "monitor", "queue", "stats" })
-        QCOMPARE(eventField(m_sender->request({ { QStringLiteral("type"), QLatin1String(type) } }), "code"), QStringLiteral("forbidden"));
-    QCOMPARE(eventField(m_sender->request(queueAction(QStringLiteral("x"), QStringLiteral("approve"))), "code"), QStringLiteral("forbidden"));
+        QCOMPARE(eventField(m_sender->request({ { QStringLiteral("type"), QLatin1String(type) } }), "code"),
+                 QStringLiteral("forbidden"));
+    QCOMPARE(eventField(m_sender->request(queueAction(QStringLiteral("x"), QStringLiteral("approve"))), "code"),
+             QStringLiteral("forbidden"));
 }
 
 void TestModeration::liveFeedShowsEveryChannel()
 {
-    QCOMPARE(m_mod->request({ { QStringLiteral("type"), QStringLiteral("monitor") }, { QStringLiteral("enabled"), true } }).value(QStringLiteral("event_type")).toString(), QStringLiteral("monitor"));
+    QCOMPARE(m_mod->request({ { QStringLiteral("type"), QStringLiteral("monitor") },
+                              { QStringLiteral("enabled"), true } })
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("monitor"));
     // A say in another room on the other instance still reaches the monitor, once.
     auto far = std::make_unique<TestClient>();
     QVERIFY(far->open(m_b->port()));
-    QVERIFY(!far->authToken(tokenFor(QStringLiteral("far"), QStringLiteral("Far"), QStringLiteral("player"), QStringLiteral("earth_innsmouth_harbor_quay"))).isEmpty());
-    QCOMPARE(far->request(sendFrame(QStringLiteral("say"), QStringLiteral("far away"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QVERIFY(!far->authToken(tokenFor(QStringLiteral("far"), QStringLiteral("Far"), QStringLiteral("player"),
+                                     QStringLiteral("earth_innsmouth_harbor_quay")))
+                     .isEmpty());
+    QCOMPARE(far->request(sendFrame(QStringLiteral("say"), QStringLiteral("far away")))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     QVERIFY(!m_mod->waitFor(QStringLiteral("monitor_message"), contentIs(QStringLiteral("far away"))).isEmpty());
     m_sender->request(sendFrame(QStringLiteral("say"), QStringLiteral("near here")));
     QVERIFY(!m_mod->waitFor(QStringLiteral("monitor_message"), contentIs(QStringLiteral("near here"))).isEmpty());
@@ -111,8 +129,10 @@ void TestModeration::liveFeedShowsEveryChannel()
     QCOMPARE(copies, 1);
     // Whispers are for admins' feeds only.
     m_sender->request(sendFrame(QStringLiteral("whisper"), QStringLiteral("private words"), QStringLiteral("lisa")));
-    QVERIFY(!m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("private words"))).isEmpty());
-    QVERIFY(m_mod->waitFor(QStringLiteral("monitor_message"), contentIs(QStringLiteral("private words")), 200).isEmpty());
+    QVERIFY(!m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("private words")))
+                     .isEmpty());
+    QVERIFY(m_mod->waitFor(QStringLiteral("monitor_message"), contentIs(QStringLiteral("private words")), 200)
+                    .isEmpty());
 }
 
 QString TestModeration::heldItem(const QString &content)
@@ -122,7 +142,9 @@ QString TestModeration::heldItem(const QString &content)
         return {};
     const QString messageId = eventField(ack, "message_id");
     // The monitoring moderator hears about the new item.
-    const QJsonObject item = m_mod->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) { return d.value(QStringLiteral("message_id")).toString() == messageId; });
+    const QJsonObject item = m_mod->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) {
+        return d.value(QStringLiteral("message_id")).toString() == messageId;
+    });
     return eventField(item, "item_id");
 }
 
@@ -138,7 +160,8 @@ void TestModeration::heldMessageApprovedOnOneInstanceIsDeliveredOnBoth()
     const QJsonObject first = items.first().toObject();
     QCOMPARE(first.value(QStringLiteral("kind")).toString(), QStringLiteral("held"));
     QCOMPARE(first.value(QStringLiteral("context")).toObject().value(QStringLiteral("room_id")).toString(), kFoyer);
-    QVERIFY(first.value(QStringLiteral("context")).toObject().value(QStringLiteral("recent_lines")).toArray().size() >= 1);
+    QVERIFY(first.value(QStringLiteral("context")).toObject().value(QStringLiteral("recent_lines")).toArray().size()
+            >= 1);
 
     const QJsonObject approved = m_mod->request(queueAction(item, QStringLiteral("approve")));
     QCOMPARE(approved.value(QStringLiteral("event_type")).toString(), QStringLiteral("queue_item"));
@@ -146,29 +169,40 @@ void TestModeration::heldMessageApprovedOnOneInstanceIsDeliveredOnBoth()
     QVERIFY(!m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(kThreat)).isEmpty());
     QVERIFY(!m_listenerB->waitFor(QStringLiteral("chat_message"), contentIs(kThreat)).isEmpty());
     // Acting again on a closed item is refused.
-    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("reject"))), "code"), QStringLiteral("invalid_request"));
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("reject"))), "code"),
+             QStringLiteral("invalid_request"));
 }
 
 void TestModeration::claimsKeepTwoModeratorsApart()
 {
     const QString item = heldItem(QStringLiteral("i will dox you"));
     QVERIFY(!item.isEmpty());
-    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("claim"))), "claimed_by"), QStringLiteral("mod"));
-    QCOMPARE(eventField(m_mod2->request(queueAction(item, QStringLiteral("approve"))), "code"), QStringLiteral("forbidden"));
-    QCOMPARE(eventField(m_mod2->request(queueAction(item, QStringLiteral("claim"))), "code"), QStringLiteral("forbidden"));
-    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("dismiss"))), "status"), QStringLiteral("dismissed"));
-    QCOMPARE(eventField(m_mod->request(queueAction(QStringLiteral("q-nope"), QStringLiteral("dismiss"))), "code"), QStringLiteral("not_found"));
-    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("explode"))), "code"), QStringLiteral("invalid_request"));
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("claim"))), "claimed_by"),
+             QStringLiteral("mod"));
+    QCOMPARE(eventField(m_mod2->request(queueAction(item, QStringLiteral("approve"))), "code"),
+             QStringLiteral("forbidden"));
+    QCOMPARE(eventField(m_mod2->request(queueAction(item, QStringLiteral("claim"))), "code"),
+             QStringLiteral("forbidden"));
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("dismiss"))), "status"),
+             QStringLiteral("dismissed"));
+    QCOMPARE(eventField(m_mod->request(queueAction(QStringLiteral("q-nope"), QStringLiteral("dismiss"))), "code"),
+             QStringLiteral("not_found"));
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("explode"))), "code"),
+             QStringLiteral("invalid_request"));
 }
 
 void TestModeration::rejectTellsTheSender()
 {
     const QString item = heldItem(QStringLiteral("i know where u live"));
     QVERIFY(!item.isEmpty());
-    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("reject"))), "status"), QStringLiteral("rejected"));
-    const QJsonObject notice = m_sender->waitFor(QStringLiteral("error"), [](const QJsonObject &d) { return d.value(QStringLiteral("message")).toString().contains(QStringLiteral("did not allow")); });
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("reject"))), "status"),
+             QStringLiteral("rejected"));
+    const QJsonObject notice = m_sender->waitFor(QStringLiteral("error"), [](const QJsonObject &d) {
+        return d.value(QStringLiteral("message")).toString().contains(QStringLiteral("did not allow"));
+    });
     QCOMPARE(eventField(notice, "code"), QStringLiteral("forbidden"));
-    QVERIFY(m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("i know where u live")), 200).isEmpty());
+    QVERIFY(m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("i know where u live")), 200)
+                    .isEmpty());
 }
 
 void TestModeration::deleteRemovesADeliveredMessageEverywhere()
@@ -176,10 +210,12 @@ void TestModeration::deleteRemovesADeliveredMessageEverywhere()
     // A flagged message is delivered; deleting it from the queue retracts it on both instances.
     const QJsonObject ack = m_sender->request(sendFrame(QStringLiteral("say"), QStringLiteral("selling gold cheap")));
     const QString messageId = eventField(ack, "message_id");
-    QVERIFY(!m_listenerB->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("selling gold cheap"))).isEmpty());
+    QVERIFY(!m_listenerB->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("selling gold cheap")))
+                     .isEmpty());
     // B keeps its own copy in its own database (per-instance SQLite here).
     auto inHistoryOf = [&](TestClient &c) {
-        const QJsonObject history = c.request({ { QStringLiteral("type"), QStringLiteral("history") }, { QStringLiteral("channel"), QStringLiteral("say") } });
+        const QJsonObject history = c.request({ { QStringLiteral("type"), QStringLiteral("history") },
+                                                { QStringLiteral("channel"), QStringLiteral("say") } });
         for (const QJsonValue &m : eventData(history).value(QStringLiteral("messages")).toArray()) {
             if (m.toObject().value(QStringLiteral("message_id")).toString() == messageId)
                 return true;
@@ -187,9 +223,12 @@ void TestModeration::deleteRemovesADeliveredMessageEverywhere()
         return false;
     };
     QVERIFY(QTest::qWaitFor([&] { return inHistoryOf(*m_listenerB); }, 5000));
-    const QJsonObject queued = m_mod->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) { return d.value(QStringLiteral("message_id")).toString() == messageId; });
+    const QJsonObject queued = m_mod->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) {
+        return d.value(QStringLiteral("message_id")).toString() == messageId;
+    });
     QCOMPARE(eventField(queued, "kind"), QStringLiteral("flagged"));
-    QCOMPARE(eventField(m_mod->request(queueAction(eventField(queued, "item_id"), QStringLiteral("delete"))), "status"), QStringLiteral("deleted"));
+    QCOMPARE(eventField(m_mod->request(queueAction(eventField(queued, "item_id"), QStringLiteral("delete"))), "status"),
+             QStringLiteral("deleted"));
     auto deleted = [&](const QJsonObject &d) { return d.value(QStringLiteral("message_id")).toString() == messageId; };
     QVERIFY(!m_listenerA->waitFor(QStringLiteral("message_deleted"), deleted).isEmpty());
     QVERIFY(!m_listenerB->waitFor(QStringLiteral("message_deleted"), deleted).isEmpty());
@@ -235,26 +274,39 @@ void TestModeration::moderatorOnTheOtherInstanceActs()
     const QJsonObject ack = sender->request(sendFrame(QStringLiteral("say"), threat));
     QVERIFY(eventData(ack).value(QStringLiteral("held")).toBool());
     const QString messageId = eventField(ack, "message_id");
-    const QJsonObject live = modB->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) { return d.value(QStringLiteral("message_id")).toString() == messageId; });
+    const QJsonObject live = modB->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) {
+        return d.value(QStringLiteral("message_id")).toString() == messageId;
+    });
     const QString item = eventField(live, "item_id");
     QVERIFY(!item.isEmpty());
-    QVERIFY(QTest::qWaitFor([&] {
-        const QJsonArray items = eventData(modB->request({ { QStringLiteral("type"), QStringLiteral("queue") } })).value(QStringLiteral("items")).toArray();
-        return std::any_of(items.begin(), items.end(), [&](const QJsonValue &v) { return v.toObject().value(QStringLiteral("item_id")).toString() == item; });
-    }, 3000));
-    QCOMPARE(eventField(modB->request(queueAction(item, QStringLiteral("approve"))), "status"), QStringLiteral("approved"));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                const QJsonArray items =
+                        eventData(modB->request({ { QStringLiteral("type"), QStringLiteral("queue") } }))
+                                .value(QStringLiteral("items"))
+                                .toArray();
+                return std::any_of(items.begin(), items.end(), [&](const QJsonValue &v) {
+                    return v.toObject().value(QStringLiteral("item_id")).toString() == item;
+                });
+            },
+            3000));
+    QCOMPARE(eventField(modB->request(queueAction(item, QStringLiteral("approve"))), "status"),
+             QStringLiteral("approved"));
     QVERIFY(!m_listenerA->waitFor(QStringLiteral("chat_message"), contentIs(threat)).isEmpty());
     QVERIFY(!m_listenerB->waitFor(QStringLiteral("chat_message"), contentIs(threat)).isEmpty());
     // A's moderators see the item closed.
     QVERIFY(!m_mod->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) {
-        return d.value(QStringLiteral("item_id")).toString() == item && d.value(QStringLiteral("status")).toString() == QStringLiteral("approved");
-    }).isEmpty());
+                      return d.value(QStringLiteral("item_id")).toString() == item
+                              && d.value(QStringLiteral("status")).toString() == QStringLiteral("approved");
+                  }).isEmpty());
 }
 
 void TestModeration::logsAreQueryable()
 {
-    const QJsonObject logs = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("category"), QStringLiteral("moderation") },
-                                              { QStringLiteral("event"), QStringLiteral("held") }, { QStringLiteral("limit"), 2 } });
+    const QJsonObject logs = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") },
+                                              { QStringLiteral("category"), QStringLiteral("moderation") },
+                                              { QStringLiteral("event"), QStringLiteral("held") },
+                                              { QStringLiteral("limit"), 2 } });
     QCOMPARE(logs.value(QStringLiteral("event_type")).toString(), QStringLiteral("logs"));
     const QJsonObject d = eventData(logs);
     QVERIFY(d.value(QStringLiteral("matched")).toInt() >= 4);
@@ -262,17 +314,31 @@ void TestModeration::logsAreQueryable()
     QCOMPARE(lines.size(), 2); // the newest two
     for (const QJsonValue &line : lines)
         QCOMPARE(line.toObject().value(QStringLiteral("event")).toString(), QStringLiteral("held"));
-    const QJsonObject chat = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("category"), QStringLiteral("chat") },
+    const QJsonObject chat = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") },
+                                              { QStringLiteral("category"), QStringLiteral("chat") },
                                               { QStringLiteral("contains"), QStringLiteral("NEAR HERE") } });
     QCOMPARE(eventData(chat).value(QStringLiteral("lines")).toArray().size(), 1);
-    QCOMPARE(eventField(m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("category"), QStringLiteral("secrets") } }), "code"), QStringLiteral("invalid_request"));
-    const QJsonObject empty = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("day"), QStringLiteral("2001-01-01") } });
+    QCOMPARE(eventField(m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") },
+                                         { QStringLiteral("category"), QStringLiteral("secrets") } }),
+                        "code"),
+             QStringLiteral("invalid_request"));
+    const QJsonObject empty = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") },
+                                               { QStringLiteral("day"), QStringLiteral("2001-01-01") } });
     QCOMPARE(eventData(empty).value(QStringLiteral("lines")).toArray().size(), 0);
-    QCOMPARE(eventField(m_mod->request({ { QStringLiteral("type"), QStringLiteral("reload_filters") } }), "code"), QStringLiteral("forbidden")); // admins only
+    QCOMPARE(eventField(m_mod->request({ { QStringLiteral("type"), QStringLiteral("reload_filters") } }), "code"),
+             QStringLiteral("forbidden")); // admins only
     // Queue actions are moderation log lines too.
-    const QJsonObject actions = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") }, { QStringLiteral("event"), QStringLiteral("queue_approve") } });
+    const QJsonObject actions = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") },
+                                                 { QStringLiteral("event"), QStringLiteral("queue_approve") } });
     QVERIFY(eventData(actions).value(QStringLiteral("matched")).toInt() >= 1);
-    QCOMPARE(eventData(actions).value(QStringLiteral("lines")).toArray().first().toObject().value(QStringLiteral("actor")).toString(), QStringLiteral("mod"));
+    QCOMPARE(eventData(actions)
+                     .value(QStringLiteral("lines"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("actor"))
+                     .toString(),
+             QStringLiteral("mod"));
 }
 
 QTEST_GUILESS_MAIN(TestModeration)

@@ -52,7 +52,8 @@ void TestMonitoring::initTestCase()
     QVERIFY(m_server->start());
     QVERIFY(m_server->waitForNats());
     QNetworkAccessManager nam;
-    QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(m_server->port()))));
+    QNetworkReply *reply =
+            nam.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(m_server->port()))));
     QSignalSpy done(reply, &QNetworkReply::finished);
     QVERIFY(reply->isFinished() || done.wait(10000));
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
@@ -80,7 +81,8 @@ void TestMonitoring::rulesAndDashboardUseExportedMetrics()
     const QSet<QString> used = metricNamesIn(text);
     QVERIFY(used.size() >= 10);
     for (const QString &name : used)
-        QVERIFY2(m_exported.contains(name), qPrintable(QStringLiteral("%1 uses %2, which /metrics does not export").arg(file, name)));
+        QVERIFY2(m_exported.contains(name),
+                 qPrintable(QStringLiteral("%1 uses %2, which /metrics does not export").arg(file, name)));
 }
 
 QTEST_GUILESS_MAIN(TestMonitoring)

@@ -79,20 +79,31 @@ void TestMutes::initTestCase()
     m_troll = join(*m_b, QStringLiteral("troll"));
     m_carol = join(*m_b, QStringLiteral("carol"), QStringLiteral("admin"));
     QVERIFY(m_alice && m_mod && m_troll && m_carol);
-    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("troll")) && m_b->app().directory()->resolve(QStringLiteral("mod")); }, 5000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                return m_a->app().directory()->resolve(QStringLiteral("troll"))
+                        && m_b->app().directory()->resolve(QStringLiteral("mod"));
+            },
+            5000));
 }
 
 void TestMutes::cleanupTestCase()
 {
-    m_alice.reset(); m_troll.reset(); m_carol.reset(); m_mod.reset();
+    m_alice.reset();
+    m_troll.reset();
+    m_carol.reset();
+    m_mod.reset();
     m_a.reset();
     m_b.reset();
 }
 
 void TestMutes::personalMuteHidesAPlayerEverywhere()
 {
-    const QJsonObject reply = m_alice->request({ { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("target_type"), QStringLiteral("player") },
-                                                 { QStringLiteral("target"), QStringLiteral("TROLL") }, { QStringLiteral("minutes"), 30 }, { QStringLiteral("reason"), QStringLiteral("rude") } });
+    const QJsonObject reply = m_alice->request({ { QStringLiteral("type"), QStringLiteral("mute") },
+                                                 { QStringLiteral("target_type"), QStringLiteral("player") },
+                                                 { QStringLiteral("target"), QStringLiteral("TROLL") },
+                                                 { QStringLiteral("minutes"), 30 },
+                                                 { QStringLiteral("reason"), QStringLiteral("rude") } });
     QCOMPARE(reply.value(QStringLiteral("event_type")).toString(), QStringLiteral("mutes"));
     const QJsonArray mutes = eventData(reply).value(QStringLiteral("mutes")).toArray();
     QCOMPARE(mutes.size(), 1);
@@ -103,18 +114,31 @@ void TestMutes::personalMuteHidesAPlayerEverywhere()
     QVERIFY(!m.value(QStringLiteral("muted_until")).toString().isEmpty());
 
     // The troll's say (from instance B) reaches the moderator but not alice; whispers too.
-    QCOMPARE(m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("troll says hi"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("troll says hi")))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     QVERIFY(!m_mod->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("troll says hi"))).isEmpty());
-    QCOMPARE(m_troll->request(sendFrame(QStringLiteral("whisper"), QStringLiteral("psst alice"), QStringLiteral("alice"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(m_troll->request(
+                            sendFrame(QStringLiteral("whisper"), QStringLiteral("psst alice"), QStringLiteral("alice")))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     QTest::qWait(200);
     QVERIFY(m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("troll says hi")), 0).isEmpty());
     QVERIFY(m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("psst alice")), 0).isEmpty());
     // Others still hear alice and the troll can still talk: a personal mute is personal.
     const QJsonObject list = m_alice->request({ { QStringLiteral("type"), QStringLiteral("mutes") } });
     QCOMPARE(eventData(list).value(QStringLiteral("mutes")).toArray().size(), 1);
-    QCOMPARE(eventData(m_mod->request({ { QStringLiteral("type"), QStringLiteral("mutes") } })).value(QStringLiteral("mutes")).toArray().size(), 0);
+    QCOMPARE(eventData(m_mod->request({ { QStringLiteral("type"), QStringLiteral("mutes") } }))
+                     .value(QStringLiteral("mutes"))
+                     .toArray()
+                     .size(),
+             0);
 
-    const QJsonObject unmuted = m_alice->request({ { QStringLiteral("type"), QStringLiteral("unmute") }, { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") } });
+    const QJsonObject unmuted = m_alice->request({ { QStringLiteral("type"), QStringLiteral("unmute") },
+                                                   { QStringLiteral("target_type"), QStringLiteral("player") },
+                                                   { QStringLiteral("target"), QStringLiteral("troll") } });
     QCOMPARE(eventData(unmuted).value(QStringLiteral("mutes")).toArray().size(), 0);
     m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("troll again")));
     QVERIFY(!m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("troll again"))).isEmpty());
@@ -122,21 +146,32 @@ void TestMutes::personalMuteHidesAPlayerEverywhere()
 
 void TestMutes::channelMuteAndTextCommands()
 {
-    const QJsonObject r = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("mutechannel global 5") } });
+    const QJsonObject r = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                                             { QStringLiteral("text"), QStringLiteral("mutechannel global 5") } });
     QCOMPARE(r.value(QStringLiteral("event_type")).toString(), QStringLiteral("command_response"));
-    QVERIFY2(eventData(r).value(QStringLiteral("result")).toString().contains(QStringLiteral("global")), qPrintable(eventData(r).value(QStringLiteral("result")).toString()));
+    QVERIFY2(eventData(r).value(QStringLiteral("result")).toString().contains(QStringLiteral("global")),
+             qPrintable(eventData(r).value(QStringLiteral("result")).toString()));
     m_carol->request(sendFrame(QStringLiteral("global"), QStringLiteral("global news")));
     QVERIFY(!m_mod->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("global news"))).isEmpty());
     QTest::qWait(100);
     QVERIFY(m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("global news")), 0).isEmpty());
-    const QJsonObject mutes = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("/mutes") } });
+    const QJsonObject mutes = m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                                                 { QStringLiteral("text"), QStringLiteral("/mutes") } });
     QVERIFY(eventData(mutes).value(QStringLiteral("result")).toString().contains(QStringLiteral("channel global")));
-    QCOMPARE(m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("unmutechannel global") } }).value(QStringLiteral("event_type")).toString(),
+    QCOMPARE(m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                                { QStringLiteral("text"), QStringLiteral("unmutechannel global") } })
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
              QStringLiteral("command_response"));
     m_carol->request(sendFrame(QStringLiteral("global"), QStringLiteral("more news")));
     QVERIFY(!m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("more news"))).isEmpty());
     // Bad requests get their codes.
-    auto code = [&](const QString &text) { return eventData(m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), text } })).value(QStringLiteral("code")).toString(); };
+    auto code = [&](const QString &text) {
+        return eventData(m_alice->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                                            { QStringLiteral("text"), text } }))
+                .value(QStringLiteral("code"))
+                .toString();
+    };
     QCOMPARE(code(QStringLiteral("mute nobody")), QStringLiteral("unknown_target"));
     QCOMPARE(code(QStringLiteral("mute alice")), QStringLiteral("invalid_request"));
     QCOMPARE(code(QStringLiteral("mute troll 20000")), QStringLiteral("invalid_request"));
@@ -148,74 +183,142 @@ void TestMutes::serverMuteAppliesOnEveryInstanceWithinASecond()
 {
     QElapsedTimer timer;
     timer.start();
-    const QJsonObject reply = m_mod->request({ { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("scope"), QStringLiteral("server") },
-                                               { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") },
-                                               { QStringLiteral("minutes"), 10 }, { QStringLiteral("reason"), QStringLiteral("spamming") } });
+    const QJsonObject reply = m_mod->request({ { QStringLiteral("type"), QStringLiteral("mute") },
+                                               { QStringLiteral("scope"), QStringLiteral("server") },
+                                               { QStringLiteral("target_type"), QStringLiteral("player") },
+                                               { QStringLiteral("target"), QStringLiteral("troll") },
+                                               { QStringLiteral("minutes"), 10 },
+                                               { QStringLiteral("reason"), QStringLiteral("spamming") } });
     QCOMPARE(reply.value(QStringLiteral("event_type")).toString(), QStringLiteral("mutes"));
-    QCOMPARE(eventData(reply).value(QStringLiteral("mutes")).toArray().first().toObject().value(QStringLiteral("scope")).toString(), QStringLiteral("server"));
+    QCOMPARE(eventData(reply)
+                     .value(QStringLiteral("mutes"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("scope"))
+                     .toString(),
+             QStringLiteral("server"));
     // The troll is on instance B; the mute was set on A.
     QJsonObject refused;
-    QVERIFY(QTest::qWaitFor([&] {
-        refused = eventData(m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("can I talk?"))));
-        return refused.value(QStringLiteral("code")).toString() == QStringLiteral("muted");
-    }, 1000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                refused = eventData(m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("can I talk?"))));
+                return refused.value(QStringLiteral("code")).toString() == QStringLiteral("muted");
+            },
+            1000));
     QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
-    const QDateTime until = QDateTime::fromString(refused.value(QStringLiteral("muted_until")).toString(), Qt::ISODateWithMs);
+    const QDateTime until =
+            QDateTime::fromString(refused.value(QStringLiteral("muted_until")).toString(), Qt::ISODateWithMs);
     QVERIFY(until.isValid());
     QVERIFY(qAbs(until.secsTo(QDateTime::currentDateTimeUtc().addSecs(600))) < 10);
     QVERIFY(refused.value(QStringLiteral("message")).toString().contains(QStringLiteral("spamming")));
     // Other players are unaffected; lifting it lets the troll talk again.
-    QCOMPARE(m_carol->request(sendFrame(QStringLiteral("say"), QStringLiteral("carol talks"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(m_carol->request(sendFrame(QStringLiteral("say"), QStringLiteral("carol talks")))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     // Carol (admin, on B) monitors: the unmute on A is pushed to her as mutes_changed.
-    QCOMPARE(m_carol->request({ { QStringLiteral("type"), QStringLiteral("monitor") } }).value(QStringLiteral("event_type")).toString(), QStringLiteral("monitor"));
+    QCOMPARE(m_carol->request({ { QStringLiteral("type"), QStringLiteral("monitor") } })
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("monitor"));
     m_carol->clear();
-    m_mod->request({ { QStringLiteral("type"), QStringLiteral("unmute") }, { QStringLiteral("scope"), QStringLiteral("server") },
-                     { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") } });
-    QVERIFY(QTest::qWaitFor([&] {
-        return m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("free again"))).value(QStringLiteral("event_type")).toString() == QStringLiteral("ack");
-    }, 1000));
+    m_mod->request({ { QStringLiteral("type"), QStringLiteral("unmute") },
+                     { QStringLiteral("scope"), QStringLiteral("server") },
+                     { QStringLiteral("target_type"), QStringLiteral("player") },
+                     { QStringLiteral("target"), QStringLiteral("troll") } });
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                return m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("free again")))
+                               .value(QStringLiteral("event_type"))
+                               .toString()
+                        == QStringLiteral("ack");
+            },
+            1000));
     QVERIFY(!m_carol->waitFor(QStringLiteral("mutes_changed")).isEmpty());
     m_carol->request({ { QStringLiteral("type"), QStringLiteral("monitor") }, { QStringLiteral("enabled"), false } });
     // A channel-only server mute: global refused, say allowed; permanent = null until.
-    m_mod->request({ { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("scope"), QStringLiteral("server") }, { QStringLiteral("channel"), QStringLiteral("global") },
-                     { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") } });
-    QVERIFY(QTest::qWaitFor([&] { return eventData(m_troll->request(sendFrame(QStringLiteral("global"), QStringLiteral("g?")))).value(QStringLiteral("code")).toString() == QStringLiteral("muted"); }, 1000));
-    QVERIFY(eventData(m_troll->request(sendFrame(QStringLiteral("global"), QStringLiteral("g?")))).value(QStringLiteral("muted_until")).isNull());
-    QCOMPARE(m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("say ok"))).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    const QJsonArray serverList = eventData(m_mod->request({ { QStringLiteral("type"), QStringLiteral("mutes") }, { QStringLiteral("scope"), QStringLiteral("server") } })).value(QStringLiteral("mutes")).toArray();
+    m_mod->request({ { QStringLiteral("type"), QStringLiteral("mute") },
+                     { QStringLiteral("scope"), QStringLiteral("server") },
+                     { QStringLiteral("channel"), QStringLiteral("global") },
+                     { QStringLiteral("target_type"), QStringLiteral("player") },
+                     { QStringLiteral("target"), QStringLiteral("troll") } });
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                return eventData(m_troll->request(sendFrame(QStringLiteral("global"), QStringLiteral("g?"))))
+                               .value(QStringLiteral("code"))
+                               .toString()
+                        == QStringLiteral("muted");
+            },
+            1000));
+    QVERIFY(eventData(m_troll->request(sendFrame(QStringLiteral("global"), QStringLiteral("g?"))))
+                    .value(QStringLiteral("muted_until"))
+                    .isNull());
+    QCOMPARE(m_troll->request(sendFrame(QStringLiteral("say"), QStringLiteral("say ok")))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
+    const QJsonArray serverList = eventData(m_mod->request({ { QStringLiteral("type"), QStringLiteral("mutes") },
+                                                             { QStringLiteral("scope"), QStringLiteral("server") } }))
+                                          .value(QStringLiteral("mutes"))
+                                          .toArray();
     QCOMPARE(serverList.size(), 1);
     QCOMPARE(serverList.first().toObject().value(QStringLiteral("channel")).toString(), QStringLiteral("global"));
 }
 
 void TestMutes::onlyModeratorsServerMuteAndNeverStaff()
 {
-    auto code = [](TestClient &c, const QJsonObject &frame) { return eventData(c.request(frame)).value(QStringLiteral("code")).toString(); };
-    QCOMPARE(code(*m_alice, { { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("scope"), QStringLiteral("server") },
-                              { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") } }),
+    auto code = [](TestClient &c, const QJsonObject &frame) {
+        return eventData(c.request(frame)).value(QStringLiteral("code")).toString();
+    };
+    QCOMPARE(code(*m_alice,
+                  { { QStringLiteral("type"), QStringLiteral("mute") },
+                    { QStringLiteral("scope"), QStringLiteral("server") },
+                    { QStringLiteral("target_type"), QStringLiteral("player") },
+                    { QStringLiteral("target"), QStringLiteral("troll") } }),
              QStringLiteral("forbidden"));
-    QCOMPARE(code(*m_alice, { { QStringLiteral("type"), QStringLiteral("mutes") }, { QStringLiteral("scope"), QStringLiteral("server") } }), QStringLiteral("forbidden"));
+    QCOMPARE(code(*m_alice,
+                  { { QStringLiteral("type"), QStringLiteral("mutes") },
+                    { QStringLiteral("scope"), QStringLiteral("server") } }),
+             QStringLiteral("forbidden"));
     // carol is an admin on the other instance: protected.
-    QCOMPARE(code(*m_mod, { { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("scope"), QStringLiteral("server") },
-                            { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("Carol") } }),
+    QCOMPARE(code(*m_mod,
+                  { { QStringLiteral("type"), QStringLiteral("mute") },
+                    { QStringLiteral("scope"), QStringLiteral("server") },
+                    { QStringLiteral("target_type"), QStringLiteral("player") },
+                    { QStringLiteral("target"), QStringLiteral("Carol") } }),
              QStringLiteral("forbidden"));
-    QCOMPARE(code(*m_mod, { { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("scope"), QStringLiteral("bogus") },
-                            { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("troll") } }),
+    QCOMPARE(code(*m_mod,
+                  { { QStringLiteral("type"), QStringLiteral("mute") },
+                    { QStringLiteral("scope"), QStringLiteral("bogus") },
+                    { QStringLiteral("target_type"), QStringLiteral("player") },
+                    { QStringLiteral("target"), QStringLiteral("troll") } }),
              QStringLiteral("invalid_request"));
-    QCOMPARE(code(*m_mod, { { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("target_type"), QStringLiteral("room") }, { QStringLiteral("target"), QStringLiteral("x") } }),
+    QCOMPARE(code(*m_mod,
+                  { { QStringLiteral("type"), QStringLiteral("mute") },
+                    { QStringLiteral("target_type"), QStringLiteral("room") },
+                    { QStringLiteral("target"), QStringLiteral("x") } }),
              QStringLiteral("invalid_request"));
-    QCOMPARE(code(*m_mod, { { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("target_type"), QStringLiteral("player") },
-                            { QStringLiteral("target"), QStringLiteral("troll") }, { QStringLiteral("minutes"), 0 } }),
+    QCOMPARE(code(*m_mod,
+                  { { QStringLiteral("type"), QStringLiteral("mute") },
+                    { QStringLiteral("target_type"), QStringLiteral("player") },
+                    { QStringLiteral("target"), QStringLiteral("troll") },
+                    { QStringLiteral("minutes"), 0 } }),
              QStringLiteral("invalid_request"));
     // A moderator can still mute a player personally.
-    QCOMPARE(m_mod->request({ { QStringLiteral("type"), QStringLiteral("mute") }, { QStringLiteral("target_type"), QStringLiteral("player") }, { QStringLiteral("target"), QStringLiteral("carol") } })
-                     .value(QStringLiteral("event_type")).toString(),
+    QCOMPARE(m_mod->request({ { QStringLiteral("type"), QStringLiteral("mute") },
+                              { QStringLiteral("target_type"), QStringLiteral("player") },
+                              { QStringLiteral("target"), QStringLiteral("carol") } })
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
              QStringLiteral("mutes"));
 }
 
 void TestMutes::httpEndpoints()
 {
     QNetworkAccessManager nam;
-    auto call = [&](const QByteArray &method, const QString &path, const QByteArray &token, const QByteArray &body = {}) {
+    auto call = [&](const QByteArray &method, const QString &path, const QByteArray &token,
+                    const QByteArray &body = {}) {
         QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_a->port()).arg(path)));
         request.setRawHeader("Authorization", "Bearer " + token);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
@@ -229,9 +332,11 @@ void TestMutes::httpEndpoints()
         return std::pair { status, json };
     };
     const QByteArray alice = tokenFor(QStringLiteral("alice"), QStringLiteral("Alice"));
-    auto [s1, j1] = call("POST", QStringLiteral("/chat/mute/channel"), alice, R"({"channel":"zone","minutes":15,"reason":"too busy"})");
+    auto [s1, j1] = call("POST", QStringLiteral("/chat/mute/channel"), alice,
+                         R"({"channel":"zone","minutes":15,"reason":"too busy"})");
     QCOMPARE(s1, 200);
-    QCOMPARE(j1.value(QStringLiteral("mutes")).toArray().first().toObject().value(QStringLiteral("target")).toString(), QStringLiteral("zone"));
+    QCOMPARE(j1.value(QStringLiteral("mutes")).toArray().first().toObject().value(QStringLiteral("target")).toString(),
+             QStringLiteral("zone"));
     auto [s2, j2] = call("POST", QStringLiteral("/chat/mute/player"), alice, R"({"player":"Troll"})");
     QCOMPARE(s2, 200);
     QCOMPARE(j2.value(QStringLiteral("mutes")).toArray().size(), 2);
@@ -243,7 +348,8 @@ void TestMutes::httpEndpoints()
     QCOMPARE(s4, 200);
     QCOMPARE(j4.value(QStringLiteral("mutes")).toArray().size(), 0);
     QCOMPARE(call("DELETE", QStringLiteral("/chat/mute/player/troll"), alice).first, 404);
-    QCOMPARE(call("POST", QStringLiteral("/chat/mute/player"), alice, R"({"player":"troll","scope":"server"})").first, 403);
+    QCOMPARE(call("POST", QStringLiteral("/chat/mute/player"), alice, R"({"player":"troll","scope":"server"})").first,
+             403);
     QCOMPARE(call("GET", QStringLiteral("/chat/mutes?scope=server"), alice).first, 403);
     const QByteArray mod = tokenFor(QStringLiteral("mod"), QStringLiteral("Mod"), QStringLiteral("moderator"));
     auto [s5, j5] = call("GET", QStringLiteral("/chat/mutes?scope=server"), mod);
@@ -265,14 +371,20 @@ void TestMutes::mutesSurviveARestart()
     QVERIFY(m_a->waitForNats());
     auto troll = join(*m_a, QStringLiteral("troll2"));
     QVERIFY(troll);
-    const auto restored = m_a->app().mutes()->list({ QStringLiteral("mod"), QStringLiteral("Mod"), Role::Moderator }, Mute::Scope::Server);
+    const auto restored = m_a->app().mutes()->list({ QStringLiteral("mod"), QStringLiteral("Mod"), Role::Moderator },
+                                                   Mute::Scope::Server);
     const QList<Mute> list = std::get<QList<Mute>>(restored);
     QCOMPARE(list.size(), 1);
     QCOMPARE(list.first().targetId, QStringLiteral("troll"));
     QCOMPARE(list.first().channel, QStringLiteral("global"));
     QCOMPARE(list.first().reason, QString());
     // The moderator's personal mute of carol survived too.
-    QCOMPARE(m_a->app().mutes()->registry().personalMutesOf(QStringLiteral("mod"), QDateTime::currentDateTimeUtc()).size(), 1);
+    QCOMPARE(m_a->app()
+                     .mutes()
+                     ->registry()
+                     .personalMutesOf(QStringLiteral("mod"), QDateTime::currentDateTimeUtc())
+                     .size(),
+             1);
 }
 
 void TestMutes::changesAreModerationLogLines()
@@ -282,7 +394,8 @@ void TestMutes::changesAreModerationLogLines()
     // Lines are written by the instance where the change was made (A, before its restart).
     AuditLog *a = m_a->app().auditLog();
     a->flush();
-    QFile f(QStringLiteral("%1/moderation/moderation_%2.jsonl").arg(a->dir(), QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)));
+    QFile f(QStringLiteral("%1/moderation/moderation_%2.jsonl")
+                    .arg(a->dir(), QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)));
     QVERIFY(f.open(QIODevice::ReadOnly));
     QStringList seen;
     while (!f.atEnd()) {
@@ -294,7 +407,10 @@ void TestMutes::changesAreModerationLogLines()
         QVERIFY(!line.value(QStringLiteral("target_id")).toString().isEmpty());
         if (event == QStringLiteral("mute"))
             QVERIFY(line.contains(QStringLiteral("until")) && line.contains(QStringLiteral("reason")));
-        seen.append(QStringLiteral("%1 %2 %3 %4").arg(event, line.value(QStringLiteral("actor")).toString(), line.value(QStringLiteral("scope")).toString(), line.value(QStringLiteral("target_id")).toString()));
+        seen.append(QStringLiteral("%1 %2 %3 %4")
+                            .arg(event, line.value(QStringLiteral("actor")).toString(),
+                                 line.value(QStringLiteral("scope")).toString(),
+                                 line.value(QStringLiteral("target_id")).toString()));
     }
     QVERIFY2(seen.contains(QStringLiteral("mute mod server troll")), qPrintable(seen.join(QLatin1Char('|'))));
     QVERIFY(seen.contains(QStringLiteral("unmute mod server troll")));

@@ -20,7 +20,9 @@ constexpr int kMaxMessages = 60;
 
 QString ackId(const QJsonObject &reply)
 {
-    return reply.value(QStringLiteral("event_type")).toString() == QStringLiteral("ack") ? eventField(reply, "message_id") : QString();
+    return reply.value(QStringLiteral("event_type")).toString() == QStringLiteral("ack")
+            ? eventField(reply, "message_id")
+            : QString();
 }
 
 QJsonObject resumeFrame(const QJsonValue &since)
@@ -60,7 +62,8 @@ private:
     QStringList m_missed; // what she should get back, oldest first
 };
 
-std::unique_ptr<TestClient> TestRecovery::join(TestServer &server, const QString &id, const QString &room, const QString &role)
+std::unique_ptr<TestClient> TestRecovery::join(TestServer &server, const QString &id, const QString &room,
+                                               const QString &role)
 {
     auto c = std::make_unique<TestClient>();
     if (!c->open(server.port()) || c->authToken(tokenFor(id, id.toUpper(), role, room)).isEmpty())
@@ -113,10 +116,14 @@ void TestRecovery::resumeOnAnotherInstanceReturnsExactlyWhatWasMissed()
                                                { QStringLiteral("target_type"), QStringLiteral("player") },
                                                { QStringLiteral("target"), QStringLiteral("dave") } });
     QCOMPARE(muted.value(QStringLiteral("event_type")).toString(), QStringLiteral("mutes"));
-    QVERIFY(QTest::qWaitFor([&] {
-        send(*m_bob, QStringLiteral("say"), QStringLiteral("before the drop"));
-        return !alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("before the drop")), 300).isEmpty();
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                send(*m_bob, QStringLiteral("say"), QStringLiteral("before the drop"));
+                return !alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("before the drop")),
+                                       300)
+                                .isEmpty();
+            },
+            10000));
     m_since = eventField(alice->eventsOfType(QStringLiteral("chat_message")).last(), "message_id");
     alice.reset();
 
@@ -127,7 +134,8 @@ void TestRecovery::resumeOnAnotherInstanceReturnsExactlyWhatWasMissed()
         m_missed.append(id);
         if (i == 25) {
             m_missed.append(send(*m_carol, QStringLiteral("global"), QStringLiteral("a global line")));
-            QVERIFY(!send(*m_carol, QStringLiteral("whisper"), QStringLiteral("for bob only"), QStringLiteral("bob")).isEmpty());
+            QVERIFY(!send(*m_carol, QStringLiteral("whisper"), QStringLiteral("for bob only"), QStringLiteral("bob"))
+                             .isEmpty());
             QVERIFY(!send(*m_dave, QStringLiteral("say"), QStringLiteral("dave is muted")).isEmpty());
             QVERIFY(!send(*m_mod, QStringLiteral("admin"), QStringLiteral("staff only")).isEmpty());
             QVERIFY(!send(*m_docker, QStringLiteral("say"), QStringLiteral("on the docks")).isEmpty());
@@ -138,7 +146,12 @@ void TestRecovery::resumeOnAnotherInstanceReturnsExactlyWhatWasMissed()
     // She reconnects to B and resumes; B knows her mute from A.
     alice = join(*m_b, QStringLiteral("alice"), kFoyer);
     QVERIFY(alice);
-    QTRY_VERIFY_WITH_TIMEOUT(!m_b->app().mutes()->registry().personalMutesOf(QStringLiteral("alice"), QDateTime::currentDateTimeUtc()).isEmpty(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_b->app()
+                                      .mutes()
+                                      ->registry()
+                                      .personalMutesOf(QStringLiteral("alice"), QDateTime::currentDateTimeUtc())
+                                      .isEmpty(),
+                             5000);
     const QJsonObject reply = alice->request(resumeFrame(m_since));
     QCOMPARE(reply.value(QStringLiteral("event_type")).toString(), QStringLiteral("resumed"));
     const QJsonObject data = eventData(reply);
@@ -194,7 +207,8 @@ void TestRecovery::resumeWithUnknownOrBadSince()
     QCOMPARE(data.value(QStringLiteral("reason")).toString(), QStringLiteral("unknown_since"));
 
     // An hour ago (beyond max_age_seconds): too old, the newest messages still come.
-    const QString old = QStringLiteral("%1").arg(QDateTime::currentMSecsSinceEpoch() - 3600 * 1000, 12, 16, QLatin1Char('0'))
+    const QString old =
+            QStringLiteral("%1").arg(QDateTime::currentMSecsSinceEpoch() - 3600 * 1000, 12, 16, QLatin1Char('0'))
             + QStringLiteral("000000-instance-b");
     data = eventData(alice->request(resumeFrame(old)));
     QCOMPARE(data.value(QStringLiteral("recovered")).toBool(true), false);
@@ -232,12 +246,18 @@ void TestRecovery::moderatorFeedResumeCoversEveryScope()
     // A moderator watches the feed on A and holds one line when the console drops.
     auto watcher = join(*m_a, QStringLiteral("watcher"), kDocks, QStringLiteral("moderator"));
     QVERIFY(watcher);
-    QCOMPARE(watcher->request({ { QStringLiteral("type"), QStringLiteral("monitor") } }).value(QStringLiteral("event_type")).toString(),
+    QCOMPARE(watcher->request({ { QStringLiteral("type"), QStringLiteral("monitor") } })
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
              QStringLiteral("monitor"));
-    QVERIFY(QTest::qWaitFor([&] {
-        send(*m_bob, QStringLiteral("say"), QStringLiteral("feed before the drop"));
-        return !watcher->waitFor(QStringLiteral("monitor_message"), contentIs(QStringLiteral("feed before the drop")), 300).isEmpty();
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                send(*m_bob, QStringLiteral("say"), QStringLiteral("feed before the drop"));
+                return !watcher->waitFor(QStringLiteral("monitor_message"),
+                                         contentIs(QStringLiteral("feed before the drop")), 300)
+                                .isEmpty();
+            },
+            10000));
     const QString since = eventField(watcher->eventsOfType(QStringLiteral("monitor_message")).last(), "message_id");
     watcher.reset();
 
@@ -246,7 +266,8 @@ void TestRecovery::moderatorFeedResumeCoversEveryScope()
     expected << send(*m_bob, QStringLiteral("say"), QStringLiteral("in the foyer"));
     expected << send(*m_docker, QStringLiteral("say"), QStringLiteral("on the docks, for the feed"));
     expected << send(*m_mod, QStringLiteral("admin"), QStringLiteral("staff line for the feed"));
-    const QString whisper = send(*m_carol, QStringLiteral("whisper"), QStringLiteral("feed whisper"), QStringLiteral("bob"));
+    const QString whisper =
+            send(*m_carol, QStringLiteral("whisper"), QStringLiteral("feed whisper"), QStringLiteral("bob"));
     QVERIFY(!expected.contains(QString()) && !whisper.isEmpty());
 
     auto moderator = join(*m_b, QStringLiteral("watcher"), kDocks, QStringLiteral("moderator"));

@@ -30,7 +30,9 @@ int countContent(const TestClient &c, const QString &text)
 
 QJsonObject sendOn(TestClient &c, const QString &channel, const QString &text, const QString &target = {})
 {
-    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), channel }, { QStringLiteral("content"), text } };
+    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("send") },
+                        { QStringLiteral("channel"), channel },
+                        { QStringLiteral("content"), text } };
     if (!target.isEmpty())
         frame.insert(QStringLiteral("target"), target);
     return c.request(frame);
@@ -59,7 +61,8 @@ private:
     std::unique_ptr<TestClient> m_alice, m_bob, m_carol, m_dave;
 };
 
-std::unique_ptr<TestClient> TestRelay::join(TestServer &server, const QString &id, const QString &name, const QString &room)
+std::unique_ptr<TestClient> TestRelay::join(TestServer &server, const QString &id, const QString &name,
+                                            const QString &room)
 {
     auto c = std::make_unique<TestClient>();
     if (!c->open(server.port()) || c->authToken(tokenFor(id, name, QStringLiteral("player"), room)).isEmpty())
@@ -85,21 +88,32 @@ void TestRelay::initTestCase()
     m_dave = join(*m_b, QStringLiteral("dave"), QStringLiteral("Dave"), kDocks);
     QVERIFY(m_alice && m_bob && m_carol && m_dave);
     // Directories learn about the other instance's players over NATS.
-    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("Dave")).has_value()
-                                         && m_b->app().directory()->resolve(QStringLiteral("alice")).has_value(); }, 5000));
-    QCOMPARE(m_a->app().directory()->resolve(QStringLiteral("dave"))->servers, QSet<QString> { QStringLiteral("instance-b") });
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                return m_a->app().directory()->resolve(QStringLiteral("Dave")).has_value()
+                        && m_b->app().directory()->resolve(QStringLiteral("alice")).has_value();
+            },
+            5000));
+    QCOMPARE(m_a->app().directory()->resolve(QStringLiteral("dave"))->servers,
+             QSet<QString> { QStringLiteral("instance-b") });
 }
 
 void TestRelay::cleanupTestCase()
 {
-    m_alice.reset(); m_bob.reset(); m_carol.reset(); m_dave.reset();
+    m_alice.reset();
+    m_bob.reset();
+    m_carol.reset();
+    m_dave.reset();
     m_a.reset();
     m_b.reset();
 }
 
 void TestRelay::roomTrafficCrossesInstancesOnce()
 {
-    QCOMPARE(sendOn(*m_alice, QStringLiteral("say"), QStringLiteral("hello foyer")).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(sendOn(*m_alice, QStringLiteral("say"), QStringLiteral("hello foyer"))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     QVERIFY(!m_carol->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("hello foyer"))).isEmpty());
     QVERIFY(!m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("hello foyer"))).isEmpty());
     QTest::qWait(200);
@@ -131,12 +145,15 @@ void TestRelay::globalReachesEveryInstanceOnce()
 
 void TestRelay::whisperByNameToAnotherInstance()
 {
-    const QJsonObject ack = sendOn(*m_alice, QStringLiteral("whisper"), QStringLiteral("across the bus"), QStringLiteral("DAVE"));
+    const QJsonObject ack =
+            sendOn(*m_alice, QStringLiteral("whisper"), QStringLiteral("across the bus"), QStringLiteral("DAVE"));
     QCOMPARE(ack.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
-    const QJsonObject got = m_dave->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("across the bus")));
+    const QJsonObject got =
+            m_dave->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("across the bus")));
     QCOMPARE(eventField(got, "message"), QStringLiteral("Alice whispers to you: across the bus"));
     // reply goes back across instances too
-    m_dave->request({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), QStringLiteral("r got it") } });
+    m_dave->request({ { QStringLiteral("type"), QStringLiteral("command") },
+                      { QStringLiteral("text"), QStringLiteral("r got it") } });
     QVERIFY(!m_alice->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("got it"))).isEmpty());
 }
 
@@ -176,11 +193,20 @@ void TestRelay::gameServerPresenceAndAnnouncements()
     const QJsonObject p2 = m_carol->waitFor(QStringLiteral("presence"), [](const QJsonObject &d) {
         return d.value(QStringLiteral("room_id")).toString() == QStringLiteral("limbo");
     });
-    QCOMPARE(p2.value(QStringLiteral("data")).toObject().value(QStringLiteral("scope_ids")).toObject().value(QStringLiteral("zone")).toString(), QStringLiteral("earth_arkham"));
+    QCOMPARE(p2.value(QStringLiteral("data"))
+                     .toObject()
+                     .value(QStringLiteral("scope_ids"))
+                     .toObject()
+                     .value(QStringLiteral("zone"))
+                     .toString(),
+             QStringLiteral("earth_arkham"));
 
     game.publish("chat.system", R"({"content":"The stars are right."})");
     for (TestClient *c : { m_alice.get(), m_bob.get(), m_carol.get(), m_dave.get() })
-        QCOMPARE(eventField(c->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("The stars are right."))), "message"), QStringLiteral("[SYSTEM] The stars are right."));
+        QCOMPARE(eventField(
+                         c->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("The stars are right."))),
+                         "message"),
+                 QStringLiteral("[SYSTEM] The stars are right."));
 
     QSignalSpy drained(&game, &Bus::drained);
     game.drain();
@@ -194,14 +220,37 @@ void TestRelay::playerOnTwoInstancesStaysFoundWhenLeavingOne()
     auto onB = join(*m_b, QStringLiteral("zed"), QStringLiteral("Zed"), kDocks);
     QVERIFY(onA && onB);
     const QSet<QString> both { QStringLiteral("instance-a"), QStringLiteral("instance-b") };
-    QVERIFY(QTest::qWaitFor([&] { auto e = m_a->app().directory()->resolve(QStringLiteral("zed")); return e && e->servers == both; }, 5000));
-    QVERIFY(QTest::qWaitFor([&] { auto e = m_b->app().directory()->resolve(QStringLiteral("zed")); return e && e->servers == both; }, 5000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                auto e = m_a->app().directory()->resolve(QStringLiteral("zed"));
+                return e && e->servers == both;
+            },
+            5000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                auto e = m_b->app().directory()->resolve(QStringLiteral("zed"));
+                return e && e->servers == both;
+            },
+            5000));
     onB.reset();
     const QSet<QString> onlyA { QStringLiteral("instance-a") };
-    QVERIFY(QTest::qWaitFor([&] { auto e = m_b->app().directory()->resolve(QStringLiteral("zed")); return e && e->servers == onlyA; }, 5000));
-    QVERIFY(QTest::qWaitFor([&] { auto e = m_a->app().directory()->resolve(QStringLiteral("zed")); return e && e->servers == onlyA; }, 5000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                auto e = m_b->app().directory()->resolve(QStringLiteral("zed"));
+                return e && e->servers == onlyA;
+            },
+            5000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                auto e = m_a->app().directory()->resolve(QStringLiteral("zed"));
+                return e && e->servers == onlyA;
+            },
+            5000));
     // Carol on B can still whisper him.
-    QCOMPARE(sendOn(*m_carol, QStringLiteral("whisper"), QStringLiteral("still there?"), QStringLiteral("Zed")).value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(sendOn(*m_carol, QStringLiteral("whisper"), QStringLiteral("still there?"), QStringLiteral("Zed"))
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
+             QStringLiteral("ack"));
     QVERIFY(!onA->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("still there?"))).isEmpty());
     onA.reset();
     QVERIFY(QTest::qWaitFor([&] { return !m_b->app().directory()->resolve(QStringLiteral("zed")); }, 5000));
@@ -222,16 +271,22 @@ void TestRelay::malformedControlMessagesAreCountedAndResync()
     const quint64 mutesBefore = m_a->app().mutes()->rejectedControlMessages();
     QVERIFY(peer.publish("chat.control.presence", "{not json"));
     QVERIFY(peer.publish("chat.control.mutes", R"({"op":"explode"})"));
-    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->rejectedControlMessages() == before + 1
-                                         && m_a->app().mutes()->rejectedControlMessages() == mutesBefore + 1; }, 5000));
-    QVERIFY(QTest::qWaitFor([&] {
-        for (const QList<QVariant> &args : std::as_const(received)) {
-            const QJsonObject m = QJsonDocument::fromJson(args.at(1).toByteArray()).object();
-            if (m.value(QStringLiteral("op")).toString() == QLatin1String("hello"))
-                return true;
-        }
-        return false;
-    }, 5000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                return m_a->app().directory()->rejectedControlMessages() == before + 1
+                        && m_a->app().mutes()->rejectedControlMessages() == mutesBefore + 1;
+            },
+            5000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (const QList<QVariant> &args : std::as_const(received)) {
+                    const QJsonObject m = QJsonDocument::fromJson(args.at(1).toByteArray()).object();
+                    if (m.value(QStringLiteral("op")).toString() == QLatin1String("hello"))
+                        return true;
+                }
+                return false;
+            },
+            5000));
     // The directories are whole again.
     QVERIFY(m_a->app().directory()->resolve(QStringLiteral("dave")).has_value());
     QVERIFY(m_b->app().directory()->resolve(QStringLiteral("alice")).has_value());
@@ -241,7 +296,9 @@ void TestRelay::natsOutageDegradesAndRecovers()
 {
     auto health = [](TestServer &s) { return s.app().health(); };
     m_nats.stop();
-    QVERIFY(QTest::qWaitFor([&] { return health(*m_a).value(QStringLiteral("status")).toString() == QStringLiteral("degraded"); }, 5000));
+    QVERIFY(QTest::qWaitFor(
+            [&] { return health(*m_a).value(QStringLiteral("status")).toString() == QStringLiteral("degraded"); },
+            5000));
     QCOMPARE(health(*m_a).value(QStringLiteral("nats")).toString(), QStringLiteral("disconnected"));
 
     // Local players keep chatting on A.
@@ -251,17 +308,25 @@ void TestRelay::natsOutageDegradesAndRecovers()
     // Longer than nats.c's own attempts (5 x 100 ms): the server must keep trying by itself.
     QTest::qWait(1500);
     QVERIFY(m_nats.start());
-    QVERIFY(QTest::qWaitFor([&] { return health(*m_a).value(QStringLiteral("status")).toString() == QStringLiteral("ok")
-                                            && health(*m_b).value(QStringLiteral("status")).toString() == QStringLiteral("ok"); }, 15000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                return health(*m_a).value(QStringLiteral("status")).toString() == QStringLiteral("ok")
+                        && health(*m_b).value(QStringLiteral("status")).toString() == QStringLiteral("ok");
+            },
+            15000));
     QVERIFY(m_a->app().bus()->reconnectCount() >= 1);
     // Cross-instance traffic flows again (give the resubscriptions a moment to land).
-    QVERIFY(QTest::qWaitFor([&] {
-        sendOn(*m_alice, QStringLiteral("global"), QStringLiteral("nats is back"));
-        return !m_carol->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("nats is back")), 300).isEmpty();
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                sendOn(*m_alice, QStringLiteral("global"), QStringLiteral("nats is back"));
+                return !m_carol->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("nats is back")), 300)
+                                .isEmpty();
+            },
+            10000));
     // What was said during the outage reached B's players afterwards, once, marked late
     // (tst_catchup covers the catch-up in depth); A's own player had it live, once.
-    QVERIFY(!m_carol->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("while nats is down"))).isEmpty());
+    QVERIFY(!m_carol->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("while nats is down")))
+                     .isEmpty());
     QTest::qWait(200);
     QCOMPARE(countContent(*m_carol, QStringLiteral("while nats is down")), 1);
     for (const QJsonObject &e : m_carol->eventsOfType(QStringLiteral("chat_message")))

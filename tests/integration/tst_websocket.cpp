@@ -34,18 +34,22 @@ public:
     // Waits until `marker` has arrived (or the socket closed); returns everything so far.
     QByteArray waitFor(const QByteArray &marker, int timeoutMs = 5000)
     {
-        (void)QTest::qWaitFor([&] {
-            m_received += m_socket.readAll();
-            return m_received.contains(marker) || m_socket.state() == QAbstractSocket::UnconnectedState;
-        }, timeoutMs);
+        (void)QTest::qWaitFor(
+                [&] {
+                    m_received += m_socket.readAll();
+                    return m_received.contains(marker) || m_socket.state() == QAbstractSocket::UnconnectedState;
+                },
+                timeoutMs);
         return m_received += m_socket.readAll();
     }
     bool waitForClose(int timeoutMs = 5000)
     {
-        return QTest::qWaitFor([&] {
-            m_received += m_socket.readAll();
-            return m_socket.state() == QAbstractSocket::UnconnectedState;
-        }, timeoutMs);
+        return QTest::qWaitFor(
+                [&] {
+                    m_received += m_socket.readAll();
+                    return m_socket.state() == QAbstractSocket::UnconnectedState;
+                },
+                timeoutMs);
     }
     // The close code of the first close frame the server sent, or 0.
     int closeCode() const
@@ -124,7 +128,8 @@ void TestWebSocket::clientCloseIsEchoed()
     c.socket().close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("bye"));
     QVERIFY(c.waitForDisconnected());
     QCOMPARE(c.closeCode(), QWebSocketProtocol::CloseCodeNormal);
-    QVERIFY(QTest::qWaitFor([&] { return m_server->app().health().value(QStringLiteral("connections")).toInt() == 0; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return m_server->app().health().value(QStringLiteral("connections")).toInt() == 0; },
+                            5000));
 }
 
 void TestWebSocket::headSplitAcrossPacketsStillUpgrades()
@@ -143,7 +148,8 @@ void TestWebSocket::framesSplitAndBatchedArbitrarily()
     RawClient raw;
     QVERIFY(raw.connectTo(m_server->port()));
     // Handshake and two frames in one write, then a frame in three pieces.
-    raw.send(kHandshake + maskedFrame(0x81, R"({"type":"ping","ref":"a"})") + maskedFrame(0x81, R"({"type":"ping","ref":"b"})"));
+    raw.send(kHandshake + maskedFrame(0x81, R"({"type":"ping","ref":"a"})")
+             + maskedFrame(0x81, R"({"type":"ping","ref":"b"})"));
     const QByteArray third = maskedFrame(0x81, R"({"type":"ping","ref":"c"})");
     QVERIFY(raw.waitFor(R"("ref":"b")").contains(R"("ref":"a")"));
     raw.send(third.left(1));
@@ -243,7 +249,10 @@ void TestWebSocket::quietClientsArePingedAndDeadOnesDropped()
     QVERIFY(dead.waitForClose(5000));
     QVERIFY2(dead.received().contains(QByteArray("\x89\x00", 2)), "the server pinged before dropping");
     QVERIFY(alive.isConnected());
-    QVERIFY(alive.request({ { QStringLiteral("type"), QStringLiteral("ping") } }).value(QStringLiteral("event_type")).toString() == QLatin1String("pong"));
+    QVERIFY(alive.request({ { QStringLiteral("type"), QStringLiteral("ping") } })
+                    .value(QStringLiteral("event_type"))
+                    .toString()
+            == QLatin1String("pong"));
 }
 
 void TestWebSocket::invalidCloseFrameCloses1002()
@@ -257,7 +266,8 @@ void TestWebSocket::invalidCloseFrameCloses1002()
 
 void TestWebSocket::fullServerRefusesWith4013()
 {
-    QVERIFY(QTest::qWaitFor([&] { return m_server->app().health().value(QStringLiteral("connections")).toInt() == 0; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return m_server->app().health().value(QStringLiteral("connections")).toInt() == 0; },
+                            5000));
     std::vector<std::unique_ptr<TestClient>> clients;
     // Authenticated players are never evicted to make room (unauthenticated sessions are:
     // tst_flood), so the newcomer is the one refused.
@@ -272,7 +282,10 @@ void TestWebSocket::fullServerRefusesWith4013()
     QCOMPARE(extra.closeReason(), QStringLiteral("server full"));
     QCOMPARE(int(extra.closeCode()), 4013);
     QCOMPARE(extra.closeReason(), QStringLiteral("server full"));
-    QCOMPARE(clients.front()->request({ { QStringLiteral("type"), QStringLiteral("ping") } }).value(QStringLiteral("event_type")).toString(),
+    QCOMPARE(clients.front()
+                     ->request({ { QStringLiteral("type"), QStringLiteral("ping") } })
+                     .value(QStringLiteral("event_type"))
+                     .toString(),
              QStringLiteral("pong"));
 }
 

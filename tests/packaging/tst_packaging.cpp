@@ -33,7 +33,6 @@ using namespace mythos::test;
 
 namespace {
 
-
 QByteArray readFile(const QString &path)
 {
     QFile f(path);
@@ -62,7 +61,6 @@ bool replaceOnce(QByteArray &text, const QByteArray &from, const QByteArray &to)
     text.replace(from, to);
     return true;
 }
-
 
 QSet<QString> lines(const QByteArray &text)
 {
@@ -122,7 +120,8 @@ QString TestPackaging::cpack(const QString &generator, const QStringList &extra)
     const QString out = m_dir.filePath(generator);
     QDir(out).removeRecursively();
     QStringList args { QStringLiteral("--config"), m_buildDir + QStringLiteral("/CPackConfig.cmake"),
-                       QStringLiteral("-G"), generator, QStringLiteral("-B"), out };
+                       QStringLiteral("-G"),       generator,
+                       QStringLiteral("-B"),       out };
     args += extra;
     const ProcessResult r = runProcess(m_cpack, args, 300000);
     if (r.exitCode != 0) {
@@ -140,8 +139,10 @@ void TestPackaging::startAndCheckHealth(const QString &chatd, const QString &con
     const quint16 port = freeLoopbackPort();
     QByteArray config = readFile(configTemplate);
     QVERIFY2(replaceOnce(config, portLine, "  port: " + QByteArray::number(port)), qPrintable(configTemplate));
-    QVERIFY2(replaceOnce(config, dataDirLine, "  data_dir: " + QFile::encodeName(work) + "/data"), qPrintable(configTemplate));
-    QVERIFY2(replaceOnce(config, "url: nats://127.0.0.1:4222", "url: " + m_nats.url().toUtf8()), qPrintable(configTemplate));
+    QVERIFY2(replaceOnce(config, dataDirLine, "  data_dir: " + QFile::encodeName(work) + "/data"),
+             qPrintable(configTemplate));
+    QVERIFY2(replaceOnce(config, "url: nats://127.0.0.1:4222", "url: " + m_nats.url().toUtf8()),
+             qPrintable(configTemplate));
     const QString configPath = work + QStringLiteral("/server_config.yaml");
     QVERIFY(writeFile(configPath, config));
 
@@ -153,7 +154,10 @@ void TestPackaging::startAndCheckHealth(const QString &chatd, const QString &con
     int status = 0;
     QJsonObject health;
     // NATS connects right after the listener opens; wait for the bus, not for a fixed time.
-    QTRY_VERIFY_WITH_TIMEOUT((health = getJson(port, QStringLiteral("/health"), &status)).value(QStringLiteral("nats")).toString() == QLatin1String("connected"), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            (health = getJson(port, QStringLiteral("/health"), &status)).value(QStringLiteral("nats")).toString()
+                    == QLatin1String("connected"),
+            15000);
     QCOMPARE(status, 200);
     QCOMPARE(health.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
     QCOMPARE(health.value(QStringLiteral("database")).toString(), QStringLiteral("ok"));
@@ -178,13 +182,19 @@ void TestPackaging::tarballHasTheInstallTreeAndItsServerRuns()
     QSet<QString> entries;
     for (const QString &entry : lines(list.out))
         entries.insert(entry.section(QLatin1Char('/'), 1));
-    QStringList expected { QStringLiteral("bin/mythos-chatd"), QStringLiteral("bin/mythos-chat-cli"),
-                           QStringLiteral("share/mythos-chat/server_config.yaml"), QStringLiteral("share/mythos-chat/nats-server.conf"),
-                           QStringLiteral("share/mythos-chat/filters/profanity.txt"), QStringLiteral("share/mythos-chat/filters/keywords.txt"),
-                           QStringLiteral("share/mythos-chat/filters/allow.txt"), QStringLiteral("share/mythos-chat/system/server_config.yaml"),
-                           QStringLiteral("lib/systemd/system/mythos-chatd.service"), QStringLiteral("share/doc/mythos-chat/install.md") };
+    QStringList expected { QStringLiteral("bin/mythos-chatd"),
+                           QStringLiteral("bin/mythos-chat-cli"),
+                           QStringLiteral("share/mythos-chat/server_config.yaml"),
+                           QStringLiteral("share/mythos-chat/nats-server.conf"),
+                           QStringLiteral("share/mythos-chat/filters/profanity.txt"),
+                           QStringLiteral("share/mythos-chat/filters/keywords.txt"),
+                           QStringLiteral("share/mythos-chat/filters/allow.txt"),
+                           QStringLiteral("share/mythos-chat/system/server_config.yaml"),
+                           QStringLiteral("lib/systemd/system/mythos-chatd.service"),
+                           QStringLiteral("share/doc/mythos-chat/install.md") };
     if (m_hasConsole)
-        expected += { QStringLiteral("bin/mythos-console"), QStringLiteral("share/applications/mythos-console.desktop") };
+        expected +=
+                { QStringLiteral("bin/mythos-console"), QStringLiteral("share/applications/mythos-console.desktop") };
     if (QFile::exists(m_sourceDir + QStringLiteral("/resources/web/index.html")))
         expected += QStringLiteral("share/mythos-chat/web/index.html");
     for (const QString &e : expected)
@@ -195,12 +205,18 @@ void TestPackaging::tarballHasTheInstallTreeAndItsServerRuns()
 
     const QString root = m_dir.filePath(QStringLiteral("tgz-root"));
     QVERIFY(QDir().mkpath(root));
-    QCOMPARE(runProcess(QStringLiteral("tar"), { QStringLiteral("-xzf"), tarball, QStringLiteral("-C"), root, QStringLiteral("--strip-components=1") }).exitCode, 0);
+    QCOMPARE(runProcess(QStringLiteral("tar"),
+                        { QStringLiteral("-xzf"), tarball, QStringLiteral("-C"), root,
+                          QStringLiteral("--strip-components=1") })
+                     .exitCode,
+             0);
     const QString chatd = root + QStringLiteral("/bin/mythos-chatd");
     QVERIFY(QFileInfo(chatd).isExecutable());
     // Both shipped configurations load.
-    for (const QString &config : { QStringLiteral("/share/mythos-chat/server_config.yaml"), QStringLiteral("/share/mythos-chat/system/server_config.yaml") }) {
-        const ProcessResult check = runProcess(chatd, { QStringLiteral("--config"), root + config, QStringLiteral("--check-config") });
+    for (const QString &config : { QStringLiteral("/share/mythos-chat/server_config.yaml"),
+                                   QStringLiteral("/share/mythos-chat/system/server_config.yaml") }) {
+        const ProcessResult check =
+                runProcess(chatd, { QStringLiteral("--config"), root + config, QStringLiteral("--check-config") });
         QVERIFY2(check.exitCode == 0, check.err.constData());
     }
     startAndCheckHealth(chatd, root + QStringLiteral("/share/mythos-chat/system/server_config.yaml"), "  port: 8080",
@@ -209,7 +225,8 @@ void TestPackaging::tarballHasTheInstallTreeAndItsServerRuns()
 
 void TestPackaging::debHasHonestMetadataAndMaintainerScripts()
 {
-    if (QStandardPaths::findExecutable(QStringLiteral("dpkg-deb")).isEmpty() || QStandardPaths::findExecutable(QStringLiteral("dpkg-shlibdeps")).isEmpty())
+    if (QStandardPaths::findExecutable(QStringLiteral("dpkg-deb")).isEmpty()
+        || QStandardPaths::findExecutable(QStringLiteral("dpkg-shlibdeps")).isEmpty())
         QSKIP("dpkg-deb / dpkg-shlibdeps not installed (dpkg-dev): the .deb is not built here");
     const QString out = cpack(QStringLiteral("DEB"));
     QVERIFY(!out.isEmpty());
@@ -217,27 +234,33 @@ void TestPackaging::debHasHonestMetadataAndMaintainerScripts()
     QVERIFY2(!m_debFile.isEmpty(), qPrintable(out));
 
     auto field = [this](const char *name) {
-        return QString::fromUtf8(runProcess(QStringLiteral("dpkg-deb"), { QStringLiteral("-f"), m_debFile, QString::fromLatin1(name) }).out.trimmed());
+        return QString::fromUtf8(
+                runProcess(QStringLiteral("dpkg-deb"), { QStringLiteral("-f"), m_debFile, QString::fromLatin1(name) })
+                        .out.trimmed());
     };
     QCOMPARE(field("Package"), QStringLiteral("mythos-chat"));
     QCOMPARE(field("Version"), QStringLiteral(MYTHOS_VERSION));
     // Depends: the libraries the programs really link (dpkg-shlibdeps), plus what is loaded or
     // run by name.
     const QString depends = field("Depends");
-    QStringList needed { QStringLiteral("nats-server"), QStringLiteral("libqt6sql6-sqlite"), QStringLiteral("passwd"),
-                         QStringLiteral("libqt6core6"), QStringLiteral("libqt6network6"), QStringLiteral("libqt6websockets6"),
-                         QStringLiteral("libqt6httpserver6"), QStringLiteral("libqt6sql6 "), QStringLiteral("libyaml-cpp0.7"),
-                         QStringLiteral("libnats3.") };
+    QStringList needed {
+        QStringLiteral("nats-server"),       QStringLiteral("libqt6sql6-sqlite"), QStringLiteral("passwd"),
+        QStringLiteral("libqt6core6"),       QStringLiteral("libqt6network6"),    QStringLiteral("libqt6websockets6"),
+        QStringLiteral("libqt6httpserver6"), QStringLiteral("libqt6sql6 "),       QStringLiteral("libyaml-cpp0.7"),
+        QStringLiteral("libnats3.")
+    };
     if (m_hasConsole)
-        needed += { QStringLiteral("libqt6widgets6"), QStringLiteral("libqt6charts6"), QStringLiteral("qt6-qpa-plugins") };
+        needed += { QStringLiteral("libqt6widgets6"), QStringLiteral("libqt6charts6"),
+                    QStringLiteral("qt6-qpa-plugins") };
     for (const QString &n : needed)
         QVERIFY2(depends.contains(n), qPrintable(n + QStringLiteral(" not in Depends: ") + depends));
     QCOMPARE(field("Recommends"), QStringLiteral("libqt6sql6-psql"));
 
     const ProcessResult contents = runProcess(QStringLiteral("dpkg-deb"), { QStringLiteral("-c"), m_debFile });
     QCOMPARE(contents.exitCode, 0);
-    for (const char *path : { "./usr/bin/mythos-chatd", "./usr/bin/mythos-chat-cli", "./usr/lib/systemd/system/mythos-chatd.service",
-                              "./usr/share/mythos-chat/system/server_config.yaml", "./usr/share/mythos-chat/filters/keywords.txt" })
+    for (const char *path :
+         { "./usr/bin/mythos-chatd", "./usr/bin/mythos-chat-cli", "./usr/lib/systemd/system/mythos-chatd.service",
+           "./usr/share/mythos-chat/system/server_config.yaml", "./usr/share/mythos-chat/filters/keywords.txt" })
         QVERIFY2(contents.out.contains(QByteArray(path) + '\n'), path);
     // /etc/mythos-chat/server_config.yaml is made by postinst (it holds a generated secret), so
     // the package ships nothing under /etc and has no conffiles to prompt about on upgrade.
@@ -273,15 +296,18 @@ void TestPackaging::debInstallsWithDpkgIntoAScratchRootAndRuns()
     QVERIFY(writeFile(root + QStringLiteral("/etc/gshadow"), "root:*::\n"));
     // The scripts run here, not chrooted, with DPKG_ROOT set: they write only below it. The
     // dependencies are this machine's (the scratch database knows none of them).
-    const QStringList dpkg { QStringLiteral("--root=") + root, QStringLiteral("--log=") + root + QStringLiteral("/var/log/dpkg.log"),
+    const QStringList dpkg { QStringLiteral("--root=") + root,
+                             QStringLiteral("--log=") + root + QStringLiteral("/var/log/dpkg.log"),
                              QStringLiteral("--force-script-chrootless"), QStringLiteral("--force-depends") };
-    const ProcessResult install = runProcess(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("-i"), m_debFile });
+    const ProcessResult install =
+            runProcess(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("-i"), m_debFile });
     QVERIFY2(install.exitCode == 0, install.err.constData());
 
     // The service account and its state folder.
     const QByteArray passwd = readFile(root + QStringLiteral("/etc/passwd"));
-    const QRegularExpression account(QStringLiteral("^mythos-chat:x:(\\d+):(\\d+):[^:]*:/var/lib/mythos-chat:/usr/sbin/nologin$"),
-                                     QRegularExpression::MultilineOption);
+    const QRegularExpression account(
+            QStringLiteral("^mythos-chat:x:(\\d+):(\\d+):[^:]*:/var/lib/mythos-chat:/usr/sbin/nologin$"),
+            QRegularExpression::MultilineOption);
     const QRegularExpressionMatch user = account.match(QString::fromUtf8(passwd));
     QVERIFY2(user.hasMatch(), passwd.constData());
     const uint uid = user.captured(1).toUInt();
@@ -301,20 +327,25 @@ void TestPackaging::debInstallsWithDpkgIntoAScratchRootAndRuns()
     QCOMPARE(st.st_uid, 0u);
     QCOMPARE(st.st_gid, gid);
     const QByteArray configText = readFile(config);
-    const QRegularExpressionMatch secret = QRegularExpression(QStringLiteral("jwt_secret: \"([0-9a-f]{64})\"")).match(QString::fromUtf8(configText));
+    const QRegularExpressionMatch secret =
+            QRegularExpression(QStringLiteral("jwt_secret: \"([0-9a-f]{64})\"")).match(QString::fromUtf8(configText));
     QVERIFY2(secret.hasMatch(), configText.constData());
     const QString chatd = root + QStringLiteral("/usr/bin/mythos-chatd");
-    const ProcessResult check = runProcess(chatd, { QStringLiteral("--config"), config, QStringLiteral("--check-config") });
+    const ProcessResult check =
+            runProcess(chatd, { QStringLiteral("--config"), config, QStringLiteral("--check-config") });
     QVERIFY2(check.exitCode == 0, check.err.constData());
-    const ProcessResult token = runProcess(chatd, { QStringLiteral("--config"), config, QStringLiteral("token"), QStringLiteral("--sub"), QStringLiteral("alice"),
-                                   QStringLiteral("--name"), QStringLiteral("Alice") });
+    const ProcessResult token =
+            runProcess(chatd,
+                       { QStringLiteral("--config"), config, QStringLiteral("token"), QStringLiteral("--sub"),
+                         QStringLiteral("alice"), QStringLiteral("--name"), QStringLiteral("Alice") });
     QCOMPARE(token.exitCode, 0);
     QVERIFY(jwt::verify(token.out.trimmed(), secret.captured(1).toUtf8(), QDateTime::currentSecsSinceEpoch()).ok());
 
     // Upgrade (here: reinstall) keeps the administrator's file as it is.
     QByteArray edited = configText + "# edited by the administrator\n";
     QVERIFY(writeFile(config, edited));
-    const ProcessResult again = runProcess(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("-i"), m_debFile });
+    const ProcessResult again =
+            runProcess(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("-i"), m_debFile });
     QVERIFY2(again.exitCode == 0, again.err.constData());
     QCOMPARE(readFile(config), edited);
 
@@ -323,11 +354,13 @@ void TestPackaging::debInstallsWithDpkgIntoAScratchRootAndRuns()
     startAndCheckHealth(chatd, config, "  port: 8080", "  data_dir: /var/lib/mythos-chat", QStringLiteral("deb-run"));
 
     // remove keeps the configuration and data; purge deletes them (the account stays).
-    const ProcessResult remove = runProcess(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("--remove"), QStringLiteral("mythos-chat") });
+    const ProcessResult remove = runProcess(
+            QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("--remove"), QStringLiteral("mythos-chat") });
     QVERIFY2(remove.exitCode == 0, remove.err.constData());
     QVERIFY(!QFile::exists(chatd));
     QVERIFY(QFile::exists(config));
-    const ProcessResult purge = runProcess(QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("--purge"), QStringLiteral("mythos-chat") });
+    const ProcessResult purge = runProcess(
+            QStringLiteral("dpkg"), dpkg + QStringList { QStringLiteral("--purge"), QStringLiteral("mythos-chat") });
     QVERIFY2(purge.exitCode == 0, purge.err.constData());
     QVERIFY(!QFile::exists(config));
     QVERIFY(!QFile::exists(root + QStringLiteral("/var/lib/mythos-chat")));
@@ -354,7 +387,8 @@ void TestPackaging::systemdUnitVerifies()
         QVERIFY(QFile::copy(systemUnits.filePath(target), units + QLatin1Char('/') + target));
     const QString unit = units + QStringLiteral("/mythos-chatd.service");
     QVERIFY(QFile::copy(m_sourceDir + QStringLiteral("/installer/linux/mythos-chatd.service"), unit));
-    const ProcessResult verify = runProcess(analyze, { QStringLiteral("verify"), QStringLiteral("--root=") + root, QStringLiteral("--man=no"), unit });
+    const ProcessResult verify = runProcess(
+            analyze, { QStringLiteral("verify"), QStringLiteral("--root=") + root, QStringLiteral("--man=no"), unit });
     // Only complaints about this unit count (the host's targets are none of our business); a
     // bad setting is only a warning (exit code 0), so read what it says.
     QByteArray ours;
@@ -371,7 +405,8 @@ void TestPackaging::nsisInstallerBuildsWithTheWindowsParts()
     if (QStandardPaths::findExecutable(QStringLiteral("makensis")).isEmpty())
         QSKIP("makensis not installed (Debian package nsis): the Windows installer is not built here");
     // zlib: the installer only proves the script here; release builds keep NSIS's default.
-    const QString out = cpack(QStringLiteral("NSIS"), { QStringLiteral("-D"), QStringLiteral("CPACK_NSIS_COMPRESSOR=zlib") });
+    const QString out =
+            cpack(QStringLiteral("NSIS"), { QStringLiteral("-D"), QStringLiteral("CPACK_NSIS_COMPRESSOR=zlib") });
     QVERIFY(!out.isEmpty());
     const QString exe = findOne(out, QStringLiteral(".exe"));
     QVERIFY2(!exe.isEmpty(), qPrintable(out));
@@ -381,7 +416,8 @@ void TestPackaging::nsisInstallerBuildsWithTheWindowsParts()
 
     // The generated script: what the Windows installer does.
     QString script;
-    QDirIterator it(out + QStringLiteral("/_CPack_Packages"), { QStringLiteral("project.nsi") }, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(out + QStringLiteral("/_CPack_Packages"), { QStringLiteral("project.nsi") }, QDir::Files,
+                    QDirIterator::Subdirectories);
     if (it.hasNext())
         script = it.next();
     QVERIFY(!script.isEmpty());
@@ -403,7 +439,8 @@ void TestPackaging::nsisInstallerBuildsWithTheWindowsParts()
     for (const QByteArray &w : wanted)
         QVERIFY2(nsi.contains(w), w.constData());
     if (m_hasConsole)
-        QVERIFY(nsi.contains("CreateShortCut \"$SMPROGRAMS\\$STARTMENU_FOLDER\\Mythos Chat Console.lnk\" \"$INSTDIR\\bin\\mythos-console.exe\""));
+        QVERIFY(nsi.contains(
+                "CreateShortCut \"$SMPROGRAMS\\$STARTMENU_FOLDER\\Mythos Chat Console.lnk\" \"$INSTDIR\\bin\\mythos-console.exe\""));
     // The uninstall command runs before the files are deleted.
     const qsizetype uninstallSection = nsi.indexOf("Section \"Uninstall\"");
     QVERIFY(uninstallSection > 0);
@@ -413,7 +450,8 @@ void TestPackaging::nsisInstallerBuildsWithTheWindowsParts()
 
     // The service scripts are in the installer with the line ends cmd.exe needs.
     QString staged;
-    QDirIterator files(out + QStringLiteral("/_CPack_Packages"), { QStringLiteral("install-service.cmd") }, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator files(out + QStringLiteral("/_CPack_Packages"), { QStringLiteral("install-service.cmd") }, QDir::Files,
+                       QDirIterator::Subdirectories);
     if (files.hasNext())
         staged = files.next();
     QVERIFY(!staged.isEmpty());
@@ -431,7 +469,8 @@ void TestPackaging::windowsDefaultConfigurationIsValid()
     QVERIFY(config.contains("\n  managed: true"));
     const QString path = m_dir.filePath(QStringLiteral("windows_config.yaml"));
     QVERIFY(writeFile(path, config));
-    const ProcessResult check = runProcess(qEnvironmentVariable("MYTHOS_CHATD"), { QStringLiteral("--config"), path, QStringLiteral("--check-config") });
+    const ProcessResult check = runProcess(qEnvironmentVariable("MYTHOS_CHATD"),
+                                           { QStringLiteral("--config"), path, QStringLiteral("--check-config") });
     QVERIFY2(check.exitCode == 0, check.err.constData());
 }
 

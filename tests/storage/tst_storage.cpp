@@ -12,7 +12,8 @@ using namespace mythos;
 using namespace mythos::test;
 
 namespace {
-StoredMessage msg(const QString &id, const QString &channel, const QString &scope, const QString &sender = QStringLiteral("alice"),
+StoredMessage msg(const QString &id, const QString &channel, const QString &scope,
+                  const QString &sender = QStringLiteral("alice"),
                   const QDateTime &at = QDateTime::currentDateTimeUtc())
 {
     StoredMessage m;
@@ -44,13 +45,13 @@ QString resourceScript(const QString &driver, const QString &name)
 }
 } // namespace
 
-#define OPEN_DATABASE(db)                                                                          \
-    QFETCH(QString, backend);                                                                      \
-    TestDatabase db(backend);                                                                      \
-    if (!db.isAvailable()) {                                                                       \
-        if (postgresRequired())                                                                    \
-            QFAIL(qPrintable(db.skipReason()));                                                    \
-        QSKIP(qPrintable(db.skipReason()));                                                        \
+#define OPEN_DATABASE(db)                                                                                              \
+    QFETCH(QString, backend);                                                                                          \
+    TestDatabase db(backend);                                                                                          \
+    if (!db.isAvailable()) {                                                                                           \
+        if (postgresRequired())                                                                                        \
+            QFAIL(qPrintable(db.skipReason()));                                                                        \
+        QSKIP(qPrintable(db.skipReason()));                                                                            \
     }
 
 class TestStorage : public QObject
@@ -108,10 +109,12 @@ void TestStorage::migratesAVersionOneDatabase()
     v1 << QStringLiteral("CREATE TABLE mythos_schema (version INTEGER NOT NULL)")
        << QStringLiteral("INSERT INTO mythos_schema (version) VALUES (1)")
        << QStringLiteral("INSERT INTO players (id, name) VALUES ('alice', 'Alice')")
-       << QStringLiteral("INSERT INTO chat_messages (id, channel, sender_id, sender_name, content, timestamp, room_id) "
-                         "VALUES ('000000000001000000-old', 'say', 'alice', 'Alice', 'from version one', '2026-11-01T10:00:00.000Z', 'earth_a_b_c')")
-       << QStringLiteral("INSERT INTO chat_messages (id, channel, sender_id, sender_name, content, timestamp) "
-                         "VALUES ('000000000002000000-old', 'global', 'alice', 'Alice', 'global from v1', '2026-11-01T10:00:01.000Z')");
+       << QStringLiteral(
+                  "INSERT INTO chat_messages (id, channel, sender_id, sender_name, content, timestamp, room_id) "
+                  "VALUES ('000000000001000000-old', 'say', 'alice', 'Alice', 'from version one', '2026-11-01T10:00:00.000Z', 'earth_a_b_c')")
+       << QStringLiteral(
+                  "INSERT INTO chat_messages (id, channel, sender_id, sender_name, content, timestamp) "
+                  "VALUES ('000000000002000000-old', 'global', 'alice', 'Alice', 'global from v1', '2026-11-01T10:00:01.000Z')");
     QString error;
     QVERIFY2(db.execRaw(v1, &error), qPrintable(error));
 
@@ -128,7 +131,9 @@ void TestStorage::migratesAVersionOneDatabase()
     HistoryQuery global { HistoryQuery::Kind::Scope, QStringLiteral("global"), QString() };
     QCOMPARE(ids(storage->history(global).value()), QStringList { QStringLiteral("000000000002000000-old") });
     // And new rows go in next to them.
-    QVERIFY(storage->insert({ msg(QStringLiteral("000000000003000000-new"), QStringLiteral("say"), QStringLiteral("earth_a_b_c")) }).ok());
+    QVERIFY(storage->insert({ msg(QStringLiteral("000000000003000000-new"), QStringLiteral("say"),
+                                  QStringLiteral("earth_a_b_c")) })
+                    .ok());
     QCOMPARE(storage->history(say).value().size(), 2);
 }
 
@@ -139,7 +144,8 @@ void TestStorage::storesIdempotently()
     QVERIFY(storage->open(true).ok());
     const StoredMessage m = msg(QStringLiteral("0001-a"), QStringLiteral("global"), QString());
     QVERIFY(storage->insert({ m }).ok());
-    QVERIFY(storage->insert({ m, msg(QStringLiteral("0002-a"), QStringLiteral("global"), QString()) }).ok()); // relayed twice
+    QVERIFY(storage->insert({ m, msg(QStringLiteral("0002-a"), QStringLiteral("global"), QString()) })
+                    .ok()); // relayed twice
     HistoryQuery q { HistoryQuery::Kind::Scope, QStringLiteral("global"), QString() };
     QCOMPARE(ids(storage->history(q).value()), (QStringList { QStringLiteral("0001-a"), QStringLiteral("0002-a") }));
 }
@@ -151,7 +157,8 @@ void TestStorage::historyIsScopedOrderedAndPaged()
     QVERIFY(storage->open(true).ok());
     QList<StoredMessage> batch;
     for (int i = 0; i < 30; ++i)
-        batch.append(msg(QStringLiteral("%1-x").arg(i, 4, 10, QLatin1Char('0')), QStringLiteral("say"), i % 3 == 0 ? QStringLiteral("room_b") : QStringLiteral("room_a")));
+        batch.append(msg(QStringLiteral("%1-x").arg(i, 4, 10, QLatin1Char('0')), QStringLiteral("say"),
+                         i % 3 == 0 ? QStringLiteral("room_b") : QStringLiteral("room_a")));
     batch.append(msg(QStringLiteral("0100-x"), QStringLiteral("emote"), QStringLiteral("room_a")));
     QVERIFY(storage->insert(batch).ok());
 
@@ -159,9 +166,13 @@ void TestStorage::historyIsScopedOrderedAndPaged()
     q.limit = 5;
     const QList<StoredMessage> newest = storage->history(q).value();
     // The newest five, returned oldest first; none from room_b or another channel.
-    QCOMPARE(ids(newest), (QStringList { QStringLiteral("0023-x"), QStringLiteral("0025-x"), QStringLiteral("0026-x"), QStringLiteral("0028-x"), QStringLiteral("0029-x") }));
+    QCOMPARE(ids(newest),
+             (QStringList { QStringLiteral("0023-x"), QStringLiteral("0025-x"), QStringLiteral("0026-x"),
+                            QStringLiteral("0028-x"), QStringLiteral("0029-x") }));
     q.before = newest.first().id;
-    QCOMPARE(ids(storage->history(q).value()), (QStringList { QStringLiteral("0016-x"), QStringLiteral("0017-x"), QStringLiteral("0019-x"), QStringLiteral("0020-x"), QStringLiteral("0022-x") }));
+    QCOMPARE(ids(storage->history(q).value()),
+             (QStringList { QStringLiteral("0016-x"), QStringLiteral("0017-x"), QStringLiteral("0019-x"),
+                            QStringLiteral("0020-x"), QStringLiteral("0022-x") }));
     q.before = QStringLiteral("0002-x");
     QCOMPARE(ids(storage->history(q).value()), (QStringList { QStringLiteral("0001-x") }));
     q.scopeKey = QStringLiteral("room_z");
@@ -182,7 +193,8 @@ void TestStorage::whisperHistoryHasBothDirections()
     QVERIFY(storage->insert({ whisper(QStringLiteral("01"), QStringLiteral("alice"), QStringLiteral("bob")),
                               whisper(QStringLiteral("02"), QStringLiteral("bob"), QStringLiteral("alice")),
                               whisper(QStringLiteral("03"), QStringLiteral("carol"), QStringLiteral("dave")),
-                              whisper(QStringLiteral("04"), QStringLiteral("carol"), QStringLiteral("alice")) }).ok());
+                              whisper(QStringLiteral("04"), QStringLiteral("carol"), QStringLiteral("alice")) })
+                    .ok());
     HistoryQuery q;
     q.kind = HistoryQuery::Kind::Whisper;
     q.channel = QStringLiteral("whisper");
@@ -202,17 +214,22 @@ void TestStorage::retentionPrunesByAgeAndCount()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QList<StoredMessage> batch;
     for (int i = 0; i < 5; ++i)
-        batch.append(msg(QStringLiteral("old-%1").arg(i), QStringLiteral("global"), QString(), QStringLiteral("alice"), now.addDays(-40)));
+        batch.append(msg(QStringLiteral("old-%1").arg(i), QStringLiteral("global"), QString(), QStringLiteral("alice"),
+                         now.addDays(-40)));
     for (int i = 0; i < 8; ++i)
-        batch.append(msg(QStringLiteral("new-a-%1").arg(i), QStringLiteral("say"), QStringLiteral("room_a"), QStringLiteral("alice"), now));
+        batch.append(msg(QStringLiteral("new-a-%1").arg(i), QStringLiteral("say"), QStringLiteral("room_a"),
+                         QStringLiteral("alice"), now));
     for (int i = 0; i < 3; ++i)
-        batch.append(msg(QStringLiteral("new-b-%1").arg(i), QStringLiteral("say"), QStringLiteral("room_b"), QStringLiteral("alice"), now));
+        batch.append(msg(QStringLiteral("new-b-%1").arg(i), QStringLiteral("say"), QStringLiteral("room_b"),
+                         QStringLiteral("alice"), now));
     QVERIFY(storage->insert(batch).ok());
     const auto removed = storage->prune(now.addDays(-30), 4);
     QVERIFY2(removed.ok(), qPrintable(removed.error()));
     QCOMPARE(removed.value(), 5 + 4); // all old ones, and room_a down to its newest 4
     HistoryQuery a { HistoryQuery::Kind::Scope, QStringLiteral("say"), QStringLiteral("room_a") };
-    QCOMPARE(ids(storage->history(a).value()), (QStringList { QStringLiteral("new-a-4"), QStringLiteral("new-a-5"), QStringLiteral("new-a-6"), QStringLiteral("new-a-7") }));
+    QCOMPARE(ids(storage->history(a).value()),
+             (QStringList { QStringLiteral("new-a-4"), QStringLiteral("new-a-5"), QStringLiteral("new-a-6"),
+                            QStringLiteral("new-a-7") }));
     HistoryQuery b { HistoryQuery::Kind::Scope, QStringLiteral("say"), QStringLiteral("room_b") };
     QCOMPARE(storage->history(b).value().size(), 3);
     HistoryQuery g { HistoryQuery::Kind::Scope, QStringLiteral("global"), QString() };
@@ -229,12 +246,14 @@ void TestStorage::keepsUnicodeAndTimestamps()
     m.timestamp = QDateTime(QDate(2026, 11, 26), QTime(19, 0, 0, 123), Qt::UTC);
     m.filtered = true;
     QVERIFY(storage->insert({ m }).ok());
-    const StoredMessage back = storage->history({ HistoryQuery::Kind::Scope, QStringLiteral("global"), QString() }).value().first();
+    const StoredMessage back =
+            storage->history({ HistoryQuery::Kind::Scope, QStringLiteral("global"), QString() }).value().first();
     QCOMPARE(back.content, m.content);
     QCOMPARE(back.timestamp, m.timestamp);
     QCOMPARE(back.filtered, true);
     QCOMPARE(back.senderName, QStringLiteral("ALICE"));
-    QCOMPARE(back.toChatData().value(QStringLiteral("timestamp")).toString(), QStringLiteral("2026-11-26T19:00:00.123Z"));
+    QCOMPARE(back.toChatData().value(QStringLiteral("timestamp")).toString(),
+             QStringLiteral("2026-11-26T19:00:00.123Z"));
 }
 
 void TestStorage::queueStateMachine()
@@ -252,7 +271,8 @@ void TestStorage::queueStateMachine()
     item.message = { { QStringLiteral("content"), QStringLiteral("held text") } };
     item.reasons = { QStringLiteral("\\bthreat\\b") };
     item.createdAt = QDateTime::currentDateTimeUtc();
-    const auto queued = storage->enqueueModeration(item, { HistoryQuery::Kind::Scope, QStringLiteral("say"), QStringLiteral("room_a") });
+    const auto queued = storage->enqueueModeration(
+            item, { HistoryQuery::Kind::Scope, QStringLiteral("say"), QStringLiteral("room_a") });
     QVERIFY2(queued.ok(), qPrintable(queued.error()));
     const ModerationItem stored = storage->queueItem(item.id).value();
     QCOMPARE(stored.status, QStringLiteral("pending"));
@@ -263,9 +283,18 @@ void TestStorage::queueStateMachine()
     QCOMPARE(storage->claimQueueItem(item.id, QStringLiteral("mod1"), now).value(), true);
     QCOMPARE(storage->claimQueueItem(item.id, QStringLiteral("mod1"), now).value(), true); // re-claim by the holder
     QCOMPARE(storage->claimQueueItem(item.id, QStringLiteral("mod2"), now).value(), false);
-    QCOMPARE(storage->resolveQueueItem(item.id, QStringLiteral("approved"), QStringLiteral("mod2"), QStringLiteral("approve"), now).value(), false);
-    QCOMPARE(storage->resolveQueueItem(item.id, QStringLiteral("rejected"), QStringLiteral("mod1"), QStringLiteral("reject"), now).value(), true);
-    QCOMPARE(storage->resolveQueueItem(item.id, QStringLiteral("approved"), QStringLiteral("mod1"), QStringLiteral("approve"), now).value(), false); // closed
+    QCOMPARE(storage->resolveQueueItem(item.id, QStringLiteral("approved"), QStringLiteral("mod2"),
+                                       QStringLiteral("approve"), now)
+                     .value(),
+             false);
+    QCOMPARE(storage->resolveQueueItem(item.id, QStringLiteral("rejected"), QStringLiteral("mod1"),
+                                       QStringLiteral("reject"), now)
+                     .value(),
+             true);
+    QCOMPARE(storage->resolveQueueItem(item.id, QStringLiteral("approved"), QStringLiteral("mod1"),
+                                       QStringLiteral("approve"), now)
+                     .value(),
+             false); // closed
     QCOMPARE(storage->claimQueueItem(item.id, QStringLiteral("mod1"), now).value(), false);
     const ModerationItem closed = storage->queueItem(item.id).value();
     QCOMPARE(closed.status, QStringLiteral("rejected"));

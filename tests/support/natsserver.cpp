@@ -59,7 +59,8 @@ QJsonObject httpGetJson(quint16 port, const QString &path, int timeoutMs)
             break;
         if (socket.state() != QAbstractSocket::ConnectedState)
             break;
-        if (deadline.hasExpired() || !socket.waitForReadyRead(static_cast<int>(std::max<qint64>(1, deadline.remainingTime())))) {
+        if (deadline.hasExpired()
+            || !socket.waitForReadyRead(static_cast<int>(std::max<qint64>(1, deadline.remainingTime())))) {
             if (socket.state() == QAbstractSocket::ConnectedState)
                 return {}; // no answer in time
         }
@@ -90,14 +91,18 @@ bool NatsServer::start()
     if (m_port == 0)
         m_port = freeLoopbackPort();
     const QString binary = qEnvironmentVariable("MYTHOS_NATS_SERVER", QStringLiteral("nats-server"));
-    m_process.start(binary, QStringList { QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
-                                          QString::number(m_port) } + m_extra);
+    m_process.start(binary,
+                    QStringList { QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                                  QString::number(m_port) }
+                            + m_extra);
     if (!m_process.waitForStarted(5000)) {
         m_error = QStringLiteral("cannot start %1: %2").arg(binary, m_process.errorString());
         return false;
     }
     if (!waitForPort(m_port, 10000)) {
-        m_error = QStringLiteral("nats-server did not listen on %1: %2").arg(m_port).arg(QString::fromUtf8(m_process.readAll()));
+        m_error = QStringLiteral("nats-server did not listen on %1: %2")
+                          .arg(m_port)
+                          .arg(QString::fromUtf8(m_process.readAll()));
         return false;
     }
     return true;
@@ -179,12 +184,12 @@ bool NatsCluster::start()
         f.write(QStringLiteral("server_name: node%1\nlisten: 127.0.0.1:%2\nhttp: 127.0.0.1:%3\n"
                                "lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"1s\"\n"
                                "cluster {\n  name: mythos-test\n  listen: 127.0.0.1:%4\n  routes: [%5]\n}\n")
-                    .arg(i + 1)
-                    .arg(n.client)
-                    .arg(n.monitor)
-                    .arg(n.route)
-                    .arg(routes.join(QStringLiteral(", ")))
-                    .toUtf8());
+                        .arg(i + 1)
+                        .arg(n.client)
+                        .arg(n.monitor)
+                        .arg(n.route)
+                        .arg(routes.join(QStringLiteral(", ")))
+                        .toUtf8());
         f.close();
         n.process = std::make_unique<QProcess>();
         n.process->setProcessChannelMode(QProcess::MergedChannels);
@@ -197,9 +202,9 @@ bool NatsCluster::start()
     for (int i = 0; i < size(); ++i) {
         if (!waitForPort(m_nodes[i].client, 10000)) {
             m_error = QStringLiteral("node%1 did not listen on %2: %3")
-                          .arg(i + 1)
-                          .arg(m_nodes[i].client)
-                          .arg(QString::fromUtf8(m_nodes[i].process->readAll()));
+                              .arg(i + 1)
+                              .arg(m_nodes[i].client)
+                              .arg(QString::fromUtf8(m_nodes[i].process->readAll()));
             return false;
         }
     }
@@ -209,8 +214,8 @@ bool NatsCluster::start()
         while (monitor(i, QStringLiteral("routez")).value(QLatin1String("num_routes")).toInt() < size() - 1) {
             if (deadline.hasExpired()) {
                 m_error = QStringLiteral("node%1 has not routed to every other node: %2")
-                              .arg(i + 1)
-                              .arg(QString::fromUtf8(m_nodes[i].process->readAll()));
+                                  .arg(i + 1)
+                                  .arg(QString::fromUtf8(m_nodes[i].process->readAll()));
                 return false;
             }
             QThread::msleep(50);

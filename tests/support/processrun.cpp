@@ -16,7 +16,8 @@ ProcessResult runProcess(const QString &program, const QStringList &args, int ti
     if (!p.waitForFinished(timeoutMs))
         p.kill();
     p.waitForFinished(5000);
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError() };
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+             p.readAllStandardError() };
 }
 
 QJsonObject getJson(quint16 port, const QString &path, int *status)

@@ -30,7 +30,8 @@ QByteArray maskedFrame(quint8 firstByte, const QByteArray &payload, qint64 decla
 
 QJsonObject sendFrame(const QString &channel, const QString &content, const QString &target)
 {
-    QJsonObject f { { QStringLiteral("type"), QStringLiteral("send") }, { QStringLiteral("channel"), channel },
+    QJsonObject f { { QStringLiteral("type"), QStringLiteral("send") },
+                    { QStringLiteral("channel"), channel },
                     { QStringLiteral("content"), content } };
     if (!target.isEmpty())
         f.insert(QStringLiteral("target"), target);
@@ -62,9 +63,8 @@ std::function<bool(const QJsonObject &)> contentIs(const QString &text)
 
 TestClient::TestClient(QObject *parent) : QObject(parent)
 {
-    connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-        m_events.append(QJsonDocument::fromJson(text.toUtf8()).object());
-    });
+    connect(&m_socket, &QWebSocket::textMessageReceived, this,
+            [this](const QString &text) { m_events.append(QJsonDocument::fromJson(text.toUtf8()).object()); });
 }
 
 bool TestClient::open(quint16 port, const QByteArray &authorization)
@@ -94,10 +94,11 @@ void TestClient::sendBinary(const QByteArray &data)
 
 QJsonObject TestClient::authGuest(const QString &name)
 {
-    const QJsonObject reply = request({ { QStringLiteral("type"), QStringLiteral("auth") },
-                                        { QStringLiteral("guest_name"), name } });
+    const QJsonObject reply =
+            request({ { QStringLiteral("type"), QStringLiteral("auth") }, { QStringLiteral("guest_name"), name } });
     return reply.value(QStringLiteral("event_type")) == QStringLiteral("welcome")
-            ? reply.value(QStringLiteral("data")).toObject() : QJsonObject();
+            ? reply.value(QStringLiteral("data")).toObject()
+            : QJsonObject();
 }
 
 QJsonObject TestClient::authToken(const QByteArray &token)
@@ -105,7 +106,8 @@ QJsonObject TestClient::authToken(const QByteArray &token)
     const QJsonObject reply = request({ { QStringLiteral("type"), QStringLiteral("auth") },
                                         { QStringLiteral("token"), QString::fromUtf8(token) } });
     return reply.value(QStringLiteral("event_type")) == QStringLiteral("welcome")
-            ? reply.value(QStringLiteral("data")).toObject() : QJsonObject();
+            ? reply.value(QStringLiteral("data")).toObject()
+            : QJsonObject();
 }
 
 QJsonObject TestClient::request(QJsonObject frame, int timeoutMs)

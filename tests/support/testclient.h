@@ -49,7 +49,11 @@ public:
     bool staysQuiet(const QString &type, int ms);
     QList<QJsonObject> eventsOfType(const QString &type) const;
     const QList<QJsonObject> &events() const { return m_events; }
-    void clear() { m_events.clear(); m_consumed = 0; }
+    void clear()
+    {
+        m_events.clear();
+        m_consumed = 0;
+    }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     bool waitForDisconnected(int timeoutMs = 5000);
     QWebSocketProtocol::CloseCode closeCode() const { return m_socket.closeCode(); }

@@ -68,8 +68,8 @@ private Q_SLOTS:
 private:
     std::unique_ptr<AuditLog> makeLog(int retentionDays = 90)
     {
-        auto log = std::make_unique<AuditLog>(
-            m_tmp->path(), QStringLiteral("chatd-test"), retentionDays, [this] { return m_now; });
+        auto log = std::make_unique<AuditLog>(m_tmp->path(), QStringLiteral("chatd-test"), retentionDays,
+                                              [this] { return m_now; });
         QString error;
         if (!log->open(&error)) {
             qWarning("open failed: %s", qPrintable(error));
@@ -80,7 +80,7 @@ private:
     QString file(const QString &category, const QString &day) const
     {
         return m_tmp->filePath(category + QLatin1Char('/') + category + QLatin1Char('_') + day
-            + QLatin1String(".jsonl"));
+                               + QLatin1String(".jsonl"));
     }
     static QList<QByteArray> lines(const QString &path)
     {
@@ -134,10 +134,9 @@ void TestAuditLog::filesPerCategoryAndDay()
     log->write(AuditCategory::System, QStringLiteral("start"), {});
     log->flush();
 
-    for (const QString &category :
-        { QStringLiteral("chat"), QStringLiteral("moderation"), QStringLiteral("system") }) {
+    for (const QString &category : { QStringLiteral("chat"), QStringLiteral("moderation"), QStringLiteral("system") }) {
         QCOMPARE(QDir(m_tmp->filePath(category)).entryList(QDir::Files),
-            QStringList { category + QLatin1String("_2026-11-26.jsonl") });
+                 QStringList { category + QLatin1String("_2026-11-26.jsonl") });
         const QList<QByteArray> written = lines(file(category, QStringLiteral("2026-11-26")));
         QCOMPARE(written.size(), 1);
         QCOMPARE(parse(written.first()).value(QLatin1String("category")).toString(), category);
@@ -152,21 +151,21 @@ void TestAuditLog::linesAreJsonWithCommonFields()
     QVERIFY(log);
     const QString content = QStringLiteral("two\nlines, \"quotes\" and \u00e9\u263a");
     const QJsonObject fields { { QLatin1String("message_id"), QLatin1String("m-1") },
-        { QLatin1String("channel"), QLatin1String("say") }, { QLatin1String("content"), content },
-        { QLatin1String("filtered"), true }, { QLatin1String("party_id"), QJsonValue::Null } };
+                               { QLatin1String("channel"), QLatin1String("say") },
+                               { QLatin1String("content"), content },
+                               { QLatin1String("filtered"), true },
+                               { QLatin1String("party_id"), QJsonValue::Null } };
     log->write(AuditCategory::Chat, QStringLiteral("message"), fields);
     log->write(AuditCategory::Chat, QStringLiteral("message"), {});
     log->flush();
 
-    const QList<QByteArray> written
-        = lines(file(QStringLiteral("chat"), QStringLiteral("2026-11-26")));
+    const QList<QByteArray> written = lines(file(QStringLiteral("chat"), QStringLiteral("2026-11-26")));
     QCOMPARE(written.size(), 2); // the newline in content is escaped, not a line break
     for (const QByteArray &line : written) {
         QVERIFY2(line.startsWith("{\"ts\":\"2026-11-26T19:00:00.123Z\","), line.constData());
         const QJsonObject object = parse(line);
         QVERIFY2(!object.isEmpty(), line.constData());
-        QCOMPARE(object.value(QLatin1String("ts")).toString(),
-            QStringLiteral("2026-11-26T19:00:00.123Z"));
+        QCOMPARE(object.value(QLatin1String("ts")).toString(), QStringLiteral("2026-11-26T19:00:00.123Z"));
         QCOMPARE(object.value(QLatin1String("category")).toString(), QStringLiteral("chat"));
         QCOMPARE(object.value(QLatin1String("event")).toString(), QStringLiteral("message"));
         QCOMPARE(object.value(QLatin1String("server_id")).toString(), QStringLiteral("chatd-test"));
@@ -185,15 +184,14 @@ void TestAuditLog::fixedFieldsWinOverCollidingFields()
     auto log = makeLog();
     QVERIFY(log);
     log->write(AuditCategory::System, QStringLiteral("stop"),
-        { { QLatin1String("event"), QLatin1String("hijacked") },
-            { QLatin1String("ts"), QLatin1String("1970-01-01T00:00:00.000Z") },
-            { QLatin1String("category"), QLatin1String("chat") },
-            { QLatin1String("server_id"), QLatin1String("someone-else") },
-            { QLatin1String("reason"), QLatin1String("signal") } });
+               { { QLatin1String("event"), QLatin1String("hijacked") },
+                 { QLatin1String("ts"), QLatin1String("1970-01-01T00:00:00.000Z") },
+                 { QLatin1String("category"), QLatin1String("chat") },
+                 { QLatin1String("server_id"), QLatin1String("someone-else") },
+                 { QLatin1String("reason"), QLatin1String("signal") } });
     log->flush();
 
-    const QList<QByteArray> written
-        = lines(file(QStringLiteral("system"), QStringLiteral("2026-11-26")));
+    const QList<QByteArray> written = lines(file(QStringLiteral("system"), QStringLiteral("2026-11-26")));
     QCOMPARE(written.size(), 1);
     const QByteArray &line = written.first();
     // No duplicate keys for a parser to choose from.
@@ -201,8 +199,7 @@ void TestAuditLog::fixedFieldsWinOverCollidingFields()
         QVERIFY2(line.count(key) == 1, line.constData());
     const QJsonObject object = parse(line);
     QCOMPARE(object.value(QLatin1String("event")).toString(), QStringLiteral("stop"));
-    QCOMPARE(
-        object.value(QLatin1String("ts")).toString(), QStringLiteral("2026-11-26T19:00:00.123Z"));
+    QCOMPARE(object.value(QLatin1String("ts")).toString(), QStringLiteral("2026-11-26T19:00:00.123Z"));
     QCOMPARE(object.value(QLatin1String("category")).toString(), QStringLiteral("system"));
     QCOMPARE(object.value(QLatin1String("server_id")).toString(), QStringLiteral("chatd-test"));
     QCOMPARE(object.value(QLatin1String("reason")).toString(), QStringLiteral("signal"));
@@ -219,8 +216,7 @@ void TestAuditLog::orderPreservedUnderLoad()
     QCOMPARE(log->linesWritten(), quint64(count));
     QCOMPARE(log->errorCount(), quint64(0));
 
-    const QList<QByteArray> written
-        = lines(file(QStringLiteral("chat"), QStringLiteral("2026-11-26")));
+    const QList<QByteArray> written = lines(file(QStringLiteral("chat"), QStringLiteral("2026-11-26")));
     QCOMPARE(written.size(), count);
     for (int i = 0; i < count; ++i) {
         const int seq = parse(written.at(i)).value(QLatin1String("seq")).toInt(-1);
@@ -240,16 +236,12 @@ void TestAuditLog::rotatesAtUtcMidnight()
     log->flush();
 
     QCOMPARE(QDir(m_tmp->filePath(QStringLiteral("chat"))).entryList(QDir::Files).size(), 2);
-    const QList<QByteArray> before
-        = lines(file(QStringLiteral("chat"), QStringLiteral("2026-11-26")));
-    const QList<QByteArray> after
-        = lines(file(QStringLiteral("chat"), QStringLiteral("2026-11-27")));
+    const QList<QByteArray> before = lines(file(QStringLiteral("chat"), QStringLiteral("2026-11-26")));
+    const QList<QByteArray> after = lines(file(QStringLiteral("chat"), QStringLiteral("2026-11-27")));
     QCOMPARE(before.size(), 1);
     QCOMPARE(after.size(), 1);
-    QCOMPARE(parse(before.first()).value(QLatin1String("ts")).toString(),
-        QStringLiteral("2026-11-26T23:59:59.900Z"));
-    QCOMPARE(parse(after.first()).value(QLatin1String("ts")).toString(),
-        QStringLiteral("2026-11-27T00:00:00.100Z"));
+    QCOMPARE(parse(before.first()).value(QLatin1String("ts")).toString(), QStringLiteral("2026-11-26T23:59:59.900Z"));
+    QCOMPARE(parse(after.first()).value(QLatin1String("ts")).toString(), QStringLiteral("2026-11-27T00:00:00.100Z"));
     QCOMPARE(log->linesWritten(), quint64(2));
 }
 
@@ -262,11 +254,9 @@ void TestAuditLog::dayIsTheUtcDay()
     log->write(AuditCategory::System, QStringLiteral("stop"), {});
     log->flush();
 
-    const QList<QByteArray> written
-        = lines(file(QStringLiteral("system"), QStringLiteral("2026-11-26")));
+    const QList<QByteArray> written = lines(file(QStringLiteral("system"), QStringLiteral("2026-11-26")));
     QCOMPARE(written.size(), 1);
-    QCOMPARE(parse(written.first()).value(QLatin1String("ts")).toString(),
-        QStringLiteral("2026-11-26T23:30:00.000Z"));
+    QCOMPARE(parse(written.first()).value(QLatin1String("ts")).toString(), QStringLiteral("2026-11-26T23:30:00.000Z"));
     QVERIFY(!QFile::exists(file(QStringLiteral("system"), QStringLiteral("2026-11-27"))));
 }
 
@@ -283,21 +273,18 @@ void TestAuditLog::pruneDeletesOnlyExpiredDays()
     log->write(AuditCategory::System, QStringLiteral("start"), {});
     log->flush();
     // Not ours: prune must leave them alone whatever their names suggest.
-    for (const char *name :
-        { "chat/notes.txt", "chat/chat_2001-01-01-copy.jsonl", "chat/chat_garbage.jsonl" }) {
+    for (const char *name : { "chat/notes.txt", "chat/chat_2001-01-01-copy.jsonl", "chat/chat_garbage.jsonl" }) {
         QFile f(m_tmp->filePath(QLatin1String(name)));
         QVERIFY(f.open(QIODevice::WriteOnly));
     }
 
     m_now = today;
     QCOMPARE(log->pruneExpired(), 4); // 10, 5 and 4 days old (chat) and 10 days old (system)
-    QStringList chat
-        = QDir(m_tmp->filePath(QStringLiteral("chat"))).entryList(QDir::Files, QDir::Name);
+    QStringList chat = QDir(m_tmp->filePath(QStringLiteral("chat"))).entryList(QDir::Files, QDir::Name);
     QCOMPARE(chat,
-        QStringList(
-            { QStringLiteral("chat_2001-01-01-copy.jsonl"), QStringLiteral("chat_2026-11-23.jsonl"),
-                QStringLiteral("chat_2026-11-25.jsonl"), QStringLiteral("chat_2026-11-26.jsonl"),
-                QStringLiteral("chat_garbage.jsonl"), QStringLiteral("notes.txt") }));
+             QStringList({ QStringLiteral("chat_2001-01-01-copy.jsonl"), QStringLiteral("chat_2026-11-23.jsonl"),
+                           QStringLiteral("chat_2026-11-25.jsonl"), QStringLiteral("chat_2026-11-26.jsonl"),
+                           QStringLiteral("chat_garbage.jsonl"), QStringLiteral("notes.txt") }));
     QVERIFY(QDir(m_tmp->filePath(QStringLiteral("system"))).entryList(QDir::Files).isEmpty());
     QCOMPARE(log->pruneExpired(), 0);
 
@@ -324,7 +311,7 @@ void TestAuditLog::openPrunesExpiredDays()
     auto log = makeLog(3);
     QVERIFY(log);
     QCOMPARE(QDir(m_tmp->filePath(QStringLiteral("moderation"))).entryList(QDir::Files),
-        QStringList { QStringLiteral("moderation_2026-11-23.jsonl") });
+             QStringList { QStringLiteral("moderation_2026-11-23.jsonl") });
 }
 
 void TestAuditLog::openFailsUnderRegularFile()
@@ -389,11 +376,9 @@ void TestAuditLog::destructorFlushes()
         auto log = makeLog();
         QVERIFY(log);
         for (int i = 0; i < count; ++i)
-            log->write(AuditCategory::System, QStringLiteral("config_error"),
-                { { QLatin1String("seq"), i } });
+            log->write(AuditCategory::System, QStringLiteral("config_error"), { { QLatin1String("seq"), i } });
     }
-    const QList<QByteArray> written
-        = lines(file(QStringLiteral("system"), QStringLiteral("2026-11-26")));
+    const QList<QByteArray> written = lines(file(QStringLiteral("system"), QStringLiteral("2026-11-26")));
     QCOMPARE(written.size(), count);
     QCOMPARE(parse(written.last()).value(QLatin1String("seq")).toInt(), count - 1);
 }

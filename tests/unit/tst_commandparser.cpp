@@ -65,8 +65,8 @@ void TestCommandParser::parse_data()
     chatRow("SAY hi", QStringLiteral("SAY hi"), say, hi, defaults);
     chatRow("/SaY hi", QStringLiteral("/SaY hi"), say, hi, defaults);
     chatRow("padded say", QStringLiteral("   say    hi there  "), say, QStringLiteral("hi there"), defaults);
-    chatRow("say keeps inner spacing and case", QStringLiteral("say Hello  THERE"), say,
-            QStringLiteral("Hello  THERE"), defaults);
+    chatRow("say keeps inner spacing and case", QStringLiteral("say Hello  THERE"), say, QStringLiteral("Hello  THERE"),
+            defaults);
     chatRow("say without text", QStringLiteral("say"), say, none, defaults);
 
     // channel words and aliases
@@ -82,8 +82,8 @@ void TestCommandParser::parse_data()
     chatRow("party hi", QStringLiteral("party hi"), QStringLiteral("party"), hi, defaults);
     chatRow("me waves", QStringLiteral("me waves"), QStringLiteral("emote"), QStringLiteral("waves"), defaults);
     chatRow("emote waves", QStringLiteral("emote waves"), QStringLiteral("emote"), QStringLiteral("waves"), defaults);
-    chatRow("/ME waves", QStringLiteral("/ME waves happily"), QStringLiteral("emote"),
-            QStringLiteral("waves happily"), defaults);
+    chatRow("/ME waves", QStringLiteral("/ME waves happily"), QStringLiteral("emote"), QStringLiteral("waves happily"),
+            defaults);
     chatRow("system hi", QStringLiteral("system hi"), QStringLiteral("system"), hi, defaults);
     chatRow("admin hi", QStringLiteral("/admin hi"), QStringLiteral("admin"), hi, defaults);
 
@@ -102,8 +102,8 @@ void TestCommandParser::parse_data()
     chatRow("padded hello", QStringLiteral("  hello world  "), say, QStringLiteral("hello world"), defaults);
     chatRow("command word as a prefix only", QStringLiteral("sayonara everyone"), say,
             QStringLiteral("sayonara everyone"), defaults);
-    chatRow("whispering is not whisper", QStringLiteral("whispering is fun"), say,
-            QStringLiteral("whispering is fun"), defaults);
+    chatRow("whispering is not whisper", QStringLiteral("whispering is fun"), say, QStringLiteral("whispering is fun"),
+            defaults);
 
     // whisper
     auto whisperRow = [&](const char *name, const QString &line, const QString &target, const QString &content) {
@@ -140,17 +140,14 @@ void TestCommandParser::parse_data()
                                        << QStringLiteral("Bob") << none << 60 << none;
     QTest::newRow("unmute Bob") << QStringLiteral("unmute Bob") << defaults << Kind::Unmute << none
                                 << QStringLiteral("Bob") << none << 0 << none;
-    QTest::newRow("mutechannel global 30") << QStringLiteral("mutechannel global 30") << defaults
-                                           << Kind::MuteChannel << QStringLiteral("global") << none << none << 30
-                                           << none;
+    QTest::newRow("mutechannel global 30") << QStringLiteral("mutechannel global 30") << defaults << Kind::MuteChannel
+                                           << QStringLiteral("global") << none << none << 30 << none;
     QTest::newRow("mutechannel permanent") << QStringLiteral("/mutechannel zone") << defaults << Kind::MuteChannel
                                            << QStringLiteral("zone") << none << none << 0 << none;
-    QTest::newRow("unmutechannel global") << QStringLiteral("unmutechannel global") << defaults
-                                          << Kind::UnmuteChannel << QStringLiteral("global") << none << none << 0
-                                          << none;
+    QTest::newRow("unmutechannel global") << QStringLiteral("unmutechannel global") << defaults << Kind::UnmuteChannel
+                                          << QStringLiteral("global") << none << none << 0 << none;
     QTest::newRow("mutes") << QStringLiteral("mutes") << defaults << Kind::Mutes << none << none << none << 0 << none;
-    QTest::newRow("/Mutes") << QStringLiteral("/Mutes") << defaults << Kind::Mutes << none << none << none << 0
-                            << none;
+    QTest::newRow("/Mutes") << QStringLiteral("/Mutes") << defaults << Kind::Mutes << none << none << none << 0 << none;
     QTest::newRow("help") << QStringLiteral("help") << defaults << Kind::Help << none << none << none << 0 << none;
     QTest::newRow("/HELP") << QStringLiteral("/HELP") << defaults << Kind::Help << none << none << none << 0 << none;
 }
@@ -185,7 +182,8 @@ void TestCommandParser::errors_data()
 
     const QStringList defaults = defaultChannelNames();
     QTest::newRow("tell without target") << QStringLiteral("tell") << defaults << QStringLiteral("whisper <name>");
-    QTest::newRow("whisper without target") << QStringLiteral("whisper") << defaults << QStringLiteral("whisper <name>");
+    QTest::newRow("whisper without target")
+            << QStringLiteral("whisper") << defaults << QStringLiteral("whisper <name>");
     QTest::newRow("/w without target") << QStringLiteral("/w   ") << defaults << QStringLiteral("whisper <name>");
     QTest::newRow("mute without target") << QStringLiteral("mute") << defaults << QStringLiteral("mute <name>");
     QTest::newRow("unmute without target") << QStringLiteral("unmute") << defaults << QStringLiteral("unmute <name>");
@@ -196,8 +194,8 @@ void TestCommandParser::errors_data()
     QTest::newRow("/dance") << QStringLiteral("/dance") << defaults << QStringLiteral("unknown command");
     QTest::newRow("/dance names the word") << QStringLiteral("/dance wildly") << defaults << QStringLiteral("dance");
     QTest::newRow("/hello world") << QStringLiteral("/hello world") << defaults << QStringLiteral("unknown command");
-    QTest::newRow("/trade (not configured)") << QStringLiteral("/trade hi") << defaults
-                                              << QStringLiteral("unknown command");
+    QTest::newRow("/trade (not configured)")
+            << QStringLiteral("/trade hi") << defaults << QStringLiteral("unknown command");
 }
 
 void TestCommandParser::errors()
@@ -215,9 +213,9 @@ void TestCommandParser::helpMentionsEveryCommand()
 {
     const QString help = commandHelp();
     QVERIFY(!help.isEmpty());
-    for (const char *word : { "say", "'<msg>", "emote", "local", "zone", "global", "party", "whisper", "tell",
-                              "reply", "mute <name>", "unmute <name>", "mutechannel <channel>",
-                              "unmutechannel <channel>", "mutes" })
+    for (const char *word :
+         { "say", "'<msg>", "emote", "local", "zone", "global", "party", "whisper", "tell", "reply", "mute <name>",
+           "unmute <name>", "mutechannel <channel>", "unmutechannel <channel>", "mutes" })
         QVERIFY2(help.contains(QLatin1String(word)), word);
 }
 

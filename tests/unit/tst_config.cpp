@@ -14,39 +14,38 @@ namespace {
 
 // The example from the seed document, byte for byte (also shipped as
 // tests/data/seed_server_config.yaml).
-const QByteArray kSeed = QByteArrayLiteral(
-        "# server/server_config.yaml\n"
-        "# Remove Redis configuration\n"
-        "# redis:\n"
-        "#   enabled: false\n"
-        "\n"
-        "# Add NATS configuration\n"
-        "nats:\n"
-        "  enabled: true\n"
-        "  url: nats://localhost:4222\n"
-        "  max_payload: 1048576\n"
-        "  reconnect_time_wait: 1\n"
-        "  max_reconnect_attempts: 5\n"
-        "\n"
-        "# Add chat system configuration\n"
-        "chat:\n"
-        "  rate_limiting:\n"
-        "    enabled: true\n"
-        "    global: 10\n"
-        "    local: 20\n"
-        "    say: 15\n"
-        "    party: 30\n"
-        "    whisper: 5\n"
-        "\n"
-        "  content_filtering:\n"
-        "    enabled: true\n"
-        "    profanity_filter: true\n"
-        "    keyword_detection: true\n"
-        "\n"
-        "  message_history:\n"
-        "    enabled: true\n"
-        "    retention_days: 30\n"
-        "    max_messages_per_channel: 1000\n");
+const QByteArray kSeed = QByteArrayLiteral("# server/server_config.yaml\n"
+                                           "# Remove Redis configuration\n"
+                                           "# redis:\n"
+                                           "#   enabled: false\n"
+                                           "\n"
+                                           "# Add NATS configuration\n"
+                                           "nats:\n"
+                                           "  enabled: true\n"
+                                           "  url: nats://localhost:4222\n"
+                                           "  max_payload: 1048576\n"
+                                           "  reconnect_time_wait: 1\n"
+                                           "  max_reconnect_attempts: 5\n"
+                                           "\n"
+                                           "# Add chat system configuration\n"
+                                           "chat:\n"
+                                           "  rate_limiting:\n"
+                                           "    enabled: true\n"
+                                           "    global: 10\n"
+                                           "    local: 20\n"
+                                           "    say: 15\n"
+                                           "    party: 30\n"
+                                           "    whisper: 5\n"
+                                           "\n"
+                                           "  content_filtering:\n"
+                                           "    enabled: true\n"
+                                           "    profanity_filter: true\n"
+                                           "    keyword_detection: true\n"
+                                           "\n"
+                                           "  message_history:\n"
+                                           "    enabled: true\n"
+                                           "    retention_days: 30\n"
+                                           "    max_messages_per_channel: 1000\n");
 
 const char *const kSecretVar = "MYTHOS_CHAT_JWT_SECRET";
 
@@ -250,19 +249,20 @@ void TestConfig::seedRateLimitsOverrideChannelTable_data()
     QTest::addColumn<QString>("channel");
     QTest::addColumn<int>("limit");
     QTest::newRow("global 10 -> 7") << QByteArrayLiteral("    global: 10\n") << QByteArrayLiteral("    global: 7\n")
-                                   << QStringLiteral("global") << 7;
+                                    << QStringLiteral("global") << 7;
     QTest::newRow("local 20 -> 25") << QByteArrayLiteral("    local: 20\n") << QByteArrayLiteral("    local: 25\n")
-                                   << QStringLiteral("local") << 25;
+                                    << QStringLiteral("local") << 25;
     QTest::newRow("say 15 -> 1") << QByteArrayLiteral("    say: 15\n") << QByteArrayLiteral("    say: 1\n")
-                                << QStringLiteral("say") << 1;
+                                 << QStringLiteral("say") << 1;
     QTest::newRow("party 30 -> 300") << QByteArrayLiteral("    party: 30\n") << QByteArrayLiteral("    party: 300\n")
-                                    << QStringLiteral("party") << 300;
+                                     << QStringLiteral("party") << 300;
     QTest::newRow("whisper 5 -> 2") << QByteArrayLiteral("    whisper: 5\n") << QByteArrayLiteral("    whisper: 2\n")
-                                   << QStringLiteral("whisper") << 2;
+                                    << QStringLiteral("whisper") << 2;
     QTest::newRow("add zone: 3") << QByteArrayLiteral("    whisper: 5\n")
-                                << QByteArrayLiteral("    whisper: 5\n    zone: 3\n") << QStringLiteral("zone") << 3;
+                                 << QByteArrayLiteral("    whisper: 5\n    zone: 3\n") << QStringLiteral("zone") << 3;
     QTest::newRow("add admin: 4") << QByteArrayLiteral("    whisper: 5\n")
-                                 << QByteArrayLiteral("    whisper: 5\n    admin: 4\n") << QStringLiteral("admin") << 4;
+                                  << QByteArrayLiteral("    whisper: 5\n    admin: 4\n") << QStringLiteral("admin")
+                                  << 4;
 }
 
 void TestConfig::seedRateLimitsOverrideChannelTable()
@@ -296,48 +296,47 @@ void TestConfig::seedRateLimitsOverrideChannelTable()
 
 void TestConfig::everySectionIsRead()
 {
-    const QByteArray yaml = QByteArrayLiteral(
-            "server:\n"
-            "  host: 0.0.0.0\n"
-            "  port: 9090\n"
-            "  server_id: chatd-2\n"
-            "  data_dir: /srv/mythos\n"
-            "  max_connections: 500\n"
-            "  outbound_queue_limit_kb: 64\n"
-            "auth:\n"
-            "  jwt_secret: s3cret\n"
-            "  allow_guests: true\n"
-            "presence:\n"
-            "  client_moves: true\n"
-            "  default_room: limbo\n"
-            "nats:\n"
-            "  enabled: false\n"
-            "  url: nats://bus.example:4333\n"
-            "  max_payload: 65536\n"
-            "  reconnect_time_wait: 2.5\n"
-            "  max_reconnect_attempts: -1\n"
-            "  subject_prefix: mud\n"
-            "  managed: true\n"
-            "  server_binary: /opt/nats/nats-server\n"
-            "  server_config: /etc/nats.conf\n"
-            "database:\n"
-            "  url: postgresql://chat:pw@db:5432/chat\n"
-            "logging:\n"
-            "  dir: /var/log/mythos\n"
-            "  retention_days: 7\n"
-            "chat:\n"
-            "  rate_limiting:\n"
-            "    enabled: false\n"
-            "  content_filtering:\n"
-            "    enabled: false\n"
-            "    profanity_filter: false\n"
-            "    keyword_detection: false\n"
-            "    profanity_list: /etc/mythos/profanity.txt\n"
-            "    keyword_list: /etc/mythos/keywords.txt\n"
-            "  message_history:\n"
-            "    enabled: false\n"
-            "    retention_days: 3\n"
-            "    max_messages_per_channel: 50\n");
+    const QByteArray yaml = QByteArrayLiteral("server:\n"
+                                              "  host: 0.0.0.0\n"
+                                              "  port: 9090\n"
+                                              "  server_id: chatd-2\n"
+                                              "  data_dir: /srv/mythos\n"
+                                              "  max_connections: 500\n"
+                                              "  outbound_queue_limit_kb: 64\n"
+                                              "auth:\n"
+                                              "  jwt_secret: s3cret\n"
+                                              "  allow_guests: true\n"
+                                              "presence:\n"
+                                              "  client_moves: true\n"
+                                              "  default_room: limbo\n"
+                                              "nats:\n"
+                                              "  enabled: false\n"
+                                              "  url: nats://bus.example:4333\n"
+                                              "  max_payload: 65536\n"
+                                              "  reconnect_time_wait: 2.5\n"
+                                              "  max_reconnect_attempts: -1\n"
+                                              "  subject_prefix: mud\n"
+                                              "  managed: true\n"
+                                              "  server_binary: /opt/nats/nats-server\n"
+                                              "  server_config: /etc/nats.conf\n"
+                                              "database:\n"
+                                              "  url: postgresql://chat:pw@db:5432/chat\n"
+                                              "logging:\n"
+                                              "  dir: /var/log/mythos\n"
+                                              "  retention_days: 7\n"
+                                              "chat:\n"
+                                              "  rate_limiting:\n"
+                                              "    enabled: false\n"
+                                              "  content_filtering:\n"
+                                              "    enabled: false\n"
+                                              "    profanity_filter: false\n"
+                                              "    keyword_detection: false\n"
+                                              "    profanity_list: /etc/mythos/profanity.txt\n"
+                                              "    keyword_list: /etc/mythos/keywords.txt\n"
+                                              "  message_history:\n"
+                                              "    enabled: false\n"
+                                              "    retention_days: 3\n"
+                                              "    max_messages_per_channel: 50\n");
     const auto r = configloader::parse(yaml);
     QVERIFY2(r.ok(), qPrintable(r.error()));
     const Config &c = r.value();
@@ -507,13 +506,16 @@ void TestConfig::errors_data()
 
     QTest::newRow("unknown top-level key") << QByteArrayLiteral("foo: 1\n") << QStringLiteral("foo: unknown key");
     QTest::newRow("unknown top-level key next to good ones")
-            << QByteArrayLiteral("server:\n  port: 8081\nredis:\n  enabled: false\n") << QStringLiteral("redis: unknown key");
-    QTest::newRow("unknown nested key") << QByteArrayLiteral("nats:\n  bogus: 1\n") << QStringLiteral("nats.bogus: unknown key");
+            << QByteArrayLiteral("server:\n  port: 8081\nredis:\n  enabled: false\n")
+            << QStringLiteral("redis: unknown key");
+    QTest::newRow("unknown nested key") << QByteArrayLiteral("nats:\n  bogus: 1\n")
+                                        << QStringLiteral("nats.bogus: unknown key");
     QTest::newRow("unknown deep key") << QByteArrayLiteral("chat:\n  message_history:\n    keep_forever: true\n")
                                       << QStringLiteral("chat.message_history.keep_forever: unknown key");
     QTest::newRow("unknown channel key") << QByteArrayLiteral("chat:\n  channels:\n    local:\n      colour: red\n")
                                          << QStringLiteral("chat.channels.local.colour: unknown key");
-    QTest::newRow("misspelt key") << QByteArrayLiteral("server:\n  prot: 8080\n") << QStringLiteral("server.prot: unknown key");
+    QTest::newRow("misspelt key") << QByteArrayLiteral("server:\n  prot: 8080\n")
+                                  << QStringLiteral("server.prot: unknown key");
 
     QTest::newRow("port not a number") << QByteArrayLiteral("server:\n  port: abc\n") << QStringLiteral("server.port");
     QTest::newRow("port fractional") << QByteArrayLiteral("server:\n  port: 80.5\n") << QStringLiteral("server.port");
@@ -522,22 +524,24 @@ void TestConfig::errors_data()
     QTest::newRow("port a list") << QByteArrayLiteral("server:\n  port: [8080]\n") << QStringLiteral("server.port");
     QTest::newRow("host a list") << QByteArrayLiteral("server:\n  host: [a, b]\n") << QStringLiteral("server.host");
     QTest::newRow("section not a mapping") << QByteArrayLiteral("server: 8080\n") << QStringLiteral("server:");
-    QTest::newRow("bool not a bool") << QByteArrayLiteral("nats:\n  enabled: sometimes\n") << QStringLiteral("nats.enabled");
+    QTest::newRow("bool not a bool") << QByteArrayLiteral("nats:\n  enabled: sometimes\n")
+                                     << QStringLiteral("nats.enabled");
     QTest::newRow("double not a number") << QByteArrayLiteral("nats:\n  reconnect_time_wait: soon\n")
                                          << QStringLiteral("nats.reconnect_time_wait");
-    QTest::newRow("max_payload too small") << QByteArrayLiteral("nats:\n  max_payload: 10\n")
-                                           << QStringLiteral("nats.max_payload");
-    QTest::newRow("history days not a number") << QByteArrayLiteral("chat:\n  message_history:\n    retention_days: x\n")
-                                                << QStringLiteral("chat.message_history.retention_days");
+    QTest::newRow("max_payload too small")
+            << QByteArrayLiteral("nats:\n  max_payload: 10\n") << QStringLiteral("nats.max_payload");
+    QTest::newRow("history days not a number")
+            << QByteArrayLiteral("chat:\n  message_history:\n    retention_days: x\n")
+            << QStringLiteral("chat.message_history.retention_days");
     QTest::newRow("guests not a bool") << QByteArrayLiteral("auth:\n  allow_guests: please\n")
                                        << QStringLiteral("auth.allow_guests");
 
     QTest::newRow("server_id with dot") << QByteArrayLiteral("server:\n  server_id: chat.1\n")
                                         << QStringLiteral("server.server_id");
-    QTest::newRow("subject prefix with wildcard") << QByteArrayLiteral("nats:\n  subject_prefix: \"chat.>\"\n")
-                                                  << QStringLiteral("nats.subject_prefix");
-    QTest::newRow("default room with space") << QByteArrayLiteral("presence:\n  default_room: the void\n")
-                                             << QStringLiteral("presence.default_room");
+    QTest::newRow("subject prefix with wildcard")
+            << QByteArrayLiteral("nats:\n  subject_prefix: \"chat.>\"\n") << QStringLiteral("nats.subject_prefix");
+    QTest::newRow("default room with space")
+            << QByteArrayLiteral("presence:\n  default_room: the void\n") << QStringLiteral("presence.default_room");
     QTest::newRow("database url scheme") << QByteArrayLiteral("database:\n  url: mysql://db/chat\n")
                                          << QStringLiteral("database.url");
     QTest::newRow("root is a list") << QByteArrayLiteral("- server\n- nats\n") << QStringLiteral("mapping");
@@ -553,22 +557,21 @@ void TestConfig::errors_data()
             << QStringLiteral("chat.channels.trade.scope");
     QTest::newRow("bad send_role") << QByteArrayLiteral("chat:\n  channels:\n    local:\n      send_role: root\n")
                                    << QStringLiteral("chat.channels.local.send_role");
-    QTest::newRow("channel not a mapping") << QByteArrayLiteral("chat:\n  channels:\n    local: room\n")
-                                           << QStringLiteral("chat.channels.local");
-    QTest::newRow("channel max_length zero")
-            << QByteArrayLiteral("chat:\n  channels:\n    say:\n      max_length: 0\n")
-            << QStringLiteral("chat.channels.say.max_length");
+    QTest::newRow("channel not a mapping")
+            << QByteArrayLiteral("chat:\n  channels:\n    local: room\n") << QStringLiteral("chat.channels.local");
+    QTest::newRow("channel max_length zero") << QByteArrayLiteral("chat:\n  channels:\n    say:\n      max_length: 0\n")
+                                             << QStringLiteral("chat.channels.say.max_length");
     QTest::newRow("rate limit for unknown channel") << QByteArrayLiteral("chat:\n  rate_limiting:\n    trade: 5\n")
                                                     << QStringLiteral("chat.rate_limiting.trade");
-    QTest::newRow("rate limit for disabled channel")
-            << QByteArrayLiteral("chat:\n  channels:\n    local:\n      enabled: false\n  rate_limiting:\n    local: 5\n")
-            << QStringLiteral("chat.rate_limiting.local");
+    QTest::newRow("rate limit for disabled channel") << QByteArrayLiteral(
+            "chat:\n  channels:\n    local:\n      enabled: false\n  rate_limiting:\n    local: 5\n")
+                                                     << QStringLiteral("chat.rate_limiting.local");
     QTest::newRow("rate limit not a number") << QByteArrayLiteral("chat:\n  rate_limiting:\n    global: lots\n")
                                              << QStringLiteral("chat.rate_limiting.global");
     QTest::newRow("rate limit zero") << QByteArrayLiteral("chat:\n  rate_limiting:\n    global: 0\n")
                                      << QStringLiteral("chat.rate_limiting.global");
-    QTest::newRow("rate limiting enabled not a bool")
-            << QByteArrayLiteral("chat:\n  rate_limiting:\n    enabled: 12\n") << QStringLiteral("chat.rate_limiting.enabled");
+    QTest::newRow("rate limiting enabled not a bool") << QByteArrayLiteral("chat:\n  rate_limiting:\n    enabled: 12\n")
+                                                      << QStringLiteral("chat.rate_limiting.enabled");
 }
 
 void TestConfig::errors()
@@ -582,8 +585,7 @@ void TestConfig::errors()
 
 void TestConfig::allErrorsAreReported()
 {
-    const auto r = configloader::parse(
-            QByteArrayLiteral("foo: 1\nserver:\n  port: abc\nnats:\n  bogus: true\n"));
+    const auto r = configloader::parse(QByteArrayLiteral("foo: 1\nserver:\n  port: abc\nnats:\n  bogus: true\n"));
     QVERIFY(!r.ok());
     QVERIFY2(r.error().contains(QStringLiteral("foo: unknown key")), qPrintable(r.error()));
     QVERIFY2(r.error().contains(QStringLiteral("server.port")), qPrintable(r.error()));
@@ -631,7 +633,8 @@ void TestConfig::syntaxErrorReportsLine_data()
 {
     QTest::addColumn<QByteArray>("yaml");
     QTest::addColumn<int>("line");
-    QTest::newRow("unclosed flow sequence at end") << QByteArrayLiteral("server:\n  port: 8080\n  host: [unclosed\n") << 4;
+    QTest::newRow("unclosed flow sequence at end")
+            << QByteArrayLiteral("server:\n  port: 8080\n  host: [unclosed\n") << 4;
     QTest::newRow("bad indentation on line 3") << QByteArrayLiteral("server:\n  port: 8080\n host: x\n") << 3;
     QTest::newRow("tab indentation on line 3") << QByteArrayLiteral("server:\n  port: 8080\n\tbad: 1\n") << 3;
     QTest::newRow("illegal map value on line 1") << QByteArrayLiteral("a: b: c\n") << 1;
@@ -784,8 +787,8 @@ void TestConfig::resolveDefaults()
     QCOMPARE(fromFile.logging.dir, QStringLiteral("/srv/chat/logs"));
 
     // Explicit database.url and logging.dir are left alone.
-    const auto explicitly = configloader::parse(QByteArrayLiteral(
-            "database:\n  url: postgresql://u:p@h:5432/chat\nlogging:\n  dir: /var/log/chat\n"));
+    const auto explicitly = configloader::parse(
+            QByteArrayLiteral("database:\n  url: postgresql://u:p@h:5432/chat\nlogging:\n  dir: /var/log/chat\n"));
     QVERIFY2(explicitly.ok(), qPrintable(explicitly.error()));
     Config e = explicitly.value();
     e.resolveDefaults(dataDir);
@@ -801,7 +804,8 @@ void TestConfig::slowClientKeys()
     QVERIFY2(r.ok(), qPrintable(r.error()));
     QCOMPARE(r.value().server.outboundQueueHardLimitKiB, 400);
     QCOMPARE(r.value().server.slowClientSeconds, 5);
-    r = configloader::parse("server:\n  outbound_queue_limit_kb: 100\n  outbound_queue_hard_limit_kb: 150\n  slow_client_seconds: 2\n");
+    r = configloader::parse(
+            "server:\n  outbound_queue_limit_kb: 100\n  outbound_queue_hard_limit_kb: 150\n  slow_client_seconds: 2\n");
     QVERIFY2(r.ok(), qPrintable(r.error()));
     QCOMPARE(r.value().server.outboundQueueHardLimitKiB, 150);
     QCOMPARE(r.value().server.slowClientSeconds, 2);
@@ -833,12 +837,14 @@ void TestConfig::natsServerLists_data()
     QTest::addColumn<QByteArray>("yaml");
     QTest::addColumn<QStringList>("servers");
     const QStringList two { QStringLiteral("nats://a:4222"), QStringLiteral("nats://b:4223") };
-    QTest::newRow("one") << QByteArrayLiteral("nats:\n  url: nats://a:4222\n") << QStringList { QStringLiteral("nats://a:4222") };
+    QTest::newRow("one") << QByteArrayLiteral("nats:\n  url: nats://a:4222\n")
+                         << QStringList { QStringLiteral("nats://a:4222") };
     QTest::newRow("comma-separated") << QByteArrayLiteral("nats:\n  url: \"nats://a:4222,nats://b:4223\"\n") << two;
     QTest::newRow("comma with spaces") << QByteArrayLiteral("nats:\n  url: \"nats://a:4222 , nats://b:4223\"\n") << two;
     QTest::newRow("yaml list") << QByteArrayLiteral("nats:\n  url:\n    - nats://a:4222\n    - nats://b:4223\n") << two;
     QTest::newRow("flow list") << QByteArrayLiteral("nats:\n  url: [nats://a:4222, nats://b:4223]\n") << two;
-    QTest::newRow("tls") << QByteArrayLiteral("nats:\n  url: tls://a:4443\n") << QStringList { QStringLiteral("tls://a:4443") };
+    QTest::newRow("tls") << QByteArrayLiteral("nats:\n  url: tls://a:4443\n")
+                         << QStringList { QStringLiteral("tls://a:4443") };
 }
 
 void TestConfig::natsServerLists()
@@ -855,14 +861,20 @@ void TestConfig::natsBadServerUrls_data()
 {
     QTest::addColumn<QByteArray>("yaml");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("http scheme") << QByteArrayLiteral("nats:\n  url: http://a:4222\n") << QStringLiteral("\"http://a:4222\"");
-    QTest::newRow("second of list bad") << QByteArrayLiteral("nats:\n  url: \"nats://a:4222,b:4222\"\n") << QStringLiteral("\"b:4222\"");
-    QTest::newRow("empty entry") << QByteArrayLiteral("nats:\n  url: \"nats://a:4222,,nats://b:4222\"\n") << QStringLiteral("\"\"");
+    QTest::newRow("http scheme") << QByteArrayLiteral("nats:\n  url: http://a:4222\n")
+                                 << QStringLiteral("\"http://a:4222\"");
+    QTest::newRow("second of list bad") << QByteArrayLiteral("nats:\n  url: \"nats://a:4222,b:4222\"\n")
+                                        << QStringLiteral("\"b:4222\"");
+    QTest::newRow("empty entry") << QByteArrayLiteral("nats:\n  url: \"nats://a:4222,,nats://b:4222\"\n")
+                                 << QStringLiteral("\"\"");
     QTest::newRow("no host") << QByteArrayLiteral("nats:\n  url: \"nats://:4222\"\n") << QStringLiteral("nats.url");
     QTest::newRow("mapping") << QByteArrayLiteral("nats:\n  url:\n    a: b\n") << QStringLiteral("nats.url");
-    QTest::newRow("nested list") << QByteArrayLiteral("nats:\n  url:\n    - [nats://a:4222]\n") << QStringLiteral("nats.url");
-    QTest::newRow("ping interval zero") << QByteArrayLiteral("nats:\n  ping_interval: 0\n") << QStringLiteral("nats.ping_interval");
-    QTest::newRow("max pings out zero") << QByteArrayLiteral("nats:\n  max_pings_out: 0\n") << QStringLiteral("nats.max_pings_out");
+    QTest::newRow("nested list") << QByteArrayLiteral("nats:\n  url:\n    - [nats://a:4222]\n")
+                                 << QStringLiteral("nats.url");
+    QTest::newRow("ping interval zero") << QByteArrayLiteral("nats:\n  ping_interval: 0\n")
+                                        << QStringLiteral("nats.ping_interval");
+    QTest::newRow("max pings out zero") << QByteArrayLiteral("nats:\n  max_pings_out: 0\n")
+                                        << QStringLiteral("nats.max_pings_out");
 }
 
 void TestConfig::natsBadServerUrls()

@@ -71,22 +71,16 @@ void TestContentFilter::fold_data()
     QTest::addColumn<QString>("folded");
     QTest::newRow("case") << QStringLiteral("FrAk") << QStringLiteral("frak");
     QTest::newRow("diacritics") << QStringLiteral("fück shît") << QStringLiteral("fuck shit");
-    QTest::newRow("combining marks")
-        << QStringLiteral("f\u0301r\u0338ak") << QStringLiteral("frak");
-    QTest::newRow("cyrillic") << QStringLiteral(
-        "\u0455h\u0456t \u0430\u0441\u0435\u043e\u0440\u0445")
+    QTest::newRow("combining marks") << QStringLiteral("f\u0301r\u0338ak") << QStringLiteral("frak");
+    QTest::newRow("cyrillic") << QStringLiteral("\u0455h\u0456t \u0430\u0441\u0435\u043e\u0440\u0445")
                               << QStringLiteral("shit aceopx");
     QTest::newRow("greek") << QStringLiteral("\u0391\u039f f\u03c5ck") << QStringLiteral("ao fuck");
-    QTest::newRow("full-width") << QStringLiteral("\uff26\uff32\uff21\uff2b")
-                                << QStringLiteral("frak");
+    QTest::newRow("full-width") << QStringLiteral("\uff26\uff32\uff21\uff2b") << QStringLiteral("frak");
     QTest::newRow("math letters") << QStringLiteral("\U0001d41f\U0001d42e") << QStringLiteral("fu");
-    QTest::newRow("zero-width") << QStringLiteral("fu\u200bck sh\u00adit")
-                                << QStringLiteral("fuck shit");
-    QTest::newRow("no decomposition")
-        << QStringLiteral("Straße ƒøø") << QStringLiteral("strasse foo");
+    QTest::newRow("zero-width") << QStringLiteral("fu\u200bck sh\u00adit") << QStringLiteral("fuck shit");
+    QTest::newRow("no decomposition") << QStringLiteral("Straße ƒøø") << QStringLiteral("strasse foo");
     // Only look-alikes change: п and и have no Latin twin.
-    QTest::newRow("other scripts")
-        << QStringLiteral("Привет 日本") << QStringLiteral("пpиbet 日本");
+    QTest::newRow("other scripts") << QStringLiteral("Привет 日本") << QStringLiteral("пpиbet 日本");
 }
 
 void TestContentFilter::fold()
@@ -115,7 +109,7 @@ void TestContentFilter::leetReadings()
     QFETCH(QString, word);
     QFETCH(QString, reading);
     QVERIFY2(TextNormalizer::leetReadings(word).contains(reading),
-        qPrintable(TextNormalizer::leetReadings(word).join(QLatin1Char(','))));
+             qPrintable(TextNormalizer::leetReadings(word).join(QLatin1Char(','))));
 }
 
 void TestContentFilter::squeezeKeepsRunLengths()
@@ -131,13 +125,10 @@ void TestContentFilter::normalizedText_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("normalized");
-    QTest::newRow("leet") << QStringLiteral("S3LL1NG  G0LD!!!")
-                          << QStringLiteral("selling gold!!!");
-    QTest::newRow("numbers stay") << QStringLiteral("buy 500 gold for $5")
-                                  << QStringLiteral("buy 500 gold for $5");
+    QTest::newRow("leet") << QStringLiteral("S3LL1NG  G0LD!!!") << QStringLiteral("selling gold!!!");
+    QTest::newRow("numbers stay") << QStringLiteral("buy 500 gold for $5") << QStringLiteral("buy 500 gold for $5");
     QTest::newRow("mention stays") << QStringLiteral("@Bob  hi ") << QStringLiteral("@bob hi");
-    QTest::newRow("homoglyphs") << QStringLiteral("k\u0456ll \u0443\u043eu")
-                                << QStringLiteral("kill you");
+    QTest::newRow("homoglyphs") << QStringLiteral("k\u0456ll \u0443\u043eu") << QStringLiteral("kill you");
 }
 
 void TestContentFilter::normalizedText()
@@ -151,28 +142,22 @@ void TestContentFilter::masking_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("content");
-    auto row = [](const char *name, const QString &in, const QString &out) {
-        QTest::newRow(name) << in << out;
-    };
+    auto row = [](const char *name, const QString &in, const QString &out) { QTest::newRow(name) << in << out; };
     row("plain", QStringLiteral("what the frak is this"), QStringLiteral("what the **** is this"));
     row("case", QStringLiteral("FRAK you"), QStringLiteral("**** you"));
-    row("dots", QStringLiteral("what the f.r.a.k is this"),
-        QStringLiteral("what the ******* is this"));
-    row("spaces", QStringLiteral("what the f r a k is this"),
-        QStringLiteral("what the ******* is this"));
+    row("dots", QStringLiteral("what the f.r.a.k is this"), QStringLiteral("what the ******* is this"));
+    row("spaces", QStringLiteral("what the f r a k is this"), QStringLiteral("what the ******* is this"));
     row("hyphens", QStringLiteral("f-r-a-k"), QStringLiteral("*******"));
     row("underscores", QStringLiteral("so f_r_a_k."), QStringLiteral("so *******."));
     row("split word", QStringLiteral("sh.it happens"), QStringLiteral("***** happens"));
-    row("one-letter word before", QStringLiteral("what a d i c k"),
-        QStringLiteral("what a *******"));
+    row("one-letter word before", QStringLiteral("what a d i c k"), QStringLiteral("what a *******"));
     row("stretched", QStringLiteral("fraaaak this"), QStringLiteral("******* this"));
     row("stretched twice", QStringLiteral("frrraaakk"), QStringLiteral("*********"));
     row("stretched double letter", QStringLiteral("you asssss"), QStringLiteral("you ******"));
     row("leet", QStringLiteral("5h1t, @$$ and fr@k"), QStringLiteral("****, *** and ****"));
     row("homoglyph", QStringLiteral("fr\u0430k it"), QStringLiteral("**** it"));
     row("full-width", QStringLiteral("\uff46\uff52\uff41\uff4b!"), QStringLiteral("****!"));
-    row("surrogates", QStringLiteral("\U0001d41f\U0001d42b\U0001d41a\U0001d424"),
-        QStringLiteral("********"));
+    row("surrogates", QStringLiteral("\U0001d41f\U0001d42b\U0001d41a\U0001d424"), QStringLiteral("********"));
     row("diacritics", QStringLiteral("fr\u00e2k"), QStringLiteral("****"));
     row("decomposed", QStringLiteral("fra\u0302k"), QStringLiteral("*****"));
     row("zero-width", QStringLiteral("fr\u200bak"), QStringLiteral("*****"));
@@ -180,23 +165,18 @@ void TestContentFilter::masking_data()
     row("phrase", QStringLiteral("you son of a bitch"), QStringLiteral("you **************"));
     row("phrase as one word", QStringLiteral("sonofabitch"), QStringLiteral("***********"));
     row("phrase of clean words", QStringLiteral("bull shit"), QStringLiteral("*********"));
-    row("phrase stops at comma", QStringLiteral("the bull, shit"),
-        QStringLiteral("the bull, ****"));
+    row("phrase stops at comma", QStringLiteral("the bull, shit"), QStringLiteral("the bull, ****"));
     row("scunthorpe", QStringLiteral("Scunthorpe"), QStringLiteral("Scunthorpe"));
     row("inside words", QStringLiteral("classic assassin grass shitake Dickens"),
         QStringLiteral("classic assassin grass shitake Dickens"));
-    row("doubled letters are not stretching", QStringLiteral("as bobby"),
-        QStringLiteral("as bobby"));
-    row("numbers are numbers", QStringLiteral("I have 455 gold"),
-        QStringLiteral("I have 455 gold"));
+    row("doubled letters are not stretching", QStringLiteral("as bobby"), QStringLiteral("as bobby"));
+    row("numbers are numbers", QStringLiteral("I have 455 gold"), QStringLiteral("I have 455 gold"));
     row("mention", QStringLiteral("@Bob hi!"), QStringLiteral("@Bob hi!"));
     row("stretched into a symbol", QStringLiteral("@ass"), QStringLiteral("****"));
     row("spelled-out word", QStringLiteral("C L A S S"), QStringLiteral("C L A S S"));
-    row("allow phrase", QStringLiteral("a bastard sword, you bastard"),
-        QStringLiteral("a bastard sword, you *******"));
+    row("allow phrase", QStringLiteral("a bastard sword, you bastard"), QStringLiteral("a bastard sword, you *******"));
     row("allow word", QStringLiteral("Shiite, not shite"), QStringLiteral("Shiite, not *****"));
-    row("allow name", QStringLiteral("read Moby Dick, dick"),
-        QStringLiteral("read Moby Dick, ****"));
+    row("allow name", QStringLiteral("read Moby Dick, dick"), QStringLiteral("read Moby Dick, ****"));
     row("empty", QString(), QString());
 }
 
@@ -212,11 +192,10 @@ void TestContentFilter::masking()
 
 void TestContentFilter::matchedWordsAreListEntries()
 {
-    const FilterVerdict v
-        = testFilter().check(QStringLiteral("f.r.a.k, 5h1t and fraaak, son of a b1tch"));
+    const FilterVerdict v = testFilter().check(QStringLiteral("f.r.a.k, 5h1t and fraaak, son of a b1tch"));
     QCOMPARE(v.matchedWords,
-        (QStringList { QStringLiteral("frak"), QStringLiteral("shit"),
-            QStringLiteral("son of a bitch"), QStringLiteral("bitch") }));
+             (QStringList { QStringLiteral("frak"), QStringLiteral("shit"), QStringLiteral("son of a bitch"),
+                            QStringLiteral("bitch") }));
     QVERIFY(!v.flagged);
     QVERIFY(!v.held);
 }
@@ -252,8 +231,7 @@ void TestContentFilter::keywordsFlagAndHold()
 void TestContentFilter::badRegexIsReportedWithItsLine()
 {
     ContentFilter filter;
-    const QString keywords
-        = QStringLiteral("# comment\n\\bfoo\\b\n(unclosed\nhold:\\bbar\\b\nhold:[z-a]\na*\n");
+    const QString keywords = QStringLiteral("# comment\n\\bfoo\\b\n(unclosed\nhold:\\bbar\\b\nhold:[z-a]\na*\n");
     const auto errors = filter.loadFromText(QStringLiteral("frak\n---\n"), QString(), keywords);
     QCOMPARE(errors.size(), 4);
     QCOMPARE(errors[0].file, QStringLiteral("profanity"));
@@ -318,8 +296,8 @@ void TestContentFilter::bundledListsLoad()
         QSKIP("MYTHOS_SOURCE_DIR is not set (run through ctest)");
     const QString dir = sourceDir() + QStringLiteral("/resources/filters/");
     ContentFilter filter;
-    const auto errors = filter.load(dir + QStringLiteral("profanity.txt"),
-        dir + QStringLiteral("allow.txt"), dir + QStringLiteral("keywords.txt"));
+    const auto errors = filter.load(dir + QStringLiteral("profanity.txt"), dir + QStringLiteral("allow.txt"),
+                                    dir + QStringLiteral("keywords.txt"));
     for (const FilterListError &e : errors)
         qWarning().noquote() << e.file << e.line << e.message;
     QVERIFY(errors.isEmpty());
@@ -341,10 +319,9 @@ void TestContentFilter::corpusAccuracy()
         QSKIP("MYTHOS_SOURCE_DIR is not set (run through ctest)");
     const QString dir = sourceDir() + QStringLiteral("/resources/filters/");
     ContentFilter filter;
-    QVERIFY(filter
-                .load(dir + QStringLiteral("profanity.txt"), dir + QStringLiteral("allow.txt"),
-                    dir + QStringLiteral("keywords.txt"))
-                .isEmpty());
+    QVERIFY(filter.load(dir + QStringLiteral("profanity.txt"), dir + QStringLiteral("allow.txt"),
+                        dir + QStringLiteral("keywords.txt"))
+                    .isEmpty());
     QFile corpus(sourceDir() + QStringLiteral("/tests/data/filter_corpus.tsv"));
     QVERIFY(corpus.open(QIODevice::ReadOnly));
 
@@ -358,12 +335,11 @@ void TestContentFilter::corpusAccuracy()
         QVERIFY2(tab > 0, qPrintable(line));
         const QString label = line.left(tab);
         const QString text = line.mid(tab + 1);
-        QVERIFY2(QStringList({ QStringLiteral("clean"), QStringLiteral("profane"),
-                                 QStringLiteral("obfuscated"), QStringLiteral("trap") })
-                     .contains(label),
-            qPrintable(line));
-        const bool positive
-            = label == QStringLiteral("profane") || label == QStringLiteral("obfuscated");
+        QVERIFY2(QStringList({ QStringLiteral("clean"), QStringLiteral("profane"), QStringLiteral("obfuscated"),
+                               QStringLiteral("trap") })
+                         .contains(label),
+                 qPrintable(line));
+        const bool positive = label == QStringLiteral("profane") || label == QStringLiteral("obfuscated");
         const FilterVerdict v = filter.check(text);
         ++perLabel[label];
         if (!positive && (v.flagged || v.held))
@@ -374,8 +350,7 @@ void TestContentFilter::corpusAccuracy()
         }
         (positive ? fn : fp) += 1;
         ++wrongPerLabel[label];
-        qInfo().noquote() << (positive ? "missed:" : "false positive:") << label << text << "->"
-                          << v.content;
+        qInfo().noquote() << (positive ? "missed:" : "false positive:") << label << text << "->" << v.content;
     }
     const int total = tp + fp + tn + fn;
     const double precision = tp + fp ? double(tp) / (tp + fp) : 1.0;
@@ -384,23 +359,23 @@ void TestContentFilter::corpusAccuracy()
     const double fpRate = fp + tn ? double(fp) / (fp + tn) : 0.0;
     for (auto it = perLabel.cbegin(); it != perLabel.cend(); ++it)
         qInfo().noquote() << QStringLiteral("%1: %2 lines, %3 wrong")
-                                 .arg(it.key())
-                                 .arg(it.value())
-                                 .arg(wrongPerLabel.value(it.key()));
+                                     .arg(it.key())
+                                     .arg(it.value())
+                                     .arg(wrongPerLabel.value(it.key()));
     qInfo().noquote() << QStringLiteral("corpus of %1 lines: precision %2, recall %3, accuracy %4, "
                                         "false-positive rate %5 (tp %6, fp %7, tn %8, fn %9)")
-                             .arg(total)
-                             .arg(precision, 0, 'f', 4)
-                             .arg(recall, 0, 'f', 4)
-                             .arg(accuracy, 0, 'f', 4)
-                             .arg(fpRate, 0, 'f', 4)
-                             .arg(tp)
-                             .arg(fp)
-                             .arg(tn)
-                             .arg(fn);
+                                 .arg(total)
+                                 .arg(precision, 0, 'f', 4)
+                                 .arg(recall, 0, 'f', 4)
+                                 .arg(accuracy, 0, 'f', 4)
+                                 .arg(fpRate, 0, 'f', 4)
+                                 .arg(tp)
+                                 .arg(fp)
+                                 .arg(tn)
+                                 .arg(fn);
     qInfo().noquote() << QStringLiteral("keywords flagged or held %1 of %2 clean and trap lines")
-                             .arg(flaggedNegatives)
-                             .arg(fp + tn);
+                                 .arg(flaggedNegatives)
+                                 .arg(fp + tn);
     QVERIFY(perLabel.value(QStringLiteral("clean")) >= 150);
     QVERIFY(perLabel.value(QStringLiteral("profane")) >= 100);
     QVERIFY(perLabel.value(QStringLiteral("obfuscated")) >= 100);

@@ -28,8 +28,7 @@ QByteArray compact(const QJsonObject &o)
 
 QJsonObject hs256Header()
 {
-    return { { QStringLiteral("alg"), QStringLiteral("HS256") },
-             { QStringLiteral("typ"), QStringLiteral("JWT") } };
+    return { { QStringLiteral("alg"), QStringLiteral("HS256") }, { QStringLiteral("typ"), QStringLiteral("JWT") } };
 }
 
 QJsonObject headerWithAlg(const QJsonValue &alg)
@@ -47,16 +46,14 @@ QByteArray mac(const QByteArray &input, const QByteArray &secret,
 }
 
 // A token assembled by hand from already-encoded parts, signed (HMAC) over "head.payload".
-QByteArray handToken(const QByteArray &encodedHeader, const QByteArray &encodedPayload,
-                     const QByteArray &secret,
+QByteArray handToken(const QByteArray &encodedHeader, const QByteArray &encodedPayload, const QByteArray &secret,
                      QCryptographicHash::Algorithm algo = QCryptographicHash::Sha256)
 {
     const QByteArray input = encodedHeader + '.' + encodedPayload;
     return input + '.' + b64(mac(input, secret, algo));
 }
 
-QByteArray handToken(const QJsonObject &header, const QJsonObject &payload,
-                     const QByteArray &secret = kSecret)
+QByteArray handToken(const QJsonObject &header, const QJsonObject &payload, const QByteArray &secret = kSecret)
 {
     return handToken(b64(compact(header)), b64(compact(payload)), secret);
 }
@@ -157,8 +154,8 @@ void TestJwt::roles()
 {
     QFETCH(QString, roleClaim);
     QFETCH(Role, expected);
-    const auto out = jwt::verify(
-            jwt::sign(validPayloadWith(QStringLiteral("role"), roleClaim), kSecret), kSecret, kNow);
+    const auto out =
+            jwt::verify(jwt::sign(validPayloadWith(QStringLiteral("role"), roleClaim), kSecret), kSecret, kNow);
     QVERIFY2(out.ok(), qPrintable(out.error()));
     QCOMPARE(out->role, expected);
 }
@@ -210,8 +207,7 @@ void TestJwt::signProducesCompactHs256Jwt()
     QCOMPARE(header.value(QStringLiteral("alg")).toString(), QStringLiteral("HS256"));
     QCOMPARE(header.value(QStringLiteral("typ")).toString(), QStringLiteral("JWT"));
     // The signature is HMAC-SHA256 over "header.payload".
-    QCOMPARE(QByteArray::fromBase64(p[2], QByteArray::Base64UrlEncoding),
-             mac(p[0] + '.' + p[1], kSecret));
+    QCOMPARE(QByteArray::fromBase64(p[2], QByteArray::Base64UrlEncoding), mac(p[0] + '.' + p[1], kSecret));
 }
 
 void TestJwt::handBuiltTokenMatchesSign()
@@ -249,10 +245,8 @@ void TestJwt::forgedSignature_data()
     QTest::newRow("signature bit flipped") << (p[0] + '.' + p[1] + '.' + b64(sig));
     QTest::newRow("signature truncated") << (p[0] + '.' + p[1] + '.' + b64(sig.left(16)));
     QTest::newRow("signature empty") << (p[0] + '.' + p[1] + '.');
-    QTest::newRow("signature of header only")
-            << (p[0] + '.' + p[1] + '.' + b64(mac(p[0], kSecret)));
-    QTest::newRow("raw (unencoded) signature")
-            << (p[0] + '.' + p[1] + '.' + mac(p[0] + '.' + p[1], kSecret).toHex());
+    QTest::newRow("signature of header only") << (p[0] + '.' + p[1] + '.' + b64(mac(p[0], kSecret)));
+    QTest::newRow("raw (unencoded) signature") << (p[0] + '.' + p[1] + '.' + mac(p[0] + '.' + p[1], kSecret).toHex());
 }
 
 void TestJwt::forgedSignature()
@@ -281,8 +275,7 @@ void TestJwt::expiry()
 {
     QFETCH(double, exp);
     QFETCH(bool, accepted);
-    const auto out = jwt::verify(jwt::sign(validPayloadWith(QStringLiteral("exp"), exp), kSecret),
-                                 kSecret, kNow);
+    const auto out = jwt::verify(jwt::sign(validPayloadWith(QStringLiteral("exp"), exp), kSecret), kSecret, kNow);
     QCOMPARE(out.ok(), accepted);
     if (accepted)
         QCOMPARE(out->expiresAt, static_cast<qint64>(exp));
@@ -346,8 +339,7 @@ void TestJwt::algorithm_data()
     QTest::newRow("alg null") << handToken(head(QJsonValue::Null), payload, kSecret);
     QTest::newRow("alg number") << handToken(head(256), payload, kSecret);
     QTest::newRow("alg array") << handToken(head(QJsonArray { QStringLiteral("HS256") }), payload, kSecret);
-    QTest::newRow("header is a JSON array")
-            << handToken(b64(QByteArrayLiteral("[\"HS256\"]")), payload, kSecret);
+    QTest::newRow("header is a JSON array") << handToken(b64(QByteArrayLiteral("[\"HS256\"]")), payload, kSecret);
 }
 
 void TestJwt::algorithm()
@@ -404,7 +396,9 @@ void TestJwt::claims_data()
     QTest::newRow("name 33 chars") << validPayloadWith(name, QString(33, QLatin1Char('N'))) << name;
     QTest::newRow("name with BEL") << validPayloadWith(name, QStringLiteral("Al\u0007ice")) << name;
     QTest::newRow("name with newline") << validPayloadWith(name, QStringLiteral("Alice\nAdmin")) << name;
-    QTest::newRow("name with NUL") << validPayloadWith(name, QString(QStringLiteral("Al") + QChar(u'\0') + QStringLiteral("ice"))) << name;
+    QTest::newRow("name with NUL") << validPayloadWith(
+            name, QString(QStringLiteral("Al") + QChar(u'\0') + QStringLiteral("ice")))
+                                   << name;
     QTest::newRow("name leading space") << validPayloadWith(name, QStringLiteral(" Alice")) << name;
     QTest::newRow("name missing") << validPayloadWith(name, absent) << name;
     QTest::newRow("name number") << validPayloadWith(name, 7) << name;
@@ -417,7 +411,8 @@ void TestJwt::claims_data()
     QTest::newRow("role array") << validPayloadWith(role, QJsonArray { QStringLiteral("admin") }) << role;
 
     // room / party: optional, but a present one must be a subject-safe id
-    QTest::newRow("room valid") << validPayloadWith(room, QStringLiteral("earth_arkhamcity_sanitarium_room_foyer_001")) << QString();
+    QTest::newRow("room valid") << validPayloadWith(room, QStringLiteral("earth_arkhamcity_sanitarium_room_foyer_001"))
+                                << QString();
     QTest::newRow("room null") << validPayloadWith(room, QJsonValue::Null) << QString();
     QTest::newRow("room a.b") << validPayloadWith(room, QStringLiteral("a.b")) << room;
     QTest::newRow("room wildcard") << validPayloadWith(room, QStringLiteral(">")) << room;
@@ -445,8 +440,7 @@ void TestJwt::claims()
         QCOMPARE(out->partyId, payload.value(QStringLiteral("party")).toString());
     } else {
         QVERIFY2(!out.ok(), "a token with a bad claim was accepted");
-        QVERIFY2(out.error().contains(QLatin1Char('\'') + refusal + QLatin1Char('\'')),
-                 qPrintable(out.error()));
+        QVERIFY2(out.error().contains(QLatin1Char('\'') + refusal + QLatin1Char('\'')), qPrintable(out.error()));
     }
 }
 
@@ -469,20 +463,22 @@ void TestJwt::malformed_data()
     QTest::newRow("only dots") << QByteArrayLiteral("..") << notJwt;
 
     QTest::newRow("garbage everywhere") << QByteArrayLiteral("!!!.@@@.###") << QStringLiteral("HS256");
-    QTest::newRow("header not base64") << (QByteArrayLiteral("e30*") + '.' + p[1] + '.' + p[2]) << QStringLiteral("HS256");
+    QTest::newRow("header not base64") << (QByteArrayLiteral("e30*") + '.' + p[1] + '.' + p[2])
+                                       << QStringLiteral("HS256");
     QTest::newRow("header base64 but not JSON") << (b64("hello") + '.' + p[1] + '.' + p[2]) << QStringLiteral("HS256");
-    QTest::newRow("signature with non-url base64 chars") << (p[0] + '.' + p[1] + ".ab+/cd") << QStringLiteral("signature");
+    QTest::newRow("signature with non-url base64 chars")
+            << (p[0] + '.' + p[1] + ".ab+/cd") << QStringLiteral("signature");
     QTest::newRow("signature garbage") << (p[0] + '.' + p[1] + ".!!!!") << QStringLiteral("signature");
 
     // Correctly signed by the holder of the secret, but the payload itself is unusable.
-    QTest::newRow("payload not base64, validly signed") << handToken(p[0], QByteArrayLiteral("%%%%"), kSecret)
-                                                       << QStringLiteral("payload");
-    QTest::newRow("payload not JSON, validly signed") << handToken(p[0], b64("hello"), kSecret)
-                                                     << QStringLiteral("payload");
-    QTest::newRow("payload JSON array, validly signed") << handToken(p[0], b64("[1,2,3]"), kSecret)
-                                                       << QStringLiteral("payload");
-    QTest::newRow("payload JSON string, validly signed") << handToken(p[0], b64("\"sub\""), kSecret)
-                                                        << QStringLiteral("payload");
+    QTest::newRow("payload not base64, validly signed")
+            << handToken(p[0], QByteArrayLiteral("%%%%"), kSecret) << QStringLiteral("payload");
+    QTest::newRow("payload not JSON, validly signed")
+            << handToken(p[0], b64("hello"), kSecret) << QStringLiteral("payload");
+    QTest::newRow("payload JSON array, validly signed")
+            << handToken(p[0], b64("[1,2,3]"), kSecret) << QStringLiteral("payload");
+    QTest::newRow("payload JSON string, validly signed")
+            << handToken(p[0], b64("\"sub\""), kSecret) << QStringLiteral("payload");
     QTest::newRow("payload truncated JSON, validly signed")
             << handToken(p[0], b64(compact(validPayload()).chopped(1)), kSecret) << QStringLiteral("payload");
 }

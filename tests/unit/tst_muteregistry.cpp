@@ -102,7 +102,8 @@ void TestMuteRegistry::mutingAgainReplaces()
     r.upsert(personal(QStringLiteral("alice"), QStringLiteral("player"), QStringLiteral("troll"))); // now permanent
     QCOMPARE(r.size(), 1);
     QVERIFY(r.hides(QStringLiteral("alice"), QStringLiteral("troll"), QStringLiteral("say"), kNow.addDays(365)));
-    r.remove(Mute::makeId(Mute::Scope::Personal, QStringLiteral("alice"), QStringLiteral("player"), QStringLiteral("troll"), {}));
+    r.remove(Mute::makeId(Mute::Scope::Personal, QStringLiteral("alice"), QStringLiteral("player"),
+                          QStringLiteral("troll"), {}));
     QCOMPARE(r.size(), 0);
     QVERIFY(!r.hides(QStringLiteral("alice"), QStringLiteral("troll"), QStringLiteral("say"), kNow));
 }
@@ -131,7 +132,10 @@ void TestMuteRegistry::protocolFormAndRoundTrip()
     QCOMPARE(p.value(QStringLiteral("muted_until")).toString(), QStringLiteral("2026-11-26T19:10:00.000Z"));
     QCOMPARE(p.value(QStringLiteral("scope")).toString(), QStringLiteral("server"));
     QCOMPARE(p.value(QStringLiteral("muted_by")).toString(), QStringLiteral("mod1"));
-    QVERIFY(personal(QStringLiteral("a"), QStringLiteral("player"), QStringLiteral("b")).toProtocol().value(QStringLiteral("muted_until")).isNull());
+    QVERIFY(personal(QStringLiteral("a"), QStringLiteral("player"), QStringLiteral("b"))
+                    .toProtocol()
+                    .value(QStringLiteral("muted_until"))
+                    .isNull());
     const Mute back = Mute::fromJson(m.toJson());
     QCOMPARE(back.id, m.id);
     QCOMPARE(back.until, m.until);

@@ -10,11 +10,9 @@ using namespace mythos;
 namespace {
 constexpr qint64 kNow = 1'800'000'000'000;
 
-QJsonObject messageAt(
-    MessageIdGenerator &ids, qint64 ms, const QString &content = QStringLiteral("x"))
+QJsonObject messageAt(MessageIdGenerator &ids, qint64 ms, const QString &content = QStringLiteral("x"))
 {
-    return { { QStringLiteral("message_id"), ids.next(ms) },
-        { QStringLiteral("content"), content } };
+    return { { QStringLiteral("message_id"), ids.next(ms) }, { QStringLiteral("content"), content } };
 }
 
 QStringList contents(const RecentSlice &slice)
@@ -60,8 +58,7 @@ private Q_SLOTS:
         for (int i = 0; i < 5; ++i)
             recent.remember(messageAt(ids, kNow - 5000 + i * 1000, QString::number(i)), kNow);
         const RecentSlice all = recent.after(messageIdFloor(kNow - 10000), kNow, 1 << 20);
-        QCOMPARE(contents(all),
-            (QStringList { QStringLiteral("2"), QStringLiteral("3"), QStringLiteral("4") }));
+        QCOMPARE(contents(all), (QStringList { QStringLiteral("2"), QStringLiteral("3"), QStringLiteral("4") }));
         QVERIFY(!all.complete);
         QCOMPARE(all.reason, QStringLiteral("too_many"));
         // Asking only for what is still held is complete.
@@ -84,10 +81,9 @@ private Q_SLOTS:
         MessageIdGenerator ids(QStringLiteral("a"));
         RecentOwnMessages recent(10, 600);
         for (int i = 0; i < 4; ++i)
-            recent.remember(
-                messageAt(ids, kNow - 4000 + i, QString(100, QLatin1Char('a' + i))), kNow);
-        const RecentSlice slice = recent.after(
-            messageIdFloor(kNow - 5000), kNow, 400); // each is about 170 bytes of JSON
+            recent.remember(messageAt(ids, kNow - 4000 + i, QString(100, QLatin1Char('a' + i))), kNow);
+        const RecentSlice slice =
+                recent.after(messageIdFloor(kNow - 5000), kNow, 400); // each is about 170 bytes of JSON
         QCOMPARE(slice.messages.size(), 2);
         QVERIFY(contents(slice).last().startsWith(QLatin1Char('d')));
         QVERIFY(!slice.complete);

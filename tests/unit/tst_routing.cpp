@@ -42,7 +42,8 @@ Location at(const QString &room, const QString &party = {})
 
 QJsonObject message(const QString &channel, const QString &sender)
 {
-    return { { QStringLiteral("channel"), channel }, { QStringLiteral("sender_id"), sender },
+    return { { QStringLiteral("channel"), channel },
+             { QStringLiteral("sender_id"), sender },
              { QStringLiteral("content"), QStringLiteral("hi") } };
 }
 
@@ -72,10 +73,17 @@ void TestRouting::subjectsFollowPresence()
     RecordingBus bus;
     PlayerRegistry registry(config, &bus);
     RecordingSink sink;
-    OnlinePlayer *p = registry.attach({ QStringLiteral("alice"), QStringLiteral("Alice"), Role::Player }, at(kFoyer, QStringLiteral("p1")), &sink);
+    OnlinePlayer *p = registry.attach({ QStringLiteral("alice"), QStringLiteral("Alice"), Role::Player },
+                                      at(kFoyer, QStringLiteral("p1")), &sink);
     const QSet<QByteArray> expected {
-        "chat.say." + kFoyer.toUtf8(), "chat.emote." + kFoyer.toUtf8(), "chat.local.earth_arkham_sanitarium",
-        "chat.zone.earth_arkham", "chat.global", "chat.party.p1", "chat.whisper.alice", "chat.system",
+        "chat.say." + kFoyer.toUtf8(),
+        "chat.emote." + kFoyer.toUtf8(),
+        "chat.local.earth_arkham_sanitarium",
+        "chat.zone.earth_arkham",
+        "chat.global",
+        "chat.party.p1",
+        "chat.whisper.alice",
+        "chat.system",
         "mud.presence.alice",
     };
     QCOMPARE(p->subjects, expected);
@@ -91,8 +99,11 @@ void TestRouting::eachScopeReachesExactlyItsPlayers_data()
     QTest::newRow("say") << "say" << QStringList { QStringLiteral("bob") };
     QTest::newRow("emote") << "emote" << QStringList { QStringLiteral("bob") };
     QTest::newRow("local") << "local" << QStringList { QStringLiteral("bob"), QStringLiteral("carol") };
-    QTest::newRow("zone") << "zone" << QStringList { QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("dave") };
-    QTest::newRow("global") << "global" << QStringList { QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("dave"), QStringLiteral("erin") };
+    QTest::newRow("zone") << "zone"
+                          << QStringList { QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("dave") };
+    QTest::newRow("global") << "global"
+                            << QStringList { QStringLiteral("bob"), QStringLiteral("carol"), QStringLiteral("dave"),
+                                             QStringLiteral("erin") };
     QTest::newRow("party") << "party" << QStringList { QStringLiteral("erin") };
     QTest::newRow("whisper") << "whisper" << QStringList { QStringLiteral("dave") };
 }
@@ -107,8 +118,10 @@ void TestRouting::eachScopeReachesExactlyItsPlayers()
     Router router(&registry);
     QHash<QString, RecordingSink *> sinks;
     const QList<std::pair<QString, Location>> people {
-        { QStringLiteral("alice"), at(kFoyer, QStringLiteral("p1")) }, { QStringLiteral("bob"), at(kFoyer) },
-        { QStringLiteral("carol"), at(kHall) }, { QStringLiteral("dave"), at(kDocks) },
+        { QStringLiteral("alice"), at(kFoyer, QStringLiteral("p1")) },
+        { QStringLiteral("bob"), at(kFoyer) },
+        { QStringLiteral("carol"), at(kHall) },
+        { QStringLiteral("dave"), at(kDocks) },
         { QStringLiteral("erin"), at(kInnsmouth, QStringLiteral("p1")) },
     };
     for (const auto &[id, where] : people) {
@@ -123,7 +136,8 @@ void TestRouting::eachScopeReachesExactlyItsPlayers()
     for (const auto &[id, where] : people) {
         QCOMPARE(sinks[id]->received.size(), receivers.contains(id) ? 1 : 0);
         if (!sinks[id]->received.isEmpty())
-            QCOMPARE(sinks[id]->received[0].value(QStringLiteral("event_type")).toString(), QStringLiteral("chat_message"));
+            QCOMPARE(sinks[id]->received[0].value(QStringLiteral("event_type")).toString(),
+                     QStringLiteral("chat_message"));
     }
     // Everyone online except the sender and the receivers was spared the message.
     QCOMPARE(router.stats().deliveriesAvoided, quint64(people.size() - 1 - receivers.size()));
@@ -190,7 +204,8 @@ void TestRouting::movingChangesSubjects()
 void TestRouting::encodedOncePerMessage()
 {
     // Every recipient gets the same bytes apart from its own sequence number.
-    const EncodedEvent e = EncodedEvent::encode(QStringLiteral("chat_message"), message(QStringLiteral("say"), QStringLiteral("x")));
+    const EncodedEvent e =
+            EncodedEvent::encode(QStringLiteral("chat_message"), message(QStringLiteral("say"), QStringLiteral("x")));
     const QByteArray f1 = e.frame(1), f2 = e.frame(42);
     QCOMPARE(QJsonDocument::fromJson(f1).object().value(QStringLiteral("sequence_number")).toInt(), 1);
     QCOMPARE(QJsonDocument::fromJson(f2).object().value(QStringLiteral("sequence_number")).toInt(), 42);

@@ -70,11 +70,10 @@ void TestScope::fromRoomId_data()
     QTest::addColumn<QString>("zone");
     QTest::addColumn<QString>("subzone");
 
-    QTest::newRow("sanitarium foyer") << kFoyer << QStringLiteral("earth")
-                                      << QStringLiteral("earth_arkhamcity")
+    QTest::newRow("sanitarium foyer") << kFoyer << QStringLiteral("earth") << QStringLiteral("earth_arkhamcity")
                                       << QStringLiteral("earth_arkhamcity_sanitarium");
-    QTest::newRow("exactly four parts") << QStringLiteral("a_b_c_d") << QStringLiteral("a")
-                                        << QStringLiteral("a_b") << QStringLiteral("a_b_c");
+    QTest::newRow("exactly four parts") << QStringLiteral("a_b_c_d") << QStringLiteral("a") << QStringLiteral("a_b")
+                                        << QStringLiteral("a_b_c");
     QTest::newRow("hyphens inside parts")
             << QStringLiteral("dream-lands_ulthar_cat-temple_nave-7") << QStringLiteral("dream-lands")
             << QStringLiteral("dream-lands_ulthar") << QStringLiteral("dream-lands_ulthar_cat-temple");
@@ -82,8 +81,8 @@ void TestScope::fromRoomId_data()
             << QStringLiteral("limbo") << QStringLiteral("limbo") << QStringLiteral("limbo") << QStringLiteral("limbo");
     QTest::newRow("two parts") << QStringLiteral("a_b") << QStringLiteral("a_b") << QStringLiteral("a_b")
                                << QStringLiteral("a_b");
-    QTest::newRow("three parts") << QStringLiteral("a_b_c") << QStringLiteral("a_b_c")
-                                 << QStringLiteral("a_b_c") << QStringLiteral("a_b_c");
+    QTest::newRow("three parts") << QStringLiteral("a_b_c") << QStringLiteral("a_b_c") << QStringLiteral("a_b_c")
+                                 << QStringLiteral("a_b_c");
     // An empty part would give scope ids like "earth_" — the id is treated as unstructured.
     QTest::newRow("empty part") << QStringLiteral("earth__sanitarium_foyer")
                                 << QStringLiteral("earth__sanitarium_foyer")
@@ -123,8 +122,8 @@ void TestScope::withOverrides_data()
                                 << QStringLiteral("dreamlands") << arkham << sanitarium;
     QTest::newRow("zone only") << QString() << QStringLiteral("innsmouth") << QString() << earth
                                << QStringLiteral("innsmouth") << sanitarium;
-    QTest::newRow("subzone only") << QString() << QString() << QStringLiteral("asylum_wing") << earth
-                                  << arkham << QStringLiteral("asylum_wing");
+    QTest::newRow("subzone only") << QString() << QString() << QStringLiteral("asylum_wing") << earth << arkham
+                                  << QStringLiteral("asylum_wing");
     QTest::newRow("all three") << QStringLiteral("p") << QStringLiteral("z") << QStringLiteral("s")
                                << QStringLiteral("p") << QStringLiteral("z") << QStringLiteral("s");
 }
@@ -166,8 +165,7 @@ void TestScope::locationIdFor()
     QCOMPARE(noParty.idFor(ScopeKind::Room), kFoyer);
 
     const Location nowhere;
-    for (ScopeKind k : { ScopeKind::Room, ScopeKind::Subzone, ScopeKind::Zone, ScopeKind::Plane,
-                         ScopeKind::Party })
+    for (ScopeKind k : { ScopeKind::Room, ScopeKind::Subzone, ScopeKind::Zone, ScopeKind::Plane, ScopeKind::Party })
         QVERIFY2(nowhere.idFor(k).isEmpty(), qPrintable(scopeKindName(k)));
 
     // Explicit ids flow through idFor.
@@ -406,14 +404,11 @@ void TestScope::messageIdsIncreaseOverManyCalls()
         switch (rand() % 10) {
         case 0:
         case 1:
-        case 2:
-            break; // same millisecond
+        case 2: break; // same millisecond
         case 3:
             now -= rand() % 2000; // steps back
             break;
-        default:
-            now += 1 + rand() % 7;
-            break;
+        default: now += 1 + rand() % 7; break;
         }
         const QString id = gen.next(now);
         if (!(previous < id))
@@ -454,10 +449,10 @@ void TestScope::defaultChannelSubjects_data()
     QStringList names;
     for (const ChannelSpec &c : defaultChannels())
         names.append(c.name);
-    QCOMPARE(names, (QStringList { QStringLiteral("say"), QStringLiteral("emote"), QStringLiteral("local"),
-                                   QStringLiteral("zone"), QStringLiteral("global"), QStringLiteral("party"),
-                                   QStringLiteral("whisper"), QStringLiteral("system"),
-                                   QStringLiteral("admin") }));
+    QCOMPARE(names,
+             (QStringList { QStringLiteral("say"), QStringLiteral("emote"), QStringLiteral("local"),
+                            QStringLiteral("zone"), QStringLiteral("global"), QStringLiteral("party"),
+                            QStringLiteral("whisper"), QStringLiteral("system"), QStringLiteral("admin") }));
 
     QTest::newRow("say") << QStringLiteral("say") << QByteArray("chat.say." + kFoyer.toUtf8());
     QTest::newRow("emote") << QStringLiteral("emote") << QByteArray("chat.emote." + kFoyer.toUtf8());
@@ -493,9 +488,11 @@ void TestScope::invalidScopeIdsGiveNoSubject_data()
     QTest::addColumn<QString>("channel");
     QTest::addColumn<QString>("scopeId");
 
-    const QStringList bad { QStringLiteral("earth.arkham"), QStringLiteral("a*"), QStringLiteral("a>"),
-                            QStringLiteral(">"), QStringLiteral("a b"), QString(), QStringLiteral("a\tb"),
-                            QStringLiteral("caf\u00e9"), QString(129, QLatin1Char('x')) };
+    const QStringList bad { QStringLiteral("earth.arkham"), QStringLiteral("a*"),
+                            QStringLiteral("a>"),           QStringLiteral(">"),
+                            QStringLiteral("a b"),          QString(),
+                            QStringLiteral("a\tb"),         QStringLiteral("caf\u00e9"),
+                            QString(129, QLatin1Char('x')) };
     for (const QString &channel : { QStringLiteral("say"), QStringLiteral("emote"), QStringLiteral("local"),
                                     QStringLiteral("zone"), QStringLiteral("party"), QStringLiteral("whisper") }) {
         for (const QString &id : bad) {

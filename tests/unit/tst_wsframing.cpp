@@ -68,9 +68,10 @@ void TestWsFraming::acceptKeyMatchesTheRfcExample()
 
 void TestWsFraming::parsesAnUpgradeHead()
 {
-    const QByteArray raw = "GET /ws?x=1 HTTP/1.1\r\nHost: h\r\nUpgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n"
-                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                           "Authorization: Bearer abc\r\n\r\nFRAMES";
+    const QByteArray raw =
+            "GET /ws?x=1 HTTP/1.1\r\nHost: h\r\nUpgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            "Authorization: Bearer abc\r\n\r\nFRAMES";
     const auto head = parseHead(raw);
     QVERIFY(head);
     QCOMPARE(head->length, raw.size() - 6);
@@ -160,7 +161,8 @@ void TestWsFraming::protocolErrors_data()
     QTest::newRow("reserved bit") << reserved << int(ProtocolError);
     QTest::newRow("invalid utf-8") << clientFrame(Opcode::Text, QByteArray("\xff\xfe", 2)) << int(InvalidPayload);
     QTest::newRow("split utf-8 sequence is fine only when whole")
-            << clientFrame(Opcode::Text, QByteArray("\xc3", 1), false) + clientFrame(Opcode::Continuation, QByteArray("(", 1))
+            << clientFrame(Opcode::Text, QByteArray("\xc3", 1), false)
+                    + clientFrame(Opcode::Continuation, QByteArray("(", 1))
             << int(InvalidPayload);
     QTest::newRow("too big") << clientFrame(Opcode::Text, QByteArray(2000, 'x')) << int(TooBig);
     QTest::newRow("stray continuation") << clientFrame(Opcode::Continuation, "x") << int(ProtocolError);
@@ -191,7 +193,6 @@ void TestWsFraming::protocolErrors()
     QCOMPARE(int(decoder.errorCode()), code);
     QVERIFY(!decoder.errorReason().isEmpty());
 }
-
 
 void TestWsFraming::utf8Validator_data()
 {
@@ -245,10 +246,15 @@ void TestWsFraming::codePointSplitAcrossFragmentsIsValid()
     Collected got;
     const QByteArray stream = clientFrame(Opcode::Text, QByteArray("a\xf0\x9f", 3), false)
             + clientFrame(Opcode::Continuation, QByteArray("\x98", 1), false)
-            + clientFrame(Opcode::Continuation, QByteArray("\x80" "b", 2));
+            + clientFrame(Opcode::Continuation,
+                          QByteArray("\x80"
+                                     "b",
+                                     2));
     QCOMPARE(decoder.feed(stream.constData(), stream.size(), got.sink()), stream.size());
     QCOMPARE(got.messages.size(), 1);
-    QCOMPARE(got.messages.at(0).second, QByteArray("a\xf0\x9f\x98\x80" "b"));
+    QCOMPARE(got.messages.at(0).second,
+             QByteArray("a\xf0\x9f\x98\x80"
+                        "b"));
 }
 
 QTEST_APPLESS_MAIN(TestWsFraming)

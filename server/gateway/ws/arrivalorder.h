@@ -9,7 +9,8 @@
 
 namespace mythos::ws {
 
-template <typename Key> class ArrivalOrder
+template<typename Key>
+class ArrivalOrder
 {
 public:
     void add(const Key &key, const QString &address)

@@ -38,7 +38,8 @@ void ConnectionSorter::sweep()
     for (sockio::Fd fd : std::as_const(expired))
         drop(fd);
     if (!expired.isEmpty())
-        qCInfo(lcPoller) << "dropped" << expired.size() << "connections that sent no complete request head in" << kHeadTimeoutMs / 1000 << "s";
+        qCInfo(lcPoller) << "dropped" << expired.size() << "connections that sent no complete request head in"
+                         << kHeadTimeoutMs / 1000 << "s";
     if (m_pending.isEmpty())
         m_sweep.stop();
 }
@@ -54,9 +55,10 @@ void ConnectionSorter::evict(sockio::Fd fd)
 {
     if (!m_lastEvictionLog.isValid() || m_lastEvictionLog.hasExpired(kEvictionLogMs)) {
         m_lastEvictionLog.start();
-        qCWarning(lcPoller) << m_pending.size() << "connections are still sending their request head (cap" << m_limits.maxPending
-                            << "overall," << m_limits.maxPendingPerAddress << "per address, 0: none); evicting the oldest to make room."
-                            << m_evictedAtCap << "evicted at the cap and" << m_evictedPerAddress << "per address so far";
+        qCWarning(lcPoller) << m_pending.size() << "connections are still sending their request head (cap"
+                            << m_limits.maxPending << "overall," << m_limits.maxPendingPerAddress
+                            << "per address, 0: none); evicting the oldest to make room." << m_evictedAtCap
+                            << "evicted at the cap and" << m_evictedPerAddress << "per address so far";
     }
     drop(fd);
 }

@@ -111,8 +111,9 @@ QString peerAddress(Fd fd)
     if (!peerOf(fd, address))
         return {};
     QHostAddress host(reinterpret_cast<const sockaddr *>(&address));
-    const quint16 port = address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<const sockaddr_in6 *>(&address)->sin6_port)
-                                                       : ntohs(reinterpret_cast<const sockaddr_in *>(&address)->sin_port);
+    const quint16 port = address.ss_family == AF_INET6
+            ? ntohs(reinterpret_cast<const sockaddr_in6 *>(&address)->sin6_port)
+            : ntohs(reinterpret_cast<const sockaddr_in *>(&address)->sin_port);
     return host.toString() + QLatin1Char(':') + QString::number(port);
 }
 

@@ -29,7 +29,8 @@ bool isValidClose(const QByteArray &payload)
     if (payload.size() == 1)
         return false;
     const quint16 code = quint16((quint8(payload[0]) << 8) | quint8(payload[1]));
-    const bool sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    const bool sendable =
+            (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     return sendable && QByteArrayView(payload).sliced(2).isValidUtf8();
 }
 
@@ -41,11 +42,7 @@ char *readBuffer()
 } // namespace
 
 WsConnection::WsConnection(sockio::Fd fd, RequestHead head, Poller *poller, qint64 maxMessageBytes)
-    : m_fd(fd),
-      m_head(std::move(head)),
-      m_peer(sockio::peerAddress(fd)),
-      m_poller(poller),
-      m_decoder(maxMessageBytes)
+    : m_fd(fd), m_head(std::move(head)), m_peer(sockio::peerAddress(fd)), m_poller(poller), m_decoder(maxMessageBytes)
 {
     sockio::setNonBlocking(fd);
     sockio::setNoDelay(fd);
@@ -149,9 +146,8 @@ void WsConnection::readable()
             data = m_in.constData();
             size = m_in.size();
         }
-        const qsizetype used = m_decoder.feed(data, size, [this](Opcode opcode, QByteArray &&payload) {
-            onFrame(opcode, std::move(payload));
-        });
+        const qsizetype used = m_decoder.feed(
+                data, size, [this](Opcode opcode, QByteArray &&payload) { onFrame(opcode, std::move(payload)); });
         // onFrame never ends the connection itself: `data` may point into m_in.
         if (m_closeAfterFlush && pendingBytes() == 0)
             return finish();
@@ -188,22 +184,21 @@ void WsConnection::onFrame(Opcode opcode, QByteArray &&payload)
         if (m_state == State::Open && pendingBytes() < kPongBacklogLimit)
             queue(Opcode::Pong, payload);
         break;
-    case Opcode::Pong:
-        break;
+    case Opcode::Pong: break;
     case Opcode::Close:
         if (m_state == State::Open) {
             if (!isValidClose(payload))
                 return failProtocol(ProtocolError, QStringLiteral("invalid close frame"));
             // The peer starts the closing handshake: echo its code, then let the socket go.
-            m_closeCode = payload.size() >= 2 ? quint16((quint8(payload[0]) << 8) | quint8(payload[1])) : quint16(NoStatus);
+            m_closeCode =
+                    payload.size() >= 2 ? quint16((quint8(payload[0]) << 8) | quint8(payload[1])) : quint16(NoStatus);
             queue(Opcode::Close, payload.size() >= 2 ? QByteArrayView(payload).first(2) : QByteArrayView());
             startClosing();
         } else {
             m_closeAfterFlush = true; // the answer to our close: done once our bytes are out
         }
         break;
-    default:
-        break;
+    default: break;
     }
 }
 

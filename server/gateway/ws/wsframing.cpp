@@ -27,8 +27,7 @@ bool isKnown(Opcode opcode)
     case Opcode::Binary:
     case Opcode::Close:
     case Opcode::Ping:
-    case Opcode::Pong:
-        return true;
+    case Opcode::Pong: return true;
     }
     return false;
 }
@@ -229,9 +228,7 @@ qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &
         switch (opcode) {
         case Opcode::Close:
         case Opcode::Ping:
-        case Opcode::Pong:
-            onMessage(opcode, std::move(unmasked));
-            break;
+        case Opcode::Pong: onMessage(opcode, std::move(unmasked)); break;
         case Opcode::Text:
         case Opcode::Binary:
             if (m_inMessage)
@@ -253,8 +250,7 @@ qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &
             if (!m_inMessage)
                 return fail(ProtocolError, "continuation without a message");
             // Checked before it is joined: bad bytes fail the connection on this fragment.
-            if (m_messageOpcode == Opcode::Text
-                && (!m_utf8.feed(unmasked) || (fin && !m_utf8.complete())))
+            if (m_messageOpcode == Opcode::Text && (!m_utf8.feed(unmasked) || (fin && !m_utf8.complete())))
                 return fail(InvalidPayload, "invalid UTF-8 in a text frame");
             m_message.append(unmasked);
             if (fin) {
@@ -262,8 +258,7 @@ qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &
                 onMessage(m_messageOpcode, std::exchange(m_message, {}));
             }
             break;
-        default:
-            return fail(ProtocolError, "unknown opcode");
+        default: return fail(ProtocolError, "unknown opcode");
         }
     }
     return pos;

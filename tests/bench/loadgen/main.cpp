@@ -58,7 +58,8 @@ bool waitForConnections(const Shared &shared, const Plan &plan)
         }
         if (now - lastReport > 5000000000ull) {
             lastReport = now;
-            std::fprintf(stderr, "loadgen: %llu/%d connected\n", static_cast<unsigned long long>(shared.ready.load()), plan.connections);
+            std::fprintf(stderr, "loadgen: %llu/%d connected\n", static_cast<unsigned long long>(shared.ready.load()),
+                         plan.connections);
         }
         sleepFor(0.01);
     }
@@ -77,7 +78,8 @@ int main(int argc, char **argv)
     }
     const long files = raiseFileLimit();
     if (files > 0 && files < plan.connections + 64) {
-        std::fprintf(stderr, "loadgen: %d connections need more open files than the limit (%ld)\n", plan.connections, files);
+        std::fprintf(stderr, "loadgen: %d connections need more open files than the limit (%ld)\n", plan.connections,
+                     files);
         return 2;
     }
 
@@ -129,11 +131,16 @@ int main(int argc, char **argv)
                 sleepFor(std::min(0.1, static_cast<double>(until - now) / 1e9));
                 if (monotonicNs() >= next && monotonicNs() < until) {
                     next += static_cast<uint64_t>(plan.reportEveryS * 1e9);
-                    std::fprintf(stderr, "loadgen: sent %llu acked %llu delivered %llu ready %lld reconnects %llu churned %llu errors %llu\n",
-                                 static_cast<unsigned long long>(shared.sent.load()), static_cast<unsigned long long>(shared.acks.load()),
-                                 static_cast<unsigned long long>(shared.delivered.load()), static_cast<long long>(shared.readyNow.load()),
-                                 static_cast<unsigned long long>(shared.reconnects.load()),
-                                 static_cast<unsigned long long>(shared.churned.load()), static_cast<unsigned long long>(shared.errors.load()));
+                    std::fprintf(
+                            stderr,
+                            "loadgen: sent %llu acked %llu delivered %llu ready %lld reconnects %llu churned %llu errors %llu\n",
+                            static_cast<unsigned long long>(shared.sent.load()),
+                            static_cast<unsigned long long>(shared.acks.load()),
+                            static_cast<unsigned long long>(shared.delivered.load()),
+                            static_cast<long long>(shared.readyNow.load()),
+                            static_cast<unsigned long long>(shared.reconnects.load()),
+                            static_cast<unsigned long long>(shared.churned.load()),
+                            static_cast<unsigned long long>(shared.errors.load()));
                 }
             }
         } else {
@@ -228,9 +235,10 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < shared.secondCount; ++i) {
             const SecondCounts &s = shared.seconds[i];
             std::printf("SECOND %zu %llu %llu %llu %llu %llu %u\n", i, static_cast<unsigned long long>(s.sent.load()),
-                        static_cast<unsigned long long>(s.acked.load()), static_cast<unsigned long long>(s.refused.load()),
-                        static_cast<unsigned long long>(s.expected.load()), static_cast<unsigned long long>(s.delivered.load()),
-                        static_cast<unsigned>(s.down.load()));
+                        static_cast<unsigned long long>(s.acked.load()),
+                        static_cast<unsigned long long>(s.refused.load()),
+                        static_cast<unsigned long long>(s.expected.load()),
+                        static_cast<unsigned long long>(s.delivered.load()), static_cast<unsigned>(s.down.load()));
         }
         std::printf("# INTERVAL index from_s samples p50_us p99_us max_us (delivery latency, by send time)\n");
         for (size_t i = 0; i < intervals.size(); ++i)

@@ -26,9 +26,9 @@ constexpr int kMaxSendsPerTurn = 256;
 
 // Ordinary chat text; long enough to be cut to any payload size, nothing a profanity list masks.
 constexpr const char kFiller[] =
-    "The most merciful thing in the world is the inability of the human mind to correlate all its contents. "
-    "We live on a placid island of ignorance in the midst of black seas of infinity, and it was not meant that "
-    "we should voyage far. ";
+        "The most merciful thing in the world is the inability of the human mind to correlate all its contents. "
+        "We live on a placid island of ignorance in the midst of black seas of infinity, and it was not meant that "
+        "we should voyage far. ";
 
 std::string filler(size_t length)
 {

@@ -19,10 +19,10 @@ void Worker::login(Connection &c)
     char text[512];
     if (m_plan.protocol == Protocol::Mythos) {
         // A reopened connection is a new player: the old name may still be online somewhere.
-        const int n = c.generation == 0
-            ? std::snprintf(text, sizeof text, R"({"type":"auth","guest_name":"%s%d"})", m_plan.namePrefix.c_str(), c.id)
-            : std::snprintf(text, sizeof text, R"({"type":"auth","guest_name":"%s%dx%u"})", m_plan.namePrefix.c_str(),
-                            c.id, c.generation);
+        const int n = c.generation == 0 ? std::snprintf(text, sizeof text, R"({"type":"auth","guest_name":"%s%d"})",
+                                                        m_plan.namePrefix.c_str(), c.id)
+                                        : std::snprintf(text, sizeof text, R"({"type":"auth","guest_name":"%s%dx%u"})",
+                                                        m_plan.namePrefix.c_str(), c.id, c.generation);
         sendFrame(c, ws::Text, text, static_cast<size_t>(n));
     } else {
         // echo off: like the chat server, a sender does not get its own message back.
@@ -82,7 +82,8 @@ void Worker::onMythosFrame(Connection &c, uint8_t opcode, const char *p, size_t 
     } else if (startsWith(type, rest, "welcome\"")) {
         if (m_plan.rooms > 0) {
             char text[128];
-            const int len = std::snprintf(text, sizeof text, R"({"type":"move","room_id":"bench_zone_sub_r%d"})", c.room);
+            const int len =
+                    std::snprintf(text, sizeof text, R"({"type":"move","room_id":"bench_zone_sub_r%d"})", c.room);
             c.state = Connection::State::Moving;
             sendFrame(c, ws::Text, text, static_cast<size_t>(len));
         } else {
@@ -319,8 +320,9 @@ void Worker::sendChat(Connection &c, uint64_t now)
         // PUB <subject> <#bytes>\r\n<payload>\r\n as one binary frame, built in the scratch buffer.
         char head[96];
         const int n = m_plan.rooms > 0
-            ? std::snprintf(head, sizeof head, "PUB chat.say.r%d %zu\r\n", c.room, m_chatTemplate.size())
-            : std::snprintf(head, sizeof head, "PUB chat.%s %zu\r\n", m_plan.channel.c_str(), m_chatTemplate.size());
+                ? std::snprintf(head, sizeof head, "PUB chat.say.r%d %zu\r\n", c.room, m_chatTemplate.size())
+                : std::snprintf(head, sizeof head, "PUB chat.%s %zu\r\n", m_plan.channel.c_str(),
+                                m_chatTemplate.size());
         const size_t length = static_cast<size_t>(n) + m_chatTemplate.size() + 2;
         char *frame = m_frame.data();
         const size_t header = ws::writeHeader(frame, ws::Binary, length);
