@@ -14,6 +14,8 @@
 #include "views/mutesview.h"
 #include "views/queueview.h"
 
+#include "protocol/frames.h"
+#include "protocol/wirenames.h"
 #include "util/ids.h"
 
 #include <QAction>
@@ -95,8 +97,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_client, &ModeratorClient::gapReported, this, &MainWindow::markGap);
     connect(m_client, &ModeratorClient::monitorMessage, this, [this](const QJsonObject &m) {
         m_monitorModel->append(m);
-        m_feedResume.noteMessage(m.value(QLatin1String("message_id")).toString());
-        m_healthModel->countFeedMessage(m.value(QLatin1String("channel")).toString());
+        m_feedResume.noteMessage(m.value(wire::field::messageId).toString());
+        m_healthModel->countFeedMessage(m.value(wire::field::channel).toString());
     });
     connect(m_client, &ModeratorClient::messageDeleted, m_monitorModel, &MonitorModel::markDeleted);
     connect(m_client, &ModeratorClient::queueItem, m_queueModel, &QueueModel::upsert);
@@ -253,8 +255,8 @@ void MainWindow::onStateChanged()
 void MainWindow::onWelcomed()
 {
     m_banner->hide();
-    m_client->request({ { QStringLiteral("type"), QStringLiteral("monitor") }, { QStringLiteral("enabled"), true } });
-    m_client->request({ { QStringLiteral("type"), QStringLiteral("stats") } });
+    m_client->request(frames::monitor(true));
+    m_client->request(frames::stats());
     m_queueView->refresh();
     m_mutesView->refresh();
     m_logsView->query(true);
@@ -267,7 +269,7 @@ void MainWindow::resumeMonitor()
     const QJsonObject frame = m_feedResume.frame();
     if (frame.isEmpty())
         return; // nothing was ever shown and nothing was lost
-    const QString since = frame.value(QLatin1String("since")).toString();
+    const QString since = frame.value(wire::field::since).toString();
     m_client->request(
             frame,
             [this, since](const QString &type, const QJsonObject &data) {
@@ -276,7 +278,7 @@ void MainWindow::resumeMonitor()
                     return; // dropped again; the next reconnect resumes from the same place
                 m_monitorModel->merge(outcome.messages);
                 for (const QJsonValue &m : outcome.messages)
-                    m_feedResume.noteMessage(m.toObject().value(QLatin1String("message_id")).toString());
+                    m_feedResume.noteMessage(m.toObject().value(wire::field::messageId).toString());
                 if (outcome.gap)
                     m_monitorModel->addMarker(
                             tr("— gap: %1 (see Logs › Chat) —").arg(FeedResume::describe(outcome.reason)), since);
@@ -286,9 +288,9 @@ void MainWindow::resumeMonitor()
 
 void MainWindow::markGap(const QJsonObject &gap)
 {
-    const QDateTime from = QDateTime::fromString(gap.value(QLatin1String("from")).toString(), Qt::ISODateWithMs);
-    const QDateTime to = QDateTime::fromString(gap.value(QLatin1String("to")).toString(), Qt::ISODateWithMs);
-    const QString reason = FeedResume::describe(gap.value(QLatin1String("reason")).toString());
+    const QDateTime from = QDateTime::fromString(gap.value(wire::field::from).toString(), Qt::ISODateWithMs);
+    const QDateTime to = QDateTime::fromString(gap.value(wire::field::to).toString(), Qt::ISODateWithMs);
+    const QString reason = FeedResume::describe(gap.value(wire::field::reason).toString());
     if (!from.isValid()) {
         m_monitorModel->addMarker(tr("— gap after a bus outage: %1 —").arg(reason));
         return;

@@ -2,6 +2,8 @@
 
 #include "cli/lineformat.h"
 #include "connection/backoff.h"
+#include "protocol/frames.h"
+#include "protocol/wirenames.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -125,13 +127,10 @@ void TerminalClient::send(const QJsonObject &frame)
 
 void TerminalClient::onConnected()
 {
-    QJsonObject auth { { QStringLiteral("type"), QStringLiteral("auth") } };
-    if (!m_options.token.isEmpty())
-        auth.insert(QStringLiteral("token"), m_options.token);
-    else
-        auth.insert(QStringLiteral("guest_name"), m_options.guestName);
-    if (!m_guestKey.isEmpty())
-        auth.insert(QStringLiteral("guest_key"), m_guestKey); // continues the guest session
+    // A guest key from the last welcome continues the guest session.
+    // Straight to the socket: send() holds lines back until the session is logged in again.
+    const QJsonObject auth = m_options.token.isEmpty() ? frames::guestAuth(m_options.guestName, m_guestKey)
+                                                       : frames::auth(m_options.token);
     m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(auth).toJson(QJsonDocument::Compact)));
 }
 
@@ -148,21 +147,18 @@ void TerminalClient::onStdinLine(const QString &line)
     if (text == QLatin1String("/quit"))
         return quit();
     if (text.startsWith(QLatin1String("/move ")))
-        return send({ { QStringLiteral("type"), QStringLiteral("move") },
-                      { QStringLiteral("room_id"), text.mid(6).trimmed() } });
+        return send(frames::move(text.mid(6).trimmed()));
     if (text.startsWith(QLatin1String("/party"))) {
-        const QString id = text.mid(6).trimmed();
-        return send({ { QStringLiteral("type"), QStringLiteral("party") },
-                      { QStringLiteral("party_id"), id.isEmpty() ? QJsonValue() : QJsonValue(id) } });
+        return send(frames::party(text.mid(6).trimmed()));
     }
-    send({ { QStringLiteral("type"), QStringLiteral("command") }, { QStringLiteral("text"), text } });
+    send(frames::command(text));
 }
 
 void TerminalClient::onWelcome(const QJsonObject &data)
 {
     const bool reconnected = m_welcomed;
     m_welcomed = true;
-    m_guestKey = data.value(QStringLiteral("guest_key")).toString();
+    m_guestKey = data.value(wire::field::guestKey).toString();
     m_loggedIn = true;
     m_attempt = 0;
     m_stdin.setEnabled(true);
@@ -177,9 +173,9 @@ void TerminalClient::onWelcome(const QJsonObject &data)
     if (!wanted || !m_resume.canResume())
         return;
     QJsonObject frame = m_resume.frame();
-    m_resumeSince = frame.value(QLatin1String("since")).toString();
+    m_resumeSince = frame.value(wire::field::since).toString();
     m_resumeRef = QStringLiteral("resume-%1").arg(++m_nextRef);
-    frame.insert(QStringLiteral("ref"), m_resumeRef);
+    frame.insert(wire::field::ref, m_resumeRef);
     send(frame);
 }
 
@@ -198,12 +194,12 @@ void TerminalClient::onResumed(const QString &type, const QJsonObject &data)
 
 void TerminalClient::showChat(const QJsonObject &message, const QString &recovered)
 {
-    const QString id = message.value(QLatin1String("message_id")).toString();
+    const QString id = message.value(wire::field::messageId).toString();
     // A resume's clock window and a live copy racing it can repeat lines already printed.
     if (!id.isEmpty() && !m_shown.insert(id))
         return;
     m_resume.noteMessage(id);
-    const bool late = message.value(QLatin1String("late")).toBool();
+    const bool late = message.value(wire::field::late).toBool();
     if (!m_options.json)
         print(cli::chatLine(message, late ? QStringLiteral("late") : recovered));
 }
@@ -213,25 +209,24 @@ void TerminalClient::onEvent(const QString &text)
     if (m_options.json)
         print(text);
     const QJsonObject event = QJsonDocument::fromJson(text.toUtf8()).object();
-    const QString type = event.value(QLatin1String("event_type")).toString();
-    const QJsonObject data = event.value(QLatin1String("data")).toObject();
-    const QString ref = data.value(QLatin1String("ref")).toString();
-    if (type == QLatin1String("welcome"))
+    const QString type = event.value(wire::field::eventType).toString();
+    const QJsonObject data = event.value(wire::field::data).toObject();
+    const QString ref = data.value(wire::field::ref).toString();
+    if (type == wire::event::welcome)
         return onWelcome(data);
-    if (!m_resumeRef.isEmpty() && ref == m_resumeRef
-        && (type == QLatin1String("resumed") || type == QLatin1String("error"))) {
+    if (!m_resumeRef.isEmpty() && ref == m_resumeRef && (type == wire::event::resumed || type == wire::event::error)) {
         onResumed(type, data);
-        if (type == QLatin1String("resumed"))
+        if (type == wire::event::resumed)
             return; // an error is printed below as well
     }
-    if (type == QLatin1String("error") && !m_loggedIn)
+    if (type == wire::event::error && !m_loggedIn)
         m_refused = true; // the login itself failed
-    if (type == QLatin1String("chat_message"))
+    if (type == wire::event::chatMessage)
         return showChat(data, {});
     if (m_options.json)
         return;
-    if (type == QLatin1String("gap"))
-        return print(cli::gapLine(console::FeedResume::describe(data.value(QLatin1String("reason")).toString()), data));
+    if (type == wire::event::gap)
+        return print(cli::gapLine(console::FeedResume::describe(data.value(wire::field::reason).toString()), data));
     {
         const QString line = cli::eventLine(type, data);
         if (!line.isEmpty())

@@ -1,5 +1,7 @@
 #include "connection/feedresume.h"
 
+#include "protocol/frames.h"
+#include "protocol/wirenames.h"
 #include "util/ids.h"
 
 #include <QCoreApplication>
@@ -35,56 +37,53 @@ QJsonObject FeedResume::frame() const
     const QString from = since();
     if (from.isEmpty())
         return {};
-    QJsonObject f { { QStringLiteral("type"), QStringLiteral("resume") }, { QStringLiteral("since"), from } };
-    if (!m_feed.isEmpty())
-        f.insert(QStringLiteral("feed"), m_feed);
-    return f;
+    return frames::resume(from, m_feed);
 }
 
 FeedResume::Outcome FeedResume::outcome(const QString &eventType, const QJsonObject &data, const QString &since) const
 {
     Outcome o;
     o.since = since;
-    if (eventType == QLatin1String("resumed")) {
-        if (data.value(QLatin1String("feed")).toString() != m_feed) {
+    if (eventType == wire::event::resumed) {
+        if (data.value(wire::field::feed).toString() != m_feed) {
             // A server from before feed resumes answers with the player's own chat: not what
             // the feed missed, so none of it is merged and the hole is marked.
             o.gap = true;
             o.reason = QStringLiteral("feed_unsupported");
             return o;
         }
-        o.messages = data.value(QLatin1String("messages")).toArray();
-        o.gap = !data.value(QLatin1String("recovered")).toBool();
+        o.messages = data.value(wire::field::messages).toArray();
+        o.gap = !data.value(wire::field::recovered).toBool();
         if (o.gap)
-            o.reason = data.value(QLatin1String("reason")).toString(QStringLiteral("unknown"));
+            o.reason = data.value(wire::field::reason).toString(QStringLiteral("unknown"));
         return o;
     }
-    if (eventType == QLatin1String("timeout") && data.contains(QLatin1String("message"))) {
+    if (eventType == QLatin1String("timeout") && data.contains(wire::field::message)) {
         // The connection dropped again before the answer: the next reconnect resumes from the
         // same place, so nothing is missing yet.
         o.retryLater = true;
         return o;
     }
     o.gap = true;
-    o.reason = eventType == QLatin1String("error") ? data.value(QLatin1String("code")).toString(QStringLiteral("error"))
-                                                   : QStringLiteral("no_answer");
+    o.reason = eventType == wire::event::error ? data.value(wire::field::code).toString(QStringLiteral("error"))
+                                               : QStringLiteral("no_answer");
     return o;
 }
 
 QString FeedResume::describe(const QString &reason)
 {
     const char *text = nullptr;
-    if (reason == QLatin1String("too_many"))
+    if (reason == wire::recovery::tooMany)
         text = QT_TRANSLATE_NOOP(
                 "FeedResume",
                 "more messages were sent meanwhile than the server resends; the oldest of them are missing");
-    else if (reason == QLatin1String("too_old"))
+    else if (reason == wire::recovery::tooOld)
         text = QT_TRANSLATE_NOOP("FeedResume",
                                  "the connection was down longer than the server keeps messages to resend");
-    else if (reason == QLatin1String("unknown_since"))
+    else if (reason == wire::recovery::unknownSince)
         text = QT_TRANSLATE_NOOP("FeedResume",
                                  "the server does not know the last message shown here; some may be missing");
-    else if (reason == QLatin1String("history_unavailable"))
+    else if (reason == wire::recovery::historyUnavailable)
         text = QT_TRANSLATE_NOOP("FeedResume",
                                  "the server's history is unavailable; messages sent meanwhile are missing");
     else if (reason == QLatin1String("feed_unsupported"))

@@ -1,6 +1,9 @@
 #include "connection/moderatorclient.h"
 
 #include "connection/backoff.h"
+#include "model/role.h"
+#include "protocol/frames.h"
+#include "protocol/wirenames.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,12 +14,13 @@ Q_LOGGING_CATEGORY(lcConsoleConnection, "mythos.console.connection")
 namespace mythos::console {
 
 namespace {
-const QString kError = QStringLiteral("error");
+using namespace wire;
+// Not a wire name: what a request's handler gets when no reply came.
 const QString kTimeout = QStringLiteral("timeout");
 
-QString str(const QJsonObject &o, const char *key)
+QString str(const QJsonObject &o, QLatin1String key)
 {
-    return o.value(QLatin1String(key)).toString();
+    return o.value(key).toString();
 }
 } // namespace
 
@@ -105,8 +109,7 @@ void ModeratorClient::onConnected()
 {
     setState(State::Authenticating);
     m_authRef = request(
-            { { QStringLiteral("type"), QStringLiteral("auth") },
-              { QStringLiteral("token"), QString::fromUtf8(m_token) } },
+            frames::auth(QString::fromUtf8(m_token)),
             [this](const QString &type, const QJsonObject &data) {
                 if (type == kTimeout) {
                     if (!data.isEmpty() || !m_socket)
@@ -115,17 +118,17 @@ void ModeratorClient::onConnected()
                     m_socket->abort(); // onDisconnected schedules the next attempt
                     return;
                 }
-                if (type == kError)
-                    return refuse(tr("The server refused the token: %1").arg(str(data, "message")));
-                const QString role = str(data, "role");
-                if (role != QLatin1String("moderator") && role != QLatin1String("admin"))
+                if (type == event::error)
+                    return refuse(tr("The server refused the token: %1").arg(str(data, field::message)));
+                const QString role = str(data, field::role);
+                if (!hasRole(parseRole(role).value_or(Role::Player), Role::Moderator))
                     return refuse(
                             tr("The token belongs to %1 (role '%2'); the console needs a moderator or admin token.")
-                                    .arg(str(data, "player_name"), role));
-                m_playerId = str(data, "player_id");
-                m_playerName = str(data, "player_name");
+                                    .arg(str(data, field::playerName), role));
+                m_playerId = str(data, field::playerId);
+                m_playerName = str(data, field::playerName);
                 m_role = role;
-                m_serverId = str(data, "server_id");
+                m_serverId = str(data, field::serverId);
                 const bool restored = m_wasConnected;
                 m_attempt = 0;
                 m_everConnected = true;
@@ -184,16 +187,16 @@ void ModeratorClient::scheduleReconnect()
 
 QString ModeratorClient::request(QJsonObject frame, ReplyHandler onReply, QObject *context, int timeoutMs)
 {
-    const bool isAuth = frame.value(QLatin1String("type")).toString() == QLatin1String("auth");
+    const bool isAuth = frame.value(field::type).toString() == request::auth;
     if (!m_socket || (m_state != State::Connected && !(isAuth && m_state == State::Authenticating)))
         return {};
     const QString ref = QStringLiteral("c%1").arg(++m_nextRef);
-    frame.insert(QStringLiteral("ref"), ref);
+    frame.insert(field::ref, ref);
     Pending p;
     p.handler = std::move(onReply);
     p.context = context;
     p.hasContext = context != nullptr;
-    p.type = frame.value(QLatin1String("type")).toString();
+    p.type = frame.value(field::type).toString();
     p.timer = new QTimer(this);
     p.timer->setSingleShot(true);
     connect(p.timer, &QTimer::timeout, this, [this, ref] { finish(ref, kTimeout, {}); });
@@ -220,7 +223,7 @@ void ModeratorClient::failAllPending(const QString &why)
 {
     const QStringList refs = m_pending.keys();
     for (const QString &ref : refs)
-        finish(ref, kTimeout, { { QStringLiteral("message"), why } });
+        finish(ref, kTimeout, { { field::message, why } });
 }
 
 void ModeratorClient::onText(const QString &text)
@@ -232,39 +235,47 @@ void ModeratorClient::onText(const QString &text)
         return;
     }
     const QJsonObject envelope = doc.object();
-    const QString eventType = str(envelope, "event_type");
-    const QJsonObject data = envelope.value(QLatin1String("data")).toObject();
-    const QString ref = str(data, "ref");
+    const QString eventType = str(envelope, field::eventType);
+    const QJsonObject data = envelope.value(field::data).toObject();
+    const QString ref = str(data, field::ref);
     const bool claimed = !ref.isEmpty() && m_pending.contains(ref);
     // Typed signals first, so models are up to date when a request's handler runs.
-    if (!(eventType == kError && claimed))
-        dispatch(eventType, data);
+    const bool read = eventType == event::error && claimed ? true : dispatch(eventType, data);
     if (claimed)
         finish(ref, eventType, data);
+    else if (!read) {
+        qCDebug(lcConsoleConnection) << "an event the console does not read:" << eventType;
+        Q_EMIT unreadEvent(eventType);
+    }
 }
 
-void ModeratorClient::dispatch(const QString &eventType, const QJsonObject &data)
+bool ModeratorClient::dispatch(const QString &eventType, const QJsonObject &data)
 {
-    if (eventType == QLatin1String("monitor_message"))
+    if (eventType == event::monitorMessage)
         Q_EMIT monitorMessage(data);
-    else if (eventType == QLatin1String("queue_item"))
+    else if (eventType == event::queueItem)
         Q_EMIT queueItem(data);
-    else if (eventType == QLatin1String("queue"))
-        Q_EMIT queueList(data.value(QLatin1String("items")).toArray());
-    else if (eventType == QLatin1String("stats"))
+    else if (eventType == event::queue)
+        Q_EMIT queueList(data.value(field::items).toArray());
+    else if (eventType == event::stats)
         Q_EMIT statsReceived(data);
-    else if (eventType == QLatin1String("mutes"))
-        Q_EMIT mutesReceived(data.value(QLatin1String("mutes")).toArray());
-    else if (eventType == QLatin1String("logs"))
+    else if (eventType == event::mutes)
+        Q_EMIT mutesReceived(data.value(event::mutes).toArray());
+    else if (eventType == event::logs)
         Q_EMIT logsReceived(data);
-    else if (eventType == QLatin1String("message_deleted"))
-        Q_EMIT messageDeleted(str(data, "message_id"));
-    else if (eventType == QLatin1String("mutes_changed"))
+    else if (eventType == event::messageDeleted)
+        Q_EMIT messageDeleted(str(data, field::messageId));
+    else if (eventType == event::mutesChanged)
         Q_EMIT serverMutesChanged();
-    else if (eventType == QLatin1String("gap"))
+    else if (eventType == event::gap)
         Q_EMIT gapReported(data);
-    else if (eventType == kError)
-        Q_EMIT serverError(str(data, "code"), str(data, "message"));
+    else if (eventType == event::error)
+        Q_EMIT serverError(str(data, field::code), str(data, field::message));
+    else if (eventType == event::chatMessage || eventType == event::presence) {
+        // The moderator's own chat: the console shows every line through the monitor feed.
+    } else
+        return false;
+    return true;
 }
 
 } // namespace mythos::console

@@ -1,5 +1,7 @@
 #include "models/healthmodel.h"
 
+#include "protocol/wirenames.h"
+
 #include <QJsonValue>
 
 namespace mythos::console {
@@ -151,7 +153,7 @@ void HealthModel::rebuild()
     const bool rated = m_stats.size() > 1;
     auto perS = [rated](double v) { return rated ? QVariant(v) : QVariant(); };
     QList<Metric> rows;
-    rows.append({ QStringLiteral("server_id"), tr("Server"), s.value(QLatin1String("server_id")).toString(), {} });
+    rows.append({ QStringLiteral("server_id"), tr("Server"), s.value(wire::field::serverId).toString(), {} });
     rows.append({ QStringLiteral("nats"), tr("NATS"), s.value(QLatin1String("nats")).toString(), {} });
     rows.append({ QStringLiteral("instances_seen"),
                   tr("Instances seen"),

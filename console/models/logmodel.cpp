@@ -1,5 +1,7 @@
 #include "models/logmodel.h"
 
+#include "protocol/wirenames.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 
@@ -66,14 +68,14 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             return ts.isValid() ? ts.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"))
                                 : l.value(QLatin1String("ts")).toString();
         }
-        case EventColumn: return l.value(QLatin1String("event")).toString();
-        case ServerColumn: return l.value(QLatin1String("server_id")).toString();
+        case EventColumn: return l.value(wire::field::event).toString();
+        case ServerColumn: return l.value(wire::field::serverId).toString();
         case DetailsColumn: return details(l);
         }
         return {};
     case Qt::ToolTipRole: return QString::fromUtf8(QJsonDocument(l).toJson(QJsonDocument::Indented));
     case RawRole: return l;
-    case EventRole: return l.value(QLatin1String("event")).toString();
+    case EventRole: return l.value(wire::field::event).toString();
     }
     return {};
 }

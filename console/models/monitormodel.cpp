@@ -1,5 +1,7 @@
 #include "models/monitormodel.h"
 
+#include "protocol/wirenames.h"
+
 #include <QBrush>
 #include <QFont>
 #include <QPalette>
@@ -24,23 +26,23 @@ MonitorModel::Line MonitorModel::lineFrom(const QJsonObject &m)
 {
     Line l;
     l.raw = m;
-    l.messageId = m.value(QLatin1String("message_id")).toString();
-    l.channel = m.value(QLatin1String("channel")).toString();
-    l.scopeId = m.value(QLatin1String("scope_id")).toString();
-    l.roomId = m.value(QLatin1String("room_id")).toString();
-    l.senderId = m.value(QLatin1String("sender_id")).toString();
-    l.senderName = m.value(QLatin1String("sender_name")).toString();
-    l.content = m.value(QLatin1String("content")).toString();
+    l.messageId = m.value(wire::field::messageId).toString();
+    l.channel = m.value(wire::field::channel).toString();
+    l.scopeId = m.value(wire::field::scopeId).toString();
+    l.roomId = m.value(wire::field::roomId).toString();
+    l.senderId = m.value(wire::field::senderId).toString();
+    l.senderName = m.value(wire::field::senderName).toString();
+    l.content = m.value(wire::field::content).toString();
     l.sortKey = l.messageId;
-    if (m.value(QLatin1String("late")).toBool()) {
+    if (m.value(wire::field::late).toBool()) {
         l.recovered = QStringLiteral("late");
         l.inOrder = true;
     }
-    l.time = QDateTime::fromString(m.value(QLatin1String("timestamp")).toString(), Qt::ISODateWithMs);
+    l.time = QDateTime::fromString(m.value(wire::field::timestamp).toString(), Qt::ISODateWithMs);
     if (!l.time.isValid())
         l.time = QDateTime::currentDateTimeUtc();
-    if (m.contains(QLatin1String("target_id")) && l.scopeId.isEmpty())
-        l.scopeId = QStringLiteral("→ %1").arg(m.value(QLatin1String("target_name")).toString());
+    if (m.contains(wire::field::targetId) && l.scopeId.isEmpty())
+        l.scopeId = QStringLiteral("→ %1").arg(m.value(wire::field::targetName).toString());
     return l;
 }
 
@@ -67,7 +69,7 @@ QVariant MonitorModel::data(const QModelIndex &index, int role) const
         if (l.marker)
             return l.content;
         return tr("%1\n%2 · %3 · room %4\nid %5%6")
-                .arg(l.raw.value(QLatin1String("message")).toString(), l.time.toLocalTime().toString(Qt::ISODate),
+                .arg(l.raw.value(wire::field::message).toString(), l.time.toLocalTime().toString(Qt::ISODate),
                      l.senderId, l.roomId.isEmpty() ? tr("none") : l.roomId, l.messageId,
                      l.recovered == QLatin1String("late") ? tr("\ndelivered late, after the servers' bus came back")
                              : l.recovered == QLatin1String("resumed")

@@ -1,5 +1,7 @@
 #include "models/mutesmodel.h"
 
+#include "protocol/wirenames.h"
+
 #include <QHash>
 
 namespace mythos::console {
@@ -26,16 +28,16 @@ MutesModel::Row MutesModel::rowFrom(const QJsonObject &m)
 {
     Row r;
     r.raw = m;
-    r.targetId = m.value(QLatin1String("target")).toString();
-    r.targetName = m.value(QLatin1String("target_name")).toString();
-    r.channel = m.value(QLatin1String("channel")).toString();
-    r.reason = m.value(QLatin1String("reason")).toString();
+    r.targetId = m.value(wire::field::target).toString();
+    r.targetName = m.value(wire::field::targetName).toString();
+    r.channel = m.value(wire::field::channel).toString();
+    r.reason = m.value(wire::field::reason).toString();
     r.mutedBy = m.value(QLatin1String("muted_by")).toString();
-    const QJsonValue until = m.value(QLatin1String("muted_until"));
+    const QJsonValue until = m.value(wire::field::mutedUntil);
     if (until.isString())
         r.until = QDateTime::fromString(until.toString(), Qt::ISODateWithMs).toUTC();
-    r.key = m.value(QLatin1String("target_type")).toString() + QLatin1Char(':') + r.targetId + QLatin1Char(':')
-            + r.channel + QLatin1Char(':') + r.mutedBy;
+    r.key = m.value(wire::field::targetType).toString() + QLatin1Char(':') + r.targetId + QLatin1Char(':') + r.channel
+            + QLatin1Char(':') + r.mutedBy;
     return r;
 }
 

@@ -1,5 +1,7 @@
 #include "models/queuemodel.h"
 
+#include "protocol/wirenames.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
@@ -9,13 +11,13 @@
 namespace mythos::console {
 
 namespace {
-QString str(const QJsonObject &o, const char *key)
+QString str(const QJsonObject &o, QLatin1String key)
 {
-    return o.value(QLatin1String(key)).toString();
+    return o.value(key).toString();
 }
 bool isPending(const QJsonObject &item)
 {
-    return str(item, "status") == QLatin1String("pending");
+    return str(item, wire::field::status) == QLatin1String("pending");
 }
 } // namespace
 
@@ -38,37 +40,38 @@ QVariant QueueModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
     const QJsonObject &i = m_items.at(index.row());
-    const QJsonObject message = i.value(QLatin1String("message")).toObject();
+    const QJsonObject message = i.value(wire::field::message).toObject();
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
         case CreatedColumn:
-            return QDateTime::fromString(str(i, "created_at"), Qt::ISODateWithMs)
+            return QDateTime::fromString(str(i, wire::field::createdAt), Qt::ISODateWithMs)
                     .toLocalTime()
                     .toString(QStringLiteral("HH:mm:ss"));
-        case KindColumn: return str(i, "kind");
+        case KindColumn: return str(i, wire::field::kind);
         case StatusColumn: {
-            const QString resolution = str(i, "resolution");
-            return resolution.isEmpty() || resolution == str(i, "status")
-                    ? str(i, "status")
-                    : tr("%1 (%2)").arg(str(i, "status"), resolution);
+            const QString resolution = str(i, wire::field::resolution);
+            return resolution.isEmpty() || resolution == str(i, wire::field::status)
+                    ? str(i, wire::field::status)
+                    : tr("%1 (%2)").arg(str(i, wire::field::status), resolution);
         }
-        case ChannelColumn: return str(i, "channel");
+        case ChannelColumn: return str(i, wire::field::channel);
         case SenderColumn:
-            return str(message, "sender_name").isEmpty() ? str(i, "sender_id") : str(message, "sender_name");
-        case TextColumn: return str(message, "content");
+            return str(message, wire::field::senderName).isEmpty() ? str(i, wire::field::senderId)
+                                                                   : str(message, wire::field::senderName);
+        case TextColumn: return str(message, wire::field::content);
         case ReasonsColumn: {
             QStringList reasons;
-            for (const QJsonValue &r : i.value(QLatin1String("reasons")).toArray())
+            for (const QJsonValue &r : i.value(wire::field::reasons).toArray())
                 reasons.append(r.toString());
             return reasons.join(QStringLiteral("; "));
         }
-        case ClaimedColumn: return isPending(i) ? str(i, "claimed_by") : str(i, "resolved_by");
+        case ClaimedColumn: return isPending(i) ? str(i, wire::field::claimedBy) : str(i, wire::field::resolvedBy);
         }
         return {};
-    case Qt::ToolTipRole: return str(message, "message");
+    case Qt::ToolTipRole: return str(message, wire::field::message);
     case Qt::FontRole:
-        if (str(i, "kind") == QLatin1String("held") && isPending(i) && index.column() == KindColumn) {
+        if (str(i, wire::field::kind) == QLatin1String("held") && isPending(i) && index.column() == KindColumn) {
             QFont f;
             f.setBold(true);
             return f;
@@ -78,10 +81,10 @@ QVariant QueueModel::data(const QModelIndex &index, int role) const
         if (!isPending(i))
             return QBrush(QColor(0x80, 0x80, 0x80));
         return {};
-    case ItemIdRole: return str(i, "item_id");
-    case StatusRole: return str(i, "status");
-    case KindRole: return str(i, "kind");
-    case SenderIdRole: return str(i, "sender_id");
+    case ItemIdRole: return str(i, wire::field::itemId);
+    case StatusRole: return str(i, wire::field::status);
+    case KindRole: return str(i, wire::field::kind);
+    case SenderIdRole: return str(i, wire::field::senderId);
     case RawRole: return i;
     }
     return {};
@@ -107,7 +110,7 @@ QVariant QueueModel::headerData(int section, Qt::Orientation orientation, int ro
 int QueueModel::rowOf(const QString &itemId) const
 {
     for (int r = 0; r < m_items.size(); ++r) {
-        if (str(m_items.at(r), "item_id") == itemId)
+        if (str(m_items.at(r), wire::field::itemId) == itemId)
             return r;
     }
     return -1;
@@ -115,7 +118,7 @@ int QueueModel::rowOf(const QString &itemId) const
 
 void QueueModel::upsert(const QJsonObject &item)
 {
-    const QString id = str(item, "item_id");
+    const QString id = str(item, wire::field::itemId);
     if (id.isEmpty())
         return;
     const int row = rowOf(id);
@@ -124,9 +127,9 @@ void QueueModel::upsert(const QJsonObject &item)
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
     } else {
         // Items arrive newest last; keep the newest at the top by creation time.
-        const QString created = str(item, "created_at");
+        const QString created = str(item, wire::field::createdAt);
         int at = 0;
-        while (at < m_items.size() && str(m_items.at(at), "created_at") > created)
+        while (at < m_items.size() && str(m_items.at(at), wire::field::createdAt) > created)
             ++at;
         beginInsertRows({}, at, at);
         m_items.insert(at, item);
@@ -140,9 +143,9 @@ void QueueModel::replacePending(const QJsonArray &items)
 {
     QSet<QString> fresh;
     for (const QJsonValue &v : items)
-        fresh.insert(str(v.toObject(), "item_id"));
+        fresh.insert(str(v.toObject(), wire::field::itemId));
     for (int r = static_cast<int>(m_items.size()) - 1; r >= 0; --r) {
-        if (isPending(m_items.at(r)) && !fresh.contains(str(m_items.at(r), "item_id"))) {
+        if (isPending(m_items.at(r)) && !fresh.contains(str(m_items.at(r), wire::field::itemId))) {
             beginRemoveRows({}, r, r);
             m_items.removeAt(r);
             endRemoveRows();
@@ -180,7 +183,7 @@ void QueueModel::recount()
     for (const QJsonObject &i : std::as_const(m_items)) {
         if (isPending(i)) {
             ++pending;
-            held += str(i, "kind") == QLatin1String("held");
+            held += str(i, wire::field::kind) == QLatin1String("held");
         }
     }
     if (pending == m_pending && held == m_heldPending)

@@ -1,6 +1,7 @@
 #include "views/healthview.h"
 
 #include "models/healthmodel.h"
+#include "protocol/wirenames.h"
 #include "views/readonlytable.h"
 
 #include <QChart>
@@ -152,7 +153,7 @@ void HealthView::updateBanner()
     const QString nats = s.value(QLatin1String("nats")).toString();
     const bool ok = nats == QLatin1String("connected") || nats == QLatin1String("disabled");
     m_banner->setText(tr("<b>%1</b> · NATS <b>%2</b> · %3 instances seen · %4 connections · %5 players · queue %6")
-                              .arg(s.value(QLatin1String("server_id")).toString().toHtmlEscaped(), nats.toHtmlEscaped())
+                              .arg(s.value(wire::field::serverId).toString().toHtmlEscaped(), nats.toHtmlEscaped())
                               .arg(s.value(QLatin1String("instances_seen")).toInt())
                               .arg(s.value(QLatin1String("connections")).toInt())
                               .arg(s.value(QLatin1String("players")).toInt())

@@ -3,6 +3,8 @@
 #include "connection/moderatorclient.h"
 #include "models/exporter.h"
 #include "models/logmodel.h"
+#include "protocol/frames.h"
+#include "protocol/wirenames.h"
 #include "views/readonlytable.h"
 
 #include <QAction>
@@ -160,34 +162,28 @@ void LogsView::query(bool fresh)
 {
     if (m_client->state() != ModeratorClient::State::Connected || (!fresh && m_queryInFlight))
         return;
-    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("logs") },
-                        { QStringLiteral("category"), m_category->currentData().toString() },
-                        { QStringLiteral("day"), m_day->date().toString(Qt::ISODate) },
-                        { QStringLiteral("limit"), 1000 } };
-    if (!m_event->text().trimmed().isEmpty())
-        frame.insert(QStringLiteral("event"), m_event->text().trimmed());
-    if (!m_search->text().trimmed().isEmpty())
-        frame.insert(QStringLiteral("contains"), m_search->text().trimmed());
+    const QJsonObject frame = frames::logs({ m_category->currentData().toString(), m_day->date().toString(Qt::ISODate),
+                                             m_event->text().trimmed(), m_search->text().trimmed(), 1000 });
     m_queryInFlight = true;
     m_client->request(
             frame,
             [this, fresh](const QString &type, const QJsonObject &data) {
                 m_queryInFlight = false;
-                if (type != QLatin1String("logs")) {
+                if (type != wire::event::logs) {
                     m_status->setText(
-                            tr("Could not read the log: %1").arg(data.value(QLatin1String("message")).toString()));
+                            tr("Could not read the log: %1").arg(data.value(wire::field::message).toString()));
                     return;
                 }
                 // An answer to a query the moderator has since changed is stale: drop it.
-                if (data.value(QLatin1String("category")).toString() != m_category->currentData().toString()
-                    || data.value(QLatin1String("day")).toString() != m_day->date().toString(Qt::ISODate))
+                if (data.value(wire::field::category).toString() != m_category->currentData().toString()
+                    || data.value(wire::field::day).toString() != m_day->date().toString(Qt::ISODate))
                     return;
-                const QJsonArray lines = data.value(QLatin1String("lines")).toArray();
+                const QJsonArray lines = data.value(wire::field::lines).toArray();
                 if (fresh)
                     m_model->setLines(lines);
                 else
                     m_model->merge(lines);
-                const qint64 matched = static_cast<qint64>(data.value(QLatin1String("matched")).toDouble());
+                const qint64 matched = static_cast<qint64>(data.value(wire::field::matched).toDouble());
                 m_status->setText(tr("%1 %2: %3 matching lines in the file, %4 loaded, %5 shown%6")
                                           .arg(m_category->currentText(), m_day->date().toString(Qt::ISODate))
                                           .arg(matched)

@@ -2,6 +2,7 @@
 
 #include "models/monitorfilter.h"
 #include "models/monitormodel.h"
+#include "protocol/wirenames.h"
 #include "views/readonlytable.h"
 
 #include <QAction>
@@ -188,7 +189,7 @@ QString MonitorView::contextText(int sourceRow) const
         const QJsonObject raw = i.data(MonitorModel::RawRole).toJsonObject();
         lines.append(QStringLiteral("%1 %2 %3")
                              .arg(r == sourceRow ? QStringLiteral("▶") : QStringLiteral(" "), i.data().toString(),
-                                  raw.value(QLatin1String("message")).toString()));
+                                  raw.value(wire::field::message).toString()));
     }
     return lines.join(QLatin1Char('\n'));
 }
@@ -239,7 +240,7 @@ void MonitorView::showMenu(const QPoint &pos)
     const QString sender = at.data(MonitorModel::SenderIdRole).toString();
     const QString scope = at.data(MonitorModel::ScopeIdRole).toString();
     const QString channel = at.data(MonitorModel::ChannelRole).toString();
-    const QString text = at.data(MonitorModel::RawRole).toJsonObject().value(QLatin1String("message")).toString();
+    const QString text = at.data(MonitorModel::RawRole).toJsonObject().value(wire::field::message).toString();
     QMenu menu(this);
     menu.addAction(tr("Mute %1…").arg(at.data(MonitorModel::SenderNameRole).toString()), this,
                    &MonitorView::requestMuteOfSelected);

@@ -2,6 +2,8 @@
 
 #include "connection/moderatorclient.h"
 #include "models/mutesmodel.h"
+#include "protocol/frames.h"
+#include "protocol/wirenames.h"
 #include "views/mutedialog.h"
 #include "views/readonlytable.h"
 
@@ -149,8 +151,7 @@ void MutesView::refresh()
 {
     if (m_client->state() != ModeratorClient::State::Connected)
         return;
-    m_client->request({ { QStringLiteral("type"), QStringLiteral("mutes") },
-                        { QStringLiteral("scope"), QStringLiteral("server") } });
+    m_client->request(frames::mutes(wire::value::server));
 }
 
 void MutesView::send(const QJsonObject &frame, const QString &done)
@@ -158,14 +159,14 @@ void MutesView::send(const QJsonObject &frame, const QString &done)
     const QString ref = m_client->request(
             frame,
             [this, done](const QString &type, const QJsonObject &data) {
-                if (type == QLatin1String("mutes"))
+                if (type == wire::event::mutes)
                     m_message->setText(done);
                 else
                     m_message->setText(
                             tr("<b>Refused:</b> %1")
                                     .arg(type == QLatin1String("timeout")
                                                  ? tr("no answer from the server")
-                                                 : data.value(QLatin1String("message")).toString().toHtmlEscaped()));
+                                                 : data.value(wire::field::message).toString().toHtmlEscaped()));
             },
             this);
     if (ref.isEmpty())
@@ -181,16 +182,8 @@ void MutesView::addMute(const QString &target, std::optional<int> minutes, const
         m_target->setFocus();
         return;
     }
-    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("mute") },
-                        { QStringLiteral("target_type"), QStringLiteral("player") },
-                        { QStringLiteral("target"), who },
-                        { QStringLiteral("scope"), QStringLiteral("server") } };
-    if (minutes)
-        frame.insert(QStringLiteral("minutes"), *minutes);
-    if (!reason.trimmed().isEmpty())
-        frame.insert(QStringLiteral("reason"), reason.trimmed());
-    if (!channel.isEmpty())
-        frame.insert(QStringLiteral("channel"), channel);
+    const QJsonObject frame =
+            frames::mute({ wire::value::player, who, wire::value::server }, minutes, reason.trimmed(), channel);
     send(frame, minutes ? tr("Muted %1 for %2 minutes.").arg(who).arg(*minutes) : tr("Muted %1 permanently.").arg(who));
     m_target->clear();
     m_reason->clear();
@@ -218,7 +211,7 @@ void MutesView::extendSelected(int minutes)
     const QJsonObject m = selectedMute();
     if (m.isEmpty())
         return;
-    const QJsonValue untilValue = m.value(QLatin1String("muted_until"));
+    const QJsonValue untilValue = m.value(wire::field::mutedUntil);
     if (!untilValue.isString()) {
         m_message->setText(tr("That mute is permanent already."));
         return;
@@ -226,8 +219,8 @@ void MutesView::extendSelected(int minutes)
     const QDateTime until = QDateTime::fromString(untilValue.toString(), Qt::ISODateWithMs);
     const qint64 left = std::max<qint64>(0, (QDateTime::currentDateTimeUtc().secsTo(until) + 59) / 60);
     const int total = static_cast<int>(std::min<qint64>(10080, left + minutes));
-    addMute(m.value(QLatin1String("target")).toString(), total, m.value(QLatin1String("reason")).toString(),
-            m.value(QLatin1String("channel")).toString());
+    addMute(m.value(wire::field::target).toString(), total, m.value(wire::field::reason).toString(),
+            m.value(wire::field::channel).toString());
 }
 
 void MutesView::removeSelected()
@@ -235,11 +228,8 @@ void MutesView::removeSelected()
     const QJsonObject m = selectedMute();
     if (m.isEmpty())
         return;
-    const QString target = m.value(QLatin1String("target")).toString();
-    send({ { QStringLiteral("type"), QStringLiteral("unmute") },
-           { QStringLiteral("target_type"), m.value(QLatin1String("target_type")).toString() },
-           { QStringLiteral("target"), target },
-           { QStringLiteral("scope"), QStringLiteral("server") } },
+    const QString target = m.value(wire::field::target).toString();
+    send(frames::unmute({ m.value(wire::field::targetType).toString(), target, wire::value::server }),
          tr("Unmuted %1.").arg(target));
 }
 

@@ -2,6 +2,8 @@
 
 #include "connection/moderatorclient.h"
 #include "models/queuemodel.h"
+#include "protocol/frames.h"
+#include "protocol/wirenames.h"
 #include "views/mutedialog.h"
 #include "views/readonlytable.h"
 
@@ -21,9 +23,9 @@
 namespace mythos::console {
 
 namespace {
-QString str(const QJsonObject &o, const char *key)
+QString str(const QJsonObject &o, QLatin1String key)
 {
-    return o.value(QLatin1String(key)).toString();
+    return o.value(key).toString();
 }
 QString esc(const QString &s)
 {
@@ -141,12 +143,10 @@ QAction *QueueView::actionFor(const QString &action) const
 void QueueView::refresh()
 {
     m_client->request(
-            { { QStringLiteral("type"), QStringLiteral("queue") },
-              { QStringLiteral("status"), QStringLiteral("pending") },
-              { QStringLiteral("limit"), 500 } },
+            frames::queue(QStringLiteral("pending"), 500),
             [this](const QString &type, const QJsonObject &data) {
-                if (type == QLatin1String("queue"))
-                    m_model->replacePending(data.value(QLatin1String("items")).toArray());
+                if (type == wire::event::queue)
+                    m_model->replacePending(data.value(wire::field::items).toArray());
             },
             this);
 }
@@ -186,21 +186,15 @@ void QueueView::act(const QString &action, std::optional<int> minutes, const QSt
     const QString itemId = selectedItemId();
     if (itemId.isEmpty())
         return;
-    QJsonObject frame { { QStringLiteral("type"), QStringLiteral("queue_action") },
-                        { QStringLiteral("item_id"), itemId },
-                        { QStringLiteral("action"), action } };
-    if (minutes)
-        frame.insert(QStringLiteral("minutes"), *minutes);
-    if (!reason.isEmpty())
-        frame.insert(QStringLiteral("reason"), reason);
+    const QJsonObject frame = frames::queueAction(itemId, action, minutes, reason);
     m_message->setText(tr("Sending %1…").arg(action));
     const int proxyRow = m_table->currentIndex().row();
     const QString ref = m_client->request(
             frame,
             [this, action, itemId, proxyRow](const QString &type, const QJsonObject &data) {
-                if (type == QLatin1String("queue_item")) {
+                if (type == wire::event::queueItem) {
                     m_lastError.clear();
-                    m_message->setText(tr("%1: done (%2).").arg(action, str(data, "status")));
+                    m_message->setText(tr("%1: done (%2).").arg(action, str(data, wire::field::status)));
                     if (action == QLatin1String("mute_sender"))
                         Q_EMIT mutesChanged();
                     if (action != QLatin1String("claim") && selectedItemId() == itemId && !m_showClosed->isChecked())
@@ -209,7 +203,8 @@ void QueueView::act(const QString &action, std::optional<int> minutes, const QSt
                         selectNextPending(proxyRow + 1);
                     return;
                 }
-                m_lastError = type == QLatin1String("timeout") ? tr("no answer from the server") : str(data, "message");
+                m_lastError = type == QLatin1String("timeout") ? tr("no answer from the server")
+                                                               : str(data, wire::field::message);
                 m_message->setText(tr("<b>%1 failed:</b> %2").arg(action, esc(m_lastError)));
             },
             this);
@@ -222,14 +217,14 @@ void QueueView::muteSenderInteractively()
     const QJsonObject item = m_table->currentIndex().data(QueueModel::RawRole).toJsonObject();
     if (item.isEmpty())
         return;
-    const QJsonObject message = item.value(QLatin1String("message")).toObject();
-    auto *dialog = new MuteDialog(str(item, "sender_id"), str(message, "sender_name"), this);
+    const QJsonObject message = item.value(wire::field::message).toObject();
+    auto *dialog = new MuteDialog(str(item, wire::field::senderId), str(message, wire::field::senderName), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     QStringList reasons;
-    for (const QJsonValue &r : item.value(QLatin1String("reasons")).toArray())
+    for (const QJsonValue &r : item.value(wire::field::reasons).toArray())
         reasons.append(r.toString());
-    dialog->setReason(tr("Moderation queue: \"%1\"").arg(str(message, "content").left(120)));
-    const QString itemId = str(item, "item_id");
+    dialog->setReason(tr("Moderation queue: \"%1\"").arg(str(message, wire::field::content).left(120)));
+    const QString itemId = str(item, wire::field::itemId);
     connect(dialog, &QDialog::accepted, this, [this, dialog, itemId] {
         if (selectItem(itemId))
             act(QStringLiteral("mute_sender"), dialog->minutes(), dialog->reason());
@@ -240,8 +235,8 @@ void QueueView::muteSenderInteractively()
 void QueueView::updateActions()
 {
     const QJsonObject item = m_table->currentIndex().data(QueueModel::RawRole).toJsonObject();
-    const bool pending = str(item, "status") == QLatin1String("pending");
-    const QString claimedBy = str(item, "claimed_by");
+    const bool pending = str(item, wire::field::status) == QLatin1String("pending");
+    const QString claimedBy = str(item, wire::field::claimedBy);
     const bool mine = claimedBy.isEmpty() || claimedBy == m_client->playerId();
     for (QAction *a : std::as_const(m_actions))
         a->setEnabled(pending && mine && (a->objectName() != QLatin1String("claim") || claimedBy.isEmpty()));
@@ -249,36 +244,39 @@ void QueueView::updateActions()
 
 QString QueueView::contextHtml(const QJsonObject &item)
 {
-    const QJsonObject message = item.value(QLatin1String("message")).toObject();
-    const QJsonObject context = item.value(QLatin1String("context")).toObject();
-    const QJsonObject sender = context.value(QLatin1String("sender")).toObject();
+    const QJsonObject message = item.value(wire::field::message).toObject();
+    const QJsonObject context = item.value(wire::field::context).toObject();
+    const QJsonObject sender = context.value(wire::field::sender).toObject();
     QString html;
-    html += QStringLiteral("<h3>%1</h3>").arg(esc(str(message, "message")));
+    html += QStringLiteral("<h3>%1</h3>").arg(esc(str(message, wire::field::message)));
     QStringList reasons;
-    for (const QJsonValue &r : item.value(QLatin1String("reasons")).toArray())
+    for (const QJsonValue &r : item.value(wire::field::reasons).toArray())
         reasons.append(QStringLiteral("<code>%1</code>").arg(esc(r.toString())));
     html += QStringLiteral("<p><b>%1</b> %2 · <b>%3</b> %4 · <b>%5</b> %6</p>")
-                    .arg(tr("Kind:"), esc(str(item, "kind")), tr("Status:"), esc(str(item, "status")), tr("Matched:"),
-                         reasons.join(QStringLiteral(", ")));
+                    .arg(tr("Kind:"), esc(str(item, wire::field::kind)), tr("Status:"),
+                         esc(str(item, wire::field::status)), tr("Matched:"), reasons.join(QStringLiteral(", ")));
     html += QStringLiteral("<p><b>%1</b> %2 (%3, %4) · <b>%5</b> %6 · <b>%7</b> %8 · <b>%9</b> %10</p>")
-                    .arg(tr("Sender:"), esc(str(sender, "name")), esc(str(sender, "id")), esc(str(sender, "role")),
-                         tr("Room:"), esc(str(context, "room_id")), tr("Party:"),
-                         esc(str(context, "party_id").isEmpty() ? tr("none") : str(context, "party_id")),
+                    .arg(tr("Sender:"), esc(str(sender, wire::field::name)), esc(str(sender, wire::field::id)),
+                         esc(str(sender, wire::field::role)), tr("Room:"), esc(str(context, wire::field::roomId)),
+                         tr("Party:"),
+                         esc(str(context, wire::field::partyId).isEmpty() ? tr("none")
+                                                                          : str(context, wire::field::partyId)),
                          tr("Rate-limited in the last hour:"),
                          QString::number(context.value(QLatin1String("rate_limited_last_hour")).toInt()));
-    const QJsonObject scopes = context.value(QLatin1String("scope_ids")).toObject();
+    const QJsonObject scopes = context.value(wire::field::scopeIds).toObject();
     QStringList scopeParts;
     for (auto it = scopes.begin(); it != scopes.end(); ++it)
         scopeParts.append(QStringLiteral("%1 <code>%2</code>").arg(esc(it.key()), esc(it.value().toString())));
     if (!scopeParts.isEmpty())
         html += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("Scopes:"), scopeParts.join(QStringLiteral(" · ")));
-    html += QStringLiteral("<p><b>%1</b></p><ul>").arg(tr("Before it in %1:").arg(esc(str(item, "channel"))));
-    const QJsonArray recent = context.value(QLatin1String("recent_lines")).toArray();
+    html += QStringLiteral("<p><b>%1</b></p><ul>")
+                    .arg(tr("Before it in %1:").arg(esc(str(item, wire::field::channel))));
+    const QJsonArray recent = context.value(wire::field::recentLines).toArray();
     for (const QJsonValue &v : recent) {
         const QJsonObject l = v.toObject();
-        const QString line = l.contains(QLatin1String("message"))
-                ? str(l, "message")
-                : str(l, "sender_name") + QStringLiteral(": ") + str(l, "content");
+        const QString line = l.contains(wire::field::message)
+                ? str(l, wire::field::message)
+                : str(l, wire::field::senderName) + QStringLiteral(": ") + str(l, wire::field::content);
         html += QStringLiteral("<li>%1</li>").arg(esc(line));
     }
     if (recent.isEmpty())
@@ -289,15 +287,17 @@ QString QueueView::contextHtml(const QJsonObject &item)
         html += QStringLiteral("<p><b>%1</b></p><ul>").arg(tr("Server mutes in force then:"));
         for (const QJsonValue &v : mutes) {
             const QJsonObject m = v.toObject();
-            html += QStringLiteral("<li>%1 — %2</li>").arg(esc(str(m, "target_name")), esc(str(m, "reason")));
+            html += QStringLiteral("<li>%1 — %2</li>")
+                            .arg(esc(str(m, wire::field::targetName)), esc(str(m, wire::field::reason)));
         }
         html += QStringLiteral("</ul>");
     }
-    if (!str(item, "claimed_by").isEmpty())
-        html += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("Claimed by:"), esc(str(item, "claimed_by")));
-    if (!str(item, "resolved_by").isEmpty())
+    if (!str(item, wire::field::claimedBy).isEmpty())
+        html += QStringLiteral("<p><b>%1</b> %2</p>").arg(tr("Claimed by:"), esc(str(item, wire::field::claimedBy)));
+    if (!str(item, wire::field::resolvedBy).isEmpty())
         html += QStringLiteral("<p><b>%1</b> %2 (%3)</p>")
-                        .arg(tr("Resolved by:"), esc(str(item, "resolved_by")), esc(str(item, "resolution")));
+                        .arg(tr("Resolved by:"), esc(str(item, wire::field::resolvedBy)),
+                             esc(str(item, wire::field::resolution)));
     return html;
 }
 

@@ -18,6 +18,7 @@
 #include "moderation/monitorservice.h"
 #include "moderation/muteservice.h"
 #include "moderation/queueservice.h"
+#include "protocol/wirenames.h"
 #include "storage/messagestore.h"
 #include "storage/postgresstorage.h"
 #include "storage/sqlitestorage.h"
@@ -102,7 +103,7 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     connect(m_chat.get(), &ChatService::itemQueued, m_queue.get(), &QueueService::announce);
     // Moderators' mute lists follow changes made anywhere (the console refreshes on it).
     connect(m_mutes.get(), &MuteService::serverMutesChanged, m_monitor.get(),
-            [this] { m_monitor->broadcast(QStringLiteral("mutes_changed"), {}); });
+            [this] { m_monitor->broadcast(wire::event::mutesChanged, {}); });
     m_presence = std::make_unique<PresenceService>(m_registry.get());
     m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get(), &m_directory->known());
 

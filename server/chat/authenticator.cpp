@@ -4,6 +4,7 @@
 #include "chat/directory.h"
 #include "chat/knownplayers.h"
 #include "config/config.h"
+#include "protocol/wirenames.h"
 #include "util/ids.h"
 
 #include <QDateTime>
@@ -41,14 +42,14 @@ AuthOutcome Authenticator::withDefaultRoom(AuthOutcome outcome) const
 AuthOutcome Authenticator::identify(const QJsonObject &frame) const
 {
     // A token that is not a string is a malformed request, not a cue to try a guest login.
-    const QJsonValue token = frame.value(QLatin1String("token"));
+    const QJsonValue token = frame.value(wire::field::token);
     if (token.isString())
         return fromToken(token.toString().toUtf8());
     if (!token.isUndefined() && !token.isNull())
         return ChatError { ErrorCode::InvalidRequest, QStringLiteral("'token' must be a string") };
-    const QJsonValue guestName = frame.value(QLatin1String("guest_name"));
+    const QJsonValue guestName = frame.value(wire::field::guestName);
     if (guestName.isString())
-        return guest(guestName.toString(), frame.value(QLatin1String("guest_key")));
+        return guest(guestName.toString(), frame.value(wire::field::guestKey));
     if (!guestName.isUndefined() && !guestName.isNull())
         return ChatError { ErrorCode::InvalidRequest, QStringLiteral("'guest_name' must be a string") };
     return unauthenticated(QStringLiteral("auth needs a 'token' (or 'guest_name' where guests are allowed)"));

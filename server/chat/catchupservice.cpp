@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "protocol/event.h"
 #include "protocol/subjects.h"
+#include "protocol/wirenames.h"
 #include "util/ids.h"
 
 #include <QCryptographicHash>
@@ -22,7 +23,7 @@ namespace {
 const QLatin1String kOp("op");
 const QLatin1String kMessages("messages");
 const QLatin1String kComplete("complete");
-const QLatin1String kReason("reason");
+const QLatin1String kReason = wire::field::reason;
 const QLatin1String kSince("since");
 const QLatin1String kOutage("outage");
 
@@ -249,19 +250,19 @@ void CatchUpService::deliver(const QJsonArray &messages, const QString &origin)
 
 void CatchUpService::tellGap(const QJsonObject &outage, const QString &reason)
 {
-    QJsonObject data { { QLatin1String("from"), outage.value(QLatin1String("from")) },
-                       { QLatin1String("to"), outage.value(QLatin1String("to")) },
-                       { kReason, reason.isEmpty() ? QStringLiteral("too_many") : reason } };
-    const EncodedEvent event = EncodedEvent::encode(QStringLiteral("gap"), data);
+    QJsonObject data { { wire::field::from, outage.value(wire::field::from) },
+                       { wire::field::to, outage.value(wire::field::to) },
+                       { kReason, reason.isEmpty() ? QString(wire::recovery::tooMany) : reason } };
+    const EncodedEvent event = EncodedEvent::encode(wire::event::gap, data);
     for (OnlinePlayer *player : m_registry->players()) {
         for (EventSink *sink : std::as_const(player->sinks))
             sink->deliver(event);
         ++m_stats.gapsSent;
     }
     qCWarning(lcCatchUp).noquote() << "could not catch up everything between"
-                                   << data.value(QLatin1String("from")).toString() << "and"
-                                   << data.value(QLatin1String("to")).toString() << '('
-                                   << data.value(kReason).toString() << ')';
+                                   << data.value(wire::field::from).toString() << "and"
+                                   << data.value(wire::field::to).toString() << '(' << data.value(kReason).toString()
+                                   << ')';
 }
 
 } // namespace mythos

@@ -3,6 +3,7 @@
 #include "chat/playerregistry.h"
 #include "chat/presenceupdate.h"
 #include "protocol/subjects.h"
+#include "protocol/wirenames.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -62,10 +63,10 @@ void PresenceService::applyFromGame(const QByteArray &subject, const QByteArray 
 void PresenceService::broadcast(OnlinePlayer *player, EventSink *requester, const QString &ref)
 {
     const QJsonObject data = presenceData(player->location);
-    const EncodedEvent event = EncodedEvent::encode(QStringLiteral("presence"), data);
+    const EncodedEvent event = EncodedEvent::encode(wire::event::presence, data);
     for (EventSink *sink : std::as_const(player->sinks)) {
         if (sink == requester)
-            sink->deliver(EncodedEvent::encode(QStringLiteral("presence"), events::withRef(data, ref)));
+            sink->deliver(EncodedEvent::encode(wire::event::presence, events::withRef(data, ref)));
         else
             sink->deliver(event);
     }

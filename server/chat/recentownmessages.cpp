@@ -1,5 +1,6 @@
 #include "chat/recentownmessages.h"
 
+#include "protocol/wirenames.h"
 #include "util/ids.h"
 
 #include <QJsonDocument>
@@ -18,23 +19,23 @@ RecentOwnMessages::RecentOwnMessages(int maxMessages, int maxAgeSeconds)
 {
 }
 
-void RecentOwnMessages::forgetFirst(const char *reason)
+void RecentOwnMessages::forgetFirst(QLatin1String reason)
 {
     m_newestForgotten = idOf(m_messages.takeFirst());
-    m_forgottenReason = QLatin1String(reason);
+    m_forgottenReason = reason;
 }
 
 void RecentOwnMessages::forgetOld(qint64 nowMs)
 {
     while (!m_messages.isEmpty() && messageIdMillis(idOf(m_messages.first())).value_or(0) < nowMs - m_maxAgeMs)
-        forgetFirst("too_old");
+        forgetFirst(wire::recovery::tooOld);
 }
 
 void RecentOwnMessages::remember(const QJsonObject &message, qint64 nowMs)
 {
     m_messages.append(message);
     while (m_messages.size() > m_maxMessages)
-        forgetFirst("too_many");
+        forgetFirst(wire::recovery::tooMany);
     forgetOld(nowMs);
 }
 
@@ -52,7 +53,7 @@ RecentSlice RecentOwnMessages::after(const QString &sinceId, qint64 nowMs, qsize
         bytes += QJsonDocument(*it).toJson(QJsonDocument::Compact).size() + 1;
         if (bytes > maxBytes) {
             slice.complete = false;
-            slice.reason = QStringLiteral("too_many");
+            slice.reason = wire::recovery::tooMany;
             break;
         }
         slice.messages.append(*it);

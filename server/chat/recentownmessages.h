@@ -31,7 +31,7 @@ public:
 
 private:
     void forgetOld(qint64 nowMs);
-    void forgetFirst(const char *reason);
+    void forgetFirst(QLatin1String reason);
 
     int m_maxMessages;
     qint64 m_maxAgeMs;

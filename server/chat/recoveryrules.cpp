@@ -2,6 +2,7 @@
 
 #include "chat/historyrules.h"
 #include "moderation/muteregistry.h"
+#include "protocol/wirenames.h"
 #include "util/ids.h"
 
 #include <QJsonArray>
@@ -11,11 +12,11 @@ namespace mythos {
 namespace {
 QJsonObject resumed(const ResumePlan &plan, const QJsonArray &messages, const QString &reason)
 {
-    QJsonObject data { { QLatin1String("messages"), messages }, { QLatin1String("recovered"), reason.isEmpty() } };
+    QJsonObject data { { wire::field::messages, messages }, { wire::field::recovered, reason.isEmpty() } };
     if (!reason.isEmpty())
-        data.insert(QLatin1String("reason"), reason);
+        data.insert(wire::field::reason, reason);
     if (plan.feed)
-        data.insert(QLatin1String("feed"), QLatin1String("monitor"));
+        data.insert(wire::field::feed, wire::value::monitorFeed);
     return data;
 }
 
@@ -102,17 +103,17 @@ QJsonObject resumedData(const Config &config, const ResumePlan &plan, const Reco
     }
     QString reason;
     if (!rows.sinceKnown)
-        reason = QStringLiteral("unknown_since");
+        reason = wire::recovery::unknownSince;
     else if (plan.tooOld)
-        reason = QStringLiteral("too_old");
+        reason = wire::recovery::tooOld;
     else if (tooMany)
-        reason = QStringLiteral("too_many");
+        reason = wire::recovery::tooMany;
     return resumed(plan, list, reason);
 }
 
 QJsonObject resumedUnavailable(const ResumePlan &plan)
 {
-    return resumed(plan, {}, QStringLiteral("history_unavailable"));
+    return resumed(plan, {}, wire::recovery::historyUnavailable);
 }
 
 } // namespace mythos

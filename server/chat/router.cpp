@@ -3,6 +3,7 @@
 #include "chat/playerregistry.h"
 #include "moderation/muteregistry.h"
 #include "protocol/event.h"
+#include "protocol/wirenames.h"
 
 #include <QDateTime>
 
@@ -34,7 +35,7 @@ int Router::deliver(const QByteArray &subject, const QJsonObject &message)
             continue;
         }
         if (event.isNull())
-            event = EncodedEvent::encode(QStringLiteral("chat_message"), message);
+            event = EncodedEvent::encode(wire::event::chatMessage, message);
         if (isWhisper)
             player->lastWhisperFrom = senderId;
         for (EventSink *sink : std::as_const(player->sinks)) {

@@ -8,6 +8,7 @@
 #include "gateway/session.h"
 #include "moderation/muteservice.h"
 #include "protocol/commandparser.h"
+#include "protocol/wirenames.h"
 #include "storage/messagestore.h"
 
 #include <QJsonArray>
@@ -19,8 +20,8 @@ Q_LOGGING_CATEGORY(lcClient, "mythos.server.client")
 namespace mythos {
 
 namespace {
-const QLatin1String kType("type");
-const QLatin1String kRef("ref");
+const QLatin1String kType = wire::field::type;
+const QLatin1String kRef = wire::field::ref;
 
 QString stringField(const QJsonObject &frame, const char *key)
 {
@@ -77,45 +78,41 @@ void ClientHandler::onRequest(const QJsonObject &frame)
         m_session->countAbuse();
         return;
     }
-    if (type == QLatin1String("ping"))
-        return reply(QStringLiteral("pong"), {}, ref);
-    if (type == QLatin1String("auth"))
+    if (type == wire::request::ping)
+        return reply(wire::event::pong, {}, ref);
+    if (type == wire::request::auth)
         return handleAuth(frame, ref);
     if (!m_player) {
         if (ModeratorRequests::isModeratorRequest(type))
             return fail(ErrorCode::Unauthenticated, QStringLiteral("authenticate first"), ref);
-        static const QStringList known { QStringLiteral("send"),   QStringLiteral("command"),
-                                         QStringLiteral("mute"),   QStringLiteral("unmute"),
-                                         QStringLiteral("mutes"),  QStringLiteral("history"),
-                                         QStringLiteral("resume"), QStringLiteral("rate_limit_status"),
-                                         QStringLiteral("move"),   QStringLiteral("party") };
+        static const QStringList known = wire::toStringList(wire::playerRequests);
         if (!known.contains(type)) {
             m_session->countAbuse();
             return fail(ErrorCode::UnknownType, QStringLiteral("unknown request type '%1'").arg(type), ref);
         }
         return fail(ErrorCode::Unauthenticated, QStringLiteral("authenticate first"), ref);
     }
-    if (type == QLatin1String("send"))
+    if (type == wire::request::send)
         return handleSend(frame, ref);
-    if (type == QLatin1String("command"))
+    if (type == wire::request::command)
         return handleCommand(frame, ref);
-    if (type == QLatin1String("move") || type == QLatin1String("party"))
+    if (type == wire::request::move || type == wire::request::party)
         return handleMove(frame, ref);
-    if (type == QLatin1String("history"))
+    if (type == wire::request::history)
         return handleHistory(frame, ref);
-    if (type == QLatin1String("resume"))
+    if (type == wire::request::resume)
         return handleResume(frame, ref);
     if (ModeratorRequests::isModeratorRequest(type)) {
         if (!m_moderator)
             return fail(ErrorCode::Forbidden, QStringLiteral("'%1' is for moderators").arg(type), ref);
         return m_moderator->handle(m_player->identity, type, frame, ref);
     }
-    if (type == QLatin1String("rate_limit_status"))
-        return reply(QStringLiteral("rate_limit_status"),
+    if (type == wire::request::rateLimitStatus)
+        return reply(wire::event::rateLimitStatus,
                      { { QLatin1String("channels"),
                          m_services.chat->rateLimitStatus(m_playerId, m_player->identity.role) } },
                      ref);
-    if (type == QLatin1String("mute") || type == QLatin1String("unmute") || type == QLatin1String("mutes"))
+    if (type == wire::request::mute || type == wire::request::unmute || type == wire::request::mutes)
         return handleMute(frame, ref);
     m_session->countAbuse();
     fail(ErrorCode::UnknownType, QStringLiteral("unknown request type '%1'").arg(type), ref);
@@ -161,7 +158,7 @@ void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &
                             QJsonArray::fromStringList(m_services.chat->sendableChannels(who.identity.role)) } };
     if (!who.guestKey.isEmpty())
         welcome.insert(QLatin1String("guest_key"), who.guestKey);
-    reply(QStringLiteral("welcome"), welcome, ref);
+    reply(wire::event::welcome, welcome, ref);
 }
 
 void ClientHandler::handleSend(const QJsonObject &frame, const QString &ref)
@@ -171,7 +168,7 @@ void ClientHandler::handleSend(const QJsonObject &frame, const QString &ref)
             return fail(ErrorCode::InvalidRequest, QStringLiteral("'send' needs a string '%1'").arg(QLatin1String(key)),
                         ref);
     }
-    const QJsonValue target = frame.value(QLatin1String("target"));
+    const QJsonValue target = frame.value(wire::field::target);
     if (!target.isUndefined() && !target.isNull() && !target.isString())
         return fail(ErrorCode::InvalidRequest, QStringLiteral("'target' must be a string"), ref);
     submit({ stringField(frame, "channel"), stringField(frame, "content"), target.toString() }, ref);
@@ -196,7 +193,7 @@ void ClientHandler::sendOutcome(const SendOutcome &outcome, const QString &ref)
         return m_session->sendError(*error, ref);
     }
     const auto &ok = std::get<SendAccepted>(outcome);
-    reply(QStringLiteral("ack"),
+    reply(wire::event::ack,
           { { QLatin1String("message_id"), ok.messageId },
             { QLatin1String("filtered"), ok.filtered },
             { QLatin1String("held"), ok.held } },
@@ -205,7 +202,7 @@ void ClientHandler::sendOutcome(const SendOutcome &outcome, const QString &ref)
 
 void ClientHandler::handleCommand(const QJsonObject &frame, const QString &ref)
 {
-    if (!frame.value(QLatin1String("text")).isString())
+    if (!frame.value(wire::field::text).isString())
         return fail(ErrorCode::InvalidRequest, QStringLiteral("'command' needs a string 'text'"), ref);
     QSet<QString> channels;
     for (const ChannelSpec &c : m_services.config->channels)
@@ -218,8 +215,7 @@ void ClientHandler::handleCommand(const QJsonObject &frame, const QString &ref)
         if (m_player->lastWhisperFrom.isEmpty())
             return fail(ErrorCode::InvalidRequest, QStringLiteral("nobody has whispered to you yet"), ref);
         return submit({ QStringLiteral("whisper"), cmd.content, m_player->lastWhisperFrom }, ref);
-    case Kind::Help:
-        return reply(QStringLiteral("command_response"), { { QLatin1String("result"), commandHelp() } }, ref);
+    case Kind::Help: return reply(wire::event::commandResponse, { { QLatin1String("result"), commandHelp() } }, ref);
     case Kind::Error: return fail(ErrorCode::InvalidRequest, cmd.error, ref);
     case Kind::Mute:
     case Kind::Unmute:
@@ -233,7 +229,7 @@ void ClientHandler::handleMove(const QJsonObject &frame, const QString &ref)
 {
     if (!m_services.config->presence.clientMoves)
         return fail(ErrorCode::Forbidden, QStringLiteral("the game server decides where you are on this server"), ref);
-    const bool isMove = frame.value(kType).toString() == QLatin1String("move");
+    const bool isMove = frame.value(kType).toString() == wire::request::move;
     const char *key = isMove ? "room_id" : "party_id";
     const QJsonValue value = frame.value(QLatin1String(key));
     if (isMove ? !value.isString() : (!value.isString() && !value.isNull()))
@@ -249,10 +245,10 @@ namespace mythos {
 
 void ClientHandler::handleHistory(const QJsonObject &frame, const QString &ref)
 {
-    if (!frame.value(QLatin1String("channel")).isString())
+    if (!frame.value(wire::field::channel).isString())
         return fail(ErrorCode::InvalidRequest, QStringLiteral("'history' needs a string 'channel'"), ref);
-    const HistoryRequest request { stringField(frame, "channel"), frame.value(QLatin1String("limit")),
-                                   frame.value(QLatin1String("before")) };
+    const HistoryRequest request { stringField(frame, "channel"), frame.value(wire::field::limit),
+                                   frame.value(wire::field::before) };
     const HistoryPlan plan = planHistory(*m_services.config, m_player->identity, m_player->location, request);
     if (const auto *error = std::get_if<ChatError>(&plan))
         return m_session->sendError(*error, ref);
@@ -265,7 +261,7 @@ void ClientHandler::handleHistory(const QJsonObject &frame, const QString &ref)
             if (!isEarlierGuestsWhisper(reader, m))
                 list.append(m.toChatData());
         }
-        self->reply(QStringLiteral("history"),
+        self->reply(wire::event::history,
                     { { QLatin1String("channel"), channel }, { QLatin1String("messages"), list } }, ref);
     };
     if (std::holds_alternative<std::monostate>(plan) || !m_services.store)
@@ -310,7 +306,7 @@ QString describeMute(const Mute &m)
 void ClientHandler::handleMute(const QJsonObject &frame, const QString &ref)
 {
     const QString type = frame.value(kType).toString();
-    const auto scope = readScope(frame.value(QLatin1String("scope")));
+    const auto scope = readScope(frame.value(wire::field::scope));
     if (!scope)
         return fail(ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server"), ref);
     auto respond = [self = QPointer<ClientHandler>(this), ref](const MuteOutcome &outcome) {
@@ -321,16 +317,16 @@ void ClientHandler::handleMute(const QJsonObject &frame, const QString &ref)
         QJsonArray list;
         for (const Mute &m : std::get<QList<Mute>>(outcome))
             list.append(m.toProtocol());
-        self->reply(QStringLiteral("mutes"), { { QLatin1String("mutes"), list } }, ref);
+        self->reply(wire::event::mutes, { { wire::field::mutes, list } }, ref);
     };
-    if (type == QLatin1String("mutes"))
+    if (type == wire::request::mutes)
         return respond(m_services.mutes->list(m_player->identity, *scope));
     for (const char *key : { "target_type", "target" }) {
         if (!frame.value(QLatin1String(key)).isString())
             return fail(ErrorCode::InvalidRequest,
                         QStringLiteral("'%1' needs a string '%2'").arg(type, QLatin1String(key)), ref);
     }
-    if (type == QLatin1String("unmute"))
+    if (type == wire::request::unmute)
         return m_services.mutes->unmute(m_player->identity, stringField(frame, "target_type"),
                                         stringField(frame, "target"), *scope, respond);
     MuteRequest request { stringField(frame, "target_type"),
@@ -339,7 +335,7 @@ void ClientHandler::handleMute(const QJsonObject &frame, const QString &ref)
                           stringField(frame, "reason"),
                           *scope,
                           stringField(frame, "channel") };
-    const auto minutes = muteMinutesFrom(frame.value(QLatin1String("minutes")));
+    const auto minutes = muteMinutesFrom(frame.value(wire::field::minutes));
     if (const auto *e = std::get_if<ChatError>(&minutes))
         return m_session->sendError(*e, ref);
     request.minutes = std::get<std::optional<int>>(minutes);
@@ -373,7 +369,7 @@ void ClientHandler::handleMuteCommand(const ParsedCommand &cmd, const QString &r
             for (const Mute &m : mutes)
                 text += QStringLiteral("\n  ") + describeMute(m);
         }
-        self->reply(QStringLiteral("command_response"), { { QLatin1String("result"), text } }, ref);
+        self->reply(wire::event::commandResponse, { { QLatin1String("result"), text } }, ref);
     };
     const Identity &me = m_player->identity;
     const std::optional<int> minutes = cmd.minutes == 0 ? std::nullopt : std::optional<int>(cmd.minutes);

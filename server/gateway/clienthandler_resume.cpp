@@ -9,6 +9,7 @@
 #include "gateway/session.h"
 #include "moderation/monitorservice.h"
 #include "moderation/muteservice.h"
+#include "protocol/wirenames.h"
 #include "storage/messagestore.h"
 
 #include <QLoggingCategory>
@@ -21,9 +22,9 @@ namespace mythos {
 void ClientHandler::handleResume(const QJsonObject &frame, const QString &ref)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QJsonValue since = frame.value(QLatin1String("since"));
-    const QJsonValue feed = frame.value(QLatin1String("feed"));
-    if (!feed.isUndefined() && feed != QJsonValue(QLatin1String("monitor")))
+    const QJsonValue since = frame.value(wire::field::since);
+    const QJsonValue feed = frame.value(wire::field::feed);
+    if (!feed.isUndefined() && feed != QJsonValue(wire::value::monitorFeed))
         return m_session->sendError({ ErrorCode::InvalidRequest, QStringLiteral("'feed' can only be \"monitor\"") },
                                     ref);
     const auto planned = feed.isUndefined()
@@ -34,14 +35,14 @@ void ClientHandler::handleResume(const QJsonObject &frame, const QString &ref)
         return m_session->sendError(*error, ref);
     const ResumePlan plan = std::get<ResumePlan>(planned);
     if (!m_services.store)
-        return reply(QStringLiteral("resumed"), resumedUnavailable(plan), ref);
+        return reply(wire::event::resumed, resumedUnavailable(plan), ref);
     m_services.store->recover(
             plan.query, [self = QPointer<ClientHandler>(this), plan, ref](const Result<RecoveryRows> &rows) {
                 if (!self)
                     return;
                 if (!rows) {
                     // The store logged and counted the failure; the player is told the gap is unknown.
-                    return self->reply(QStringLiteral("resumed"), resumedUnavailable(plan), ref);
+                    return self->reply(wire::event::resumed, resumedUnavailable(plan), ref);
                 }
                 const QJsonObject data =
                         resumedData(*self->m_services.config, plan, rows.value(), &self->m_services.mutes->registry(),
@@ -49,7 +50,7 @@ void ClientHandler::handleResume(const QJsonObject &frame, const QString &ref)
                 qCDebug(lcClient) << self->m_playerId << (plan.feed ? "resumed the feed after" : "resumed after")
                                   << plan.query.since << "with"
                                   << data.value(QLatin1String("messages")).toArray().size() << "messages";
-                self->reply(QStringLiteral("resumed"), data, ref);
+                self->reply(wire::event::resumed, data, ref);
             });
 }
 

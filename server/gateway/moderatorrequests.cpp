@@ -5,6 +5,7 @@
 #include "moderation/monitorservice.h"
 #include "moderation/muteservice.h"
 #include "moderation/queueservice.h"
+#include "protocol/wirenames.h"
 
 #include <QCoreApplication>
 #include <QDate>
@@ -17,8 +18,7 @@
 namespace mythos {
 
 namespace {
-const QStringList kTypes { QStringLiteral("monitor"), QStringLiteral("queue"), QStringLiteral("queue_action"),
-                           QStringLiteral("stats"),   QStringLiteral("logs"),  QStringLiteral("reload_filters") };
+const QStringList kTypes = wire::toStringList(wire::moderatorRequests);
 const QStringList kCategories { QStringLiteral("chat"), QStringLiteral("moderation"), QStringLiteral("system") };
 } // namespace
 
@@ -50,26 +50,26 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
     if (!hasRole(who.role, Role::Moderator))
         return fail({ ErrorCode::Forbidden, QStringLiteral("'%1' is for moderators").arg(type) });
 
-    if (type == QLatin1String("monitor")) {
-        const bool on = frame.value(QLatin1String("enabled")).toBool(true);
+    if (type == wire::request::monitor) {
+        const bool on = frame.value(wire::field::enabled).toBool(true);
         m_services.monitor->setMonitoring(m_session, who.role, on);
-        return reply(QStringLiteral("monitor"), { { QLatin1String("enabled"), on } });
+        return reply(wire::event::monitor, { { QLatin1String("enabled"), on } });
     }
-    if (type == QLatin1String("logs"))
+    if (type == wire::request::logs)
         return queryLogs(frame, ref, m_services.monitor->mayReadWhispers(who.role));
-    if (type == QLatin1String("reload_filters")) {
+    if (type == wire::request::reloadFilters) {
         if (!hasRole(who.role, Role::Admin))
             return fail({ ErrorCode::Forbidden, QStringLiteral("reloading the filter lists is for admins") });
         QJsonArray problems;
         for (const FilterListError &e : m_services.filter->reload())
             problems.append(QStringLiteral("%1:%2: %3").arg(e.file).arg(e.line).arg(e.message));
-        return reply(QStringLiteral("filters_reloaded"), { { QLatin1String("problems"), problems } });
+        return reply(wire::event::filtersReloaded, { { QLatin1String("problems"), problems } });
     }
-    if (type == QLatin1String("stats"))
-        return reply(QStringLiteral("stats"), m_services.stats());
-    if (type == QLatin1String("queue")) {
-        const QString status = frame.value(QLatin1String("status")).toString(QStringLiteral("pending"));
-        const int limit = frame.value(QLatin1String("limit")).toInt(100);
+    if (type == wire::request::stats)
+        return reply(wire::event::stats, m_services.stats());
+    if (type == wire::request::queue) {
+        const QString status = frame.value(wire::field::status).toString(QStringLiteral("pending"));
+        const int limit = frame.value(wire::field::limit).toInt(100);
         if (limit < 1 || limit > 500)
             return fail({ ErrorCode::InvalidRequest, QStringLiteral("'limit' must be from 1 to 500") });
         return m_services.queue->list(status, limit,
@@ -79,24 +79,23 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
                                           QJsonArray items;
                                           for (const ModerationItem &i : std::get<QList<ModerationItem>>(r))
                                               items.append(i.toProtocol());
-                                          reply(QStringLiteral("queue"), { { QLatin1String("items"), items } });
+                                          reply(wire::event::queue, { { QLatin1String("items"), items } });
                                       });
     }
     // queue_action
-    if (!frame.value(QLatin1String("item_id")).isString() || !frame.value(QLatin1String("action")).isString())
+    if (!frame.value(wire::field::itemId).isString() || !frame.value(wire::field::action).isString())
         return fail(
                 { ErrorCode::InvalidRequest, QStringLiteral("'queue_action' needs string 'item_id' and 'action'") });
-    QueueAction action { frame.value(QLatin1String("item_id")).toString(),
-                         frame.value(QLatin1String("action")).toString(), std::nullopt,
-                         frame.value(QLatin1String("reason")).toString() };
-    const auto minutes = muteMinutesFrom(frame.value(QLatin1String("minutes")));
+    QueueAction action { frame.value(wire::field::itemId).toString(), frame.value(wire::field::action).toString(),
+                         std::nullopt, frame.value(wire::field::reason).toString() };
+    const auto minutes = muteMinutesFrom(frame.value(wire::field::minutes));
     if (const auto *e = std::get_if<ChatError>(&minutes))
         return fail(*e);
     action.minutes = std::get<std::optional<int>>(minutes);
     m_services.queue->act(who, action, [reply, fail](const std::variant<ModerationItem, ChatError> &r) {
         if (const auto *e = std::get_if<ChatError>(&r))
             return fail(*e);
-        reply(QStringLiteral("queue_item"), std::get<ModerationItem>(r).toProtocol());
+        reply(wire::event::queueItem, std::get<ModerationItem>(r).toProtocol());
     });
 }
 
@@ -112,13 +111,13 @@ bool isWhisperLine(const QByteArray &line)
 
 void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref, bool withWhispers)
 {
-    const QString category = frame.value(QLatin1String("category")).toString(QStringLiteral("moderation"));
+    const QString category = frame.value(wire::field::category).toString(QStringLiteral("moderation"));
     const QString dayText =
-            frame.value(QLatin1String("day")).toString(QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate));
+            frame.value(wire::field::day).toString(QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate));
     const QDate day = QDate::fromString(dayText, Qt::ISODate);
-    const QString contains = frame.value(QLatin1String("contains")).toString();
-    const QString event = frame.value(QLatin1String("event")).toString();
-    const int limit = frame.value(QLatin1String("limit")).toInt(200);
+    const QString contains = frame.value(wire::field::contains).toString();
+    const QString event = frame.value(wire::field::event).toString();
+    const int limit = frame.value(wire::field::limit).toInt(200);
     if (!kCategories.contains(category) || !day.isValid() || limit < 1 || limit > 1000)
         return m_session->sendError(
                 { ErrorCode::InvalidRequest,
@@ -163,7 +162,7 @@ void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref, 
                 QCoreApplication::instance(),
                 [session, data] {
                     if (session)
-                        session->sendEvent(QStringLiteral("logs"), data);
+                        session->sendEvent(wire::event::logs, data);
                 },
                 Qt::QueuedConnection);
     });

@@ -1,5 +1,7 @@
 #include "gateway/session.h"
 
+#include "protocol/wirenames.h"
+
 #include <QJsonDocument>
 #include <QLoggingCategory>
 
@@ -137,7 +139,7 @@ void Session::sendEvent(const QString &eventType, const QJsonObject &data)
 
 void Session::sendError(const ChatError &error, const QString &ref)
 {
-    sendEvent(QStringLiteral("error"), events::error(error, ref));
+    sendEvent(wire::event::error, events::error(error, ref));
 }
 
 void Session::writeEvent(const EncodedEvent &event)

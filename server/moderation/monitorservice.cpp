@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "protocol/event.h"
 #include "protocol/subjects.h"
+#include "protocol/wirenames.h"
 
 namespace mythos {
 
@@ -16,7 +17,7 @@ MonitorService::MonitorService(const Config &config, Bus *bus, const Subjects &s
     : QObject(parent), m_config(config), m_bus(bus), m_prefix(subjects.prefix()), m_stats(std::move(stats))
 {
     m_statsTimer.setInterval(kStatsIntervalMs);
-    connect(&m_statsTimer, &QTimer::timeout, this, [this] { broadcast(QStringLiteral("stats"), m_stats()); });
+    connect(&m_statsTimer, &QTimer::timeout, this, [this] { broadcast(wire::event::stats, m_stats()); });
 }
 
 MonitorService::~MonitorService() = default;
@@ -69,7 +70,7 @@ void MonitorService::observe(const QJsonObject &message)
     if (!isActive())
         return;
     const bool whisper = message.value(QLatin1String("channel")).toString() == QLatin1String("whisper");
-    const EncodedEvent event = EncodedEvent::encode(QStringLiteral("monitor_message"), message);
+    const EncodedEvent event = EncodedEvent::encode(wire::event::monitorMessage, message);
     for (auto it = m_monitors.cbegin(); it != m_monitors.cend(); ++it) {
         if (!whisper || mayReadWhispers(it.value()))
             it.key()->deliver(event);

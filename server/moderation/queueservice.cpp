@@ -6,6 +6,7 @@
 #include "moderation/monitorservice.h"
 #include "moderation/muteservice.h"
 #include "protocol/subjects.h"
+#include "protocol/wirenames.h"
 #include "storage/messagestore.h"
 
 #include <QJsonDocument>
@@ -125,7 +126,7 @@ void QueueService::resolve(const Identity &moderator, const ModerationItem &item
                     if (action.action != QLatin1String("claim"))
                         applyEffects(updated, action.action);
                     publish(m_queueSubject, { { QLatin1String("item"), updated.toProtocol() } });
-                    m_monitor->broadcast(QStringLiteral("queue_item"), updated.toProtocol());
+                    m_monitor->broadcast(wire::event::queueItem, updated.toProtocol());
                     measureBacklog();
                     Q_EMIT actionTaken(moderator, action.action, updated);
                     reply(updated);
@@ -184,12 +185,12 @@ void QueueService::applyEffects(const ModerationItem &item, const QString &actio
 void QueueService::deleteLocally(const QString &messageId, const QByteArray &subject)
 {
     const EncodedEvent event =
-            EncodedEvent::encode(QStringLiteral("message_deleted"), { { QLatin1String("message_id"), messageId } });
+            EncodedEvent::encode(wire::event::messageDeleted, { { wire::field::messageId, messageId } });
     for (OnlinePlayer *player : m_registry->receiversOf(subject)) {
         for (EventSink *sink : std::as_const(player->sinks))
             sink->deliver(event);
     }
-    m_monitor->broadcast(QStringLiteral("message_deleted"), { { QLatin1String("message_id"), messageId } });
+    m_monitor->broadcast(wire::event::messageDeleted, { { wire::field::messageId, messageId } });
 }
 
 void QueueService::noticeLocally(const QString &playerId, const QString &messageId, const QString &text)
@@ -197,7 +198,7 @@ void QueueService::noticeLocally(const QString &playerId, const QString &message
     OnlinePlayer *player = m_registry->find(playerId);
     if (!player)
         return;
-    const EncodedEvent event = EncodedEvent::encode(QStringLiteral("error"),
+    const EncodedEvent event = EncodedEvent::encode(wire::event::error,
                                                     { { QLatin1String("code"), errorCodeName(ErrorCode::Forbidden) },
                                                       { QLatin1String("message"), text },
                                                       { QLatin1String("message_id"), messageId } });
@@ -208,7 +209,7 @@ void QueueService::noticeLocally(const QString &playerId, const QString &message
 void QueueService::announce(const ModerationItem &item)
 {
     publish(m_queueSubject, { { QLatin1String("item"), item.toProtocol() } });
-    m_monitor->broadcast(QStringLiteral("queue_item"), item.toProtocol());
+    m_monitor->broadcast(wire::event::queueItem, item.toProtocol());
     measureBacklog();
 }
 
@@ -243,7 +244,7 @@ bool QueueService::handleControl(const QByteArray &subject, const QByteArray &pa
             if (!copy.id.isEmpty())
                 m_store->run<bool>("copy a queue item", [copy](SqlStorage &s) { return s.saveQueueItem(copy); });
         }
-        m_monitor->broadcast(QStringLiteral("queue_item"), item);
+        m_monitor->broadcast(wire::event::queueItem, item);
     } else if (subject == m_deletedSubject) {
         const QString id = msg.value(QLatin1String("message_id")).toString();
         // A database of this instance's own holds its own copy of the message (it stored the
