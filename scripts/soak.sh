@@ -361,6 +361,7 @@ cp "$table" "$build/soak-last.md"
 if [ "$write_docs" = 1 ]; then
     begin='<!-- soak:begin -->'
     end='<!-- soak:end -->'
+    [ -f "$out" ] || : >"$out" # --out may name a new file
     if ! grep -q "$begin" "$out"; then
         # A new section, before Fuzzing (or at the end).
         awk -v b="$begin" -v e="$end" '
