@@ -94,7 +94,7 @@ QSet<QString> importedAuditKeys(const QString &auditDir, const QList<PlannedAudi
     return keys;
 }
 
-// Opens the database; null (and no error) in a dry run against a SQLite file not made yet.
+// Opens the database; null (and no error) in a dry run against a database not made yet.
 Result<std::unique_ptr<SqlStorage>> openDatabase(const Config &config, bool dryRun)
 {
     const QString file = sqlitePath(config.database.url);
@@ -106,6 +106,14 @@ Result<std::unique_ptr<SqlStorage>> openDatabase(const Config &config, bool dryR
     // A dry run reads the schema as it is; a real run brings it up to date first, as the server does.
     if (auto opened = storage->open(!dryRun); !opened)
         return Result<std::unique_ptr<SqlStorage>>::failure(opened.error());
+    if (dryRun) {
+        // An empty database (a PostgreSQL one created for us, say) holds nothing to compare with.
+        const auto version = storage->schemaVersion();
+        if (!version)
+            return Result<std::unique_ptr<SqlStorage>>::failure(version.error());
+        if (version.value() == 0)
+            return std::unique_ptr<SqlStorage>();
+    }
     return storage;
 }
 
@@ -175,7 +183,7 @@ Result<ImportReport> importMythosMud(const Config &config, const ImportOptions &
     if (!opened)
         return fail<ImportReport>(QStringLiteral("database"), opened.error());
     SqlStorage *db = opened.value().get();
-    QString schema = QStringLiteral("not created yet");
+    QString schema = QStringLiteral("empty or not created yet");
     if (db) {
         const auto version = db->schemaVersion();
         schema = version ? QStringLiteral("schema version %1").arg(version.value()) : version.error();
