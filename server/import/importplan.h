@@ -56,6 +56,17 @@ struct ImportPlan
 ImportPlan planImport(const ImportSources &sources, const Config &config, const QSet<QString> &staffIds,
                       const QDateTime &now, ImportReport &report);
 
+// The parts planImport runs: history (importplan.cpp), mutes and the moderation log
+// (importplan_moderation.cpp).
+void planMessages(const ImportSources &sources, const Config &config, const QDateTime &now, ImportReport &report,
+                  ImportPlan &plan);
+void planMutes(const ImportSources &sources, const Config &config, const QSet<QString> &staffIds, const QDateTime &now,
+               ImportReport &report, ImportPlan &plan);
+void planModerationLog(const ImportSources &sources, const Config &config, const QDateTime &now, ImportReport &report,
+                       ImportPlan &plan);
+// The skip reason for a channel this server does not configure.
+QString notConfiguredReason(const QString &channel);
+
 // The id an imported message gets: minted form (it sorts by the original time), the tag a
 // digest of MythosMUD's message_id, so the same message always gets the same id.
 QString importedMessageId(const QDateTime &at, const QString &sourceMessageId);
