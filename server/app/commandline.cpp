@@ -4,6 +4,7 @@
 #include "app/signalwatcher.h"
 #include "auth/jwt.h"
 #include "config/configloader.h"
+#include "import/mythosimporter.h"
 #include "util/ids.h"
 
 #include <QCommandLineParser>
@@ -67,6 +68,27 @@ int mintToken(const QCommandLineParser &p, const Config &config)
     return 0;
 }
 
+// Exit 0: imported (or nothing to); 2: it ran, but some files were rejected (see the report);
+// 1: it could not run.
+int runImport(const QCommandLineParser &p, const Config &config)
+{
+    ImportOptions options;
+    options.dataDir = p.value(QStringLiteral("data"));
+    options.logsDir = p.value(QStringLiteral("logs"));
+    options.dryRun = p.isSet(QStringLiteral("dry-run"));
+    if (options.dataDir.isEmpty() || options.logsDir.isEmpty()) {
+        printErr(QStringLiteral("import mythosmud: --data DIR and --logs DIR are required"));
+        return 1;
+    }
+    const auto report = importMythosMud(config, options);
+    if (!report) {
+        printErr(QStringLiteral("import mythosmud: ") + report.error());
+        return 1;
+    }
+    std::fputs(qPrintable(report.value().toText()), stdout);
+    return report.value().clean() ? 0 : 2;
+}
+
 int runServer(QCoreApplication &app, Config config, const QString &configPath)
 {
     ServerApp server(std::move(config), configPath);
@@ -89,7 +111,8 @@ int runCommandLine(QCoreApplication &app)
     p.setApplicationDescription(
             QStringLiteral("Mythos Chat server.\n\n"
                            "  mythos-chatd [--config FILE] [--check-config]\n"
-                           "  mythos-chatd [--config FILE] token --sub ID --name NAME [--role ROLE] [--ttl SECONDS]"));
+                           "  mythos-chatd [--config FILE] token --sub ID --name NAME [--role ROLE] [--ttl SECONDS]\n"
+                           "  mythos-chatd [--config FILE] import mythosmud --data DIR --logs DIR [--dry-run]"));
     p.addHelpOption();
     p.addVersionOption();
     p.addOption({ QStringLiteral("config"), QStringLiteral("YAML configuration file (default: the bundled one)."),
@@ -110,11 +133,19 @@ int runCommandLine(QCoreApplication &app)
                   QStringLiteral("3600") });
     p.addOption({ QStringLiteral("room"), QStringLiteral("token: initial room id."), QStringLiteral("ROOM") });
     p.addOption({ QStringLiteral("party"), QStringLiteral("token: initial party id."), QStringLiteral("PARTY") });
-    p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Optional: 'token' to mint a JWT."));
+    p.addOption({ QStringLiteral("data"), QStringLiteral("import: the MythosMUD data folder (user_management/)."),
+                  QStringLiteral("DIR") });
+    p.addOption({ QStringLiteral("logs"), QStringLiteral("import: the MythosMUD chat log folder."),
+                  QStringLiteral("DIR") });
+    p.addOption({ QStringLiteral("dry-run"), QStringLiteral("import: report what would be imported, write nothing.") });
+    p.addPositionalArgument(QStringLiteral("command"),
+                            QStringLiteral("Optional: 'token' to mint a JWT, 'import mythosmud' to migrate."));
     p.process(app);
 
     const QStringList positional = p.positionalArguments();
-    if (positional.size() > 1 || (positional.size() == 1 && positional[0] != QLatin1String("token"))) {
+    const bool isToken = positional == QStringList { QStringLiteral("token") };
+    const bool isImport = positional == QStringList { QStringLiteral("import"), QStringLiteral("mythosmud") };
+    if (!positional.isEmpty() && !isToken && !isImport) {
         printErr(QStringLiteral("mythos-chatd: unknown command '%1' (see --help)")
                          .arg(positional.join(QLatin1Char(' '))));
         return 1;
@@ -129,8 +160,10 @@ int runCommandLine(QCoreApplication &app)
     Config config = loaded.value();
     config.resolveDefaults(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation));
 
-    if (!positional.isEmpty())
+    if (isToken)
         return mintToken(p, config);
+    if (isImport)
+        return runImport(p, config);
     if (p.isSet(QStringLiteral("check-config"))) {
         std::printf("%s: configuration OK\n", qPrintable(path));
         return 0;

@@ -1,6 +1,6 @@
 #pragma once
-// The mythos-chatd command line (PROTOCOL §7): run, --check-config, --version, and the
-// `token` subcommand that mints a JWT with the configured secret.
+// The mythos-chatd command line (PROTOCOL §7): run, --check-config, --version, the `token`
+// subcommand that mints a JWT with the configured secret, and `import mythosmud` (migration).
 
 class QCoreApplication;
 

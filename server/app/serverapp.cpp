@@ -20,8 +20,7 @@
 #include "moderation/queueservice.h"
 #include "protocol/wirenames.h"
 #include "storage/messagestore.h"
-#include "storage/postgresstorage.h"
-#include "storage/sqlitestorage.h"
+#include "storage/storagefactory.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -70,11 +69,7 @@ std::unique_ptr<MessageStore> makeStore(const Config &config)
     if (!config.history.enabled)
         return nullptr;
     const QString url = config.database.url;
-    return std::make_unique<MessageStore>([url]() -> std::unique_ptr<SqlStorage> {
-        if (url.startsWith(QLatin1String("sqlite:")))
-            return std::make_unique<SqliteStorage>(url.mid(7));
-        return std::make_unique<PostgresStorage>(url);
-    });
+    return std::make_unique<MessageStore>([url] { return createStorage(url); });
 }
 } // namespace
 

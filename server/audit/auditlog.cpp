@@ -62,6 +62,12 @@ QString auditCategoryName(AuditCategory category)
     return QLatin1String(names[static_cast<size_t>(category)]);
 }
 
+QString auditFilePath(const QString &dir, AuditCategory category, QDate day)
+{
+    return categoryDir(dir, category) + QLatin1Char('/') + auditCategoryName(category) + QLatin1Char('_')
+            + day.toString(Qt::ISODate) + kSuffix;
+}
+
 // What write() was given; the line is formatted on the writer's thread, off the event loop
 // (formatting the time and the JSON was a tenth of the server's work per message).
 struct AuditEntry
@@ -144,9 +150,7 @@ void AuditWriter::append(AuditCategory category, const Run &run)
     if (!file || day != run.day) {
         file.reset();
         day = run.day;
-        const QString name = auditCategoryName(category);
-        auto next = std::make_unique<QFile>(categoryDir(m_root, category) + QLatin1Char('/') + name + QLatin1Char('_')
-                                            + day.toString(Qt::ISODate) + kSuffix);
+        auto next = std::make_unique<QFile>(auditFilePath(m_root, category, day));
         // Made again here: an operator may have removed the folder while the server runs.
         QDir().mkpath(QFileInfo(next->fileName()).path());
         // Unbuffered: the one write() per batch is the flush, and its failure shows right here.
@@ -263,7 +267,12 @@ QByteArray AuditWriter::formatLine(const AuditEntry &entry) const
 
 void AuditLog::write(AuditCategory category, const QString &event, const QJsonObject &fields)
 {
-    if (m_writer->enqueue({ category, m_clock().toUTC(), event, fields }))
+    write(category, event, fields, m_clock());
+}
+
+void AuditLog::write(AuditCategory category, const QString &event, const QJsonObject &fields, const QDateTime &at)
+{
+    if (m_writer->enqueue({ category, at.toUTC(), event, fields }))
         QMetaObject::invokeMethod(
                 m_writer, [writer = m_writer] { writer->drain(); }, Qt::QueuedConnection);
 }

@@ -15,6 +15,8 @@ namespace mythos {
 
 enum class AuditCategory { Chat, Moderation, System };
 QString auditCategoryName(AuditCategory category);
+// <dir>/<category>/<category>_YYYY-MM-DD.jsonl: the file a day's lines of a category go to.
+QString auditFilePath(const QString &dir, AuditCategory category, QDate day);
 
 // Returns "now" (converted to UTC by the log); injectable so tests can cross midnight.
 using AuditClock = std::function<QDateTime()>;
@@ -35,6 +37,9 @@ public:
     // Thread-safe. Builds the line here (so `ts` is the caller's moment) and queues it for the
     // writer thread; lines reach each file in the order write() was called.
     void write(AuditCategory category, const QString &event, const QJsonObject &fields);
+    // The same for an event that happened at `at` (imported history): its line goes to that
+    // day's file, stamped with that time.
+    void write(AuditCategory category, const QString &event, const QJsonObject &fields, const QDateTime &at);
     // Blocks until every line queued so far has been handed to the operating system.
     void flush();
     // Blocks until the files of expired days are deleted; returns how many were.

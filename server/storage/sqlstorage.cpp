@@ -213,6 +213,16 @@ Result<bool> SqlStorage::insert(const QList<StoredMessage> &batch)
     return true;
 }
 
+Result<bool> SqlStorage::hasMessage(const QString &id)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("recover_since"))); // the primary-key look-up a resume makes
+    q.addBindValue(id);
+    if (!q.exec())
+        return dbError<bool>("cannot look up a message", q.lastError());
+    return q.next();
+}
+
 Result<QList<StoredMessage>> SqlStorage::history(const HistoryQuery &query)
 {
     QSqlQuery q(m_db);

@@ -28,6 +28,8 @@ public:
     void close();
 
     Result<bool> insert(const QList<StoredMessage> &batch);
+    // Whether a message with this id is stored (imports skip what is already there).
+    Result<bool> hasMessage(const QString &id);
     Result<QList<StoredMessage>> history(const HistoryQuery &query);
     // Two statements: a primary-key look-up of `since`, then one UNION ALL of index-bounded
     // branches (each LIMITed), so the cost is branches × limit rows at most.
@@ -50,6 +52,8 @@ public:
     // Every token player recorded (guests are not "known": their names are free again).
     Result<QList<KnownPlayer>> loadPlayers();
     Result<bool> saveMute(const Mute &mute);
+    // Several mutes in one transaction: all of them or none.
+    Result<bool> saveMutes(const QList<Mute> &mutes);
     Result<bool> deleteMute(const QString &id);
     Result<QList<Mute>> loadActiveMutes(const QDateTime &now);
     Result<int> deleteExpiredMutes(const QDateTime &now);

@@ -70,6 +70,23 @@ Result<bool> SqlStorage::saveMute(const Mute &m)
                        "cannot save a mute");
 }
 
+Result<bool> SqlStorage::saveMutes(const QList<Mute> &mutes)
+{
+    if (mutes.isEmpty())
+        return true;
+    if (!m_db.transaction())
+        return dbError<bool>("cannot start a transaction", m_db.lastError());
+    for (const Mute &m : mutes) {
+        if (auto saved = saveMute(m); !saved) {
+            m_db.rollback();
+            return saved;
+        }
+    }
+    if (!m_db.commit())
+        return dbError<bool>("cannot commit", m_db.lastError());
+    return true;
+}
+
 Result<bool> SqlStorage::deleteMute(const QString &id)
 {
     QSqlQuery q(m_db);
