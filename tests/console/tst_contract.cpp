@@ -262,6 +262,21 @@ void TestContract::everyModeratorEventReachesItsConsoleSignal()
         return spy.isEmpty() ? QString() : spy.last().at(0).toJsonObject().value(key).toString();
     };
 
+    // Waits until the console's newest queue_item is the one for this message.
+    auto queuedAs = [&queueItems](const QString &messageId) {
+        return QTest::qWaitFor(
+                [&] {
+                    return !queueItems.isEmpty()
+                            && queueItems.last()
+                                       .at(0)
+                                       .toJsonObject()
+                                       .value(wire::field::message)
+                                       .toObject()
+                                       .value(wire::field::messageId)
+                            == messageId;
+                },
+                5000);
+    };
     // event → how to make it happen, and what the console must have read from it.
     const QHash<QString, std::function<bool()>> cases {
         { wire::event::monitorMessage,
@@ -278,19 +293,7 @@ void TestContract::everyModeratorEventReachesItsConsoleSignal()
         { wire::event::queueItem,
           [&] {
               const QString id = holdOne(kThreat + QStringLiteral(" (event case)"));
-              return !id.isEmpty()
-                      && QTest::qWaitFor(
-                              [&] {
-                                  return !queueItems.isEmpty()
-                                          && queueItems.last()
-                                                     .at(0)
-                                                     .toJsonObject()
-                                                     .value(wire::field::message)
-                                                     .toObject()
-                                                     .value(wire::field::messageId)
-                                          == id;
-                              },
-                              5000);
+              return !id.isEmpty() && queuedAs(id);
           } },
         { wire::event::stats,
           [&] {
@@ -302,19 +305,7 @@ void TestContract::everyModeratorEventReachesItsConsoleSignal()
               // Deleting is for delivered lines: one the keyword list flags without holding.
               const QJsonObject ack = m_player->request(frames::send(QStringLiteral("say"), kFlagged));
               const QString id = eventData(ack).value(wire::field::messageId).toString();
-              if (id.isEmpty() || eventData(ack).value(wire::field::held).toBool()
-                  || !QTest::qWaitFor(
-                          [&] {
-                              return !queueItems.isEmpty()
-                                      && queueItems.last()
-                                                 .at(0)
-                                                 .toJsonObject()
-                                                 .value(wire::field::message)
-                                                 .toObject()
-                                                 .value(wire::field::messageId)
-                                      == id;
-                          },
-                          5000))
+              if (id.isEmpty() || eventData(ack).value(wire::field::held).toBool() || !queuedAs(id))
                   return false;
               const QString item = queueItems.last().at(0).toJsonObject().value(wire::field::itemId).toString();
               return ask(*m_console, frames::queueAction(item, QStringLiteral("delete"))).type == wire::event::queueItem
