@@ -161,6 +161,7 @@ QJsonObject logs(const LogQuery &query)
     insertIfSet(f, field::day, query.day);
     insertIfSet(f, field::event, query.event);
     insertIfSet(f, field::contains, query.contains);
+    insertIfSet(f, field::player, query.player);
     f.insert(field::limit, query.limit);
     return f;
 }

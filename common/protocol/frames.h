@@ -47,6 +47,7 @@ struct LogQuery
     QString event;
     QString contains;
     int limit = 200;
+    QString player; // only lines about this player id
 };
 QJsonObject logs(const LogQuery &query);
 QJsonObject reloadFilters();

@@ -137,6 +137,7 @@ inline constexpr QLatin1String category("category");
 inline constexpr QLatin1String day("day");
 inline constexpr QLatin1String event("event");
 inline constexpr QLatin1String contains("contains");
+inline constexpr QLatin1String player("player"); // logs: only lines about this player
 inline constexpr QLatin1String lines("lines");
 inline constexpr QLatin1String matched("matched");
 inline constexpr QLatin1String problems("problems");

@@ -50,6 +50,11 @@ LogsView::LogsView(LogModel *model, ModeratorClient *client, QWidget *parent)
     m_event->setPlaceholderText(tr("event (e.g. mute, message)"));
     m_event->setAccessibleName(tr("Event filter"));
     m_event->setClearButtonEnabled(true);
+    m_player = new QLineEdit;
+    m_player->setPlaceholderText(tr("player id"));
+    m_player->setToolTip(tr("Only lines about this player: as sender, target, player or actor"));
+    m_player->setAccessibleName(tr("Player filter"));
+    m_player->setClearButtonEnabled(true);
     m_search = new QLineEdit;
     m_search->setPlaceholderText(tr("search (Ctrl+F)"));
     m_search->setAccessibleName(tr("Search the log"));
@@ -70,6 +75,7 @@ LogsView::LogsView(LogModel *model, ModeratorClient *client, QWidget *parent)
     bar->addWidget(dayLabel);
     bar->addWidget(m_day);
     bar->addWidget(m_event, 1);
+    bar->addWidget(m_player, 1);
     bar->addWidget(m_search, 2);
     bar->addWidget(m_follow);
     bar->addWidget(exportButton);
@@ -106,6 +112,7 @@ LogsView::LogsView(LogModel *model, ModeratorClient *client, QWidget *parent)
     connect(m_category, &QComboBox::currentIndexChanged, this, [this] { query(true); });
     connect(m_day, &QDateEdit::dateChanged, this, [this] { query(true); });
     connect(m_event, &QLineEdit::editingFinished, this, [this] { query(true); });
+    connect(m_player, &QLineEdit::editingFinished, this, [this] { query(true); });
     // The table narrows at once; the server is asked again (whole day, not just what is
     // loaded) once typing pauses.
     m_searchDelay.setSingleShot(true);
@@ -146,6 +153,12 @@ void LogsView::setFollowing(bool follow)
     m_follow->setChecked(follow);
 }
 
+void LogsView::setPlayer(const QString &playerId)
+{
+    m_player->setText(playerId);
+    query(true);
+}
+
 void LogsView::setSearch(const QString &text)
 {
     m_search->setText(text);
@@ -162,8 +175,9 @@ void LogsView::query(bool fresh)
 {
     if (m_client->state() != ModeratorClient::State::Connected || (!fresh && m_queryInFlight))
         return;
-    const QJsonObject frame = frames::logs({ m_category->currentData().toString(), m_day->date().toString(Qt::ISODate),
-                                             m_event->text().trimmed(), m_search->text().trimmed(), 1000 });
+    const QJsonObject frame =
+            frames::logs({ m_category->currentData().toString(), m_day->date().toString(Qt::ISODate),
+                           m_event->text().trimmed(), m_search->text().trimmed(), 1000, m_player->text().trimmed() });
     m_queryInFlight = true;
     m_client->request(
             frame,

@@ -31,6 +31,7 @@ public:
     void setDay(const QDate &day);
     void setFollowing(bool follow);
     void setSearch(const QString &text);
+    void setPlayer(const QString &playerId); // only lines about this player; empty: everyone
     void query(bool fresh = true);
 
     QTableView *table() const { return m_table; }
@@ -45,7 +46,7 @@ private:
     QSortFilterProxyModel *m_proxy;
     QComboBox *m_category;
     QDateEdit *m_day;
-    QLineEdit *m_event, *m_search;
+    QLineEdit *m_event, *m_player, *m_search;
     QCheckBox *m_follow;
     QTableView *m_table;
     QLabel *m_status;

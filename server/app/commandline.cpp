@@ -1,5 +1,6 @@
 #include "app/commandline.h"
 
+#include "app/operatorcommands.h"
 #include "app/serverapp.h"
 #include "app/signalwatcher.h"
 #include "auth/jwt.h"
@@ -112,7 +113,11 @@ int runCommandLine(QCoreApplication &app)
             QStringLiteral("Mythos Chat server.\n\n"
                            "  mythos-chatd [--config FILE] [--check-config]\n"
                            "  mythos-chatd [--config FILE] token --sub ID --name NAME [--role ROLE] [--ttl SECONDS]\n"
-                           "  mythos-chatd [--config FILE] import mythosmud --data DIR --logs DIR [--dry-run]"));
+                           "  mythos-chatd [--config FILE] import mythosmud --data DIR --logs DIR [--dry-run]\n"
+                           "  mythos-chatd [--config FILE] backup FILE\n"
+                           "  mythos-chatd [--config FILE] restore FILE\n"
+                           "  mythos-chatd [--config FILE] logs [--category C] [--from DAY] [--to DAY] [--player ID]\n"
+                           "                                    [--event E] [--text T] [--format json|csv]"));
     p.addHelpOption();
     p.addVersionOption();
     p.addOption({ QStringLiteral("config"), QStringLiteral("YAML configuration file (default: the bundled one)."),
@@ -138,14 +143,25 @@ int runCommandLine(QCoreApplication &app)
     p.addOption({ QStringLiteral("logs"), QStringLiteral("import: the MythosMUD chat log folder."),
                   QStringLiteral("DIR") });
     p.addOption({ QStringLiteral("dry-run"), QStringLiteral("import: report what would be imported, write nothing.") });
-    p.addPositionalArgument(QStringLiteral("command"),
-                            QStringLiteral("Optional: 'token' to mint a JWT, 'import mythosmud' to migrate."));
+    addLogQueryOptions(p);
+    p.addPositionalArgument(
+            QStringLiteral("command"),
+            QStringLiteral("Optional: 'token' to mint a JWT, 'import mythosmud' to migrate, 'backup FILE' "
+                           "or 'restore FILE' (SQLite), 'logs' to query the audit trail."));
     p.process(app);
 
     const QStringList positional = p.positionalArguments();
     const bool isToken = positional == QStringList { QStringLiteral("token") };
     const bool isImport = positional == QStringList { QStringLiteral("import"), QStringLiteral("mythosmud") };
-    if (!positional.isEmpty() && !isToken && !isImport) {
+    const QString command = positional.value(0);
+    const bool isFileCommand =
+            positional.size() == 2 && (command == QLatin1String("backup") || command == QLatin1String("restore"));
+    const bool isLogs = positional == QStringList { QStringLiteral("logs") };
+    if (positional.size() == 1 && (command == QLatin1String("backup") || command == QLatin1String("restore"))) {
+        printErr(QStringLiteral("mythos-chatd: %1 needs a FILE (see --help)").arg(command));
+        return 1;
+    }
+    if (!positional.isEmpty() && !isToken && !isImport && !isFileCommand && !isLogs) {
         printErr(QStringLiteral("mythos-chatd: unknown command '%1' (see --help)")
                          .arg(positional.join(QLatin1Char(' '))));
         return 1;
@@ -164,6 +180,11 @@ int runCommandLine(QCoreApplication &app)
         return mintToken(p, config);
     if (isImport)
         return runImport(p, config);
+    if (isFileCommand)
+        return command == QLatin1String("backup") ? runBackup(config, positional[1])
+                                                  : runRestore(config, positional[1]);
+    if (isLogs)
+        return runLogs(p, config);
     if (p.isSet(QStringLiteral("check-config"))) {
         std::printf("%s: configuration OK\n", qPrintable(path));
         return 0;

@@ -1,6 +1,7 @@
 #pragma once
 // The mythos-chatd command line (PROTOCOL §7): run, --check-config, --version, the `token`
-// subcommand that mints a JWT with the configured secret, and `import mythosmud` (migration).
+// subcommand that mints a JWT with the configured secret, `import mythosmud` (migration), and the
+// operator's `backup`, `restore` and `logs` (app/operatorcommands.h).
 
 class QCoreApplication;
 

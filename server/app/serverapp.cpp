@@ -3,6 +3,7 @@
 #include "app/metrics.h"
 #include "app/natssupervisor.h"
 #include "audit/auditlog.h"
+#include "backup/databaselock.h"
 #include "bus/natsbus.h"
 #include "bus/nullbus.h"
 #include "chat/authenticator.h"
@@ -159,6 +160,14 @@ bool ServerApp::start(QString *error)
     if (!m_audit->open(error)) {
         *error = QStringLiteral("audit log: ") + *error;
         return false;
+    }
+    if (const QString sqliteFile = sqlitePath(m_config.database.url); m_store && !sqliteFile.isEmpty()) {
+        // One server per SQLite file, and none while `restore` replaces it.
+        m_databaseLock = std::make_unique<DatabaseLock>(sqliteFile);
+        if (!m_databaseLock->acquire(error)) {
+            *error = QStringLiteral("database: ") + *error;
+            return false;
+        }
     }
     if (m_store) {
         if (auto opened = m_store->open(); !opened) {

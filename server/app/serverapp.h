@@ -16,6 +16,7 @@ namespace mythos {
 class AuditLog;
 class Authenticator;
 class Bus;
+class DatabaseLock;
 class CatchUpService;
 class ChatService;
 class Directory;
@@ -82,6 +83,7 @@ private:
     // Declared in dependency order; destroyed in reverse, the gateway first.
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<NatsSupervisor> m_natsSupervisor; // outlives the bus: stopped after the drain
+    std::unique_ptr<DatabaseLock> m_databaseLock; // SQLite only: held while the server runs
     std::unique_ptr<MessageStore> m_store;
     std::unique_ptr<Bus> m_bus;
     std::unique_ptr<PlayerRegistry> m_registry;

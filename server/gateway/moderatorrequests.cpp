@@ -1,5 +1,6 @@
 #include "gateway/moderatorrequests.h"
 
+#include "audit/logquery.h"
 #include "gateway/session.h"
 #include "moderation/filterservice.h"
 #include "moderation/monitorservice.h"
@@ -9,7 +10,6 @@
 
 #include <QCoreApplication>
 #include <QDate>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
@@ -19,7 +19,6 @@ namespace mythos {
 
 namespace {
 const QStringList kTypes = wire::toStringList(wire::moderatorRequests);
-const QStringList kCategories { QStringLiteral("chat"), QStringLiteral("moderation"), QStringLiteral("system") };
 } // namespace
 
 ModeratorRequests::ModeratorRequests(Session *session, Services services, QObject *parent)
@@ -99,62 +98,39 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
     });
 }
 
-namespace {
-// A chat log line of a whisper (the cheap substring test first: most lines are not).
-bool isWhisperLine(const QByteArray &line)
-{
-    return line.contains("\"whisper\"")
-            && QJsonDocument::fromJson(line).object().value(QLatin1String("channel")).toString()
-            == QLatin1String("whisper");
-}
-} // namespace
-
 void ModeratorRequests::queryLogs(const QJsonObject &frame, const QString &ref, bool withWhispers)
 {
-    const QString category = frame.value(wire::field::category).toString(QStringLiteral("moderation"));
+    const QString categoryName = frame.value(wire::field::category).toString(QStringLiteral("moderation"));
     const QString dayText =
             frame.value(wire::field::day).toString(QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate));
-    const QDate day = QDate::fromString(dayText, Qt::ISODate);
-    const QString contains = frame.value(wire::field::contains).toString();
-    const QString event = frame.value(wire::field::event).toString();
+    LogQuery query;
+    query.from = query.to = QDate::fromString(dayText, Qt::ISODate);
+    query.text = frame.value(wire::field::contains).toString();
+    query.event = frame.value(wire::field::event).toString();
+    query.player = frame.value(wire::field::player).toString();
     const int limit = frame.value(wire::field::limit).toInt(200);
-    if (!kCategories.contains(category) || !day.isValid() || limit < 1 || limit > 1000)
+    if (!parseAuditCategory(categoryName, &query.category) || !query.from.isValid() || limit < 1 || limit > 1000)
         return m_session->sendError(
                 { ErrorCode::InvalidRequest,
                   QStringLiteral("logs needs category chat|moderation|system, day YYYY-MM-DD and limit 1-1000") },
                 ref);
-    const QString path =
-            QStringLiteral("%1/%2/%2_%3.jsonl").arg(m_services.logDir, category, day.toString(Qt::ISODate));
+    // The same privacy rule as the live feed: whisper lines only for those who may read them.
+    query.hideWhispers = query.category == AuditCategory::Chat && !withWhispers;
     // A day's file can be large: read it off the event loop and answer when done.
     QPointer<Session> session(m_session);
-    // The same privacy rule as the live feed: whisper lines only for those who may read them.
-    const bool hideWhispers = category == QLatin1String("chat") && !withWhispers;
-    QThreadPool::globalInstance()->start([session, path, contains, event, limit, category, dayText, ref, hideWhispers] {
+    QThreadPool::globalInstance()->start([session, dir = m_services.logDir, query, limit, categoryName, dayText, ref] {
+        QList<QByteArray> kept; // the last `limit` matches
+        const LogQueryStats stats = runLogQuery(dir, query, [&kept, limit](const QByteArray &line) {
+            kept.append(line);
+            if (kept.size() > limit)
+                kept.removeFirst();
+        });
         QJsonArray lines;
-        qint64 matched = 0;
-        QFile file(path);
-        if (file.open(QIODevice::ReadOnly)) {
-            QList<QByteArray> kept; // the last `limit` matches
-            while (!file.atEnd()) {
-                const QByteArray line = file.readLine().trimmed();
-                if (line.isEmpty()
-                    || (!contains.isEmpty() && !QString::fromUtf8(line).contains(contains, Qt::CaseInsensitive)))
-                    continue;
-                if (!event.isEmpty() && !line.contains("\"event\":\"" + event.toUtf8() + '"'))
-                    continue;
-                if (hideWhispers && isWhisperLine(line))
-                    continue;
-                ++matched;
-                kept.append(line);
-                if (kept.size() > limit)
-                    kept.removeFirst();
-            }
-            for (const QByteArray &line : std::as_const(kept))
-                lines.append(QJsonDocument::fromJson(line).object());
-        }
-        const QJsonObject data { { QLatin1String("category"), category },
+        for (const QByteArray &line : std::as_const(kept))
+            lines.append(QJsonDocument::fromJson(line).object());
+        const QJsonObject data { { QLatin1String("category"), categoryName },
                                  { QLatin1String("day"), dayText },
-                                 { QLatin1String("matched"), static_cast<double>(matched) },
+                                 { QLatin1String("matched"), static_cast<double>(stats.matched) },
                                  { QLatin1String("lines"), lines },
                                  { QLatin1String("ref"), ref } };
         // Back to the event loop; the session is only looked at there (it may be gone by then).

@@ -313,6 +313,26 @@ void TestConsoleLive::logViewShowsTodaysLines()
     // Moderation log: the mute done from the console is there with its reason.
     view->setCategory(QStringLiteral("moderation"));
     QTRY_VERIFY_WITH_TIMEOUT(modelHas(view->proxy(), LogModel::EventRole, QStringLiteral("mute")), 15000);
+    // The player filter: only lines about dave (his mute and its extension), none about carol.
+    const auto onlyAbout = [this](const QString &player) {
+        LogModel *model = m_window->logModel();
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const QJsonObject line = model->line(r);
+            if (line.value(QStringLiteral("target_id")).toString() != player
+                && line.value(QStringLiteral("player_id")).toString() != player
+                && line.value(QStringLiteral("actor")).toString() != player)
+                return false;
+        }
+        return model->rowCount() >= 2;
+    };
+    view->setFollowing(false);
+    view->setPlayer(QStringLiteral("dave"));
+    QTRY_VERIFY_WITH_TIMEOUT(onlyAbout(QStringLiteral("dave")), 5000);
+    view->setPlayer(QString());
+    QTRY_VERIFY_WITH_TIMEOUT(modelHas(view->proxy(), LogModel::EventRole, QStringLiteral("mute"))
+                                     && !onlyAbout(QStringLiteral("dave")),
+                             5000);
+    view->setFollowing(true);
     const QString path = QDir(QDir::tempPath()).filePath(QStringLiteral("tst_console_live_export.csv"));
     QString error;
     QVERIFY2(view->exportTo(path, LogsView::Format::Csv, &error), qPrintable(error));

@@ -314,6 +314,27 @@ void TestModeration::logsAreQueryable()
     QCOMPARE(lines.size(), 2); // the newest two
     for (const QJsonValue &line : lines)
         QCOMPARE(line.toObject().value(QStringLiteral("event")).toString(), QStringLiteral("held"));
+    // `player` names the player exactly: "sender" does not match sender2's line.
+    const auto heldOf = [this](const QString &player) {
+        return eventData(m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") },
+                                          { QStringLiteral("event"), QStringLiteral("held") },
+                                          { QStringLiteral("player"), player } }));
+    };
+    const QJsonObject ofSender2 = heldOf(QStringLiteral("sender2"));
+    QCOMPARE(ofSender2.value(QStringLiteral("matched")).toInt(), 1);
+    QCOMPARE(ofSender2.value(QStringLiteral("lines"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("player_id"))
+                     .toString(),
+             QStringLiteral("sender2"));
+    const QJsonObject ofSender = heldOf(QStringLiteral("sender"));
+    QVERIFY(ofSender.value(QStringLiteral("matched")).toInt() >= 3);
+    QCOMPARE(ofSender.value(QStringLiteral("matched")).toInt() + 1, d.value(QStringLiteral("matched")).toInt());
+    for (const QJsonValue &line : ofSender.value(QStringLiteral("lines")).toArray())
+        QCOMPARE(line.toObject().value(QStringLiteral("player_id")).toString(), QStringLiteral("sender"));
+    QCOMPARE(heldOf(QStringLiteral("nobody")).value(QStringLiteral("matched")).toInt(), 0);
     const QJsonObject chat = m_mod->request({ { QStringLiteral("type"), QStringLiteral("logs") },
                                               { QStringLiteral("category"), QStringLiteral("chat") },
                                               { QStringLiteral("contains"), QStringLiteral("NEAR HERE") } });
