@@ -248,11 +248,13 @@ void ChatService::queueForModeration(const QString &kind, const QJsonObject &mes
     } else {
         scope.scopeKey = sender.location.idFor(channel.scope);
     }
-    m_store->run<bool>(
+    // Announced once stored, as stored: the context's recent lines are read in the same step,
+    // so the first sight moderators get of the item is complete.
+    m_store->run<ModerationItem>(
             "queue a message for moderation", [item, scope](SqlStorage &s) { return s.enqueueModeration(item, scope); },
-            [this, item](const Result<bool> &queued) {
+            [this](const Result<ModerationItem> &queued) {
                 if (queued)
-                    Q_EMIT itemQueued(item);
+                    Q_EMIT itemQueued(queued.value());
             });
 }
 

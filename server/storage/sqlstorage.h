@@ -59,7 +59,8 @@ public:
     Result<int> deleteExpiredMutes(const QDateTime &now);
     // Queues an item; fills its context's `recent_lines` with the five messages before it in
     // the same channel and scope, read in the same step so the snapshot is of that moment.
-    Result<bool> enqueueModeration(ModerationItem item, const HistoryQuery &scope);
+    // Returns the item as stored, context complete: what moderators are first shown.
+    Result<ModerationItem> enqueueModeration(ModerationItem item, const HistoryQuery &scope);
     // status "all" lists every item; newest first.
     Result<QList<ModerationItem>> listQueue(const QString &status, int limit);
     // Open (pending or claimed) items: how many, and when the oldest was queued.

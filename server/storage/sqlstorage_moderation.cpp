@@ -120,26 +120,30 @@ Result<QList<Mute>> SqlStorage::loadActiveMutes(const QDateTime &now)
     return mutes;
 }
 
-Result<bool> SqlStorage::enqueueModeration(ModerationItem item, const HistoryQuery &scope)
+Result<ModerationItem> SqlStorage::enqueueModeration(ModerationItem item, const HistoryQuery &scope)
 {
     HistoryQuery before = scope;
     before.limit = 5;
     before.before = item.messageId;
     const auto recent = history(before);
     if (!recent)
-        return Result<bool>::failure(recent.error());
+        return Result<ModerationItem>::failure(recent.error());
     QJsonArray lines;
     for (const StoredMessage &m : recent.value())
         lines.append(m.toChatData());
     item.context.insert(QLatin1String("recent_lines"), lines);
     QSqlQuery q(m_db);
     q.prepare(sql(QStringLiteral("enqueue_moderation")));
-    return bindAndExec(q,
-                       { item.id, item.messageId, item.kind, item.senderId, item.channel,
-                         QString::fromUtf8(QJsonDocument(item.message).toJson(QJsonDocument::Compact)),
-                         QString::fromUtf8(QJsonDocument(item.context).toJson(QJsonDocument::Compact)),
-                         item.reasons.join(QLatin1Char('\n')), iso(item.createdAt), nullable(item.origin) },
-                       "cannot queue a message for moderation");
+    const auto stored =
+            bindAndExec(q,
+                        { item.id, item.messageId, item.kind, item.senderId, item.channel,
+                          QString::fromUtf8(QJsonDocument(item.message).toJson(QJsonDocument::Compact)),
+                          QString::fromUtf8(QJsonDocument(item.context).toJson(QJsonDocument::Compact)),
+                          item.reasons.join(QLatin1Char('\n')), iso(item.createdAt), nullable(item.origin) },
+                        "cannot queue a message for moderation");
+    if (!stored)
+        return Result<ModerationItem>::failure(stored.error());
+    return item;
 }
 
 namespace {

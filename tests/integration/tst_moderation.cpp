@@ -44,6 +44,7 @@ private Q_SLOTS:
 
 private:
     QString heldItem(const QString &content);
+    QJsonObject m_lastLiveItem; // the queue_item data heldItem() saw arrive
     std::unique_ptr<TestClient> join(TestServer &s, const QString &id, const QString &role = QStringLiteral("player"));
     NatsServer m_nats;
     std::unique_ptr<TestServer> m_a, m_b;
@@ -145,6 +146,7 @@ QString TestModeration::heldItem(const QString &content)
     const QJsonObject item = m_mod->waitFor(QStringLiteral("queue_item"), [&](const QJsonObject &d) {
         return d.value(QStringLiteral("message_id")).toString() == messageId;
     });
+    m_lastLiveItem = eventData(item);
     return eventField(item, "item_id");
 }
 
@@ -162,6 +164,9 @@ void TestModeration::heldMessageApprovedOnOneInstanceIsDeliveredOnBoth()
     QCOMPARE(first.value(QStringLiteral("context")).toObject().value(QStringLiteral("room_id")).toString(), kFoyer);
     QVERIFY(first.value(QStringLiteral("context")).toObject().value(QStringLiteral("recent_lines")).toArray().size()
             >= 1);
+    // The live item was complete when it arrived: the same lines before it as the listing has.
+    QCOMPARE(m_lastLiveItem.value(QStringLiteral("context")).toObject().value(QStringLiteral("recent_lines")),
+             first.value(QStringLiteral("context")).toObject().value(QStringLiteral("recent_lines")));
 
     const QJsonObject approved = m_mod->request(queueAction(item, QStringLiteral("approve")));
     QCOMPARE(approved.value(QStringLiteral("event_type")).toString(), QStringLiteral("queue_item"));
@@ -279,6 +284,13 @@ void TestModeration::moderatorOnTheOtherInstanceActs()
     });
     const QString item = eventField(live, "item_id");
     QVERIFY(!item.isEmpty());
+    // Complete on the other instance too: it carries the lines said before it in the foyer.
+    QVERIFY(!eventData(live)
+                     .value(QStringLiteral("context"))
+                     .toObject()
+                     .value(QStringLiteral("recent_lines"))
+                     .toArray()
+                     .isEmpty());
     QVERIFY(QTest::qWaitFor(
             [&] {
                 const QJsonArray items =

@@ -274,6 +274,7 @@ void TestStorage::queueStateMachine()
     const auto queued = storage->enqueueModeration(
             item, { HistoryQuery::Kind::Scope, QStringLiteral("say"), QStringLiteral("room_a") });
     QVERIFY2(queued.ok(), qPrintable(queued.error()));
+    QCOMPARE(queued.value().context.value(QStringLiteral("recent_lines")).toArray().size(), 1); // as stored
     const ModerationItem stored = storage->queueItem(item.id).value();
     QCOMPARE(stored.status, QStringLiteral("pending"));
     QCOMPARE(stored.context.value(QStringLiteral("recent_lines")).toArray().size(), 1); // the line before it
