@@ -27,11 +27,7 @@ const QLatin1String kOrigin("origin");
 bool ChatService::subjectCarries(const QByteArray &subject, const QString &channelName) const
 {
     const ChannelSpec *spec = m_config.channel(channelName);
-    if (!spec)
-        return false;
-    const QByteArray base = m_registry->subjects().prefix() + '.' + spec->name.toUtf8();
-    return scopeNeedsId(spec->scope) ? subject.startsWith(base + '.') && subject.size() > base.size() + 1
-                                     : subject == base;
+    return spec && m_registry->subjects().scopeIdOf(*spec, subject).has_value();
 }
 
 void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &payload)
