@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -49,6 +50,9 @@ struct NatsSection
     double reconnectTimeWaitS = 1.0;
     int maxReconnectAttempts = 5;
     QString subjectPrefix = QStringLiteral("chat");
+    // nats.subjects: channel name -> subject template (protocol/subjecttemplate.h). A channel
+    // that is not listed uses `{prefix}.{channel}[.{id}]`.
+    QMap<QString, QString> subjects;
     bool managed = false;
     QString serverBinary = QStringLiteral("nats-server");
     QString serverConfig; // empty: the bundled nats-server.conf

@@ -1,6 +1,7 @@
 #include "config/configloader.h"
 
 #include "config/yamlreader.h"
+#include "protocol/subjects.h"
 #include "util/ids.h"
 
 #include <QFile>
@@ -127,6 +128,19 @@ void readNats(YamlReader &r, NatsSection &n)
     r.read("subject_prefix", n.subjectPrefix);
     if (!isValidSubjectId(n.subjectPrefix, 64))
         r.error(QStringLiteral("subject_prefix"), QStringLiteral("must match [A-Za-z0-9_-]{1,64}"));
+    r.section("subjects", [&](YamlReader &subjects) {
+        // Keys are channel names; they are checked against the channels once those are read.
+        const YAML::Node &map = subjects.node(); // const: a lookup must not insert the key
+        for (const QString &channel : subjects.unreadKeys()) {
+            const QByteArray key = channel.toUtf8();
+            QString text;
+            subjects.read(key.constData(), text);
+            subjects.markRead(channel);
+            // Written without a value: the standard subject. Not a string: read() reported it.
+            if (map[key.constData()].IsScalar())
+                n.subjects.insert(channel, text);
+        }
+    });
     r.read("managed", n.managed);
     r.read("server_binary", n.serverBinary);
     r.read("server_config", n.serverConfig);
@@ -259,6 +273,11 @@ Result<Config> parse(const QByteArray &yaml)
     r.section("chat", [&](YamlReader &ch) { readChat(ch, c); });
     r.section("moderation", [&](YamlReader &m) { m.read("whispers_in_feed", c.moderation.whispersInFeed); });
     r.rejectUnknownKeys();
+    const Subjects subjects(c.nats.subjectPrefix, c.nats.subjects, c.channels); // needs the channels read
+    for (const Subjects::Problem &p : subjects.problems())
+        errors.append(QStringLiteral("%1.%2: %3")
+                              .arg(p.configured ? QStringLiteral("nats.subjects") : QStringLiteral("chat.channels"),
+                                   p.channel, p.message));
 
     if (!c.database.url.isEmpty() && !c.database.url.startsWith(QLatin1String("sqlite:"))
         && !c.database.url.startsWith(QLatin1String("postgresql://"))

@@ -1,11 +1,20 @@
 #pragma once
 // NATS subject names (PROTOCOL §5). Ids are validated before they get here; a subject is never
-// built from an id that could contain `.`, `*`, `>` or white space.
+// built from an id that could contain `.`, `*`, `>` or white space. Each channel's subject
+// follows its template (`nats.subjects.<channel>`, default `{prefix}.{channel}[.{id}]`).
 
 #include "model/channel.h"
+#include "protocol/subjecttemplate.h"
 
 #include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QSet>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 namespace mythos {
 
@@ -13,18 +22,39 @@ class Subjects
 {
 public:
     explicit Subjects(QString prefix = QStringLiteral("chat"));
+    // With `nats.subjects` (channel name -> template) for the configured `channels`. What is
+    // wrong with them is in problems(); a channel whose template is wrong has no subject.
+    Subjects(QString prefix, const QMap<QString, QString> &templates, const QList<ChannelSpec> &channels);
 
-    // `{prefix}.{channel}` for everyone/staff scopes, else `{prefix}.{channel}.{scopeId}`.
-    // Empty when the scope needs an id and scopeId is empty or invalid.
+    // The channel's template filled with scopeId (ignored for everyone/staff scopes). Empty when
+    // the scope needs an id and scopeId is empty or invalid, or the template is unusable.
     QByteArray forChannel(const ChannelSpec &channel, const QString &scopeId) const;
+    // The reverse: the scope id a subject of this channel carries ("" for everyone/staff
+    // scopes), or nothing when the subject is not one of this channel's.
+    std::optional<QString> scopeIdOf(const ChannelSpec &channel, const QByteArray &subject) const;
+    // The subscription that receives all of a channel's subjects (the moderators' feed).
+    QByteArray wildcardFor(const ChannelSpec &channel) const;
     QByteArray controlWildcard() const; // {prefix}.control.>
     QByteArray control(const char *topic) const; // {prefix}.control.{topic}
     static QByteArray presence(const QString &playerId); // mud.presence.{id}
     static QByteArray presencePrefix() { return QByteArrayLiteral("mud.presence."); }
     const QByteArray &prefix() const { return m_prefix; }
 
+    struct Problem
+    {
+        QString channel;
+        QString message;
+        bool configured; // about nats.subjects.<channel>; false: about the channel's standard subject
+    };
+    const QList<Problem> &problems() const { return m_problems; }
+
 private:
+    std::optional<SubjectTemplate> templateFor(const ChannelSpec &channel) const;
+
     QByteArray m_prefix;
+    QHash<QString, SubjectTemplate> m_templates; // configured and valid
+    QSet<QString> m_broken; // configured but refused: no subject at all
+    QList<Problem> m_problems;
 };
 
 // Whether a channel's scope needs an id (room, party, …) to form its subject.

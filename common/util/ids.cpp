@@ -1,5 +1,7 @@
 #include "util/ids.h"
 
+#include <QCryptographicHash>
+
 namespace mythos {
 
 bool isValidSubjectId(QStringView id, int maxLength)
@@ -96,6 +98,15 @@ std::optional<qint64> messageIdMillis(QStringView id)
 QString messageIdFloor(qint64 ms)
 {
     return QStringLiteral("%1").arg(ms, 12, 16, QLatin1Char('0'));
+}
+
+QString importedMessageId(const QDateTime &at, const QString &sourceMessageId)
+{
+    const QByteArray digest = QCryptographicHash::hash(sourceMessageId.toUtf8(), QCryptographicHash::Sha1).toHex();
+    return QStringLiteral("%1%2-mm%3")
+            .arg(at.toMSecsSinceEpoch(), 12, 16, QLatin1Char('0'))
+            .arg(0, 6, 16, QLatin1Char('0'))
+            .arg(QString::fromLatin1(digest.left(16)));
 }
 
 } // namespace mythos

@@ -3,6 +3,7 @@
 // player id and display name may be, and how message ids are minted.
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QString>
 
 #include <optional>
@@ -35,6 +36,12 @@ private:
     qint64 m_lastMs = 0;
     quint32 m_counter = 0;
 };
+
+// The id a MythosMUD message gets here, imported from its logs (server/import) or relayed live
+// from the bus: minted form at `at` (its original time, so it sorts among ours), counter 0,
+// tag "mm" + 16 hex digits of the SHA-1 of MythosMUD's message_id. The same message always
+// gets the same id, on every instance and every run.
+QString importedMessageId(const QDateTime &at, const QString &sourceMessageId);
 
 // The acceptance time (ms since the epoch) a message id carries, if it has the minted form.
 std::optional<qint64> messageIdMillis(QStringView id);

@@ -92,7 +92,8 @@ public:
     // afterwards: delivered with "late": true unless this instance already delivered it.
     // False when it was a repeat or is not a valid chat message.
     bool deliverLate(QJsonObject message, const QString &origin);
-    // Whether `subject` is where a message of that channel is published (PROTOCOL §5).
+    // Whether `subject` is one a message of that channel is published on: its template
+    // (`nats.subjects`, default PROTOCOL §5) with a valid scope id.
     bool subjectCarries(const QByteArray &subject, const QString &channelName) const;
 
     // A held message a moderator approved: stored and delivered as if it was sent now.

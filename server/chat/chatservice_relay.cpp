@@ -1,9 +1,12 @@
 // The relay side of the pipeline: messages other instances (or the game server) accepted,
 // arriving live over NATS or caught up after an outage. They were validated where they were
 // accepted; here they are checked for shape and subject, de-duplicated, stored where the
-// database is not shared, and routed to this instance's players.
+// database is not shared, and routed to this instance's players. A foreign publisher's chat
+// message (MythosMUD sharing the bus) is read strictly and rewritten as ours first.
 #include "chat/chatservice.h"
 
+#include "chat/directory.h"
+#include "chat/foreignmessage.h"
 #include "chat/messageformat.h"
 #include "chat/playerregistry.h"
 #include "chat/router.h"
@@ -27,11 +30,7 @@ const QLatin1String kOrigin("origin");
 bool ChatService::subjectCarries(const QByteArray &subject, const QString &channelName) const
 {
     const ChannelSpec *spec = m_config.channel(channelName);
-    if (!spec)
-        return false;
-    const QByteArray base = m_registry->subjects().prefix() + '.' + spec->name.toUtf8();
-    return scopeNeedsId(spec->scope) ? subject.startsWith(base + '.') && subject.size() > base.size() + 1
-                                     : subject == base;
+    return spec && m_registry->subjects().scopeIdOf(*spec, subject).has_value();
 }
 
 void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &payload)
@@ -48,6 +47,7 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
 
     const QString channelName = message.value(QLatin1String("channel")).toString();
     const bool fromGame = !message.contains(QLatin1String("message_id"));
+    bool foreign = false;
     if (fromGame) {
         // The game server announces with {"content": …} on the system subject.
         const ChannelSpec *system = m_config.channel(u"system");
@@ -76,6 +76,21 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
         qCWarning(lcChat) << "dropping a" << channelName << "message that arrived on" << subject;
         ++m_stats.refusedByCode[QStringLiteral("relay_wrong_subject")];
         return;
+    } else if (isForeignMessage(message)) {
+        const ChannelSpec *spec = m_config.channel(channelName);
+        auto read = readForeignMessage(message, *spec, *m_registry->subjects().scopeIdOf(*spec, subject));
+        if (const QString *error = std::get_if<QString>(&read)) {
+            qCWarning(lcChat).noquote() << "dropping a foreign" << channelName << "message on" << subject << ':'
+                                        << *error;
+            ++m_stats.refusedByCode[QStringLiteral("relay_foreign_invalid")];
+            return;
+        }
+        message = std::get<QJsonObject>(std::move(read));
+        if (spec->scope == ScopeKind::Player && !message.contains(QLatin1String("target_name"))) {
+            if (const auto target = m_directory->resolve(message.value(QLatin1String("target_id")).toString()))
+                message.insert(QLatin1String("target_name"), target->name);
+        }
+        foreign = true;
     }
     const QString origin = message.take(kOrigin).toString();
     // While moderators monitor, a feed subscription delivers what a player's subscription
@@ -89,9 +104,13 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
     ++m_stats.relayedReceived;
     // A database of our own must hold what our players saw (idempotent by message_id); a shared
     // one already has it from the accepting instance. Game announcements get a local id on each
-    // instance, so a shared database does not store them (docs/protocol.md).
-    if (m_store && !m_store->isShared())
-        m_store->append(StoredMessage::fromChatData(message, fromGame ? QStringLiteral("game") : origin));
+    // instance, so a shared database does not store them; a foreign message has no accepting
+    // instance but the same id on each, so every instance stores it (docs/protocol.md).
+    if (m_store && (!m_store->isShared() || foreign))
+        m_store->append(StoredMessage::fromChatData(message,
+                                                    fromGame          ? QStringLiteral("game")
+                                                            : foreign ? QString::fromLatin1(kForeignOrigin)
+                                                                      : origin));
     m_router->deliver(subject, message);
     if (m_monitor)
         m_monitor->observe(message);

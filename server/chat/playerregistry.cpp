@@ -2,11 +2,20 @@
 
 #include "bus/bus.h"
 
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcRegistry, "mythos.server.registry")
+
 namespace mythos {
 
 PlayerRegistry::PlayerRegistry(const Config &config, Bus *bus, QObject *parent)
-    : QObject(parent), m_config(config), m_bus(bus), m_subjects(config.nats.subjectPrefix)
+    : QObject(parent), m_config(config), m_bus(bus),
+      m_subjects(config.nats.subjectPrefix, config.nats.subjects, config.channels)
 {
+    // The configuration loader refuses these; a Config built in code may still have them.
+    for (const Subjects::Problem &p : m_subjects.problems())
+        qCCritical(lcRegistry).noquote()
+                << QStringLiteral("nats.subjects.%1: %2 - the channel has no subject").arg(p.channel, p.message);
 }
 
 PlayerRegistry::~PlayerRegistry()

@@ -3,7 +3,6 @@
 #include "model/scope.h"
 #include "util/ids.h"
 
-#include <QCryptographicHash>
 #include <QHash>
 
 #include <algorithm>
@@ -171,15 +170,6 @@ void planMessages(const ImportSources &sources, const Config &config, const QDat
         if (!dropped.contains(i))
             plan.messages.append(candidates[i]);
     }
-}
-
-QString importedMessageId(const QDateTime &at, const QString &sourceMessageId)
-{
-    const QByteArray digest = QCryptographicHash::hash(sourceMessageId.toUtf8(), QCryptographicHash::Sha1).toHex();
-    return QStringLiteral("%1%2-mm%3")
-            .arg(at.toMSecsSinceEpoch(), 12, 16, QLatin1Char('0'))
-            .arg(0, 6, 16, QLatin1Char('0'))
-            .arg(QString::fromLatin1(digest.left(16)));
 }
 
 ImportPlan planImport(const ImportSources &sources, const Config &config, const QSet<QString> &staffIds,

@@ -9,6 +9,7 @@
 #include "import/mythosmutes.h"
 #include "moderation/mute.h"
 #include "storage/storedmessage.h"
+#include "util/ids.h" // importedMessageId
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -66,10 +67,6 @@ void planModerationLog(const ImportSources &sources, const Config &config, const
                        ImportPlan &plan);
 // The skip reason for a channel this server does not configure.
 QString notConfiguredReason(const QString &channel);
-
-// The id an imported message gets: minted form (it sorts by the original time), the tag a
-// digest of MythosMUD's message_id, so the same message always gets the same id.
-QString importedMessageId(const QDateTime &at, const QString &sourceMessageId);
 
 inline constexpr auto kImportOrigin = "mythosmud-import";
 

@@ -14,7 +14,7 @@ constexpr int kStatsIntervalMs = 5000;
 
 MonitorService::MonitorService(const Config &config, Bus *bus, const Subjects &subjects,
                                std::function<QJsonObject()> stats, QObject *parent)
-    : QObject(parent), m_config(config), m_bus(bus), m_prefix(subjects.prefix()), m_stats(std::move(stats))
+    : QObject(parent), m_config(config), m_bus(bus), m_subjects(subjects), m_stats(std::move(stats))
 {
     m_statsTimer.setInterval(kStatsIntervalMs);
     connect(&m_statsTimer, &QTimer::timeout, this, [this] { broadcast(wire::event::stats, m_stats()); });
@@ -25,8 +25,11 @@ MonitorService::~MonitorService() = default;
 QList<QByteArray> MonitorService::feedSubjects() const
 {
     QList<QByteArray> subjects;
-    for (const ChannelSpec &c : m_config.channels)
-        subjects.append(m_prefix + '.' + c.name.toUtf8() + (scopeNeedsId(c.scope) ? ".>" : ""));
+    for (const ChannelSpec &c : m_config.channels) {
+        const QByteArray wildcard = m_subjects.wildcardFor(c);
+        if (!wildcard.isEmpty()) // empty: a template the configuration check refused
+            subjects.append(wildcard);
+    }
     return subjects;
 }
 

@@ -4,6 +4,7 @@
 // monitoring connections (whispers to admins only), plus a periodic `stats` event.
 
 #include "chat/identity.h"
+#include "protocol/subjects.h"
 #include "util/recentids.h"
 
 #include <QHash>
@@ -46,7 +47,7 @@ private:
 
     const Config &m_config;
     Bus *m_bus;
-    QByteArray m_prefix;
+    Subjects m_subjects;
     std::function<QJsonObject()> m_stats;
     QHash<EventSink *, Role> m_monitors;
     QTimer m_statsTimer;

@@ -2,6 +2,7 @@
 // unchanged and its rate limits override the channel table, and every unknown key, wrong type
 // or bad value is reported with its path.
 #include "config/configloader.h"
+#include "protocol/subjects.h"
 
 #include <QDir>
 #include <QFile>
@@ -127,6 +128,9 @@ private Q_SLOTS:
     void natsBadServerUrls_data();
     void natsBadServerUrls();
     void natsPingSettings();
+    void natsSubjectTemplates();
+    void natsSubjectErrors_data();
+    void natsSubjectErrors();
 
 private:
     QByteArray m_savedSecret;
@@ -899,6 +903,111 @@ void TestConfig::natsPingSettings()
     QCOMPARE(r.value().nats.pingIntervalS, 0.5);
     QCOMPARE(r.value().nats.maxPingsOut, 3);
     QCOMPARE(r.value().nats.noRandomize, true);
+}
+
+// nats.subjects: MythosMUD's scheme for five channels, the rest keeps ours.
+const QByteArray kMythosSubjects = QByteArrayLiteral("nats:\n"
+                                                     "  subjects:\n"
+                                                     "    say: \"{prefix}.say.room.{room_id}\"\n"
+                                                     "    emote: chat.emote.room.{room_id}\n"
+                                                     "    local: chat.local.subzone.{subzone}\n"
+                                                     "    party: chat.party.group.{party_id}\n"
+                                                     "    whisper: chat.whisper.player.{id}\n"
+                                                     "    zone:\n");
+
+void TestConfig::natsSubjectTemplates()
+{
+    QVERIFY(configloader::parse(QByteArray()).value().nats.subjects.isEmpty());
+    const auto r = configloader::parse(kMythosSubjects);
+    QVERIFY2(r.ok(), qPrintable(r.error()));
+    const Config &c = r.value();
+    // Kept as written (`{prefix}` is resolved by Subjects); `zone:` without a value is the default.
+    QCOMPARE(c.nats.subjects.size(), 5);
+    QCOMPARE(c.nats.subjects.value(QStringLiteral("say")), QStringLiteral("{prefix}.say.room.{room_id}"));
+    QCOMPARE(c.nats.subjects.value(QStringLiteral("whisper")), QStringLiteral("chat.whisper.player.{id}"));
+    QVERIFY(!c.nats.subjects.contains(QStringLiteral("zone")));
+    const Subjects subjects(c.nats.subjectPrefix, c.nats.subjects, c.channels);
+    QVERIFY(subjects.problems().isEmpty());
+    QCOMPARE(subjects.forChannel(*c.channel(u"say"), QStringLiteral("foyer")),
+             QByteArrayLiteral("chat.say.room.foyer"));
+    QCOMPARE(subjects.forChannel(*c.channel(u"zone"), QStringLiteral("arkham")), QByteArrayLiteral("chat.zone.arkham"));
+
+    // A template for a channel the same file adds, and `{prefix}` following subject_prefix.
+    const auto added =
+            configloader::parse("nats:\n  subject_prefix: mud\n  subjects:\n    trade: \"{prefix}.market.{zone}\"\n"
+                                "chat:\n  channels:\n    trade:\n      scope: zone\n");
+    QVERIFY2(added.ok(), qPrintable(added.error()));
+    const Subjects mud(added.value().nats.subjectPrefix, added.value().nats.subjects, added.value().channels);
+    QCOMPARE(mud.forChannel(*added.value().channel(u"trade"), QStringLiteral("arkham")),
+             QByteArrayLiteral("mud.market.arkham"));
+}
+
+void TestConfig::natsSubjectErrors_data()
+{
+    QTest::addColumn<QByteArray>("subjects"); // lines under nats.subjects (and maybe more)
+    QTest::addColumn<QString>("message"); // must appear in the error
+
+    QTest::newRow("unknown channel") << QByteArrayLiteral("    trade: chat.trade.{id}\n")
+                                     << QStringLiteral("nats.subjects.trade: no such channel");
+    QTest::newRow("disabled channel") << QByteArrayLiteral("    local: chat.local.{id}\n"
+                                                           "chat:\n  channels:\n    local:\n      enabled: false\n")
+                                      << QStringLiteral("nats.subjects.local: no such channel");
+    QTest::newRow("missing placeholder") << QByteArrayLiteral("    say: chat.say.room\n")
+                                         << QStringLiteral("nats.subjects.say: \"chat.say.room\" needs a placeholder");
+    QTest::newRow("placeholder on an id-less scope")
+            << QByteArrayLiteral("    global: chat.global.{id}\n")
+            << QStringLiteral("nats.subjects.global: \"chat.global.{id}\" has a placeholder");
+    QTest::newRow("two placeholders") << QByteArrayLiteral("    say: chat.{zone}.say.{room}\n")
+                                      << QStringLiteral(
+                                                 "nats.subjects.say: \"chat.{zone}.say.{room}\" has more than one");
+    QTest::newRow("wildcard >") << QByteArrayLiteral("    say: \"chat.say.>\"\n")
+                                << QStringLiteral("nats.subjects.say: \"chat.say.>\" has a wildcard");
+    QTest::newRow("wildcard *") << QByteArrayLiteral("    say: \"chat.*.{id}\"\n")
+                                << QStringLiteral("nats.subjects.say: \"chat.*.{id}\" has a wildcard");
+    QTest::newRow("empty token") << QByteArrayLiteral("    say: chat..say.{id}\n")
+                                 << QStringLiteral("nats.subjects.say: \"chat..say.{id}\" has an empty token");
+    QTest::newRow("trailing dot") << QByteArrayLiteral("    say: \"chat.say.{id}.\"\n")
+                                  << QStringLiteral("has an empty token");
+    QTest::newRow("white space") << QByteArrayLiteral("    say: \"chat.say room.{id}\"\n")
+                                 << QStringLiteral("token \"say room\" must be");
+    QTest::newRow("placeholder inside a token")
+            << QByteArrayLiteral("    say: \"chat.say.room_{id}\"\n") << QStringLiteral("token \"room_{id}\" must be");
+    QTest::newRow("empty") << QByteArrayLiteral("    say: \"\"\n") << QStringLiteral("nats.subjects.say: is empty");
+    QTest::newRow("not a string") << QByteArrayLiteral("    say: [chat, say]\n")
+                                  << QStringLiteral("nats.subjects.say: expected a string");
+    QTest::newRow("two channels, one template")
+            << QByteArrayLiteral("    say: chat.room.{id}\n    emote: chat.room.{room_id}\n")
+            << QStringLiteral("can name the same subject as channel");
+    QTest::newRow("a template on another channel's standard subject")
+            << QByteArrayLiteral("    emote: chat.say.{room_id}\n")
+            << QStringLiteral("nats.subjects.emote: chat.say.{id} can name the same subject as channel say");
+    QTest::newRow("a placeholder covering a literal")
+            << QByteArrayLiteral("    whisper: chat.{id}\n")
+            << QStringLiteral("nats.subjects.whisper: chat.{id} can name the same subject as channel global");
+    QTest::newRow("control subjects") << QByteArrayLiteral("    say: chat.control.{id}\n")
+                                      << QStringLiteral("nats.subjects.say: chat.control.{id} can name a subject of "
+                                                        "chat.control.>");
+    QTest::newRow("control subjects via placeholder")
+            << QByteArrayLiteral("    zone: \"{prefix}.{zone}.queue\"\n")
+            << QStringLiteral("nats.subjects.zone: chat.{id}.queue can name a subject of chat.control.>");
+    QTest::newRow("game presence") << QByteArrayLiteral("    whisper: mud.presence.{id}\n")
+                                   << QStringLiteral("can name a subject of mud.presence.>");
+    QTest::newRow("a standard subject on the control subjects")
+            << QByteArrayLiteral("    say:\nchat:\n  channels:\n    control:\n      scope: room\n")
+            << QStringLiteral("chat.channels.control: chat.control.{id} can name a subject of chat.control.>");
+    QTest::newRow("subjects not a mapping")
+            << QByteArrayLiteral("") << QStringLiteral("nats.subjects: expected a mapping");
+}
+
+void TestConfig::natsSubjectErrors()
+{
+    QFETCH(QByteArray, subjects);
+    QFETCH(QString, message);
+    const QByteArray yaml = subjects.isEmpty() ? QByteArrayLiteral("nats:\n  subjects: chat\n")
+                                               : QByteArrayLiteral("nats:\n  subjects:\n") + subjects;
+    const auto r = configloader::parse(yaml);
+    QVERIFY2(!r.ok(), "a bad nats.subjects was accepted");
+    QVERIFY2(r.error().contains(message), qPrintable(r.error()));
 }
 
 QTEST_GUILESS_MAIN(TestConfig)
