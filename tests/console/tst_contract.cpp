@@ -44,7 +44,8 @@ Reply ask(ModeratorClient &client, const QJsonObject &frame)
     });
     if (ref.isEmpty())
         return { QStringLiteral("not sent"), {} };
-    QTest::qWaitFor([&] { return done; }, 10000);
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        return { QStringLiteral("no reply within 10 s"), {} };
     return r;
 }
 
