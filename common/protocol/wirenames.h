@@ -83,6 +83,9 @@ inline constexpr QLatin1String channels("channels");
 // Messages
 inline constexpr QLatin1String channel("channel");
 inline constexpr QLatin1String content("content");
+// Moderators' copies only (monitor_message, queue_item): what the player wrote, when the filter
+// masked `content`. Never in what players receive.
+inline constexpr QLatin1String originalContent("original_content");
 inline constexpr QLatin1String text("text");
 inline constexpr QLatin1String target("target");
 inline constexpr QLatin1String messageId("message_id");

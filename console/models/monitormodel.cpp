@@ -32,7 +32,10 @@ MonitorModel::Line MonitorModel::lineFrom(const QJsonObject &m)
     l.roomId = m.value(wire::field::roomId).toString();
     l.senderId = m.value(wire::field::senderId).toString();
     l.senderName = m.value(wire::field::senderName).toString();
-    l.content = m.value(wire::field::content).toString();
+    // Moderators read what the player wrote; the mark says players saw it masked.
+    const QString original = m.value(wire::field::originalContent).toString();
+    l.content = original.isEmpty() ? m.value(wire::field::content).toString()
+                                   : tr("%1  [masked for players]").arg(original);
     l.sortKey = l.messageId;
     if (m.value(wire::field::late).toBool()) {
         l.recovered = QStringLiteral("late");
@@ -69,8 +72,11 @@ QVariant MonitorModel::data(const QModelIndex &index, int role) const
         if (l.marker)
             return l.content;
         return tr("%1\n%2 · %3 · room %4\nid %5%6")
-                .arg(l.raw.value(wire::field::message).toString(), l.time.toLocalTime().toString(Qt::ISODate),
-                     l.senderId, l.roomId.isEmpty() ? tr("none") : l.roomId, l.messageId,
+                .arg(l.raw.contains(wire::field::originalContent)
+                             ? tr("Players saw: %1").arg(l.raw.value(wire::field::message).toString())
+                             : l.raw.value(wire::field::message).toString(),
+                     l.time.toLocalTime().toString(Qt::ISODate), l.senderId, l.roomId.isEmpty() ? tr("none") : l.roomId,
+                     l.messageId,
                      l.recovered == QLatin1String("late") ? tr("\ndelivered late, after the servers' bus came back")
                              : l.recovered == QLatin1String("resumed")
                              ? tr("\nresent by the server after the console reconnected")

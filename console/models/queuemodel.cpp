@@ -59,7 +59,10 @@ QVariant QueueModel::data(const QModelIndex &index, int role) const
         case SenderColumn:
             return str(message, wire::field::senderName).isEmpty() ? str(i, wire::field::senderId)
                                                                    : str(message, wire::field::senderName);
-        case TextColumn: return str(message, wire::field::content);
+        case TextColumn:
+            return message.contains(wire::field::originalContent)
+                    ? tr("%1  [masked for players]").arg(str(message, wire::field::originalContent))
+                    : str(message, wire::field::content);
         case ReasonsColumn: {
             QStringList reasons;
             for (const QJsonValue &r : i.value(wire::field::reasons).toArray())

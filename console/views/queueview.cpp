@@ -249,6 +249,10 @@ QString QueueView::contextHtml(const QJsonObject &item)
     const QJsonObject sender = context.value(wire::field::sender).toObject();
     QString html;
     html += QStringLiteral("<h3>%1</h3>").arg(esc(str(message, wire::field::message)));
+    if (message.contains(wire::field::originalContent))
+        html += QStringLiteral("<p><b>%1</b> %2 <i>%3</i></p>")
+                        .arg(tr("Written:"), esc(str(message, wire::field::originalContent)),
+                             tr("(masked for players as above)"));
     QStringList reasons;
     for (const QJsonValue &r : item.value(wire::field::reasons).toArray())
         reasons.append(QStringLiteral("<code>%1</code>").arg(esc(r.toString())));

@@ -9,6 +9,7 @@
 #include "moderation/filterservice.h"
 #include "moderation/monitorservice.h"
 #include "moderation/muteregistry.h"
+#include "protocol/wirenames.h"
 #include "storage/messagestore.h"
 
 #include <QDateTime>
@@ -179,13 +180,13 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         // Held: nobody receives it and history does not have it until a moderator approves.
         ++m_stats.held;
         ++m_stats.accepted;
-        queueForModeration(QStringLiteral("held"), message, reasons, sender, *channel);
+        queueForModeration(QStringLiteral("held"), withOriginal(message, original), reasons, sender, *channel);
         reply(accepted);
         return;
     }
     if (verdict.flagged) {
         ++m_stats.flagged;
-        queueForModeration(QStringLiteral("flagged"), message, reasons, sender, *channel);
+        queueForModeration(QStringLiteral("flagged"), withOriginal(message, original), reasons, sender, *channel);
     }
     if (!m_store) {
         ++m_stats.accepted;
@@ -304,20 +305,34 @@ void ChatService::deliverApproved(const QJsonObject &message)
                           << message.value(QLatin1String("channel"));
         return;
     }
-    const QString content = message.value(QLatin1String("content")).toString();
+    // The queue's copy carries what the player wrote; players get the message as filtered.
+    QJsonObject forPlayers = message;
+    const QString original =
+            forPlayers.take(wire::field::originalContent).toString(message.value(QLatin1String("content")).toString());
     if (!m_store)
-        return route(subject, message, content);
-    m_store->append(StoredMessage::fromChatData(message, m_serverId), [this, subject, message, content](bool stored) {
-        if (!stored)
-            ++m_stats.storeFailures;
-        route(subject, message, content); // a moderator approved it: deliver even if history failed
-    });
+        return route(subject, forPlayers, original);
+    m_store->append(StoredMessage::fromChatData(forPlayers, m_serverId),
+                    [this, subject, forPlayers, original](bool stored) {
+                        if (!stored)
+                            ++m_stats.storeFailures;
+                        route(subject, forPlayers, original); // approved: deliver even if history failed
+                    });
+}
+
+QJsonObject ChatService::withOriginal(QJsonObject message, const QString &original)
+{
+    if (original != message.value(QLatin1String("content")).toString())
+        message.insert(wire::field::originalContent, original);
+    return message;
 }
 
 void ChatService::route(const QByteArray &subject, QJsonObject message, const QString &original)
 {
     Q_EMIT messageAccepted(message, original);
     m_router->deliver(subject, message);
+    // Moderators, here and on the other instances (whose feeds read the bus), see what was
+    // written; the instances strip it before their players get the message (deliverRelayed).
+    message = withOriginal(std::move(message), original);
     if (m_monitor) {
         m_monitor->firstSighting(message.value(QLatin1String("message_id")).toString());
         m_monitor->observe(message);

@@ -121,6 +121,8 @@ private:
                                       QString &content, QString &targetId, QString &targetName) const;
     ChatError refuse(ErrorCode code, const QString &message);
     void route(const QByteArray &subject, QJsonObject message, const QString &original);
+    // The moderators' copy: `original_content` added when the filter changed the content.
+    static QJsonObject withOriginal(QJsonObject message, const QString &original);
     void queueForModeration(const QString &kind, const QJsonObject &message, const QStringList &reasons,
                             const Sender &sender, const ChannelSpec &channel);
     QJsonObject buildMessage(const Sender &sender, const ChannelSpec &channel, const QString &content,

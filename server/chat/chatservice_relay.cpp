@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "moderation/monitorservice.h"
 #include "protocol/event.h"
+#include "protocol/wirenames.h"
 #include "storage/messagestore.h"
 
 #include <QDateTime>
@@ -93,6 +94,8 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
         foreign = true;
     }
     const QString origin = message.take(kOrigin).toString();
+    // For moderators only: neither our players nor our history get what the filter masked.
+    const QJsonValue original = message.take(wire::field::originalContent);
     // While moderators monitor, a feed subscription delivers what a player's subscription
     // delivers too, and a catch-up may have delivered it already: the first copy counts.
     if (m_monitor && !m_monitor->firstSighting(message.value(QLatin1String("message_id")).toString()))
@@ -112,8 +115,11 @@ void ChatService::deliverRelayed(const QByteArray &subject, const QByteArray &pa
                                                             : foreign ? QString::fromLatin1(kForeignOrigin)
                                                                       : origin));
     m_router->deliver(subject, message);
-    if (m_monitor)
+    if (m_monitor) {
+        if (original.isString())
+            message.insert(wire::field::originalContent, original);
         m_monitor->observe(message);
+    }
 }
 
 bool ChatService::deliverLate(QJsonObject message, const QString &origin)

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void monitorKeepsTheNewestLinesUpToTheCap();
     void pauseKeepsLinesAsideAndResumeAddsThemInOrder();
     void deletedMessagesAreMarked();
+    void maskedLinesShowWhatWasWritten();
     void contextRowsStayInChannelAndScope();
     void mergeKeepsIdOrderAndDropsRepeats();
     void mergeWhilePausedWaitsLikeLiveLines();
@@ -164,6 +165,27 @@ void TestConsoleModels::deletedMessagesAreMarked()
     QVERIFY(m.index(0, 0).data(MonitorModel::DeletedRole).toBool());
     QVERIFY(m.index(0, MonitorModel::TextColumn).data().toString().contains(QStringLiteral("[deleted]")));
     QVERIFY(!m.index(1, 0).data(MonitorModel::DeletedRole).toBool());
+}
+
+void TestConsoleModels::maskedLinesShowWhatWasWritten()
+{
+    MonitorModel m;
+    QJsonObject masked = chat(QStringLiteral("what the ******* is this"));
+    masked.insert(QStringLiteral("original_content"), QStringLiteral("what the f.u.c.k is this"));
+    m.append(masked);
+    m.append(chat(QStringLiteral("clean words")));
+    QCOMPARE(m.index(0, MonitorModel::TextColumn).data().toString(),
+             QStringLiteral("what the f.u.c.k is this  [masked for players]"));
+    QVERIFY(m.index(0, 0).data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("Players saw: what the *******")));
+    QCOMPARE(m.index(1, MonitorModel::TextColumn).data().toString(), QStringLiteral("clean words"));
+
+    QueueModel q;
+    q.upsert({ { QStringLiteral("item_id"), QStringLiteral("i1") },
+               { QStringLiteral("status"), QStringLiteral("pending") },
+               { QStringLiteral("kind"), QStringLiteral("held") },
+               { QStringLiteral("message"), masked } });
+    QCOMPARE(q.index(0, QueueModel::TextColumn).data().toString(),
+             QStringLiteral("what the f.u.c.k is this  [masked for players]"));
 }
 
 void TestConsoleModels::contextRowsStayInChannelAndScope()

@@ -8,6 +8,7 @@
 #include "chat/directory.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTest>
 
 using namespace mythos;
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void playersAreRefused();
     void liveFeedShowsEveryChannel();
+    void moderatorsSeeWhatWasWrittenPlayersDoNot();
     void heldMessageApprovedOnOneInstanceIsDeliveredOnBoth();
     void claimsKeepTwoModeratorsApart();
     void rejectTellsTheSender();
@@ -134,6 +136,51 @@ void TestModeration::liveFeedShowsEveryChannel()
                      .isEmpty());
     QVERIFY(m_mod->waitFor(QStringLiteral("monitor_message"), contentIs(QStringLiteral("private words")), 200)
                     .isEmpty());
+}
+
+void TestModeration::moderatorsSeeWhatWasWrittenPlayersDoNot()
+{
+    auto modB = join(*m_b, QStringLiteral("modfeed"), QStringLiteral("moderator"));
+    QVERIFY(modB);
+    modB->request({ { QStringLiteral("type"), QStringLiteral("monitor") } });
+    const QString written = QStringLiteral("what the f.u.c.k is this");
+    const QString masked = QStringLiteral("what the ******* is this");
+    QVERIFY(eventData(m_sender->request(sendFrame(QStringLiteral("say"), written)))
+                    .value(QStringLiteral("filtered"))
+                    .toBool());
+    // Players, on the sender's instance and across the bus: masked, and nothing more.
+    for (TestClient *player : { m_listenerA.get(), m_listenerB.get() }) {
+        const QJsonObject got = player->waitFor(QStringLiteral("chat_message"), contentIs(masked));
+        QVERIFY(!got.isEmpty());
+        QVERIFY(!eventData(got).contains(QStringLiteral("original_content")));
+        QVERIFY(!QJsonDocument(got).toJson().contains("f.u.c.k"));
+    }
+    // Moderators, on the sender's instance and on the other one (its feed reads the bus).
+    for (TestClient *mod : { m_mod.get(), modB.get() }) {
+        const QJsonObject seen = mod->waitFor(QStringLiteral("monitor_message"), contentIs(masked));
+        QVERIFY(!seen.isEmpty());
+        QCOMPARE(eventField(seen, "original_content"), written);
+    }
+    // History keeps what players saw.
+    const QJsonObject history = m_listenerB->request({ { QStringLiteral("type"), QStringLiteral("history") },
+                                                       { QStringLiteral("channel"), QStringLiteral("say") } });
+    QVERIFY(!QJsonDocument(history).toJson().contains("f.u.c.k"));
+
+    // Masked and held: the queue item carries the words; approving delivers them masked.
+    const QString heldWritten = QStringLiteral("i know where you live, f.u.c.k");
+    const QString item = heldItem(heldWritten);
+    QVERIFY(!item.isEmpty());
+    const QJsonObject message = m_lastLiveItem.value(QStringLiteral("message")).toObject();
+    QCOMPARE(message.value(QStringLiteral("original_content")).toString(), heldWritten);
+    QVERIFY(!message.value(QStringLiteral("content")).toString().contains(QStringLiteral("f.u.c.k")));
+    QCOMPARE(eventField(m_mod->request(queueAction(item, QStringLiteral("approve"))), "status"),
+             QStringLiteral("approved"));
+    const QJsonObject approved = m_listenerB->waitFor(QStringLiteral("chat_message"), [](const QJsonObject &d) {
+        return d.value(QStringLiteral("content")).toString().startsWith(QStringLiteral("i know where you live, "));
+    });
+    QVERIFY(!approved.isEmpty());
+    QVERIFY(!QJsonDocument(approved).toJson().contains("f.u.c.k"));
+    QVERIFY(!eventData(approved).contains(QStringLiteral("original_content")));
 }
 
 QString TestModeration::heldItem(const QString &content)
