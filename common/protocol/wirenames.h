@@ -142,7 +142,9 @@ inline constexpr QLatin1String event("event");
 inline constexpr QLatin1String contains("contains");
 inline constexpr QLatin1String player("player"); // logs: only lines about this player
 inline constexpr QLatin1String lines("lines");
-inline constexpr QLatin1String matched("matched");
+inline constexpr QLatin1String matched("matched"); // logs: a count; a queue item's context: rules
+inline constexpr QLatin1String rule("rule");
+inline constexpr QLatin1String pattern("pattern");
 inline constexpr QLatin1String problems("problems");
 } // namespace field
 

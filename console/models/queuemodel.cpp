@@ -35,6 +35,31 @@ int QueueModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+QStringList QueueModel::matchedRuleNames(const QJsonObject &item)
+{
+    const QJsonArray rules = item.value(wire::field::context).toObject().value(wire::field::matched).toArray();
+    QStringList names;
+    for (const QJsonValue &v : rules) {
+        const QJsonObject r = v.toObject();
+        const QString name = str(r, wire::field::category).isEmpty()
+                ? str(r, wire::field::pattern)
+                : tr("%1: %2").arg(str(r, wire::field::category), str(r, wire::field::rule));
+        if (!names.contains(name))
+            names.append(name);
+    }
+    if (rules.isEmpty()) // an item queued before rules had names
+        names = matchedExpressions(item);
+    return names;
+}
+
+QStringList QueueModel::matchedExpressions(const QJsonObject &item)
+{
+    QStringList expressions;
+    for (const QJsonValue &r : item.value(wire::field::reasons).toArray())
+        expressions.append(r.toString());
+    return expressions;
+}
+
 QVariant QueueModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
@@ -63,16 +88,14 @@ QVariant QueueModel::data(const QModelIndex &index, int role) const
             return message.contains(wire::field::originalContent)
                     ? tr("%1  [masked for players]").arg(str(message, wire::field::originalContent))
                     : str(message, wire::field::content);
-        case ReasonsColumn: {
-            QStringList reasons;
-            for (const QJsonValue &r : i.value(wire::field::reasons).toArray())
-                reasons.append(r.toString());
-            return reasons.join(QStringLiteral("; "));
-        }
+        case ReasonsColumn: return matchedRuleNames(i).join(QStringLiteral("; "));
         case ClaimedColumn: return isPending(i) ? str(i, wire::field::claimedBy) : str(i, wire::field::resolvedBy);
         }
         return {};
-    case Qt::ToolTipRole: return str(message, wire::field::message);
+    case Qt::ToolTipRole:
+        if (index.column() == ReasonsColumn) // the expressions, for whoever asks
+            return matchedExpressions(i).join(QLatin1Char('\n'));
+        return str(message, wire::field::message);
     case Qt::FontRole:
         if (str(i, wire::field::kind) == QLatin1String("held") && isPending(i) && index.column() == KindColumn) {
             QFont f;

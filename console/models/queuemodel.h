@@ -35,6 +35,10 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void upsert(const QJsonObject &item);
+    // "scam: trading gold for money" for each rule that matched (once each); the expressions
+    // themselves for an item whose rules have no names.
+    static QStringList matchedRuleNames(const QJsonObject &item);
+    static QStringList matchedExpressions(const QJsonObject &item);
     // A fresh list of pending items (after connecting): pending rows it lacks were settled
     // while we were away, so they go; closed rows we already show stay.
     void replacePending(const QJsonArray &items);

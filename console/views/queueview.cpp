@@ -254,8 +254,8 @@ QString QueueView::contextHtml(const QJsonObject &item)
                         .arg(tr("Written:"), esc(str(message, wire::field::originalContent)),
                              tr("(masked for players as above)"));
     QStringList reasons;
-    for (const QJsonValue &r : item.value(wire::field::reasons).toArray())
-        reasons.append(QStringLiteral("<code>%1</code>").arg(esc(r.toString())));
+    for (const QString &name : QueueModel::matchedRuleNames(item))
+        reasons.append(esc(name));
     html += QStringLiteral("<p><b>%1</b> %2 · <b>%3</b> %4 · <b>%5</b> %6</p>")
                     .arg(tr("Kind:"), esc(str(item, wire::field::kind)), tr("Status:"),
                          esc(str(item, wire::field::status)), tr("Matched:"), reasons.join(QStringLiteral(", ")));

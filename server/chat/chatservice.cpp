@@ -175,18 +175,17 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
     message.insert(QLatin1String("filtered"), verdict.masked);
     const SendAccepted accepted { message.value(QLatin1String("message_id")).toString(), verdict.masked, verdict.held };
     m_stats.masked += verdict.masked;
-    QStringList reasons = verdict.matchedPatterns;
     if (verdict.held) {
         // Held: nobody receives it and history does not have it until a moderator approves.
         ++m_stats.held;
         ++m_stats.accepted;
-        queueForModeration(QStringLiteral("held"), withOriginal(message, original), reasons, sender, *channel);
+        queueForModeration(QStringLiteral("held"), withOriginal(message, original), verdict, sender, *channel);
         reply(accepted);
         return;
     }
     if (verdict.flagged) {
         ++m_stats.flagged;
-        queueForModeration(QStringLiteral("flagged"), withOriginal(message, original), reasons, sender, *channel);
+        queueForModeration(QStringLiteral("flagged"), withOriginal(message, original), verdict, sender, *channel);
     }
     if (!m_store) {
         ++m_stats.accepted;
@@ -209,9 +208,24 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
                     });
 }
 
-void ChatService::queueForModeration(const QString &kind, const QJsonObject &message, const QStringList &reasons,
+namespace {
+// What moderators read in the queue: each matched rule's category and name; the expression
+// is there for whoever asks for it.
+QJsonArray matchedRules(const FilterVerdict &verdict)
+{
+    QJsonArray rules;
+    for (const KeywordRule &r : verdict.matchedRules)
+        rules.append(QJsonObject { { wire::field::rule, r.name },
+                                   { wire::field::category, r.category },
+                                   { wire::field::pattern, r.pattern } });
+    return rules;
+}
+} // namespace
+
+void ChatService::queueForModeration(const QString &kind, const QJsonObject &message, const FilterVerdict &verdict,
                                      const Sender &sender, const ChannelSpec &channel)
 {
+    const QStringList &reasons = verdict.matchedPatterns;
     Q_EMIT messageQueued(kind, message, reasons);
     if (!m_store)
         return; // without a database the moderation log line is the record
@@ -239,6 +253,7 @@ void ChatService::queueForModeration(const QString &kind, const QJsonObject &mes
                                      { QLatin1String("subzone"), sender.location.scopes.subzone } } },
                      { QLatin1String("party_id"), sender.location.party },
                      { QLatin1String("server_mutes"), serverMutes },
+                     { wire::field::matched, matchedRules(verdict) },
                      { QLatin1String("rate_limited_last_hour"),
                        m_violations.lastHour(sender.identity.id, QDateTime::currentMSecsSinceEpoch()) } };
     HistoryQuery scope;

@@ -28,6 +28,7 @@ class FilterService;
 class MessageStore;
 class MonitorService;
 struct ModerationItem;
+struct FilterVerdict;
 class MuteRegistry;
 class Router;
 struct ChannelSpec;
@@ -123,7 +124,7 @@ private:
     void route(const QByteArray &subject, QJsonObject message, const QString &original);
     // The moderators' copy: `original_content` added when the filter changed the content.
     static QJsonObject withOriginal(QJsonObject message, const QString &original);
-    void queueForModeration(const QString &kind, const QJsonObject &message, const QStringList &reasons,
+    void queueForModeration(const QString &kind, const QJsonObject &message, const FilterVerdict &verdict,
                             const Sender &sender, const ChannelSpec &channel);
     QJsonObject buildMessage(const Sender &sender, const ChannelSpec &channel, const QString &content,
                              const QString &targetId, const QString &targetName);

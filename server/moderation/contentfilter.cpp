@@ -125,7 +125,22 @@ QList<FilterListError> ContentFilter::loadLists(const QString &profanity, const 
 
     m_keywords.clear();
     const QString holdPrefix = QStringLiteral("hold:");
+    const QString rulePrefix = QStringLiteral("@rule ");
+    QString category, name; // of the @rule line above
     for (const auto &[number, line] : entryLines(keywords)) {
+        if (line.startsWith(QLatin1Char('@'))) {
+            const qsizetype colon = line.indexOf(QLatin1Char(':'));
+            category = colon > 0 ? line.mid(rulePrefix.size(), colon - rulePrefix.size()).trimmed() : QString();
+            name = colon > 0 ? line.mid(colon + 1).trimmed() : QString();
+            if (!line.startsWith(rulePrefix) || category.isEmpty() || name.isEmpty()
+                || category.contains(QLatin1Char(' '))) {
+                report(keywordName, number,
+                       QStringLiteral("expected '@rule <category>: <name>' (a category is one word, e.g. scam)"));
+                category.clear();
+                name.clear();
+            }
+            continue;
+        }
         const bool hold = line.startsWith(holdPrefix, Qt::CaseInsensitive);
         const QString pattern = hold ? line.mid(holdPrefix.size()).trimmed() : line;
         QRegularExpression regex(
@@ -143,13 +158,21 @@ QList<FilterListError> ContentFilter::loadLists(const QString &profanity, const 
             continue;
         }
         regex.optimize();
-        m_keywords.append({ regex, pattern, hold });
+        m_keywords.append({ regex, pattern, hold, category, name });
     }
 
     qCInfo(lcFilter) << "content filter loaded:" << m_profanity.entries.size() << "profanity entries,"
                      << m_allow.entries.size() << "allowed," << m_keywords.size() << "keywords," << errors.size()
                      << "errors";
     return errors;
+}
+
+QList<KeywordRule> ContentFilter::keywordRules() const
+{
+    QList<KeywordRule> rules;
+    for (const Keyword &k : m_keywords)
+        rules.append({ k.category, k.name, k.source });
+    return rules;
 }
 
 void ContentFilter::addEntry(WordList &list, const QStringList &words)
@@ -264,6 +287,7 @@ FilterVerdict ContentFilter::check(const QString &text) const
             if (!keyword.regex.match(text).hasMatch() && !keyword.regex.match(folded).hasMatch())
                 continue;
             verdict.matchedPatterns.append(keyword.source);
+            verdict.matchedRules.append({ keyword.category, keyword.name, keyword.source });
             (keyword.hold ? verdict.held : verdict.flagged) = true;
         }
     }

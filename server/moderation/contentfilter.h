@@ -12,6 +12,14 @@ namespace mythos {
 
 class TextNormalizer;
 
+// A keyword rule as moderators read it: `@rule <category>: <name>` above its expressions.
+struct KeywordRule
+{
+    QString category; // empty for expressions above any @rule line
+    QString name;
+    QString pattern; // the expression as written, without `hold:`
+};
+
 struct FilterVerdict
 {
     QString content; // the text with each masked UTF-16 unit replaced by '*'
@@ -20,6 +28,7 @@ struct FilterVerdict
     bool held = false; // a `hold:` keyword matched: not delivered until approved
     QStringList matchedWords; // normalized list entries that were masked
     QStringList matchedPatterns; // keyword expressions (as written, without `hold:`) that matched
+    QList<KeywordRule> matchedRules; // the same matches, with their rule's category and name
 };
 
 struct FilterListError
@@ -37,6 +46,7 @@ public:
     // - allow: words or phrases never masked, compared as written (no leet decoding), so
     //   "bastard sword" or "Shiite" stay while "bastard" and "shite" are masked;
     // - keywords: a regular expression (case-insensitive) that flags; `hold:` in front holds.
+    //   A line `@rule <category>: <name>` names the expressions below it, up to the next one.
     // Loading replaces every list. Bad lines are reported and skipped, the rest still load;
     // an unreadable file leaves its list empty. The allow file may be empty (no allow list).
     QList<FilterListError> load(const QString &profanityFile, const QString &allowFile, const QString &keywordFile);
@@ -51,6 +61,7 @@ public:
 
     qsizetype profanityEntries() const { return m_profanity.entries.size(); }
     qsizetype keywordCount() const { return m_keywords.size(); }
+    QList<KeywordRule> keywordRules() const; // every expression loaded, in list order
 
 private:
     // Words are stored squeezed ("ass" -> "as" with runs {1,2}) so stretched spellings find
@@ -77,6 +88,8 @@ private:
         QRegularExpression regex;
         QString source;
         bool hold = false;
+        QString category;
+        QString name;
     };
 
     QList<FilterListError> loadLists(const QString &profanity, const QString &profanityName, const QString &allow,

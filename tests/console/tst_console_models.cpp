@@ -89,6 +89,7 @@ private Q_SLOTS:
     void pauseKeepsLinesAsideAndResumeAddsThemInOrder();
     void deletedMessagesAreMarked();
     void maskedLinesShowWhatWasWritten();
+    void queueShowsRuleNamesAndExpressionsOnDemand();
     void contextRowsStayInChannelAndScope();
     void mergeKeepsIdOrderAndDropsRepeats();
     void mergeWhilePausedWaitsLikeLiveLines();
@@ -186,6 +187,42 @@ void TestConsoleModels::maskedLinesShowWhatWasWritten()
                { QStringLiteral("message"), masked } });
     QCOMPARE(q.index(0, QueueModel::TextColumn).data().toString(),
              QStringLiteral("what the f.u.c.k is this  [masked for players]"));
+}
+
+void TestConsoleModels::queueShowsRuleNamesAndExpressionsOnDemand()
+{
+    const QJsonArray matched {
+        QJsonObject { { QStringLiteral("rule"), QStringLiteral("trading gold for money") },
+                      { QStringLiteral("category"), QStringLiteral("scam") },
+                      { QStringLiteral("pattern"), QStringLiteral("\\bgold\\b.*\\bpaypal\\b") } },
+        QJsonObject { { QStringLiteral("rule"), QStringLiteral("trading gold for money") },
+                      { QStringLiteral("category"), QStringLiteral("scam") },
+                      { QStringLiteral("pattern"), QStringLiteral("\\bcheap\\s+gold\\b") } },
+        QJsonObject { { QStringLiteral("rule"), QStringLiteral("payment services") },
+                      { QStringLiteral("category"), QStringLiteral("scam") },
+                      { QStringLiteral("pattern"), QStringLiteral("\\bpaypal\\b") } },
+    };
+    QueueModel q;
+    q.upsert({ { QStringLiteral("item_id"), QStringLiteral("named") },
+               { QStringLiteral("status"), QStringLiteral("pending") },
+               { QStringLiteral("kind"), QStringLiteral("flagged") },
+               { QStringLiteral("created_at"), QStringLiteral("2026-11-26T19:00:02.000Z") },
+               { QStringLiteral("reasons"),
+                 QJsonArray { QStringLiteral("\\bgold\\b.*\\bpaypal\\b"), QStringLiteral("\\bcheap\\s+gold\\b"),
+                              QStringLiteral("\\bpaypal\\b") } },
+               { QStringLiteral("context"), QJsonObject { { QStringLiteral("matched"), matched } } } });
+    q.upsert({ { QStringLiteral("item_id"), QStringLiteral("old") },
+               { QStringLiteral("status"), QStringLiteral("pending") },
+               { QStringLiteral("kind"), QStringLiteral("flagged") },
+               { QStringLiteral("created_at"), QStringLiteral("2026-11-26T19:00:01.000Z") },
+               { QStringLiteral("reasons"), QJsonArray { QStringLiteral("\\bcheap\\s+gold\\b") } } });
+    QCOMPARE(q.index(0, 0).data(QueueModel::ItemIdRole).toString(), QStringLiteral("named"));
+    QCOMPARE(q.index(0, QueueModel::ReasonsColumn).data().toString(),
+             QStringLiteral("scam: trading gold for money; scam: payment services"));
+    QCOMPARE(q.index(0, QueueModel::ReasonsColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("\\bgold\\b.*\\bpaypal\\b\n\\bcheap\\s+gold\\b\n\\bpaypal\\b"));
+    // An item queued before rules had names shows its expression.
+    QCOMPARE(q.index(1, QueueModel::ReasonsColumn).data().toString(), QStringLiteral("\\bcheap\\s+gold\\b"));
 }
 
 void TestConsoleModels::contextRowsStayInChannelAndScope()

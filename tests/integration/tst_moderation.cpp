@@ -208,6 +208,15 @@ void TestModeration::heldMessageApprovedOnOneInstanceIsDeliveredOnBoth()
     QVERIFY(!items.isEmpty());
     const QJsonObject first = items.first().toObject();
     QCOMPARE(first.value(QStringLiteral("kind")).toString(), QStringLiteral("held"));
+    // The rule that held it, by category and name, with its expression.
+    const QJsonArray matched =
+            first.value(QStringLiteral("context")).toObject().value(QStringLiteral("matched")).toArray();
+    QCOMPARE(matched.size(), 1);
+    QCOMPARE(matched.first().toObject().value(QStringLiteral("category")).toString(), QStringLiteral("threat"));
+    QCOMPARE(matched.first().toObject().value(QStringLiteral("rule")).toString(),
+             QStringLiteral("doxxing or swatting"));
+    QCOMPARE(matched.first().toObject().value(QStringLiteral("pattern")).toString(),
+             first.value(QStringLiteral("reasons")).toArray().first().toString());
     QCOMPARE(first.value(QStringLiteral("context")).toObject().value(QStringLiteral("room_id")).toString(), kFoyer);
     QVERIFY(first.value(QStringLiteral("context")).toObject().value(QStringLiteral("recent_lines")).toArray().size()
             >= 1);

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void keywordsFlagAndHold_data();
     void keywordsFlagAndHold();
     void badRegexIsReportedWithItsLine();
+    void rulesNameTheirExpressions();
     void loadReportsUnreadableFiles();
     void switchesTurnPartsOff();
     void bundledListsLoad();
@@ -247,6 +248,44 @@ void TestContentFilter::badRegexIsReportedWithItsLine()
     QCOMPARE(filter.check(QStringLiteral("frak")).content, QStringLiteral("****"));
 }
 
+void TestContentFilter::rulesNameTheirExpressions()
+{
+    ContentFilter filter;
+    const QString keywords = QStringLiteral("\\bunnamed\\b\n"
+                                            "@rule scam: trading gold for money\n"
+                                            "\\bgold\\b.*\\bpaypal\\b\n"
+                                            "# a comment keeps the rule going\n"
+                                            "\\bcheap\\s+gold\\b\n"
+                                            "@rule threat: real-world violence\n"
+                                            "hold:\\bhurt\\s+you\\s+irl\\b\n"
+                                            "@rule no colon here\n"
+                                            "\\bafter\\s+a\\s+bad\\s+rule\\b\n"
+                                            "@rule two words: name\n"
+                                            "@category scam\n");
+    const auto errors = filter.loadFromText(QString(), QString(), keywords);
+    QCOMPARE(errors.size(), 3);
+    QCOMPARE(errors[0].line, 8);
+    QVERIFY(errors[0].message.contains(QStringLiteral("@rule <category>: <name>")));
+    QCOMPARE(errors[1].line, 10);
+    QCOMPARE(errors[2].line, 11);
+    QCOMPARE(filter.keywordCount(), 5);
+
+    const FilterVerdict v = filter.check(QStringLiteral("cheap gold for paypal, or I hurt you irl"));
+    QCOMPARE(v.matchedRules.size(), 3);
+    QCOMPARE(v.matchedRules[0].category, QStringLiteral("scam"));
+    QCOMPARE(v.matchedRules[0].name, QStringLiteral("trading gold for money"));
+    QCOMPARE(v.matchedRules[0].pattern, QStringLiteral("\\bgold\\b.*\\bpaypal\\b"));
+    QCOMPARE(v.matchedRules[1].name, QStringLiteral("trading gold for money"));
+    QCOMPARE(v.matchedRules[2].category, QStringLiteral("threat"));
+    QCOMPARE(v.matchedRules[2].pattern, QStringLiteral("\\bhurt\\s+you\\s+irl\\b"));
+    QVERIFY(v.held && v.flagged);
+    // Above any rule, and after a malformed one: no category, no name.
+    const FilterVerdict unnamed = filter.check(QStringLiteral("unnamed, after a bad rule"));
+    QCOMPARE(unnamed.matchedRules.size(), 2);
+    for (const KeywordRule &r : unnamed.matchedRules)
+        QVERIFY(r.category.isEmpty() && r.name.isEmpty());
+}
+
 void TestContentFilter::loadReportsUnreadableFiles()
 {
     QTemporaryDir dir;
@@ -307,6 +346,19 @@ void TestContentFilter::bundledListsLoad()
     QVERIFY(filter.check(QStringLiteral("I know where you live")).held);
     QVERIFY(filter.check(QStringLiteral("mail me at bob@example.com")).flagged);
     QVERIFY(filter.check(QStringLiteral("I want to die")).held);
+    // Every shipped expression belongs to a named rule.
+    for (const KeywordRule &r : filter.keywordRules())
+        QVERIFY2(!r.category.isEmpty() && !r.name.isEmpty(), qPrintable(r.pattern));
+    for (const QString &line :
+         QStringList { QStringLiteral("I'm selling my account for paypal"), QStringLiteral("I know where you live"),
+                       QStringLiteral("mail me at bob@example.com"), QStringLiteral("I want to die") }) {
+        const FilterVerdict v = filter.check(line);
+        QVERIFY(!v.matchedRules.isEmpty());
+        for (const KeywordRule &r : v.matchedRules)
+            QVERIFY2(!r.category.isEmpty() && !r.name.isEmpty(), qPrintable(r.pattern));
+    }
+    QCOMPARE(filter.check(QStringLiteral("I know where you live")).matchedRules.first().name,
+             QStringLiteral("doxxing or swatting"));
     // Found by running every dictionary word through the filter: contractions and possessives
     // must not join into listed words, and "assess" is not stretched "asses".
     const QString innocent = QStringLiteral("who're As's tit's; assess the bastard sword");
