@@ -43,8 +43,12 @@ Subjects::Subjects(QString prefix, const QMap<QString, QString> &templates, cons
         }
     }
     for (const ChannelSpec &c : channels) {
-        if (!m_broken.contains(c.name))
-            all.append({ c.name, *templateFor(c), m_templates.contains(c.name) });
+        if (m_broken.contains(c.name))
+            continue;
+        const bool configured = m_templates.contains(c.name);
+        if (!configured) // built once here, not per message
+            m_templates.insert(c.name, SubjectTemplate::standard(m_prefix, c.name, scopeNeedsId(c.scope)));
+        all.append({ c.name, m_templates.value(c.name), configured });
     }
     const QList<QByteArray> reserved { controlWildcard(), presencePrefix() + '>' };
     QSet<QString> clashing;
@@ -79,34 +83,36 @@ Subjects::Subjects(QString prefix, const QMap<QString, QString> &templates, cons
     }
 }
 
-std::optional<SubjectTemplate> Subjects::templateFor(const ChannelSpec &channel) const
+const SubjectTemplate *Subjects::templateFor(const ChannelSpec &channel, std::optional<SubjectTemplate> &standIn) const
 {
-    if (m_broken.contains(channel.name))
-        return std::nullopt;
     const bool needsId = scopeNeedsId(channel.scope);
     auto it = m_templates.constFind(channel.name);
-    if (it == m_templates.cend())
-        return SubjectTemplate::standard(m_prefix, channel.name, needsId);
-    if (it->hasPlaceholder() != needsId)
-        return std::nullopt; // the spec's scope is not the one the template was checked against
-    return *it;
+    if (it != m_templates.cend()) // the spec's scope must be the one the template was checked against
+        return it->hasPlaceholder() == needsId ? &*it : nullptr;
+    if (m_broken.contains(channel.name))
+        return nullptr;
+    standIn = SubjectTemplate::standard(m_prefix, channel.name, needsId); // a channel not given at construction
+    return &*standIn;
 }
 
 QByteArray Subjects::forChannel(const ChannelSpec &channel, const QString &scopeId) const
 {
-    const auto shape = templateFor(channel);
+    std::optional<SubjectTemplate> standIn;
+    const SubjectTemplate *shape = templateFor(channel, standIn);
     return shape ? shape->fill(scopeId) : QByteArray();
 }
 
 std::optional<QString> Subjects::scopeIdOf(const ChannelSpec &channel, const QByteArray &subject) const
 {
-    const auto shape = templateFor(channel);
+    std::optional<SubjectTemplate> standIn;
+    const SubjectTemplate *shape = templateFor(channel, standIn);
     return shape ? shape->match(subject) : std::nullopt;
 }
 
 QByteArray Subjects::wildcardFor(const ChannelSpec &channel) const
 {
-    const auto shape = templateFor(channel);
+    std::optional<SubjectTemplate> standIn;
+    const SubjectTemplate *shape = templateFor(channel, standIn);
     return shape ? shape->wildcard() : QByteArray();
 }
 

@@ -12,7 +12,6 @@
 #include <QMap>
 #include <QSet>
 #include <QString>
-#include <QStringList>
 
 #include <optional>
 
@@ -49,10 +48,12 @@ public:
     const QList<Problem> &problems() const { return m_problems; }
 
 private:
-    std::optional<SubjectTemplate> templateFor(const ChannelSpec &channel) const;
+    // The channel's template; `standIn` holds the standard one for a channel this object was not
+    // built with. Null when the channel has no usable subject.
+    const SubjectTemplate *templateFor(const ChannelSpec &channel, std::optional<SubjectTemplate> &standIn) const;
 
     QByteArray m_prefix;
-    QHash<QString, SubjectTemplate> m_templates; // configured and valid
+    QHash<QString, SubjectTemplate> m_templates; // every usable channel's, configured or standard
     QSet<QString> m_broken; // configured but refused: no subject at all
     QList<Problem> m_problems;
 };

@@ -130,10 +130,10 @@ QList<FilterListError> ContentFilter::loadLists(const QString &profanity, const 
     for (const auto &[number, line] : entryLines(keywords)) {
         if (line.startsWith(QLatin1Char('@'))) {
             const qsizetype colon = line.indexOf(QLatin1Char(':'));
-            category = colon > 0 ? line.mid(rulePrefix.size(), colon - rulePrefix.size()).trimmed() : QString();
-            name = colon > 0 ? line.mid(colon + 1).trimmed() : QString();
-            if (!line.startsWith(rulePrefix) || category.isEmpty() || name.isEmpty()
-                || category.contains(QLatin1Char(' '))) {
+            const bool isRule = line.startsWith(rulePrefix) && colon > rulePrefix.size();
+            category = isRule ? line.mid(rulePrefix.size(), colon - rulePrefix.size()).trimmed() : QString();
+            name = isRule ? line.mid(colon + 1).trimmed() : QString();
+            if (category.isEmpty() || name.isEmpty() || category.contains(QLatin1Char(' '))) {
                 report(keywordName, number,
                        QStringLiteral("expected '@rule <category>: <name>' (a category is one word, e.g. scam)"));
                 category.clear();
