@@ -24,6 +24,16 @@ const ChannelSpec *Config::channel(QStringView name) const
     return nullptr;
 }
 
+const FilterLevel &ContentFilteringSection::levelFor(const ChannelSpec &channel) const
+{
+    const auto it = levels.constFind(channel.filterLevel.isEmpty() ? defaultLevel : channel.filterLevel);
+    if (it != levels.constEnd())
+        return *it;
+    // The loader refuses unknown names; a Config built in code may still name none.
+    static const FilterLevel asListed { QStringLiteral("standard"), {}, std::nullopt };
+    return asListed;
+}
+
 void Config::resolveDefaults(const QString &defaultDataDir)
 {
     if (server.dataDir.isEmpty())

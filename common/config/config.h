@@ -2,6 +2,7 @@
 // The server's whole configuration (PROTOCOL §7) with every default in one place.
 
 #include "model/channel.h"
+#include "model/filterlevel.h"
 
 #include <QByteArray>
 #include <QList>
@@ -103,6 +104,13 @@ struct ContentFilteringSection
     QString profanityList; // empty: bundled list
     QString keywordList;
     QString allowList;
+    // What each channel does with each category and severity of match (model/filterlevel.h):
+    // channels without `filter_level` use default_level. Built-in levels are there unless a
+    // configured level of the same name replaces them.
+    QString defaultLevel = QStringLiteral("standard");
+    QMap<QString, FilterLevel> levels = builtInFilterLevels();
+
+    const FilterLevel &levelFor(const ChannelSpec &channel) const;
 };
 
 struct ModerationSection

@@ -1,5 +1,6 @@
 #include "config/configloader.h"
 
+#include "config/filterlevelreader.h"
 #include "config/yamlreader.h"
 #include "protocol/subjects.h"
 #include "util/ids.h"
@@ -168,6 +169,7 @@ void readChannel(const QString &name, YamlReader &r, QList<ChannelSpec> &channel
     r.read("send_role", role);
     r.read("rate_limit", spec.rateLimit, 1, 100000);
     r.read("max_length", spec.maxLength, 1, 100000);
+    r.read("filter_level", spec.filterLevel);
     if (!scope.isEmpty()) {
         if (auto kind = parseScopeKind(scope))
             spec.scope = *kind;
@@ -222,6 +224,8 @@ void readChat(YamlReader &r, Config &c)
         cf.read("profanity_list", f.profanityList);
         cf.read("keyword_list", f.keywordList);
         cf.read("allow_list", f.allowList);
+        cf.read("default_level", f.defaultLevel);
+        cf.section("levels", [&](YamlReader &levels) { readFilterLevels(levels, f.levels); });
     });
     r.section("message_history", [&](YamlReader &h) {
         h.read("enabled", c.history.enabled);
@@ -232,6 +236,22 @@ void readChat(YamlReader &r, Config &c)
         rc.read("max_messages", c.recovery.maxMessages, 1, 10000);
         rc.read("max_age_seconds", c.recovery.maxAgeSeconds, 1, 86400);
     });
+}
+
+// Levels are named by channels before or after they are defined, so they are checked once all
+// of the file is read.
+void checkFilterLevels(const Config &c, QStringList &errors)
+{
+    const auto &levels = c.contentFiltering.levels;
+    auto known = [&] { return QStringList(levels.keys()).join(QStringLiteral(", ")); };
+    if (!levels.contains(c.contentFiltering.defaultLevel))
+        errors.append(QStringLiteral("chat.content_filtering.default_level: no level named '%1' (levels: %2)")
+                              .arg(c.contentFiltering.defaultLevel, known()));
+    for (const ChannelSpec &channel : c.channels) {
+        if (!channel.filterLevel.isEmpty() && !levels.contains(channel.filterLevel))
+            errors.append(QStringLiteral("chat.channels.%1.filter_level: no level named '%2' (levels: %3)")
+                                  .arg(channel.name, channel.filterLevel, known()));
+    }
 }
 
 } // namespace
@@ -273,6 +293,7 @@ Result<Config> parse(const QByteArray &yaml)
     r.section("chat", [&](YamlReader &ch) { readChat(ch, c); });
     r.section("moderation", [&](YamlReader &m) { m.read("whispers_in_feed", c.moderation.whispersInFeed); });
     r.rejectUnknownKeys();
+    checkFilterLevels(c, errors);
     const Subjects subjects(c.nats.subjectPrefix, c.nats.subjects, c.channels); // needs the channels read
     for (const Subjects::Problem &p : subjects.problems())
         errors.append(QStringLiteral("%1.%2: %3")

@@ -16,6 +16,7 @@ struct ChannelSpec
     Role sendRole = Role::Player;
     int rateLimit = 10; // messages per sliding 60 s window, per player
     int maxLength = 500; // characters after trimming
+    QString filterLevel; // content-filter level; empty: chat.content_filtering.default_level
 
     // Staff channels are received by moderators and admins only.
     Role receiveRole() const { return scope == ScopeKind::Staff ? Role::Moderator : Role::Player; }

@@ -145,6 +145,7 @@ inline constexpr QLatin1String lines("lines");
 inline constexpr QLatin1String matched("matched"); // logs: a count; a queue item's context: rules
 inline constexpr QLatin1String rule("rule");
 inline constexpr QLatin1String pattern("pattern");
+inline constexpr QLatin1String severity("severity");
 inline constexpr QLatin1String problems("problems");
 } // namespace field
 

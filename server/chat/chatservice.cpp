@@ -170,7 +170,7 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
     }
 
     const QString original = content;
-    const FilterVerdict verdict = m_filter ? m_filter->check(content) : FilterVerdict { content };
+    const FilterVerdict verdict = m_filter ? m_filter->check(content, *channel) : FilterVerdict { content };
     QJsonObject message = buildMessage(sender, *channel, verdict.content, targetId, targetName);
     message.insert(QLatin1String("filtered"), verdict.masked);
     const SendAccepted accepted { message.value(QLatin1String("message_id")).toString(), verdict.masked, verdict.held };
@@ -217,6 +217,7 @@ QJsonArray matchedRules(const FilterVerdict &verdict)
     for (const KeywordRule &r : verdict.matchedRules)
         rules.append(QJsonObject { { wire::field::rule, r.name },
                                    { wire::field::category, r.category },
+                                   { wire::field::severity, severityName(r.severity) },
                                    { wire::field::pattern, r.pattern } });
     return rules;
 }

@@ -70,6 +70,12 @@ QString readFile(const QString &path, QList<FilterListError> *errors)
     return QString::fromUtf8(file.readAll());
 }
 
+// `@category ...` but not an entry that merely starts with '@' (leet for "a": "@ss").
+bool isDirective(const QString &line, QStringView name)
+{
+    return line.startsWith(name) && (line.size() == name.size() || line.at(name.size()) == QLatin1Char(' '));
+}
+
 } // namespace
 
 QList<FilterListError> ContentFilter::load(const QString &profanityFile, const QString &allowFile,
@@ -103,15 +109,30 @@ QList<FilterListError> ContentFilter::loadLists(const QString &profanity, const 
     };
 
     m_profanity = {};
+    QString category = QStringLiteral("profanity");
+    Severity severity = Severity::Moderate;
     for (const auto &[number, line] : entryLines(profanity)) {
+        if (isDirective(line, u"@category")) {
+            const QStringList parts = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            const auto parsed = parts.size() == 3 ? parseSeverity(parts[2]) : std::nullopt;
+            if (!parsed || !isValidCategoryName(parts[1])) {
+                report(profanityName, number,
+                       QStringLiteral("expected '@category <category> <severity>' (a lowercase word, then mild, "
+                                      "moderate or severe)"));
+                continue; // the entries below keep the section above: better filed wrongly than lost
+            }
+            category = parts[1];
+            severity = *parsed;
+            continue;
+        }
         const QStringList words = listWords(line, true);
         if (words.isEmpty()) {
             report(profanityName, number, QStringLiteral("no letters in entry"));
             continue;
         }
-        addEntry(m_profanity, words);
+        addEntry(m_profanity, words, category, severity);
         if (words.size() > 1) // phrases are also typed as one word: "sonofabitch"
-            addEntry(m_profanity, { words.join(QString()) });
+            addEntry(m_profanity, { words.join(QString()) }, category, severity);
     }
 
     m_allow = {};
@@ -126,18 +147,26 @@ QList<FilterListError> ContentFilter::loadLists(const QString &profanity, const 
     m_keywords.clear();
     const QString holdPrefix = QStringLiteral("hold:");
     const QString rulePrefix = QStringLiteral("@rule ");
-    QString category, name; // of the @rule line above
+    QString ruleCategory, name; // of the @rule line above
+    Severity ruleSeverity = Severity::Moderate;
     for (const auto &[number, line] : entryLines(keywords)) {
         if (line.startsWith(QLatin1Char('@'))) {
             const qsizetype colon = line.indexOf(QLatin1Char(':'));
             const bool isRule = line.startsWith(rulePrefix) && colon > rulePrefix.size();
-            category = isRule ? line.mid(rulePrefix.size(), colon - rulePrefix.size()).trimmed() : QString();
+            const QStringList head = isRule
+                    ? line.mid(rulePrefix.size(), colon - rulePrefix.size()).split(QLatin1Char(' '), Qt::SkipEmptyParts)
+                    : QStringList();
+            const auto parsed = head.size() == 2 ? parseSeverity(head[1]) : std::optional(Severity::Moderate);
+            ruleCategory = head.size() == 1 || head.size() == 2 ? head[0] : QString();
+            ruleSeverity = parsed.value_or(Severity::Moderate);
             name = isRule ? line.mid(colon + 1).trimmed() : QString();
-            if (category.isEmpty() || name.isEmpty() || category.contains(QLatin1Char(' '))) {
+            if (!isValidCategoryName(ruleCategory) || !parsed || name.isEmpty()) {
                 report(keywordName, number,
-                       QStringLiteral("expected '@rule <category>: <name>' (a category is one word, e.g. scam)"));
-                category.clear();
+                       QStringLiteral("expected '@rule <category> [<severity>]: <name>' (a category is one "
+                                      "lowercase word, e.g. scam; a severity is mild, moderate or severe)"));
+                ruleCategory.clear();
                 name.clear();
+                ruleSeverity = Severity::Moderate;
             }
             continue;
         }
@@ -158,7 +187,7 @@ QList<FilterListError> ContentFilter::loadLists(const QString &profanity, const 
             continue;
         }
         regex.optimize();
-        m_keywords.append({ regex, pattern, hold, category, name });
+        m_keywords.append({ regex, pattern, hold, ruleCategory, name, ruleSeverity });
     }
 
     qCInfo(lcFilter) << "content filter loaded:" << m_profanity.entries.size() << "profanity entries,"
@@ -171,14 +200,30 @@ QList<KeywordRule> ContentFilter::keywordRules() const
 {
     QList<KeywordRule> rules;
     for (const Keyword &k : m_keywords)
-        rules.append({ k.category, k.name, k.source });
+        rules.append({ k.category, k.name, k.source, k.severity });
     return rules;
 }
 
-void ContentFilter::addEntry(WordList &list, const QStringList &words)
+QStringList ContentFilter::categories() const
+{
+    QStringList out;
+    for (const Entry &e : m_profanity.entries) {
+        if (!out.contains(e.category))
+            out.append(e.category);
+    }
+    for (const Keyword &k : m_keywords) {
+        if (!k.category.isEmpty() && !out.contains(k.category))
+            out.append(k.category);
+    }
+    return out;
+}
+
+void ContentFilter::addEntry(WordList &list, const QStringList &words, const QString &category, Severity severity)
 {
     Entry entry;
     entry.source = words.join(QLatin1Char(' '));
+    entry.category = category;
+    entry.severity = severity;
     for (const QString &word : words) {
         QList<int> runs;
         entry.keys.append(TextNormalizer::squeeze(word, &runs));
@@ -241,10 +286,10 @@ QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextN
                 if (!covers(entry.runs[0], runs))
                     continue;
                 if (entry.keys.size() == 1) {
-                    spans.append({ form.begin, form.end, entry.source });
+                    spans.append({ form.begin, form.end, &entry });
                 } else if (form.firstPiece == form.lastPiece) {
                     if (const auto end = rest(entry, 1, form.firstPiece + 1))
-                        spans.append({ form.begin, *end, entry.source });
+                        spans.append({ form.begin, *end, &entry });
                 }
             }
         }
@@ -254,6 +299,12 @@ QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextN
 
 FilterVerdict ContentFilter::check(const QString &text) const
 {
+    static const FilterLevel asListed { QStringLiteral("standard"), {}, std::nullopt };
+    return check(text, asListed);
+}
+
+FilterVerdict ContentFilter::check(const QString &text, const FilterLevel &level) const
+{
     FilterVerdict verdict;
     verdict.content = text;
     const bool words = m_profanityEnabled && !m_profanity.entries.isEmpty();
@@ -262,36 +313,77 @@ FilterVerdict ContentFilter::check(const QString &text) const
         return verdict;
 
     const TextNormalizer normalized(text);
-    if (words) {
-        const QList<Span> allowed = find(m_allow, normalized, true);
-        QList<Span> found = find(m_profanity, normalized, false);
-        // Report words in reading order, a phrase before the words inside it.
-        std::sort(found.begin(), found.end(),
-                  [](const Span &a, const Span &b) { return a.begin != b.begin ? a.begin < b.begin : a.end > b.end; });
-        for (const Span &span : std::as_const(found)) {
-            const bool isAllowed = std::any_of(allowed.begin(), allowed.end(), [&](const Span &a) {
-                return a.begin <= span.begin && span.end <= a.end;
-            });
-            if (isAllowed)
-                continue;
+    if (words)
+        maskWords(normalized, level, verdict);
+    if (keywords)
+        matchKeywords(text, normalized, level, verdict);
+    return verdict;
+}
+
+namespace {
+void apply(const FilterAction &action, const KeywordRule &rule, FilterVerdict &verdict)
+{
+    verdict.flagged |= action.flag;
+    verdict.held |= action.hold;
+    if (action.flag || action.hold) {
+        verdict.matchedPatterns.append(rule.pattern);
+        verdict.matchedRules.append(rule);
+    }
+}
+} // namespace
+
+void ContentFilter::maskWords(const TextNormalizer &normalized, const FilterLevel &level, FilterVerdict &verdict) const
+{
+    const QList<Span> allowed = find(m_allow, normalized, true);
+    QList<Span> found = find(m_profanity, normalized, false);
+    // Report words in reading order, a phrase before the words inside it.
+    std::sort(found.begin(), found.end(),
+              [](const Span &a, const Span &b) { return a.begin != b.begin ? a.begin < b.begin : a.end > b.end; });
+    QStringList reported; // each entry once, however often it occurs
+    for (const Span &span : std::as_const(found)) {
+        const bool isAllowed = std::any_of(allowed.begin(), allowed.end(),
+                                           [&](const Span &a) { return a.begin <= span.begin && span.end <= a.end; });
+        if (isAllowed)
+            continue;
+        const Entry &entry = *span.entry;
+        const FilterAction action = level.actionFor(entry.category, entry.severity).resolved(false, false);
+        if (action.mask) {
             for (qsizetype i = span.begin; i < span.end; ++i)
                 verdict.content[i] = QLatin1Char('*');
             verdict.masked = true;
-            if (!verdict.matchedWords.contains(span.source))
-                verdict.matchedWords.append(span.source);
         }
+        if (reported.contains(entry.source))
+            continue;
+        reported.append(entry.source);
+        if (action.mask)
+            verdict.matchedWords.append(entry.source);
+        verdict.matches.append({ entry.category, entry.severity, entry.source, QString(), false, action });
+        apply(action, { entry.category, QStringLiteral("listed word"), entry.source, entry.severity }, verdict);
     }
-    if (keywords) {
-        const QString folded = normalized.normalizedText();
-        for (const Keyword &keyword : m_keywords) {
-            if (!keyword.regex.match(text).hasMatch() && !keyword.regex.match(folded).hasMatch())
-                continue;
-            verdict.matchedPatterns.append(keyword.source);
-            verdict.matchedRules.append({ keyword.category, keyword.name, keyword.source });
-            (keyword.hold ? verdict.held : verdict.flagged) = true;
+}
+
+void ContentFilter::matchKeywords(const QString &text, const TextNormalizer &normalized, const FilterLevel &level,
+                                  FilterVerdict &verdict) const
+{
+    const QString folded = normalized.normalizedText();
+    for (const Keyword &keyword : m_keywords) {
+        const QRegularExpressionMatch asWritten = keyword.regex.match(text);
+        if (!asWritten.hasMatch() && !keyword.regex.match(folded).hasMatch())
+            continue;
+        FilterAction action = level.actionFor(keyword.category, keyword.severity).resolved(true, keyword.hold);
+        if (action.mask && asWritten.hasMatch() && asWritten.capturedLength() > 0) {
+            for (qsizetype i = asWritten.capturedStart(); i < asWritten.capturedEnd(); ++i)
+                verdict.content[i] = QLatin1Char('*');
+            verdict.masked = true;
+        } else if (action.mask && !action.hold) {
+            // Found only in the normalized reading ("s3ll g0ld"): there is no written span to
+            // mask, so moderators get to see it instead of it going through unremarked.
+            action.mask = false;
+            action.flag = true;
         }
+        verdict.matches.append({ keyword.category, keyword.severity, keyword.source, keyword.name, true, action });
+        apply(action, { keyword.category, keyword.name, keyword.source, keyword.severity }, verdict);
     }
-    return verdict;
 }
 
 } // namespace mythos

@@ -57,6 +57,7 @@ QList<FilterListError> FilterService::reload()
         if (!path.startsWith(QLatin1Char(':')) && QFileInfo::exists(path) && !m_watcher.files().contains(path))
             m_watcher.addPath(path);
     }
+    warnAboutUnusedCategories();
     qCInfo(lcFilterService) << "filter lists loaded:" << m_filter.profanityEntries() << "profanity entries,"
                             << m_filter.keywordCount() << "keyword patterns," << problems.size() << "problems";
     Q_EMIT reloaded(static_cast<int>(m_filter.profanityEntries()), static_cast<int>(m_filter.keywordCount()), problems);
@@ -67,7 +68,33 @@ FilterVerdict FilterService::check(const QString &text) const
 {
     if (!isActive())
         return { text };
-    return m_filter.check(text);
+    const auto level = m_config.levels.constFind(m_config.defaultLevel);
+    return level == m_config.levels.constEnd() ? m_filter.check(text) : m_filter.check(text, *level);
+}
+
+FilterVerdict FilterService::check(const QString &text, const ChannelSpec &channel) const
+{
+    if (!isActive())
+        return { text };
+    return m_filter.check(text, m_config.levelFor(channel));
+}
+
+// A level naming a category no list files anything under is most likely a typo ("slurs"): it
+// would silently do nothing. The built-in levels' categories are the documented ones.
+void FilterService::warnAboutUnusedCategories() const
+{
+    const QStringList used = m_filter.categories();
+    QStringList documented;
+    for (const FilterLevel &level : builtInFilterLevels())
+        documented += level.namedCategories();
+    for (const FilterLevel &level : m_config.levels) {
+        for (const QString &category : level.namedCategories()) {
+            if (!used.contains(category) && !documented.contains(category))
+                qCWarning(lcFilterService).noquote()
+                        << QStringLiteral("filter level '%1' names category '%2', which no list entry is filed under")
+                                   .arg(level.name, category);
+        }
+    }
 }
 
 } // namespace mythos

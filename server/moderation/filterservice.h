@@ -10,6 +10,7 @@
 
 namespace mythos {
 
+struct ChannelSpec;
 struct ContentFilteringSection;
 
 class FilterService : public QObject
@@ -20,7 +21,8 @@ public:
 
     // Loads the lists now; returns the problems found (also logged and signalled).
     QList<FilterListError> reload();
-    FilterVerdict check(const QString &text) const;
+    FilterVerdict check(const QString &text) const; // at the default level
+    FilterVerdict check(const QString &text, const ChannelSpec &channel) const; // at the channel's level
     bool isActive() const;
     quint64 reloads() const { return m_reloads; }
 
@@ -29,6 +31,7 @@ Q_SIGNALS:
 
 private:
     QString pathFor(const QString &configured, const char *bundled) const;
+    void warnAboutUnusedCategories() const;
 
     const ContentFilteringSection &m_config;
     ContentFilter m_filter;

@@ -6,6 +6,7 @@
 #include "testserver.h"
 
 #include "audit/auditlog.h"
+#include "model/filterlevel.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -43,6 +44,7 @@ private Q_SLOTS:
     void profanityIsMaskedForRecipients();
     void flaggedMessagesAreDeliveredAndQueued();
     void heldMessagesReachNobody();
+    void eachChannelFiltersAtItsLevel();
 
 private:
     int queueRows(const QString &kind);
@@ -54,7 +56,20 @@ private:
 void TestFiltering::initTestCase()
 {
     QVERIFY2(m_nats.start(), qPrintable(m_nats.errorString()));
-    m_server = std::make_unique<TestServer>(testConfig(m_nats.url()));
+    Config config = testConfig(m_nats.url());
+    // global lets swearing through (adult); whispers hold it (a level of the test's own); say
+    // stays at the default level.
+    for (ChannelSpec &c : config.channels) {
+        if (c.name == QLatin1String("global"))
+            c.filterLevel = QStringLiteral("adult");
+        if (c.name == QLatin1String("whisper"))
+            c.filterLevel = QStringLiteral("strict");
+    }
+    FilterLevel strict { QStringLiteral("strict"), {}, std::nullopt };
+    const FilterAction maskHold = parseFilterAction(QStringLiteral("mask+hold")).value();
+    strict.categories.insert(QStringLiteral("profanity"), { maskHold, maskHold, maskHold });
+    config.contentFiltering.levels.insert(strict.name, strict);
+    m_server = std::make_unique<TestServer>(config);
     QVERIFY(m_server->start());
     m_alice = std::make_unique<TestClient>();
     m_bob = std::make_unique<TestClient>();
@@ -153,6 +168,44 @@ void TestFiltering::heldMessagesReachNobody()
                                                  { QStringLiteral("channel"), QStringLiteral("say") } });
     for (const QJsonValue &m : eventData(history).value(QStringLiteral("messages")).toArray())
         QVERIFY(m.toObject().value(QStringLiteral("content")).toString() != threat);
+}
+
+void TestFiltering::eachChannelFiltersAtItsLevel()
+{
+    const QString swear = QStringLiteral("oh fuck, the ghoul got me");
+    // global is at the adult level: delivered as written.
+    const QJsonObject ack = m_alice->request(sendFrame(QStringLiteral("global"), swear));
+    QCOMPARE(eventData(ack).value(QStringLiteral("filtered")).toBool(), false);
+    const QJsonObject got = m_bob->waitFor(QStringLiteral("chat_message"), contentIs(swear));
+    QVERIFY(!got.isEmpty());
+    QCOMPARE(eventField(got, "channel"), QStringLiteral("global"));
+    // say is at the default level: masked.
+    m_alice->request(sendFrame(QStringLiteral("say"), swear));
+    QVERIFY(!m_bob->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("oh ****, the ghoul got me")))
+                     .isEmpty());
+    // whisper is at the strict level: held, masked, and queued with the word named.
+    const int heldBefore = queueRows(QStringLiteral("held"));
+    QJsonObject whisper = sendFrame(QStringLiteral("whisper"), swear);
+    whisper.insert(QStringLiteral("target"), QStringLiteral("bob"));
+    const QJsonObject held = m_alice->request(whisper);
+    QCOMPARE(held.value(QStringLiteral("event_type")).toString(), QStringLiteral("ack"));
+    QCOMPARE(eventData(held).value(QStringLiteral("held")).toBool(), true);
+    QCOMPARE(eventData(held).value(QStringLiteral("filtered")).toBool(), true);
+    QVERIFY(m_bob->waitFor(
+                         QStringLiteral("chat_message"),
+                         [](const QJsonObject &d) {
+                             return d.value(QStringLiteral("channel")).toString() == QLatin1String("whisper");
+                         },
+                         300)
+                    .isEmpty());
+    QVERIFY(QTest::qWaitFor([&] { return queueRows(QStringLiteral("held")) == heldBefore + 1; }, 3000));
+    // The reason moderators read is the listed word, not an expression.
+    QJsonArray reasons;
+    for (const QJsonObject &line : logLines(m_server->app().auditLog(), QStringLiteral("moderation"))) {
+        if (line.value(QStringLiteral("message_id")) == eventData(held).value(QStringLiteral("message_id")))
+            reasons = line.value(QStringLiteral("reasons")).toArray();
+    }
+    QCOMPARE(reasons, QJsonArray { QStringLiteral("fuck") });
 }
 
 QTEST_GUILESS_MAIN(TestFiltering)

@@ -265,7 +265,7 @@ void TestContentFilter::rulesNameTheirExpressions()
     const auto errors = filter.loadFromText(QString(), QString(), keywords);
     QCOMPARE(errors.size(), 3);
     QCOMPARE(errors[0].line, 8);
-    QVERIFY(errors[0].message.contains(QStringLiteral("@rule <category>: <name>")));
+    QVERIFY(errors[0].message.contains(QStringLiteral("@rule <category> [<severity>]: <name>")));
     QCOMPARE(errors[1].line, 10);
     QCOMPARE(errors[2].line, 11);
     QCOMPARE(filter.keywordCount(), 5);
