@@ -45,7 +45,7 @@ ContentFilter testFilter()
 // The category of every entry of a word list, keyed like FilterVerdict::matchedWords (folded,
 // leet-decoded words joined by a space; a phrase also run together), from the `@category
 // <category> <severity>` sections; entries above the first section are profanity.
-QHash<QString, QString> entryCategories(const QString &path)
+QHash<QString, QString> entryCategories(const QString &path, QStringList *problems = nullptr)
 {
     QHash<QString, QString> categories;
     QFile file(path);
@@ -58,7 +58,14 @@ QHash<QString, QString> entryCategories(const QString &path)
         if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
             continue;
         if (line.startsWith(directive)) {
-            category = line.mid(directive.size()).section(QLatin1Char(' '), 0, 0, QString::SectionSkipEmpty);
+            const QStringList fields = line.mid(directive.size()).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            category = fields.value(0);
+            static const QStringList known { QStringLiteral("profanity"), QStringLiteral("sexual"),
+                                             QStringLiteral("slur"), QStringLiteral("harassment") };
+            static const QStringList severities { QStringLiteral("mild"), QStringLiteral("moderate"),
+                                                  QStringLiteral("severe") };
+            if (problems && (fields.size() != 2 || !known.contains(category) || !severities.contains(fields[1])))
+                problems->append(QStringLiteral("bad section line: ") + line);
             continue;
         }
         QStringList words;
@@ -75,9 +82,16 @@ QHash<QString, QString> entryCategories(const QString &path)
         }
         if (words.isEmpty())
             continue;
-        categories.insert(words.join(QLatin1Char(' ')), category);
+        QStringList keys { words.join(QLatin1Char(' ')) };
         if (words.size() > 1)
-            categories.insert(words.join(QString()), category);
+            keys.append(words.join(QString()));
+        for (const QString &key : std::as_const(keys)) {
+            const auto it = categories.constFind(key);
+            if (it != categories.constEnd() && *it != category && problems)
+                problems->append(QStringLiteral("'%1' is in %2 and in %3").arg(line, *it, category));
+            if (it == categories.constEnd())
+                categories.insert(key, category);
+        }
     }
     return categories;
 }
@@ -105,6 +119,7 @@ private Q_SLOTS:
     void loadReportsUnreadableFiles();
     void switchesTurnPartsOff();
     void bundledListsLoad();
+    void bundledListSections();
     void corpusAccuracy();
 };
 
@@ -411,6 +426,24 @@ void TestContentFilter::bundledListsLoad()
     // must not join into listed words, and "assess" is not stretched "asses".
     const QString innocent = QStringLiteral("who're As's tit's; assess the bastard sword");
     QCOMPARE(filter.check(innocent).content, innocent);
+}
+
+void TestContentFilter::bundledListSections()
+{
+    if (sourceDir().isEmpty())
+        QSKIP("MYTHOS_SOURCE_DIR is not set (run through ctest)");
+    // Every section line names a known category and severity, and no entry (as the filter
+    // reads it, a phrase also run together) sits in two categories.
+    QStringList problems;
+    const QHash<QString, QString> categories =
+            entryCategories(sourceDir() + QStringLiteral("/resources/filters/profanity.txt"), &problems);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    QHash<QString, int> perCategory;
+    for (const QString &c : categories)
+        ++perCategory[c];
+    for (const QString &c : { QStringLiteral("profanity"), QStringLiteral("sexual"), QStringLiteral("slur"),
+                              QStringLiteral("harassment") })
+        QVERIFY2(perCategory.value(c) >= 200, qPrintable(c));
 }
 
 void TestContentFilter::corpusAccuracy()
