@@ -1,11 +1,15 @@
 // The content filter: each normalization rule, masking at the original positions, the allow
 // list, phrases, keyword flag versus hold, list errors with line numbers, and the measured
-// accuracy over the labelled corpus in tests/data/filter_corpus.tsv with the bundled lists.
+// figures over the labelled corpus in tests/data/filter_corpus.tsv (label<TAB>category<TAB>text)
+// with the bundled lists: recall, false-positive rate and precision per category (profanity,
+// sexual, slur, harassment), every clean and trap line unmasked.
 #include "moderation/contentfilter.h"
 #include "moderation/textnormalizer.h"
 
 #include <QFile>
+#include <QHash>
 #include <QLoggingCategory>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,6 +22,11 @@ const QString kProfanity = QStringLiteral("# test list\nfrak\nfuck\nshit\nass\nb
 const QString kAllow = QStringLiteral("# innocent\nbastard sword\nshiite\nmoby dick\n");
 const QString kKeywords = QStringLiteral("# flags\n\\b(sell|buy)(ing)?\\s+(gold|account)s?\\b\n"
                                          "hold:\\b(kill|hurt)\\s+(yo)?u\\s+irl\\b\n");
+
+// Recall the bundled lists must keep on tests/data/filter_corpus.tsv (measured, then set just
+// below: docs/moderation.md has the figures).
+constexpr double kProfaneRecall = 0.97; // measured 364 of 373 (0.976)
+constexpr double kObfuscatedRecall = 0.965; // measured 261 of 269 (0.970)
 
 QString sourceDir()
 {
@@ -33,6 +42,59 @@ ContentFilter testFilter()
     return filter;
 }
 
+// The category of every entry of a word list, keyed like FilterVerdict::matchedWords (folded,
+// leet-decoded words joined by a space; a phrase also run together), from the `@category
+// <category> <severity>` sections; entries above the first section are profanity.
+QHash<QString, QString> entryCategories(const QString &path, QStringList *problems = nullptr)
+{
+    QHash<QString, QString> categories;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return categories;
+    QString category = QStringLiteral("profanity");
+    const QString directive = QStringLiteral("@category ");
+    for (const QString &raw : QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'))) {
+        const QString line = raw.trimmed();
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+            continue;
+        if (line.startsWith(directive)) {
+            const QStringList fields = line.mid(directive.size()).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            category = fields.value(0);
+            static const QStringList known { QStringLiteral("profanity"), QStringLiteral("sexual"),
+                                             QStringLiteral("slur"), QStringLiteral("harassment") };
+            static const QStringList severities { QStringLiteral("mild"), QStringLiteral("moderate"),
+                                                  QStringLiteral("severe") };
+            if (problems && (fields.size() != 2 || !known.contains(category) || !severities.contains(fields[1])))
+                problems->append(QStringLiteral("bad section line: ") + line);
+            continue;
+        }
+        QStringList words;
+        QString word;
+        QList<FoldedChar> chars = TextNormalizer::foldChars(line);
+        chars.append({ QLatin1Char(' '), FoldedChar::Space, 0, 0 });
+        for (const FoldedChar &c : std::as_const(chars)) {
+            if (c.kind == FoldedChar::Word) {
+                word += c.ch;
+            } else if (c.kind == FoldedChar::Space && !word.isEmpty()) {
+                words.append(TextNormalizer::leetReadings(word).constFirst());
+                word.clear();
+            }
+        }
+        if (words.isEmpty())
+            continue;
+        QStringList keys { words.join(QLatin1Char(' ')) };
+        if (words.size() > 1)
+            keys.append(words.join(QString()));
+        for (const QString &key : std::as_const(keys)) {
+            const auto it = categories.constFind(key);
+            if (it != categories.constEnd() && *it != category && problems)
+                problems->append(QStringLiteral("'%1' is in %2 and in %3").arg(line, *it, category));
+            if (it == categories.constEnd())
+                categories.insert(key, category);
+        }
+    }
+    return categories;
+}
 } // namespace
 
 class TestContentFilter : public QObject
@@ -57,6 +119,7 @@ private Q_SLOTS:
     void loadReportsUnreadableFiles();
     void switchesTurnPartsOff();
     void bundledListsLoad();
+    void bundledListSections();
     void corpusAccuracy();
 };
 
@@ -365,6 +428,24 @@ void TestContentFilter::bundledListsLoad()
     QCOMPARE(filter.check(innocent).content, innocent);
 }
 
+void TestContentFilter::bundledListSections()
+{
+    if (sourceDir().isEmpty())
+        QSKIP("MYTHOS_SOURCE_DIR is not set (run through ctest)");
+    // Every section line names a known category and severity, and no entry (as the filter
+    // reads it, a phrase also run together) sits in two categories.
+    QStringList problems;
+    const QHash<QString, QString> categories =
+            entryCategories(sourceDir() + QStringLiteral("/resources/filters/profanity.txt"), &problems);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    QHash<QString, int> perCategory;
+    for (const QString &c : categories)
+        ++perCategory[c];
+    for (const QString &c : { QStringLiteral("profanity"), QStringLiteral("sexual"), QStringLiteral("slur"),
+                              QStringLiteral("harassment") })
+        QVERIFY2(perCategory.value(c) >= 200, qPrintable(c));
+}
+
 void TestContentFilter::corpusAccuracy()
 {
     if (sourceDir().isEmpty())
@@ -374,66 +455,133 @@ void TestContentFilter::corpusAccuracy()
     QVERIFY(filter.load(dir + QStringLiteral("profanity.txt"), dir + QStringLiteral("allow.txt"),
                         dir + QStringLiteral("keywords.txt"))
                     .isEmpty());
+    const QHash<QString, QString> categoryOf = entryCategories(dir + QStringLiteral("profanity.txt"));
+    QVERIFY(!categoryOf.isEmpty());
     QFile corpus(sourceDir() + QStringLiteral("/tests/data/filter_corpus.tsv"));
     QVERIFY(corpus.open(QIODevice::ReadOnly));
 
-    QHash<QString, int> perLabel, wrongPerLabel;
-    int tp = 0, fp = 0, tn = 0, fn = 0, flaggedNegatives = 0;
+    const QStringList labels { QStringLiteral("clean"), QStringLiteral("trap"), QStringLiteral("limit"),
+                               QStringLiteral("profane"), QStringLiteral("obfuscated") };
+    const QStringList categories { QStringLiteral("profanity"), QStringLiteral("sexual"), QStringLiteral("slur"),
+                                   QStringLiteral("harassment") };
+    struct Counts
+    {
+        int lines = 0, masked = 0, inCategory = 0;
+    };
+    QHash<QString, Counts> perLabel, perCategory, perLabelCategory; // positives by "label/category"
+    QHash<QString, int> falseMatches; // clean and trap lines with a match of the category
+    QHash<QString, int> linesMatching, positivesMatching; // lines with a match of the category
+    QStringList falsePositives;
+    int negatives = 0, negativesMasked = 0, flaggedNegatives = 0;
     const QStringList lines = QString::fromUtf8(corpus.readAll()).split(QLatin1Char('\n'));
     for (const QString &line : lines) {
         if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
             continue;
-        const qsizetype tab = line.indexOf(QLatin1Char('\t'));
-        QVERIFY2(tab > 0, qPrintable(line));
-        const QString label = line.left(tab);
-        const QString text = line.mid(tab + 1);
-        QVERIFY2(QStringList({ QStringLiteral("clean"), QStringLiteral("profane"), QStringLiteral("obfuscated"),
-                               QStringLiteral("trap") })
-                         .contains(label),
-                 qPrintable(line));
+        const QStringList fields = line.split(QLatin1Char('\t'));
+        QVERIFY2(fields.size() == 3, qPrintable(line));
+        const QString &label = fields[0], &category = fields[1], &text = fields[2];
+        QVERIFY2(labels.contains(label), qPrintable(line));
         const bool positive = label == QStringLiteral("profane") || label == QStringLiteral("obfuscated");
+        QVERIFY2(positive ? categories.contains(category) : category == QStringLiteral("-"), qPrintable(line));
+
         const FilterVerdict v = filter.check(text);
-        ++perLabel[label];
-        if (!positive && (v.flagged || v.held))
-            ++flaggedNegatives;
-        if (v.masked == positive) {
-            (positive ? tp : tn) += 1;
+        QSet<QString> matched; // categories of the words masked in this line
+        for (const QString &word : v.matchedWords) {
+            QVERIFY2(categoryOf.contains(word), qPrintable(word));
+            matched.insert(categoryOf.value(word));
+        }
+        Counts &byLabel = perLabel[label];
+        ++byLabel.lines;
+        byLabel.masked += v.masked;
+        for (const QString &c : std::as_const(matched)) {
+            ++linesMatching[c];
+            positivesMatching[c] += positive;
+        }
+        if (!positive) {
+            if (label == QStringLiteral("limit")) {
+                if (v.masked)
+                    qInfo().noquote() << "known limit masked:" << text << "->" << v.content;
+                continue;
+            }
+            ++negatives;
+            negativesMasked += v.masked;
+            if (v.flagged || v.held)
+                ++flaggedNegatives;
+            for (const QString &c : std::as_const(matched))
+                ++falseMatches[c];
+            if (v.masked)
+                falsePositives.append(QStringLiteral("%1\t%2 -> %3 (%4)")
+                                              .arg(label, text, v.content, v.matchedWords.join(QStringLiteral(", "))));
             continue;
         }
-        (positive ? fn : fp) += 1;
-        ++wrongPerLabel[label];
-        qInfo().noquote() << (positive ? "missed:" : "false positive:") << label << text << "->" << v.content;
+        for (Counts *counts : { &perCategory[category], &perLabelCategory[label + QLatin1Char('/') + category] }) {
+            ++counts->lines;
+            counts->masked += v.masked;
+            counts->inCategory += matched.contains(category);
+        }
+        if (!v.masked)
+            qInfo().noquote() << "missed:" << label << category << text;
     }
-    const int total = tp + fp + tn + fn;
-    const double precision = tp + fp ? double(tp) / (tp + fp) : 1.0;
-    const double recall = tp + fn ? double(tp) / (tp + fn) : 1.0;
-    const double accuracy = double(tp + tn) / total;
-    const double fpRate = fp + tn ? double(fp) / (fp + tn) : 0.0;
-    for (auto it = perLabel.cbegin(); it != perLabel.cend(); ++it)
-        qInfo().noquote() << QStringLiteral("%1: %2 lines, %3 wrong")
-                                     .arg(it.key())
-                                     .arg(it.value())
-                                     .arg(wrongPerLabel.value(it.key()));
-    qInfo().noquote() << QStringLiteral("corpus of %1 lines: precision %2, recall %3, accuracy %4, "
-                                        "false-positive rate %5 (tp %6, fp %7, tn %8, fn %9)")
-                                 .arg(total)
-                                 .arg(precision, 0, 'f', 4)
-                                 .arg(recall, 0, 'f', 4)
-                                 .arg(accuracy, 0, 'f', 4)
-                                 .arg(fpRate, 0, 'f', 4)
-                                 .arg(tp)
-                                 .arg(fp)
-                                 .arg(tn)
-                                 .arg(fn);
+
+    auto ratio = [](int a, int b) { return b ? QString::number(double(a) / b, 'f', 3) : QStringLiteral("-"); };
+    // The table docs/moderation.md reproduces: recall is the share of the category's lines masked
+    // at all, "as category" the share where a word of that category was masked; the false-positive
+    // rate is over the clean and trap lines; precision is the share of lines with a word of the
+    // category masked that are offensive (limit lines count against it).
+    qInfo().noquote() << QStringLiteral("| category | lines | recall | as category | profane recall | "
+                                        "obfuscated recall | false-positive rate | precision |");
+    Counts all;
+    for (const QString &c : categories) {
+        const Counts &k = perCategory.value(c);
+        const Counts &p = perLabelCategory.value(QStringLiteral("profane/") + c);
+        const Counts &o = perLabelCategory.value(QStringLiteral("obfuscated/") + c);
+        all.lines += k.lines;
+        all.masked += k.masked;
+        all.inCategory += k.inCategory;
+        qInfo().noquote() << QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 | %8 |")
+                                     .arg(c)
+                                     .arg(k.lines)
+                                     .arg(ratio(k.masked, k.lines), ratio(k.inCategory, k.lines),
+                                          ratio(p.masked, p.lines), ratio(o.masked, o.lines),
+                                          ratio(falseMatches.value(c), negatives),
+                                          ratio(positivesMatching.value(c), linesMatching.value(c)));
+    }
+    int matchingAll = 0, positivesAll = 0;
+    for (const QString &c : categories) {
+        matchingAll += linesMatching.value(c);
+        positivesAll += positivesMatching.value(c);
+    }
+    const Counts &profane = perLabel.value(QStringLiteral("profane"));
+    const Counts &obfuscated = perLabel.value(QStringLiteral("obfuscated"));
+    qInfo().noquote() << QStringLiteral("| all | %1 | %2 | %3 | %4 | %5 | %6 | %7 |")
+                                 .arg(all.lines)
+                                 .arg(ratio(all.masked, all.lines), ratio(all.inCategory, all.lines),
+                                      ratio(profane.masked, profane.lines), ratio(obfuscated.masked, obfuscated.lines),
+                                      ratio(negativesMasked, negatives), ratio(positivesAll, matchingAll));
+    for (const QString &label : labels)
+        qInfo().noquote() << QStringLiteral("%1: %2 lines, %3 masked")
+                                     .arg(label)
+                                     .arg(perLabel.value(label).lines)
+                                     .arg(perLabel.value(label).masked);
     qInfo().noquote() << QStringLiteral("keywords flagged or held %1 of %2 clean and trap lines")
                                  .arg(flaggedNegatives)
-                                 .arg(fp + tn);
-    QVERIFY(perLabel.value(QStringLiteral("clean")) >= 150);
-    QVERIFY(perLabel.value(QStringLiteral("profane")) >= 100);
-    QVERIFY(perLabel.value(QStringLiteral("obfuscated")) >= 100);
-    QVERIFY(perLabel.value(QStringLiteral("trap")) >= 80);
-    QVERIFY2(accuracy >= 0.98, qPrintable(QString::number(accuracy)));
-    QVERIFY2(fpRate < 0.01, qPrintable(QString::number(fpRate)));
+                                 .arg(negatives);
+
+    QVERIFY(perLabel.value(QStringLiteral("clean")).lines >= 400);
+    QVERIFY(perLabel.value(QStringLiteral("trap")).lines >= 250);
+    QVERIFY(profane.lines >= 350);
+    QVERIFY(obfuscated.lines >= 250);
+    for (const QString &c : categories)
+        QVERIFY2(perCategory.value(c).lines >= 80, qPrintable(c));
+    // Precision first: not one clean or trap line may be masked.
+    QVERIFY2(falsePositives.isEmpty(),
+             qPrintable(QStringLiteral("masked clean or trap lines:\n") + falsePositives.join(QLatin1Char('\n'))));
+    // Measured on this corpus, set just below what the lists reach (see docs/moderation.md); the
+    // misses are lines offensive only in clean words and disguises the normalizer cannot read.
+    const double profaneRecall = double(profane.masked) / profane.lines;
+    const double obfuscatedRecall = double(obfuscated.masked) / obfuscated.lines;
+    QVERIFY2(profaneRecall >= kProfaneRecall, qPrintable(QString::number(profaneRecall)));
+    QVERIFY2(obfuscatedRecall >= kObfuscatedRecall, qPrintable(QString::number(obfuscatedRecall)));
 }
 
 QTEST_GUILESS_MAIN(TestContentFilter)
