@@ -133,7 +133,13 @@ QMap<QString, FilterLevel> builtInFilterLevels()
     const FilterAction maskFlag = effects(true, true, false);
     const FilterAction maskHold = effects(true, false, true);
 
+    // What the lists say, except mild insults: "I'm such an idiot" is ordinary game chat, and
+    // the words are listed for the stricter levels.
     FilterLevel standard { QStringLiteral("standard"), {}, std::nullopt };
+    FilterAction listed;
+    listed.listed = true;
+    standard.categories.insert(QStringLiteral("harassment"),
+                               actionsFromSeverities({ { Severity::Mild, allow }, { Severity::Moderate, listed } }));
 
     // A family server: everything listed is masked, insults and slurs reach moderators, the
     // strongest sexual words and every slur wait for a moderator before anyone reads them.

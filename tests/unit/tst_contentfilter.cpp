@@ -455,8 +455,6 @@ void TestContentFilter::corpusAccuracy()
     QVERIFY(filter.load(dir + QStringLiteral("profanity.txt"), dir + QStringLiteral("allow.txt"),
                         dir + QStringLiteral("keywords.txt"))
                     .isEmpty());
-    const QHash<QString, QString> categoryOf = entryCategories(dir + QStringLiteral("profanity.txt"));
-    QVERIFY(!categoryOf.isEmpty());
     QFile corpus(sourceDir() + QStringLiteral("/tests/data/filter_corpus.tsv"));
     QVERIFY(corpus.open(QIODevice::ReadOnly));
 
@@ -486,9 +484,9 @@ void TestContentFilter::corpusAccuracy()
 
         const FilterVerdict v = filter.check(text);
         QSet<QString> matched; // categories of the words masked in this line
-        for (const QString &word : v.matchedWords) {
-            QVERIFY2(categoryOf.contains(word), qPrintable(word));
-            matched.insert(categoryOf.value(word));
+        for (const FilterMatch &m : v.matches) {
+            if (!m.keyword && m.action.mask)
+                matched.insert(m.category);
         }
         Counts &byLabel = perLabel[label];
         ++byLabel.lines;

@@ -159,32 +159,82 @@ void TestFilterLevels::builtInLevels_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("expected");
 
-    // standard: what the lists say (every word masked, expressions flag, hold: holds).
-    QTest::newRow("standard mild profanity") << "standard" << "crud" << "mask";
-    QTest::newRow("standard slur") << "standard" << "slurword" << "mask";
-    QTest::newRow("standard scam") << "standard" << "gold for paypal" << "flag";
-    QTest::newRow("standard threat") << "standard" << "i will hurt you irl" << "hold";
+    // standard: what the lists say (words masked, expressions flag, hold: holds) but mild insults.
+    QTest::newRow("standard mild profanity") << "standard"
+                                             << "crud"
+                                             << "mask";
+    QTest::newRow("standard slur") << "standard"
+                                   << "slurword"
+                                   << "mask";
+    QTest::newRow("standard mild insult") << "standard"
+                                          << "dimwit"
+                                          << "allow"; // "I'm such a dimwit"
+    QTest::newRow("standard moderate insult") << "standard"
+                                              << "moron"
+                                              << "mask";
+    QTest::newRow("standard scam") << "standard"
+                                   << "gold for paypal"
+                                   << "flag";
+    QTest::newRow("standard threat") << "standard"
+                                     << "i will hurt you irl"
+                                     << "hold";
     // family: profanity masked, insults from moderate and severe sexual words and slurs go further.
-    QTest::newRow("family mild profanity") << "family" << "crud" << "mask";
-    QTest::newRow("family severe profanity") << "family" << "fuck" << "mask";
-    QTest::newRow("family mild sexual") << "family" << "boobies" << "mask";
-    QTest::newRow("family severe sexual") << "family" << "gangbang" << "mask+hold";
-    QTest::newRow("family mild insult") << "family" << "dimwit" << "mask";
-    QTest::newRow("family moderate insult") << "family" << "moron" << "mask+flag";
-    QTest::newRow("family slur") << "family" << "slurword" << "mask+hold";
-    QTest::newRow("family scam as listed") << "family" << "gold for paypal" << "flag";
-    QTest::newRow("family threat as listed") << "family" << "i will hurt you irl" << "hold";
+    QTest::newRow("family mild profanity") << "family"
+                                           << "crud"
+                                           << "mask";
+    QTest::newRow("family severe profanity") << "family"
+                                             << "fuck"
+                                             << "mask";
+    QTest::newRow("family mild sexual") << "family"
+                                        << "boobies"
+                                        << "mask";
+    QTest::newRow("family severe sexual") << "family"
+                                          << "gangbang"
+                                          << "mask+hold";
+    QTest::newRow("family mild insult") << "family"
+                                        << "dimwit"
+                                        << "mask";
+    QTest::newRow("family moderate insult") << "family"
+                                            << "moron"
+                                            << "mask+flag";
+    QTest::newRow("family slur") << "family"
+                                 << "slurword"
+                                 << "mask+hold";
+    QTest::newRow("family scam as listed") << "family"
+                                           << "gold for paypal"
+                                           << "flag";
+    QTest::newRow("family threat as listed") << "family"
+                                             << "i will hurt you irl"
+                                             << "hold";
     // adult: swearing through, the strongest words masked, slurs masked and flagged.
-    QTest::newRow("adult profanity") << "adult" << "fuck" << "allow";
-    QTest::newRow("adult mild sexual") << "adult" << "boobies" << "allow";
-    QTest::newRow("adult severe sexual") << "adult" << "gangbang" << "mask";
-    QTest::newRow("adult mild insult") << "adult" << "dimwit" << "allow";
-    QTest::newRow("adult moderate insult") << "adult" << "moron" << "mask";
-    QTest::newRow("adult slur") << "adult" << "slurword" << "mask+flag";
-    QTest::newRow("adult threat as listed") << "adult" << "i will hurt you irl" << "hold";
+    QTest::newRow("adult profanity") << "adult"
+                                     << "fuck"
+                                     << "allow";
+    QTest::newRow("adult mild sexual") << "adult"
+                                       << "boobies"
+                                       << "allow";
+    QTest::newRow("adult severe sexual") << "adult"
+                                         << "gangbang"
+                                         << "mask";
+    QTest::newRow("adult mild insult") << "adult"
+                                       << "dimwit"
+                                       << "allow";
+    QTest::newRow("adult moderate insult") << "adult"
+                                           << "moron"
+                                           << "mask";
+    QTest::newRow("adult slur") << "adult"
+                                << "slurword"
+                                << "mask+flag";
+    QTest::newRow("adult threat as listed") << "adult"
+                                            << "i will hurt you irl"
+                                            << "hold";
     // off: nothing happens to anything.
-    QTest::newRow("off slur") << "off" << "slurword" << "allow";
-    QTest::newRow("off threat") << "off" << "i will hurt you irl" << "allow";
+    QTest::newRow("off slur") << "off"
+                              << "slurword"
+                              << "allow";
+    QTest::newRow("off threat") << "off"
+                                << "i will hurt you irl"
+                                << "allow";
 }
 
 void TestFilterLevels::builtInLevels()
@@ -201,7 +251,8 @@ void TestFilterLevels::builtInLevels()
 void TestFilterLevels::flagAloneDeliversUnmasked()
 {
     FilterLevel level { QStringLiteral("watch"), {}, std::nullopt };
-    level.categories.insert(QStringLiteral("slur"), actionsFromSeverities({ { Severity::Mild, { false, false, true } } }));
+    level.categories.insert(QStringLiteral("slur"),
+                            actionsFromSeverities({ { Severity::Mild, { false, false, true } } }));
     const FilterVerdict v = testFilter().check(QStringLiteral("you slurword"), level);
     QCOMPARE(v.content, QStringLiteral("you slurword"));
     QVERIFY(v.flagged && !v.masked && !v.held);
@@ -311,7 +362,8 @@ void TestFilterLevels::configErrors_data()
                                 << "chat.content_filtering.levels.l.slur: 'block' is not an action";
     QTest::newRow("bad combined action") << levels + "      l:\n        slur: mask+ban\n"
                                          << "chat.content_filtering.levels.l.slur: 'mask+ban' is not an action";
-    QTest::newRow("allow combined") << levels + "      l:\n        slur: allow+flag\n" << "is not an action";
+    QTest::newRow("allow combined") << levels + "      l:\n        slur: allow+flag\n"
+                                    << "is not an action";
     QTest::newRow("bad severity") << levels + "      l:\n        slur: { extreme: hold }\n"
                                   << "chat.content_filtering.levels.l.slur.extreme: 'extreme' is not a severity";
     QTest::newRow("bad action in map") << levels + "      l:\n        slur: { severe: nuke }\n"
@@ -337,11 +389,16 @@ void TestFilterLevels::actionsRoundTrip_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("written");
-    QTest::newRow("allow") << "allow" << "allow";
-    QTest::newRow("listed") << "listed" << "listed";
-    QTest::newRow("mask") << "mask" << "mask";
-    QTest::newRow("order normalised") << "hold+mask" << "mask+hold";
-    QTest::newRow("spaces") << "mask + flag" << "mask+flag";
+    QTest::newRow("allow") << "allow"
+                           << "allow";
+    QTest::newRow("listed") << "listed"
+                            << "listed";
+    QTest::newRow("mask") << "mask"
+                          << "mask";
+    QTest::newRow("order normalised") << "hold+mask"
+                                      << "mask+hold";
+    QTest::newRow("spaces") << "mask + flag"
+                            << "mask+flag";
 }
 
 void TestFilterLevels::actionsRoundTrip()
