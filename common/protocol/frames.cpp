@@ -171,4 +171,27 @@ QJsonObject reloadFilters()
     return typed(request::reloadFilters);
 }
 
+QJsonObject warn(const QString &player, const QString &reason)
+{
+    QJsonObject f = typed(request::warn);
+    f.insert(field::player, player);
+    if (!reason.isEmpty())
+        f.insert(field::reason, reason);
+    return f;
+}
+
+QJsonObject standing(const QString &player)
+{
+    QJsonObject f = typed(request::standing);
+    f.insert(field::player, player);
+    return f;
+}
+
+QJsonObject resetStanding(const QString &player)
+{
+    QJsonObject f = typed(request::resetStanding);
+    f.insert(field::player, player);
+    return f;
+}
+
 } // namespace mythos::frames

@@ -51,5 +51,9 @@ struct LogQuery
 };
 QJsonObject logs(const LogQuery &query);
 QJsonObject reloadFilters();
+// The escalation ladder: a player by id or display name.
+QJsonObject warn(const QString &player, const QString &reason);
+QJsonObject standing(const QString &player);
+QJsonObject resetStanding(const QString &player);
 
 } // namespace mythos::frames

@@ -11,6 +11,7 @@
 
 namespace mythos {
 
+class EscalationService;
 class FilterService;
 class MonitorService;
 class QueueService;
@@ -26,6 +27,7 @@ public:
         MonitorService *monitor = nullptr;
         QueueService *queue = nullptr;
         FilterService *filter = nullptr;
+        EscalationService *escalation = nullptr;
         QString logDir;
         StatsSource stats;
     };
