@@ -150,6 +150,10 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         reply(error);
         return;
     }
+    // Decided here, by the accepting instance: the line never goes out on a players' subject,
+    // so no other instance needs to know the mute for its players never to get it.
+    const bool shadowed =
+            m_mutes->shadowMute(sender.identity.id, channel->name, QDateTime::currentDateTimeUtc()).has_value();
     if (m_config.rateLimitingEnabled) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const qint64 wait = m_rateLimiter.retryAfterMs(sender.identity.id, channel->name, channel->rateLimit, now);
@@ -175,6 +179,8 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
     message.insert(QLatin1String("filtered"), verdict.masked);
     const SendAccepted accepted { message.value(QLatin1String("message_id")).toString(), verdict.masked, verdict.held };
     m_stats.masked += verdict.masked;
+    if (shadowed)
+        return acceptShadowed(message, original, accepted, reply);
     if (verdict.held) {
         // Held: nobody receives it and history does not have it until a moderator approves.
         ++m_stats.held;
