@@ -5,8 +5,7 @@
 // and reach the moderators' monitors on both instances marked `shadow`. Unmute and expiry
 // restore delivery; players cannot shadow-mute, staff cannot be shadow-muted; audit lines.
 #include "natsserver.h"
-#include "testclient.h"
-#include "testserver.h"
+#include "shadowsupport.h"
 
 #include "audit/auditlog.h"
 #include "chat/chatservice.h"
@@ -24,38 +23,7 @@
 
 using namespace mythos;
 using namespace mythos::test;
-
-namespace {
-const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
-const QString kType = QStringLiteral("type");
-
-QJsonObject muteFrame(const QString &type, const QString &target, const QJsonValue &minutes = {})
-{
-    QJsonObject f { { kType, type },
-                    { QStringLiteral("scope"), QStringLiteral("shadow") },
-                    { QStringLiteral("target_type"), QStringLiteral("player") },
-                    { QStringLiteral("target"), target } };
-    if (!minutes.isUndefined())
-        f.insert(QStringLiteral("minutes"), minutes);
-    return f;
-}
-
-QStringList contents(const QJsonArray &messages)
-{
-    QStringList out;
-    for (const QJsonValue &m : messages)
-        out.append(m.toObject().value(QStringLiteral("content")).toString());
-    return out;
-}
-
-std::function<bool(const QJsonObject &)> shadowedLine(const QString &text, bool shadow = true)
-{
-    return [text, shadow](const QJsonObject &d) {
-        return d.value(QStringLiteral("content")).toString() == text
-                && d.value(QStringLiteral("shadow")).toBool() == shadow;
-    };
-}
-} // namespace
+using namespace mythos::test::shadow;
 
 class TestShadowMutes : public QObject
 {
@@ -70,9 +38,6 @@ private Q_SLOTS:
     void changesAndLinesAreAuditLines();
 
 private:
-    std::unique_ptr<TestClient> join(TestServer &s, const QString &id, const QString &role = QStringLiteral("player"));
-    QJsonObject ackOf(TestClient &c, const QString &channel, const QString &text, const QString &target = {});
-    QStringList historyOf(TestClient &c, const QString &channel, QJsonArray *raw = nullptr);
     // No player (nor a moderator's own player connection) got this line as a chat_message.
     bool nobodyGot(const QString &text);
     std::pair<int, QJsonObject> http(TestServer &s, const QByteArray &method, const QString &path,
@@ -86,32 +51,6 @@ private:
     std::unique_ptr<TestClient> m_alice, m_bob, m_mod, m_troll, m_dave, m_carol;
     QString m_baselineId;
 };
-
-std::unique_ptr<TestClient> TestShadowMutes::join(TestServer &s, const QString &id, const QString &role)
-{
-    auto c = std::make_unique<TestClient>();
-    if (!c->open(s.port()) || c->authToken(tokenFor(id, id.left(1).toUpper() + id.mid(1), role, kFoyer)).isEmpty())
-        return nullptr;
-    return c;
-}
-
-QJsonObject TestShadowMutes::ackOf(TestClient &c, const QString &channel, const QString &text, const QString &target)
-{
-    const QJsonObject reply = c.request(sendFrame(channel, text, target));
-    return reply.value(QStringLiteral("event_type")).toString() == QStringLiteral("ack") ? eventData(reply)
-                                                                                         : QJsonObject();
-}
-
-QStringList TestShadowMutes::historyOf(TestClient &c, const QString &channel, QJsonArray *raw)
-{
-    const QJsonArray messages =
-            eventData(c.request({ { kType, QStringLiteral("history") }, { QStringLiteral("channel"), channel } }))
-                    .value(QStringLiteral("messages"))
-                    .toArray();
-    if (raw)
-        *raw = messages;
-    return contents(messages);
-}
 
 bool TestShadowMutes::nobodyGot(const QString &text)
 {
