@@ -38,7 +38,8 @@ bool RequestTracker::resolve(quint64 token, BusReply::Status status, const QByte
 
 void RequestTracker::resolveLater(quint64 token, BusReply::Status status)
 {
-    QMetaObject::invokeMethod(this, [this, token, status] { resolve(token, status); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            this, [this, token, status] { resolve(token, status); }, Qt::QueuedConnection);
 }
 
 void RequestTracker::failAll(BusReply::Status status)

@@ -1,5 +1,6 @@
 #include "config/configloader.h"
 
+#include "config/classifierreader.h"
 #include "config/filterlevelreader.h"
 #include "config/yamlreader.h"
 #include "protocol/subjects.h"
@@ -218,6 +219,7 @@ void readChat(YamlReader &r, Config &c)
     });
     r.section("content_filtering", [&](YamlReader &cf) {
         auto &f = c.contentFiltering;
+        cf.section("classifier", [&](YamlReader &k) { readClassifier(k, c.channels, f.classifier); });
         cf.read("enabled", f.enabled);
         cf.read("profanity_filter", f.profanityFilter);
         cf.read("keyword_detection", f.keywordDetection);

@@ -171,6 +171,15 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
 
     const QString original = content;
     const FilterVerdict verdict = m_filter ? m_filter->check(content, *channel) : FilterVerdict { content };
+    if (m_classifier)
+        return classifyThenAccept(sender, channel, subject, original, verdict, targetId, targetName, reply);
+    accept(sender, channel, subject, original, verdict, targetId, targetName, reply);
+}
+
+void ChatService::accept(const Sender &sender, const ChannelSpec *channel, const QByteArray &subject,
+                         const QString &original, const FilterVerdict &verdict, const QString &targetId,
+                         const QString &targetName, const Reply &reply)
+{
     QJsonObject message = buildMessage(sender, *channel, verdict.content, targetId, targetName);
     message.insert(QLatin1String("filtered"), verdict.masked);
     const SendAccepted accepted { message.value(QLatin1String("message_id")).toString(), verdict.masked, verdict.held };

@@ -55,7 +55,8 @@ void onRequest(natsConnection *, natsSubscription *, natsMsg *msg, void *)
     QByteArray reply(replyTo ? replyTo : "");
     QByteArray payload(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
     natsMsg_Destroy(msg);
-    QMetaObject::invokeMethod(qApp, [reply, payload] { handle(reply, payload); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            qApp, [reply, payload] { handle(reply, payload); }, Qt::QueuedConnection);
 }
 
 bool loadRules(const QStringList &files, const QStringList &lines)
