@@ -7,6 +7,7 @@
 #include "testclient.h"
 #include "testserver.h"
 
+#include "bus/bus.h"
 #include "chat/chatservice.h"
 #include "moderation/classifierservice.h"
 #include "moderation/moderationitem.h"
@@ -50,6 +51,9 @@ private Q_SLOTS:
     void noResponderIsToldApartAndCounted();
     void unreadableReplyIsCounted();
     void oneSendersOrderHoldsAndOthersAreNotHeldUp();
+    void senderLeavingMeanwhileIsHarmless();
+    void roundTripIsMeasured();
+    void busDownAppliesOnFailure(); // last: stops the NATS server
 
 private:
     bool startClassifier(const QStringList &arguments);
@@ -125,7 +129,7 @@ bool TestClassifier::startServer(const QString &onFailure, int timeoutMs)
 QJsonObject TestClassifier::queued(const QString &messageId, int timeoutMs)
 {
     QJsonObject found;
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
             [&] {
                 for (const ModerationItem &item : std::as_const(m_items)) {
                     if (item.messageId == messageId)
@@ -297,6 +301,58 @@ void TestClassifier::oneSendersOrderHoldsAndOthersAreNotHeldUp()
     const QList<QJsonObject> acks = m_alice->eventsOfType(QStringLiteral("ack"));
     QVERIFY(ackField(acks[0], "message_id") < ackField(acks[1], "message_id"));
     QCOMPARE(stats().timeouts, 0u);
+}
+
+void TestClassifier::senderLeavingMeanwhileIsHarmless()
+{
+    QVERIFY(startClassifier(kRules));
+    QVERIFY(startServer(QStringLiteral("allow"), 1000));
+    m_alice->send(sendFrame(QStringLiteral("say"), QStringLiteral("slowpoke and gone")));
+    QTest::qWait(20);
+    m_alice.reset(); // disconnects while the classifier thinks
+    // The message was accepted before she left: it is still delivered, once.
+    QVERIFY(!m_carol->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("slowpoke and gone")))
+                     .isEmpty());
+    QVERIFY(m_carol->staysQuiet(QStringLiteral("chat_message"), 300));
+    QCOMPARE(stats().answered, 1u);
+    QCOMPARE(m_server->app().classifier()->inFlight(), 0);
+}
+
+void TestClassifier::roundTripIsMeasured()
+{
+    QVERIFY(startClassifier(kRules));
+    QVERIFY(startServer(QStringLiteral("allow"), 200));
+    constexpr int kMessages = 100;
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < kMessages; ++i)
+        QCOMPARE(m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("line %1").arg(i)))
+                         .value(QStringLiteral("event_type"))
+                         .toString(),
+                 QStringLiteral("ack"));
+    const double ackMs = clock.elapsed() / double(kMessages);
+    QCOMPARE(stats().answered, quint64(kMessages));
+    const double roundTripMs = stats().latencySumMs / double(stats().latencyCount);
+    // The histogram's buckets agree with the sum: every answer is within the 1 s bucket.
+    QCOMPARE(stats().latencyBuckets.back(), quint64(kMessages));
+    qInfo("classifier round trip %.2f ms on average, send-to-ack %.2f ms (%d messages, one at a time)", roundTripMs,
+          ackMs, kMessages);
+}
+
+void TestClassifier::busDownAppliesOnFailure()
+{
+    QVERIFY(startClassifier(kRules));
+    QVERIFY(startServer(QStringLiteral("hold"), 1000));
+    m_nats.stop();
+    QVERIFY(QTest::qWaitFor([&] { return !m_server->app().bus()->isConnected(); }, 10000));
+    QElapsedTimer clock;
+    clock.start();
+    const QJsonObject ack = m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("hello in the dark")));
+    // Not sent at all: no waiting for the budget.
+    QVERIFY2(clock.elapsed() < 500, qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(ackField(ack, "held"), QStringLiteral("true"));
+    QCOMPARE(stats().unavailable, 1u);
+    QCOMPARE(stats().outcomes.value(QStringLiteral("hold")), 1u);
 }
 
 QTEST_GUILESS_MAIN(TestClassifier)
