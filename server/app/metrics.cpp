@@ -45,9 +45,8 @@ private:
 };
 // The external classifier (docs/monitoring.md): every series from the start, so alerts on
 // rate() have something to work on before the first failure.
-void writeClassifierMetrics(Writer &w, const ClassifierService &classifier)
+void writeClassifierMetrics(Writer &w, const ClassifierStats &s, int inFlight)
 {
-    const ClassifierStats &s = classifier.stats();
     w.single("mythos_classifier_requests_total", "counter", "Messages sent to the external classifier.", s.requests);
     w.metric(
             "mythos_classifier_failures_total", "counter",
@@ -62,8 +61,7 @@ void writeClassifierMetrics(Writer &w, const ClassifierService &classifier)
     for (const char *action : { "allow", "mask", "flag", "hold" })
         w.sample("mythos_classifier_outcomes_total", s.outcomes.value(QLatin1String(action)),
                  QByteArrayLiteral("action=\"") + action + '"');
-    w.single("mythos_classifier_in_flight", "gauge", "Classifier requests waiting for an answer.",
-             classifier.inFlight());
+    w.single("mythos_classifier_in_flight", "gauge", "Classifier requests waiting for an answer.", inFlight);
     w.metric("mythos_classifier_latency_seconds", "histogram", "Round trip of answered classifier requests.");
     for (size_t i = 0; i < ClassifierStats::kBucketsMs.size(); ++i)
         w.sample("mythos_classifier_latency_seconds_bucket", s.latencyBuckets[i],
@@ -126,8 +124,10 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.sample("mythos_filter_hits_total", chat.masked, "outcome=\"masked\"");
     w.sample("mythos_filter_hits_total", chat.flagged, "outcome=\"flagged\"");
     w.sample("mythos_filter_hits_total", chat.held, "outcome=\"held\"");
-    if (const ClassifierService *classifier = app.classifier())
-        writeClassifierMetrics(w, *classifier);
+    // Exported as zeros without a classifier, so the shipped alert always has its series.
+    const ClassifierService *classifier = app.classifier();
+    writeClassifierMetrics(w, classifier ? classifier->stats() : ClassifierStats {},
+                           classifier ? classifier->inFlight() : 0);
     w.single("mythos_deliveries_hidden_by_mutes_total", "counter",
              "Deliveries skipped because the recipient muted the sender or channel.", routing.hiddenByPersonalMutes);
     w.metric("mythos_messages_refused_total", "counter", "Messages refused, by error code.");
