@@ -98,6 +98,8 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
                 classifier.subject.isEmpty() ? m_registry->subjects().classify() : classifier.subject.toUtf8();
         m_classifier = std::make_unique<ClassifierService>(classifier, m_bus.get(), subject);
         m_chat->setClassifier(m_classifier.get());
+        qCInfo(lcApp).noquote() << "external classifier on" << subject << "- budget" << classifier.timeoutMs
+                                << "ms, on failure" << classifier.onFailure.toString();
     }
     m_catchUp = std::make_unique<CatchUpService>(m_config, m_serverId, m_bus.get(), m_registry->subjects(),
                                                  m_chat.get(), m_registry.get());

@@ -65,7 +65,8 @@ FilterVerdict merged(FilterVerdict verdict, const ClassifierDecision &decision)
         return verdict;
     }
     for (const ClassifierMatch &m : decision.matches) {
-        verdict.matchedRules.append({ m.category, decision.label, describe(m) });
+        verdict.matchedRules.append(
+                { m.category, decision.label, describe(m), m.severity.value_or(Severity::Moderate) });
         verdict.matchedPatterns.append(QStringLiteral("%1: %2 %3").arg(decision.label, m.category, describe(m)));
     }
     return verdict;
@@ -80,8 +81,7 @@ void ChatService::classifyThenAccept(const Sender &sender, const ChannelSpec *ch
     const ClassifierSection &config = m_config.contentFiltering.classifier;
     // A held message waits for a moderator anyway; it still keeps its place in the order.
     const bool ask = config.classifies(channel->name) && !verdict.held;
-    static const FilterLevel standard { QStringLiteral("standard"), {}, std::nullopt };
-    const FilterLevel &level = standard;
+    const FilterLevel &level = m_config.contentFiltering.levelFor(*channel);
     const QString orderKey = sender.identity.id + QLatin1Char('\n') + channel->name;
     m_classifier->classify(
             orderKey,

@@ -110,6 +110,11 @@ bool TestClassifier::startServer(const QString &onFailure, int timeoutMs)
     c.thresholds.insert(QStringLiteral("threat"),
                         { { 0.4, parseFilterAction(QStringLiteral("flag")).value() },
                           { 0.8, parseFilterAction(QStringLiteral("hold")).value() } });
+    // Categories without thresholds follow the channel's level: global is a family channel.
+    for (ChannelSpec &channel : config.channels) {
+        if (channel.name == QLatin1String("global"))
+            channel.filterLevel = QStringLiteral("family");
+    }
     m_server = std::make_unique<TestServer>(config);
     if (!m_server->start() || !m_server->waitForNats())
         return false;
@@ -177,6 +182,12 @@ void TestClassifier::answersMapToActions()
              QStringLiteral("classifier (mythos-reference-classifier)"));
     QVERIFY(match.value(QStringLiteral("pattern")).toString().startsWith(QStringLiteral("score 0.95")));
 
+    // The same score on a family channel: harassment that severe is masked and flagged.
+    ack = m_alice->request(sendFrame(QStringLiteral("global"), QStringLiteral("you troll")));
+    QCOMPARE(ackField(ack, "filtered"), QStringLiteral("true"));
+    QVERIFY(!m_carol->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("*** *****"))).isEmpty());
+    QCOMPARE(queued(ackField(ack, "message_id")).value(QStringLiteral("kind")).toString(), QStringLiteral("flagged"));
+
     // hold (a verdict): acknowledged as held, delivered to nobody, queued naming the classifier.
     ack = m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("meet me irl")));
     QCOMPARE(ackField(ack, "held"), QStringLiteral("true"));
@@ -196,14 +207,14 @@ void TestClassifier::answersMapToActions()
     QCOMPARE(ackField(ack, "held"), QStringLiteral("false"));
     QCOMPARE(queued(ackField(ack, "message_id")).value(QStringLiteral("kind")).toString(), QStringLiteral("flagged"));
 
-    QCOMPARE(stats().requests, 6u);
-    QCOMPARE(stats().answered, 6u);
+    QCOMPARE(stats().requests, 7u);
+    QCOMPARE(stats().answered, 7u);
     QCOMPARE(stats().outcomes.value(QStringLiteral("allow")), 1u);
-    QCOMPARE(stats().outcomes.value(QStringLiteral("mask")), 1u);
-    QCOMPARE(stats().outcomes.value(QStringLiteral("flag")), 2u);
+    QCOMPARE(stats().outcomes.value(QStringLiteral("mask")), 2u);
+    QCOMPARE(stats().outcomes.value(QStringLiteral("flag")), 3u);
     QCOMPARE(stats().outcomes.value(QStringLiteral("hold")), 2u);
     QCOMPARE(stats().timeouts + stats().noResponders + stats().unreadable, 0u);
-    QCOMPARE(stats().latencyCount, 6u);
+    QCOMPARE(stats().latencyCount, 7u);
 }
 
 void TestClassifier::timeoutFailsOpen()
