@@ -215,6 +215,11 @@ void TestClassifier::answersMapToActions()
     QCOMPARE(stats().outcomes.value(QStringLiteral("hold")), 2u);
     QCOMPARE(stats().timeouts + stats().noResponders + stats().unreadable, 0u);
     QCOMPARE(stats().latencyCount, 7u);
+
+    // What the lists already hold is not sent: a moderator sees it anyway.
+    ack = m_alice->request(sendFrame(QStringLiteral("say"), QStringLiteral("i will kill you irl")));
+    QCOMPARE(ackField(ack, "held"), QStringLiteral("true"));
+    QCOMPARE(stats().requests, 7u);
 }
 
 void TestClassifier::timeoutFailsOpen()
