@@ -81,32 +81,38 @@ void TestClassifierAnswer::readsReplies()
 void TestClassifierAnswer::mapsAnswers_data()
 {
     QTest::addColumn<QByteArray>("payload");
-    QTest::addColumn<bool>("strict"); // the channel's level: strict, else standard
+    QTest::addColumn<int>("level"); // the channel's level: 0 empty, 1 strict, 2 the built-in standard
     QTest::addColumn<QString>("expected");
-    QTest::newRow("nothing found") << QByteArray(R"({"categories":{}})") << false << "allow";
-    QTest::newRow("below mild") << QByteArray(R"({"categories":{"profanity":0.49}})") << false << "allow";
-    QTest::newRow("standard level flags") << QByteArray(R"({"categories":{"profanity":0.5}})") << false << "flag";
-    QTest::newRow("threshold below") << QByteArray(R"({"categories":{"threat":0.39}})") << false << "allow";
-    QTest::newRow("threshold flag") << QByteArray(R"({"categories":{"threat":0.4}})") << false << "flag";
-    QTest::newRow("threshold highest wins") << QByteArray(R"({"categories":{"threat":0.95}})") << false << "hold";
-    QTest::newRow("level mild") << QByteArray(R"({"categories":{"harassment":0.6}})") << true << "mask";
-    QTest::newRow("level moderate") << QByteArray(R"({"categories":{"harassment":0.8}})") << true << "mask+hold";
-    QTest::newRow("categories combine") << QByteArray(R"({"categories":{"harassment":0.6,"threat":0.5}})") << true
+    QTest::newRow("nothing found") << QByteArray(R"({"categories":{}})") << 0 << "allow";
+    QTest::newRow("below mild") << QByteArray(R"({"categories":{"profanity":0.49}})") << 0 << "allow";
+    QTest::newRow("standard level flags") << QByteArray(R"({"categories":{"profanity":0.5}})") << 0 << "flag";
+    QTest::newRow("threshold below") << QByteArray(R"({"categories":{"threat":0.39}})") << 0 << "allow";
+    QTest::newRow("threshold flag") << QByteArray(R"({"categories":{"threat":0.4}})") << 0 << "flag";
+    QTest::newRow("threshold highest wins") << QByteArray(R"({"categories":{"threat":0.95}})") << 0 << "hold";
+    QTest::newRow("level mild") << QByteArray(R"({"categories":{"harassment":0.6}})") << 1 << "mask";
+    QTest::newRow("level moderate") << QByteArray(R"({"categories":{"harassment":0.8}})") << 1 << "mask+hold";
+    QTest::newRow("categories combine") << QByteArray(R"({"categories":{"harassment":0.6,"threat":0.5}})") << 1
                                         << "mask+flag";
-    QTest::newRow("verdict wins") << QByteArray(R"({"verdict":"allow","categories":{"threat":0.99}})") << false
-                                  << "allow";
-    QTest::newRow("verdict alone") << QByteArray(R"({"verdict":"flag+hold"})") << false << "flag+hold";
+    QTest::newRow("verdict wins") << QByteArray(R"({"verdict":"allow","categories":{"threat":0.99}})") << 0 << "allow";
+    QTest::newRow("built-in standard, mild harassment")
+            << QByteArray(R"({"categories":{"harassment":0.6}})") << 2 << "allow";
+    QTest::newRow("built-in standard, moderate harassment")
+            << QByteArray(R"({"categories":{"harassment":0.8}})") << 2 << "flag";
+    QTest::newRow("verdict alone") << QByteArray(R"({"verdict":"flag+hold"})") << 0 << "flag+hold";
 }
 
 void TestClassifierAnswer::mapsAnswers()
 {
     QFETCH(QByteArray, payload);
-    QFETCH(bool, strict);
+    QFETCH(int, level);
     QFETCH(QString, expected);
     const ParsedClassifierReply r = parseClassifierReply(payload);
     QCOMPARE(int(r.kind), int(ParsedClassifierReply::Kind::Answer));
-    const FilterLevel standard { QStringLiteral("standard"), {}, std::nullopt };
-    const ClassifierDecision d = decide(r.answer, withThreatThresholds(), strict ? strictLevel() : standard);
+    const FilterLevel empty { QStringLiteral("empty"), {}, std::nullopt };
+    const FilterLevel chosen = level == 1 ? strictLevel()
+            : level == 2                  ? builtInFilterLevels().value(QStringLiteral("standard"))
+                                          : empty;
+    const ClassifierDecision d = decide(r.answer, withThreatThresholds(), chosen);
     QCOMPARE(d.action.toString(), expected);
     QVERIFY(!d.failed);
     QCOMPARE(d.matches.isEmpty(), expected == QLatin1String("allow") && !r.answer.verdict);
