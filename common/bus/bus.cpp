@@ -21,6 +21,18 @@ void Bus::removeInterest(const QByteArray &subject)
     }
 }
 
+void Bus::request(const QByteArray &subject, const QByteArray &payload, int timeoutMs, BusReplyHandler handler)
+{
+    const quint64 token = m_requests.add(timeoutMs, std::move(handler));
+    if (!isConnected() || !sendRequest(subject, payload, token))
+        m_requests.resolveLater(token, BusReply::Status::Unavailable);
+}
+
+bool Bus::sendRequest(const QByteArray &, const QByteArray &, quint64)
+{
+    return false;
+}
+
 QString Bus::stateName(State state)
 {
     switch (state) {

@@ -3,6 +3,9 @@
 // subject is subscribed once however many local players need it; implementations only see
 // the first subscribe and the last unsubscribe.
 
+#include "bus/busreply.h"
+#include "bus/requesttracker.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QObject>
@@ -26,6 +29,12 @@ public:
     // Stops taking new work, lets in-flight messages finish, then emits drained().
     virtual void drain() = 0;
 
+    // Asks whoever listens on `subject` and waits at most `timeoutMs` without blocking: the
+    // handler runs exactly once on this thread, never inside this call (with the reply, a
+    // timeout, no responders, or unavailable when the bus is down or disabled).
+    void request(const QByteArray &subject, const QByteArray &payload, int timeoutMs, BusReplyHandler handler);
+    int pendingRequests() const { return m_requests.pendingCount(); }
+
     bool isConnected() const { return state() == State::Connected; }
     void addInterest(const QByteArray &subject);
     void removeInterest(const QByteArray &subject);
@@ -46,10 +55,15 @@ protected:
     virtual void subscribe(const QByteArray &subject) = 0;
     virtual void unsubscribe(const QByteArray &subject) = 0;
     const QHash<QByteArray, int> &interest() const { return m_interest; }
+    // Sends a request whose reply is handed to resolveRequest(token, …). False when it cannot
+    // be sent now (the default: a bus without request/reply).
+    virtual bool sendRequest(const QByteArray &subject, const QByteArray &payload, quint64 token);
+    RequestTracker &requests() { return m_requests; }
     quint64 m_reconnects = 0;
 
 private:
     QHash<QByteArray, int> m_interest;
+    RequestTracker m_requests;
 };
 
 } // namespace mythos

@@ -50,6 +50,16 @@ void NatsBridge::onMessage(natsConnection *, natsSubscription *, natsMsg *msg, v
     static_cast<NatsBridge *>(closure)->enqueue([&](Batch &b) { b.messages.append(std::move(in)); });
 }
 
+void NatsBridge::onReply(natsConnection *, natsSubscription *, natsMsg *msg, void *closure)
+{
+    // The server's "no responders" status (503, no payload) comes to the reply subject like
+    // an answer; only the message itself can tell them apart.
+    Reply r { QByteArray(natsMsg_GetSubject(msg)), QByteArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg)),
+              natsMsg_IsNoResponders(msg) };
+    natsMsg_Destroy(msg);
+    static_cast<NatsBridge *>(closure)->enqueue([&](Batch &b) { b.replies.append(std::move(r)); });
+}
+
 void NatsBridge::onConnectionEvent(natsConnection *, void *closure)
 {
     static_cast<NatsBridge *>(closure)->enqueue([](Batch &b) { b.connectionChanged = true; });

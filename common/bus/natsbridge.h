@@ -25,10 +25,18 @@ public:
         QByteArray subject;
         QByteArray payload;
     };
+    // A reply to one of our requests; a no-responders notice has no payload.
+    struct Reply
+    {
+        QByteArray subject;
+        QByteArray payload;
+        bool noResponders = false;
+    };
     // What the owner must look at after a wake-up.
     struct Batch
     {
         QList<Incoming> messages;
+        QList<Reply> replies;
         bool connectionChanged = false;
         // Counted apart: by the time the owner looks, nats.c may be connected again.
         int disconnects = 0;
@@ -47,6 +55,7 @@ public:
 
     // nats.c callback signatures; the closure is the NatsBridge.
     static void onMessage(natsConnection *, natsSubscription *, natsMsg *msg, void *closure);
+    static void onReply(natsConnection *, natsSubscription *, natsMsg *msg, void *closure);
     static void onConnectionEvent(natsConnection *, void *closure);
     static void onDisconnected(natsConnection *, void *closure);
     static void onLameDuck(natsConnection *, void *closure);

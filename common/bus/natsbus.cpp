@@ -213,6 +213,51 @@ void NatsBus::unsubscribe(const QByteArray &subject)
     natsSubscription_Destroy(sub);
 }
 
+bool NatsBus::ensureInbox()
+{
+    if (m_inboxSub)
+        return true;
+    if (!m_conn || !m_connectionUp || m_draining)
+        return false;
+    natsInbox *inbox = nullptr;
+    natsStatus s = natsInbox_Create(&inbox);
+    if (s == NATS_OK)
+        m_inbox = QByteArray(inbox);
+    natsInbox_Destroy(inbox);
+    natsSubscription *sub = nullptr;
+    if (s == NATS_OK)
+        s = natsConnection_Subscribe(&sub, m_conn, (m_inbox + ".*").constData(), &NatsBridge::onReply, m_bridge.get());
+    if (s == NATS_OK)
+        s = natsSubscription_SetOnCompleteCB(sub, &NatsBridge::onSubscriptionComplete, m_bridge.get());
+    if (s == NATS_OK)
+        s = natsSubscription_SetPendingLimits(sub, kPendingMsgs, kPendingBytes);
+    if (s != NATS_OK) {
+        ++m_problems;
+        qCWarning(lcNats) << "cannot subscribe to the reply inbox:" << natsStatus_GetText(s);
+        if (sub)
+            natsSubscription_Destroy(sub);
+        return false;
+    }
+    ++m_openSubscriptions;
+    m_inboxSub = sub;
+    return true;
+}
+
+bool NatsBus::sendRequest(const QByteArray &subject, const QByteArray &payload, quint64 token)
+{
+    if (!ensureInbox())
+        return false;
+    const QByteArray reply = m_inbox + '.' + QByteArray::number(token);
+    const natsStatus s = natsConnection_PublishRequest(m_conn, subject.constData(), reply.constData(),
+                                                       payload.constData(), static_cast<int>(payload.size()));
+    if (s != NATS_OK) {
+        ++m_problems;
+        qCWarning(lcNats) << "request on" << subject << "failed:" << natsStatus_GetText(s);
+        return false;
+    }
+    return true;
+}
+
 void NatsBus::processBridge()
 {
     if (!m_bridge)
@@ -259,6 +304,14 @@ void NatsBus::processBridge()
         refreshState();
     for (const auto &in : std::as_const(batch.messages))
         Q_EMIT messageReceived(in.subject, in.payload);
+    for (const NatsBridge::Reply &r : std::as_const(batch.replies)) {
+        const qsizetype dot = r.subject.lastIndexOf('.');
+        bool numeric = false;
+        const quint64 token = r.subject.mid(dot + 1).toULongLong(&numeric);
+        const auto status = r.noResponders ? BusReply::Status::NoResponders : BusReply::Status::Ok;
+        if (!numeric || !r.subject.startsWith(m_inbox) || !requests().resolve(token, status, r.payload))
+            ++m_lateReplies;
+    }
     finishDrainIfDone();
 }
 
@@ -362,6 +415,12 @@ void NatsBus::destroyConnection()
     for (natsSubscription *sub : std::as_const(m_subs))
         natsSubscription_Destroy(sub);
     m_subs.clear();
+    if (m_inboxSub) {
+        natsSubscription_Destroy(m_inboxSub);
+        m_inboxSub = nullptr;
+    }
+    // Replies addressed to this connection's inbox can no longer arrive.
+    requests().failAll(BusReply::Status::Unavailable);
     if (m_conn) {
         natsConnection_Close(m_conn);
         natsConnection_Destroy(m_conn);

@@ -52,12 +52,15 @@ public:
     // Times a server announced lame-duck mode (it is about to shut down; we move elsewhere).
     quint64 lameDuckCount() const { return m_lameDucks; }
     int failedSubscriptions() const { return static_cast<int>(m_failedSubscriptions.size()); }
+    // Replies that came after their request had timed out (or for no request of ours).
+    quint64 lateReplies() const { return m_lateReplies; }
     // Waits for nats.c's own threads to finish; once, at the very end of main().
     static void releaseLibrary();
 
 protected:
     void subscribe(const QByteArray &subject) override;
     void unsubscribe(const QByteArray &subject) override;
+    bool sendRequest(const QByteArray &subject, const QByteArray &payload, quint64 token) override;
 
 private:
     void connectNow();
@@ -67,11 +70,16 @@ private:
     void abandonConnection();
     void finishDrainIfDone();
     void destroyConnection();
+    bool ensureInbox();
 
     NatsBusOptions m_options;
     std::unique_ptr<NatsBridge> m_bridge; // one per connection
     __natsConnection *m_conn = nullptr;
     QHash<QByteArray, __natsSubscription *> m_subs;
+    // One wildcard subscription per connection takes every reply: `<inbox>.<token>`.
+    QByteArray m_inbox;
+    __natsSubscription *m_inboxSub = nullptr;
+    quint64 m_lateReplies = 0;
     int m_openSubscriptions = 0;
     State m_state = State::Connecting;
     bool m_draining = false;

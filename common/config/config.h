@@ -1,6 +1,7 @@
 #pragma once
 // The server's whole configuration (PROTOCOL §7) with every default in one place.
 
+#include "config/classifiersection.h"
 #include "model/channel.h"
 #include "model/filterlevel.h"
 
@@ -101,6 +102,7 @@ struct ContentFilteringSection
     bool enabled = true;
     bool profanityFilter = true;
     bool keywordDetection = true;
+    ClassifierSection classifier;
     QString profanityList; // empty: bundled list
     QString keywordList;
     QString allowList;

@@ -1,6 +1,7 @@
 #include "config/configloader.h"
 
 #include "config/escalationreader.h"
+#include "config/classifierreader.h"
 #include "config/filterlevelreader.h"
 #include "config/yamlreader.h"
 #include "protocol/subjects.h"
@@ -219,6 +220,7 @@ void readChat(YamlReader &r, Config &c)
     });
     r.section("content_filtering", [&](YamlReader &cf) {
         auto &f = c.contentFiltering;
+        cf.section("classifier", [&](YamlReader &k) { readClassifier(k, c.channels, f.classifier); });
         cf.read("enabled", f.enabled);
         cf.read("profanity_filter", f.profanityFilter);
         cf.read("keyword_detection", f.keywordDetection);

@@ -121,6 +121,11 @@ QByteArray Subjects::controlWildcard() const
     return m_prefix + ".control.>";
 }
 
+QByteArray Subjects::classify() const
+{
+    return m_prefix + ".moderation.classify";
+}
+
 QByteArray Subjects::control(const char *topic) const
 {
     return m_prefix + ".control." + topic;

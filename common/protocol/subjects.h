@@ -35,6 +35,7 @@ public:
     QByteArray wildcardFor(const ChannelSpec &channel) const;
     QByteArray controlWildcard() const; // {prefix}.control.>
     QByteArray control(const char *topic) const; // {prefix}.control.{topic}
+    QByteArray classify() const; // {prefix}.moderation.classify: the external classifier
     static QByteArray presence(const QString &playerId); // mud.presence.{id}
     static QByteArray presencePrefix() { return QByteArrayLiteral("mud.presence."); }
     const QByteArray &prefix() const { return m_prefix; }

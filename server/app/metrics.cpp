@@ -10,6 +10,7 @@
 #include "chat/router.h"
 #include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
+#include "moderation/classifierservice.h"
 #include "moderation/muteservice.h"
 #include "moderation/queueservice.h"
 #include "protocol/errorcode.h"
@@ -42,6 +43,33 @@ public:
 private:
     QByteArray m_out;
 };
+// The external classifier (docs/monitoring.md): every series from the start, so alerts on
+// rate() have something to work on before the first failure.
+void writeClassifierMetrics(Writer &w, const ClassifierStats &s, int inFlight)
+{
+    w.single("mythos_classifier_requests_total", "counter", "Messages sent to the external classifier.", s.requests);
+    w.metric(
+            "mythos_classifier_failures_total", "counter",
+            "Classifier requests without a usable answer, by reason; each got chat.content_filtering.classifier.on_failure.");
+    w.sample("mythos_classifier_failures_total", s.timeouts, "reason=\"timeout\"");
+    w.sample("mythos_classifier_failures_total", s.noResponders, "reason=\"no_responders\"");
+    w.sample("mythos_classifier_failures_total", s.unavailable, "reason=\"unavailable\"");
+    w.sample("mythos_classifier_failures_total", s.unreadable, "reason=\"bad_reply\"");
+    w.sample("mythos_classifier_failures_total", s.classifierErrors, "reason=\"classifier_error\"");
+    w.metric("mythos_classifier_outcomes_total", "counter",
+             "What classified messages got, answered or by on_failure (mask+flag counts in both).");
+    for (const char *action : { "allow", "mask", "flag", "hold" })
+        w.sample("mythos_classifier_outcomes_total", s.outcomes.value(QLatin1String(action)),
+                 QByteArrayLiteral("action=\"") + action + '"');
+    w.single("mythos_classifier_in_flight", "gauge", "Classifier requests waiting for an answer.", inFlight);
+    w.metric("mythos_classifier_latency_seconds", "histogram", "Round trip of answered classifier requests.");
+    for (size_t i = 0; i < ClassifierStats::kBucketsMs.size(); ++i)
+        w.sample("mythos_classifier_latency_seconds_bucket", s.latencyBuckets[i],
+                 "le=\"" + QByteArray::number(ClassifierStats::kBucketsMs[i] / 1000.0) + '"');
+    w.sample("mythos_classifier_latency_seconds_bucket", s.latencyCount, "le=\"+Inf\"");
+    w.sample("mythos_classifier_latency_seconds_sum", s.latencySumMs / 1000.0);
+    w.sample("mythos_classifier_latency_seconds_count", s.latencyCount);
+}
 } // namespace
 
 QByteArray prometheusMetrics(const ServerApp &app)
@@ -102,6 +130,10 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.sample("mythos_filter_hits_total", chat.masked, "outcome=\"masked\"");
     w.sample("mythos_filter_hits_total", chat.flagged, "outcome=\"flagged\"");
     w.sample("mythos_filter_hits_total", chat.held, "outcome=\"held\"");
+    // Exported as zeros without a classifier, so the shipped alert always has its series.
+    const ClassifierService *classifier = app.classifier();
+    writeClassifierMetrics(w, classifier ? classifier->stats() : ClassifierStats {},
+                           classifier ? classifier->inFlight() : 0);
     w.single("mythos_deliveries_hidden_by_mutes_total", "counter",
              "Deliveries skipped because the recipient muted the sender or channel.", routing.hiddenByPersonalMutes);
     w.metric("mythos_messages_refused_total", "counter", "Messages refused, by error code.");

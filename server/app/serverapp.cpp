@@ -16,6 +16,7 @@
 #include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
 #include "moderation/escalationservice.h"
+#include "moderation/classifierservice.h"
 #include "moderation/filterservice.h"
 #include "moderation/monitorservice.h"
 #include "moderation/muteservice.h"
@@ -96,6 +97,14 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     m_monitor =
             std::make_unique<MonitorService>(m_config, m_bus.get(), m_registry->subjects(), [this] { return stats(); });
     m_chat->setMonitor(m_monitor.get());
+    if (const ClassifierSection &classifier = m_config.contentFiltering.classifier; classifier.enabled) {
+        const QByteArray subject =
+                classifier.subject.isEmpty() ? m_registry->subjects().classify() : classifier.subject.toUtf8();
+        m_classifier = std::make_unique<ClassifierService>(classifier, m_bus.get(), subject);
+        m_chat->setClassifier(m_classifier.get());
+        qCInfo(lcApp).noquote() << "external classifier on" << subject << "- budget" << classifier.timeoutMs
+                                << "ms, on failure" << classifier.onFailure.toString();
+    }
     m_catchUp = std::make_unique<CatchUpService>(m_config, m_serverId, m_bus.get(), m_registry->subjects(),
                                                  m_chat.get(), m_registry.get());
     m_queue = std::make_unique<QueueService>(m_serverId, m_store.get(), m_bus.get(), m_registry->subjects(),

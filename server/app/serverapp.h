@@ -19,6 +19,7 @@ class Bus;
 class DatabaseLock;
 class CatchUpService;
 class ChatService;
+class ClassifierService;
 class Directory;
 class HttpApi;
 class HttpGateway;
@@ -62,6 +63,7 @@ public:
     MuteService *mutes() const { return m_mutes.get(); }
     FilterService *filter() const { return m_filter.get(); }
     EscalationService *escalation() const { return m_escalation.get(); }
+    ClassifierService *classifier() const { return m_classifier.get(); } // null unless configured
     QueueService *queue() const { return m_queue.get(); }
     NatsSupervisor *natsSupervisor() const { return m_natsSupervisor.get(); } // null unless nats.managed
     QJsonObject stats() const;
@@ -94,6 +96,7 @@ private:
     std::unique_ptr<MuteService> m_mutes;
     std::unique_ptr<FilterService> m_filter;
     std::unique_ptr<EscalationService> m_escalation;
+    std::unique_ptr<ClassifierService> m_classifier;
     std::unique_ptr<MonitorService> m_monitor;
     std::unique_ptr<QueueService> m_queue;
     std::unique_ptr<Router> m_router;

@@ -150,10 +150,6 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         reply(error);
         return;
     }
-    // Decided here, by the accepting instance: the line never goes out on a players' subject,
-    // so no other instance needs to know the mute for its players never to get it.
-    const bool shadowed =
-            m_mutes->shadowMute(sender.identity.id, channel->name, QDateTime::currentDateTimeUtc()).has_value();
     if (m_config.rateLimitingEnabled) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const qint64 wait = m_rateLimiter.retryAfterMs(sender.identity.id, channel->name, channel->rateLimit, now);
@@ -175,11 +171,24 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
 
     const QString original = content;
     const FilterVerdict verdict = m_filter ? m_filter->check(content, *channel) : FilterVerdict { content };
+    if (m_classifier)
+        return classifyThenAccept(sender, channel, subject, original, verdict, targetId, targetName, reply);
+    accept(sender, channel, subject, original, verdict, targetId, targetName, reply);
+}
+
+void ChatService::accept(const Sender &sender, const ChannelSpec *channel, const QByteArray &subject,
+                         const QString &original, const FilterVerdict &verdict, const QString &targetId,
+                         const QString &targetName, const Reply &reply)
+{
     QJsonObject message = buildMessage(sender, *channel, verdict.content, targetId, targetName);
     message.insert(QLatin1String("filtered"), verdict.masked);
     const SendAccepted accepted { message.value(QLatin1String("message_id")).toString(), verdict.masked, verdict.held };
     m_stats.masked += verdict.masked;
-    // Shadowed lines reach nobody, so they are not offences either (a ladder mute would tell).
+    // Decided here, by the accepting instance: the line never goes out on a players' subject,
+    // so no other instance needs to know the mute for its players never to get it. Shadowed
+    // lines reach nobody, so they are not offences either (a ladder mute would tell).
+    const bool shadowed =
+            m_mutes->shadowMute(sender.identity.id, channel->name, QDateTime::currentDateTimeUtc()).has_value();
     if (shadowed)
         return acceptShadowed(message, original, accepted, reply);
     // Counted once the sender has their ack, so a notice it causes comes after it.

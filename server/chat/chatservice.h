@@ -28,6 +28,7 @@ class PlayerRegistry;
 class FilterService;
 class MessageStore;
 class MonitorService;
+class ClassifierService;
 struct ModerationItem;
 struct FilterVerdict;
 class MuteRegistry;
@@ -110,6 +111,8 @@ public:
     // The subject a message was (or would be) published on.
     QByteArray subjectOf(const QJsonObject &message) const;
     void setMonitor(MonitorService *monitor) { m_monitor = monitor; }
+    // With a classifier, every message waits for its answer after the content filter.
+    void setClassifier(ClassifierService *classifier) { m_classifier = classifier; }
 
     const ChatStats &stats() const { return m_stats; }
     const QString &serverId() const { return m_serverId; }
@@ -136,6 +139,13 @@ private:
     std::optional<ChatError> validate(const Sender &sender, const SendRequest &request, const ChannelSpec *&channel,
                                       QString &content, QString &targetId, QString &targetName) const;
     ChatError refuse(ErrorCode code, const QString &message);
+    // After the content filter: held, flagged, stored, acknowledged and delivered.
+    void accept(const Sender &sender, const ChannelSpec *channel, const QByteArray &subject, const QString &original,
+                const FilterVerdict &verdict, const QString &targetId, const QString &targetName, const Reply &reply);
+    // The classifier's answer merged into the verdict, then accept() (chatservice_classifier.cpp).
+    void classifyThenAccept(const Sender &sender, const ChannelSpec *channel, const QByteArray &subject,
+                            const QString &original, const FilterVerdict &verdict, const QString &targetId,
+                            const QString &targetName, const Reply &reply);
     void route(const QByteArray &subject, QJsonObject message, const QString &original);
     // The shadow-mute branch of submit: the same ack as any accepted message, no delivery.
     void acceptShadowed(const QJsonObject &message, const QString &original, const SendAccepted &accepted,
@@ -158,6 +168,7 @@ private:
     const MuteRegistry *m_mutes;
     FilterService *m_filter; // null: no content filtering
     MonitorService *m_monitor = nullptr;
+    ClassifierService *m_classifier = nullptr;
     MessageIdGenerator m_ids;
     RateLimiter m_rateLimiter;
     // Rate-limit refusals of the last hour, for the moderation queue's context and the log.
