@@ -51,5 +51,14 @@ struct LogQuery
 };
 QJsonObject logs(const LogQuery &query);
 QJsonObject reloadFilters();
+// Admins. A list or the levels left empty is unchanged (the server's configuration).
+struct FilterDryRun
+{
+    std::optional<QString> profanity, allow, keywords; // candidate list texts
+    std::optional<QString> levels; // YAML: chat.content_filtering.levels, ...
+    int days = 7;
+    int examples = 5;
+};
+QJsonObject filterDryRun(const FilterDryRun &dryRun);
 
 } // namespace mythos::frames

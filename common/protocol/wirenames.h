@@ -32,6 +32,7 @@ inline constexpr QLatin1String queueAction("queue_action");
 inline constexpr QLatin1String stats("stats");
 inline constexpr QLatin1String logs("logs");
 inline constexpr QLatin1String reloadFilters("reload_filters");
+inline constexpr QLatin1String filterDryRun("filter_dry_run"); // admins only
 } // namespace request
 
 // The `event_type` of a server → client envelope.
@@ -58,6 +59,7 @@ inline constexpr QLatin1String stats("stats");
 inline constexpr QLatin1String logs("logs");
 inline constexpr QLatin1String mutesChanged("mutes_changed");
 inline constexpr QLatin1String filtersReloaded("filters_reloaded");
+inline constexpr QLatin1String filterDryRun("filter_dry_run");
 } // namespace event
 
 // Field names of frames and of event data.
@@ -147,6 +149,14 @@ inline constexpr QLatin1String rule("rule");
 inline constexpr QLatin1String pattern("pattern");
 inline constexpr QLatin1String severity("severity");
 inline constexpr QLatin1String problems("problems");
+// filter_dry_run (docs/moderation.md "Dry-run")
+inline constexpr QLatin1String lists("lists"); // {profanity, allow, keywords}: candidate list texts
+inline constexpr QLatin1String profanity("profanity");
+inline constexpr QLatin1String allow("allow");
+inline constexpr QLatin1String keywords("keywords");
+inline constexpr QLatin1String levels("levels"); // candidate levels, YAML text
+inline constexpr QLatin1String days("days");
+inline constexpr QLatin1String examples("examples");
 } // namespace field
 
 // Values with a fixed meaning.
@@ -172,8 +182,9 @@ inline constexpr std::array playerRequests { request::auth,    request::send,   
                                              request::mute,    request::unmute, request::mutes,
                                              request::history, request::resume, request::rateLimitStatus,
                                              request::move,    request::party,  request::ping };
-inline constexpr std::array moderatorRequests { request::monitor, request::queue, request::queueAction,
-                                                request::stats,   request::logs,  request::reloadFilters };
+inline constexpr std::array moderatorRequests { request::monitor,     request::queue, request::queueAction,
+                                                request::stats,       request::logs,  request::reloadFilters,
+                                                request::filterDryRun };
 // The events a moderator's connection can receive beyond replies to its own requests.
 inline constexpr std::array moderatorEvents { event::monitorMessage, event::queueItem,    event::stats,
                                               event::messageDeleted, event::mutesChanged, event::gap };

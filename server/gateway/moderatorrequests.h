@@ -11,6 +11,7 @@
 
 namespace mythos {
 
+struct Config;
 class FilterService;
 class MonitorService;
 class QueueService;
@@ -28,6 +29,7 @@ public:
         FilterService *filter = nullptr;
         QString logDir;
         StatsSource stats;
+        const Config *config = nullptr; // for filter_dry_run
     };
     ModeratorRequests(Session *session, Services services, QObject *parent = nullptr);
     ~ModeratorRequests() override;
