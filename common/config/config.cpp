@@ -24,6 +24,12 @@ const ChannelSpec *Config::channel(QStringView name) const
     return nullptr;
 }
 
+QList<EscalationStep> EscalationSection::defaultSteps()
+{
+    using A = EscalationStep::Action;
+    return { { 1, A::Warn, 0 }, { 2, A::Mute, 5 }, { 3, A::Mute, 60 }, { 4, A::Mute, 1440 }, { 5, A::Review, 0 } };
+}
+
 const FilterLevel &ContentFilteringSection::levelFor(const ChannelSpec &channel) const
 {
     const auto it = levels.constFind(channel.filterLevel.isEmpty() ? defaultLevel : channel.filterLevel);

@@ -113,9 +113,35 @@ struct ContentFilteringSection
     const FilterLevel &levelFor(const ChannelSpec &channel) const;
 };
 
+// moderation.escalation: offences (filter hits, rate-limit floods, moderators' warnings) add
+// points to a player's standing; points expire after decay_minutes; each step is taken once
+// when the standing reaches its `at` (docs/moderation.md, "Escalation ladder").
+struct EscalationStep
+{
+    enum class Action { Warn, Mute, Review };
+    int at = 1;
+    Action action = Action::Warn;
+    int minutes = 0; // Mute: how long; 0 = until a moderator lifts it
+};
+
+struct EscalationSection
+{
+    bool enabled = false;
+    int decayMinutes = 1440;
+    std::array<int, severityCount> filterPoints { 0, 1, 2 }; // per severity of the worst counted match
+    int rateLimitFloodPoints = 1;
+    int warnPoints = 1;
+    // A player talking about self-harm needs a moderator, not a mute.
+    QStringList ignoredCategories { QStringLiteral("self-harm") };
+    QList<EscalationStep> steps = defaultSteps();
+
+    static QList<EscalationStep> defaultSteps();
+};
+
 struct ModerationSection
 {
     bool whispersInFeed = false; // moderators (not only admins) see whispers in the live feed
+    EscalationSection escalation;
 };
 
 struct HistorySection

@@ -1,5 +1,6 @@
 #include "config/configloader.h"
 
+#include "config/escalationreader.h"
 #include "config/filterlevelreader.h"
 #include "config/yamlreader.h"
 #include "protocol/subjects.h"
@@ -291,7 +292,10 @@ Result<Config> parse(const QByteArray &yaml)
         l.read("retention_days", c.logging.retentionDays, 1, 36500);
     });
     r.section("chat", [&](YamlReader &ch) { readChat(ch, c); });
-    r.section("moderation", [&](YamlReader &m) { m.read("whispers_in_feed", c.moderation.whispersInFeed); });
+    r.section("moderation", [&](YamlReader &m) {
+        m.read("whispers_in_feed", c.moderation.whispersInFeed);
+        m.section("escalation", [&](YamlReader &e) { readEscalation(e, c.moderation.escalation); });
+    });
     r.rejectUnknownKeys();
     checkFilterLevels(c, errors);
     const Subjects subjects(c.nats.subjectPrefix, c.nats.subjects, c.channels); // needs the channels read

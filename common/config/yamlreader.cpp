@@ -118,6 +118,53 @@ void YamlReader::read(const char *key, QByteArray &out)
         out = s.toUtf8();
 }
 
+void YamlReader::read(const char *key, QStringList &out)
+{
+    const auto found = take(key);
+    if (!found)
+        return;
+    const YAML::Node &v = *found;
+    if (v.IsScalar()) {
+        out = { str(v.Scalar()) };
+        return;
+    }
+    if (!v.IsSequence()) {
+        error(QString::fromLatin1(key), QStringLiteral("expected a list of strings"));
+        return;
+    }
+    QStringList items;
+    for (const YAML::Node &item : v) {
+        if (!item.IsScalar()) {
+            error(QString::fromLatin1(key), QStringLiteral("expected a list of strings"));
+            return;
+        }
+        items.append(str(item.Scalar()));
+    }
+    out = items;
+}
+
+void YamlReader::eachItem(const char *key, const std::function<void(int, YamlReader &)> &body)
+{
+    const auto found = take(key);
+    if (!found)
+        return;
+    const YAML::Node &v = *found;
+    if (!v.IsSequence()) {
+        error(QString::fromLatin1(key), QStringLiteral("expected a list"));
+        return;
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const QString path = pathOf(QString::fromLatin1(key)) + QStringLiteral("[%1]").arg(i);
+        if (!v[i].IsMap()) {
+            m_errors->append(path + QStringLiteral(": expected a mapping"));
+            continue;
+        }
+        YamlReader child(v[i], path, m_errors);
+        body(static_cast<int>(i), child);
+        child.rejectUnknownKeys();
+    }
+}
+
 void YamlReader::section(const char *key, const std::function<void(YamlReader &)> &body)
 {
     const auto found = take(key);

@@ -24,6 +24,10 @@ public:
     void read(const char *key, QByteArray &out);
     // A nested mapping; `body` runs only when the key is present and is a mapping.
     void section(const char *key, const std::function<void(YamlReader &)> &body);
+    // A list of strings; a single string is a list of one.
+    void read(const char *key, QStringList &out);
+    // A list of mappings (e.g. escalation steps); `body` runs for each, its path `key[i]`.
+    void eachItem(const char *key, const std::function<void(int index, YamlReader &)> &body);
     // Every entry of a mapping whose keys are names chosen by the operator (e.g. channels).
     void eachEntry(const std::function<void(const QString &key, YamlReader &)> &body);
     // Entries not consumed by any read so far (used for mappings that mix fixed and free keys).

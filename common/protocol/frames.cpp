@@ -190,4 +190,27 @@ QJsonObject filterDryRun(const FilterDryRun &dryRun)
     return f;
 }
 
+QJsonObject warn(const QString &player, const QString &reason)
+{
+    QJsonObject f = typed(request::warn);
+    f.insert(field::player, player);
+    if (!reason.isEmpty())
+        f.insert(field::reason, reason);
+    return f;
+}
+
+QJsonObject standing(const QString &player)
+{
+    QJsonObject f = typed(request::standing);
+    f.insert(field::player, player);
+    return f;
+}
+
+QJsonObject resetStanding(const QString &player)
+{
+    QJsonObject f = typed(request::resetStanding);
+    f.insert(field::player, player);
+    return f;
+}
+
 } // namespace mythos::frames

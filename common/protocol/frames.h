@@ -60,5 +60,9 @@ struct FilterDryRun
     int examples = 5;
 };
 QJsonObject filterDryRun(const FilterDryRun &dryRun);
+// The escalation ladder: a player by id or display name.
+QJsonObject warn(const QString &player, const QString &reason);
+QJsonObject standing(const QString &player);
+QJsonObject resetStanding(const QString &player);
 
 } // namespace mythos::frames

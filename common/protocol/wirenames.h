@@ -33,6 +33,10 @@ inline constexpr QLatin1String stats("stats");
 inline constexpr QLatin1String logs("logs");
 inline constexpr QLatin1String reloadFilters("reload_filters");
 inline constexpr QLatin1String filterDryRun("filter_dry_run"); // admins only
+// The escalation ladder (docs/moderation.md): each answers with the player's `standing`.
+inline constexpr QLatin1String warn("warn");
+inline constexpr QLatin1String standing("standing");
+inline constexpr QLatin1String resetStanding("reset_standing");
 } // namespace request
 
 // The `event_type` of a server → client envelope.
@@ -60,6 +64,7 @@ inline constexpr QLatin1String logs("logs");
 inline constexpr QLatin1String mutesChanged("mutes_changed");
 inline constexpr QLatin1String filtersReloaded("filters_reloaded");
 inline constexpr QLatin1String filterDryRun("filter_dry_run");
+inline constexpr QLatin1String standing("standing");
 } // namespace event
 
 // Field names of frames and of event data.
@@ -148,6 +153,8 @@ inline constexpr QLatin1String matched("matched"); // logs: a count; a queue ite
 inline constexpr QLatin1String rule("rule");
 inline constexpr QLatin1String pattern("pattern");
 inline constexpr QLatin1String severity("severity");
+inline constexpr QLatin1String points("points");
+inline constexpr QLatin1String offences("offences");
 inline constexpr QLatin1String problems("problems");
 // filter_dry_run (docs/moderation.md "Dry-run")
 inline constexpr QLatin1String lists("lists"); // {profanity, allow, keywords}: candidate list texts
@@ -182,8 +189,9 @@ inline constexpr std::array playerRequests { request::auth,    request::send,   
                                              request::mute,    request::unmute, request::mutes,
                                              request::history, request::resume, request::rateLimitStatus,
                                              request::move,    request::party,  request::ping };
-inline constexpr std::array moderatorRequests { request::monitor,     request::queue, request::queueAction,
-                                                request::stats,       request::logs,  request::reloadFilters,
+inline constexpr std::array moderatorRequests { request::monitor,     request::queue,    request::queueAction,
+                                                request::stats,       request::logs,     request::reloadFilters,
+                                                request::warn,        request::standing, request::resetStanding,
                                                 request::filterDryRun };
 // The events a moderator's connection can receive beyond replies to its own requests.
 inline constexpr std::array moderatorEvents { event::monitorMessage, event::queueItem,    event::stats,

@@ -15,6 +15,7 @@
 #include "chat/router.h"
 #include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
+#include "moderation/escalationservice.h"
 #include "moderation/filterservice.h"
 #include "moderation/monitorservice.h"
 #include "moderation/muteservice.h"
@@ -86,6 +87,9 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     m_mutes = std::make_unique<MuteService>(m_config, m_serverId, m_directory.get(), m_store.get(), m_bus.get(),
                                             m_registry->subjects().control("mutes"));
     m_filter = std::make_unique<FilterService>(m_config.contentFiltering);
+    m_escalation = std::make_unique<EscalationService>(m_config, m_serverId, m_store.get(), m_bus.get(),
+                                                       m_registry->subjects().control("escalation"), m_mutes.get(),
+                                                       m_directory.get(), m_registry.get());
     m_router = std::make_unique<Router>(m_registry.get(), &m_mutes->registry());
     m_chat = std::make_unique<ChatService>(m_config, m_serverId, m_registry.get(), m_directory.get(), m_router.get(),
                                            m_bus.get(), m_store.get(), &m_mutes->registry(), m_filter.get());
@@ -103,19 +107,11 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     m_presence = std::make_unique<PresenceService>(m_registry.get());
     m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get(), &m_directory->known());
 
-    ClientServices services { &m_config,
-                              m_serverId,
-                              m_authenticator.get(),
-                              m_registry.get(),
-                              m_chat.get(),
-                              m_presence.get(),
-                              m_store.get(),
-                              m_mutes.get(),
-                              m_monitor.get(),
-                              m_queue.get(),
-                              m_filter.get(),
-                              m_config.logging.dir,
-                              [this] { return stats(); } };
+    ClientServices services {
+        &m_config,        m_serverId,         m_authenticator.get(), m_registry.get(),          m_chat.get(),
+        m_presence.get(), m_store.get(),      m_mutes.get(),         m_monitor.get(),           m_queue.get(),
+        m_filter.get(),   m_escalation.get(), m_config.logging.dir,  [this] { return stats(); }
+    };
     SessionLimits limits;
     limits.maxFrameBytes = m_config.nats.maxPayload;
     limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;
@@ -134,6 +130,7 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
 
     connect(m_bus.get(), &Bus::messageReceived, this, &ServerApp::onBusMessage);
     connectAuditTrail();
+    connectEscalation();
     connect(m_bus.get(), &Bus::stateChanged, this, [this](Bus::State state) {
         if (state == Bus::State::Connected)
             m_directory->announce(); // (re)joined: exchange rosters with the other instances
@@ -186,6 +183,10 @@ bool ServerApp::start(QString *error)
     }
     if (auto loaded = m_mutes->load(); !loaded) {
         *error = QStringLiteral("database: cannot load mutes: ") + loaded.error();
+        return false;
+    }
+    if (auto loaded = m_escalation->load(); !loaded) {
+        *error = QStringLiteral("database: cannot load the escalation ladder's offences: ") + loaded.error();
         return false;
     }
     if (!startManagedNats(error))
@@ -421,6 +422,8 @@ void ServerApp::onBusMessage(const QByteArray &subject, const QByteArray &payloa
         m_directory->handleControl(payload);
     else if (subject == m_mutes->controlSubject())
         m_mutes->handleControl(payload);
+    else if (subject == m_escalation->controlSubject())
+        m_escalation->handleControl(payload);
     else if (m_queue->handles(subject))
         m_queue->handleControl(subject, payload);
     else if (m_catchUp->handles(subject))

@@ -22,6 +22,7 @@ class ChatService;
 class Directory;
 class HttpApi;
 class HttpGateway;
+class EscalationService;
 class FilterService;
 class MessageStore;
 class MonitorService;
@@ -60,6 +61,7 @@ public:
     AuditLog *auditLog() const { return m_audit.get(); }
     MuteService *mutes() const { return m_mutes.get(); }
     FilterService *filter() const { return m_filter.get(); }
+    EscalationService *escalation() const { return m_escalation.get(); }
     QueueService *queue() const { return m_queue.get(); }
     NatsSupervisor *natsSupervisor() const { return m_natsSupervisor.get(); } // null unless nats.managed
     QJsonObject stats() const;
@@ -71,6 +73,7 @@ Q_SIGNALS:
 private:
     void onBusMessage(const QByteArray &subject, const QByteArray &payload);
     void connectAuditTrail();
+    void connectEscalation(); // serverapp_escalation.cpp
     bool startManagedNats(QString *error);
     Result<bool> loadKnownPlayers();
 
@@ -90,6 +93,7 @@ private:
     std::unique_ptr<Directory> m_directory;
     std::unique_ptr<MuteService> m_mutes;
     std::unique_ptr<FilterService> m_filter;
+    std::unique_ptr<EscalationService> m_escalation;
     std::unique_ptr<MonitorService> m_monitor;
     std::unique_ptr<QueueService> m_queue;
     std::unique_ptr<Router> m_router;

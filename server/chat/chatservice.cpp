@@ -175,12 +175,19 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
     message.insert(QLatin1String("filtered"), verdict.masked);
     const SendAccepted accepted { message.value(QLatin1String("message_id")).toString(), verdict.masked, verdict.held };
     m_stats.masked += verdict.masked;
+    // Counted once the sender has their ack, so a notice it causes comes after it.
+    auto countMatches = [this, identity = sender.identity, channelName = channel->name, matches = verdict.matches,
+                         message] {
+        if (!matches.isEmpty())
+            Q_EMIT filterMatched(identity, channelName, matches, message);
+    };
     if (verdict.held) {
         // Held: nobody receives it and history does not have it until a moderator approves.
         ++m_stats.held;
         ++m_stats.accepted;
         queueForModeration(QStringLiteral("held"), withOriginal(message, original), verdict, sender, *channel);
         reply(accepted);
+        countMatches();
         return;
     }
     if (verdict.flagged) {
@@ -191,11 +198,12 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         ++m_stats.accepted;
         reply(accepted);
         route(subject, std::move(message), original);
+        countMatches();
         return;
     }
     // Stored before acknowledged: the ack and the delivery wait for the batch commit.
     m_store->append(StoredMessage::fromChatData(message, m_serverId),
-                    [this, reply, accepted, subject, message, original](bool stored) {
+                    [this, reply, accepted, subject, message, original, countMatches](bool stored) {
                         if (!stored) {
                             ++m_stats.storeFailures;
                             reply(refuse(ErrorCode::Internal,
@@ -205,6 +213,7 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
                         ++m_stats.accepted;
                         reply(accepted);
                         route(subject, message, original);
+                        countMatches();
                     });
 }
 

@@ -5,6 +5,7 @@
 
 #include "chat/identity.h"
 #include "model/scope.h"
+#include "moderation/contentfilter.h"
 #include "moderation/ratelimiter.h"
 #include "moderation/violationtracker.h"
 #include "protocol/errorcode.h"
@@ -116,6 +117,9 @@ Q_SIGNALS:
     void itemQueued(const mythos::ModerationItem &item);
     // A message refused by the rate limiter (for the moderation log).
     void rateLimitViolated(const QString &playerId, const QString &channel, int limit, qint64 retryAfterMs);
+    // An accepted message the filter found something in (the escalation ladder counts it).
+    void filterMatched(const mythos::Identity &sender, const QString &channel,
+                       const QList<mythos::FilterMatch> &matches, const QJsonObject &message);
 
 private:
     std::optional<ChatError> validate(const Sender &sender, const SendRequest &request, const ChannelSpec *&channel,

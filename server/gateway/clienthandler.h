@@ -16,6 +16,7 @@ namespace mythos {
 struct Config;
 class Authenticator;
 class PlayerRegistry;
+class EscalationService;
 class FilterService;
 class MessageStore;
 class ModeratorRequests;
@@ -39,6 +40,7 @@ struct ClientServices
     MonitorService *monitor = nullptr;
     QueueService *queue = nullptr;
     FilterService *filter = nullptr;
+    EscalationService *escalation = nullptr;
     QString logDir;
     std::function<QJsonObject()> stats;
 };

@@ -3,6 +3,7 @@
 #include "audit/logquery.h"
 #include "gateway/filterdryrunrequest.h"
 #include "gateway/session.h"
+#include "moderation/escalationservice.h"
 #include "moderation/filterservice.h"
 #include "moderation/monitorservice.h"
 #include "moderation/muteservice.h"
@@ -72,6 +73,21 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
     }
     if (type == wire::request::stats)
         return reply(wire::event::stats, m_services.stats());
+    if (type == wire::request::warn || type == wire::request::standing || type == wire::request::resetStanding) {
+        if (!frame.value(wire::field::player).isString())
+            return fail({ ErrorCode::InvalidRequest, QStringLiteral("'%1' needs a string 'player'").arg(type) });
+        const QString player = frame.value(wire::field::player).toString();
+        auto answer = [reply, fail](const std::variant<QJsonObject, ChatError> &r) {
+            if (const auto *e = std::get_if<ChatError>(&r))
+                return fail(*e);
+            reply(wire::event::standing, std::get<QJsonObject>(r));
+        };
+        if (type == wire::request::warn)
+            return m_services.escalation->warn(who, player, frame.value(wire::field::reason).toString(), answer);
+        if (type == wire::request::standing)
+            return m_services.escalation->standing(who, player, answer);
+        return m_services.escalation->reset(who, player, answer);
+    }
     if (type == wire::request::queue) {
         const QString status = frame.value(wire::field::status).toString(QStringLiteral("pending"));
         const int limit = frame.value(wire::field::limit).toInt(100);

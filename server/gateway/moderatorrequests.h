@@ -12,6 +12,7 @@
 namespace mythos {
 
 struct Config;
+class EscalationService;
 class FilterService;
 class MonitorService;
 class QueueService;
@@ -27,6 +28,7 @@ public:
         MonitorService *monitor = nullptr;
         QueueService *queue = nullptr;
         FilterService *filter = nullptr;
+        EscalationService *escalation = nullptr;
         QString logDir;
         StatsSource stats;
         const Config *config = nullptr; // for filter_dry_run

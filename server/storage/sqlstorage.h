@@ -6,6 +6,7 @@
 #include "model/role.h"
 #include "moderation/moderationitem.h"
 #include "moderation/mute.h"
+#include "moderation/offence.h"
 #include "storage/storedmessage.h"
 #include "util/result.h"
 
@@ -57,6 +58,12 @@ public:
     Result<bool> deleteMute(const QString &id);
     Result<QList<Mute>> loadActiveMutes(const QDateTime &now);
     Result<int> deleteExpiredMutes(const QDateTime &now);
+    // The escalation ladder's offences: saved once (a relayed copy is ignored), loaded newer
+    // than a cut-off, a player's deleted up to an instant (a reset), every one before a cut-off.
+    Result<bool> saveOffence(const Offence &offence);
+    Result<QList<Offence>> loadOffences(const QDateTime &newerThan);
+    Result<int> deleteOffences(const QString &playerId, const QDateTime &upTo);
+    Result<int> pruneOffences(const QDateTime &upTo);
     // Queues an item; fills its context's `recent_lines` with the five messages before it in
     // the same channel and scope, read in the same step so the snapshot is of that moment.
     // Returns the item as stored, context complete: what moderators are first shown.

@@ -188,6 +188,24 @@ void TestContract::everyModeratorRequestGetsTheReplyTheConsoleReads()
                 return d.value(wire::field::category).toString() == QLatin1String("moderation")
                         && d.value(wire::field::day).toString() == today && d.value(wire::field::lines).isArray();
             } } },
+        { wire::request::warn,
+          { [] { return frames::warn(QStringLiteral("pat"), QStringLiteral("contract")); }, wire::event::standing,
+            [](const QJsonObject &d) {
+                return d.value(wire::field::playerId).toString() == QLatin1String("pat")
+                        && d.value(wire::field::points).toInt() == 1
+                        && d.value(wire::field::offences).toArray().size() == 1;
+            } } },
+        { wire::request::standing,
+          { [] { return frames::standing(QStringLiteral("Pat")); }, wire::event::standing,
+            [](const QJsonObject &d) {
+                return d.value(wire::field::playerId).toString() == QLatin1String("pat")
+                        && d.value(wire::field::points).toInt() == 1;
+            } } },
+        { wire::request::resetStanding,
+          { [] { return frames::resetStanding(QStringLiteral("pat")); }, wire::event::standing,
+            [](const QJsonObject &d) {
+                return d.value(wire::field::points).toInt() == 0 && d.value(wire::field::offences).toArray().isEmpty();
+            } } },
         { wire::request::reloadFilters,
           { [] { return frames::reloadFilters(); }, wire::event::filtersReloaded,
             [](const QJsonObject &d) {

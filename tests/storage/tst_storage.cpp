@@ -77,6 +77,8 @@ private Q_SLOTS:
     void queueStateMachine();
     void mutesPersist_data() { backends_data(); }
     void mutesPersist();
+    void offencesPersist_data() { backends_data(); }
+    void offencesPersist();
 };
 
 void TestStorage::backends_data()
@@ -344,6 +346,45 @@ void TestStorage::mutesPersist()
     QCOMPARE(storage->deleteExpiredMutes(now).value(), 1);
     QVERIFY(storage->deleteMute(m.id).ok());
     QVERIFY(storage->loadActiveMutes(now).value().isEmpty());
+}
+
+void TestStorage::offencesPersist()
+{
+    OPEN_DATABASE(db);
+    auto storage = db.storage();
+    QVERIFY(storage->open(true).ok());
+    const QDateTime now = QDateTime::fromString(QStringLiteral("2026-12-07T12:00:00.250Z"), Qt::ISODateWithMs);
+    auto offence = [&](const QString &id, const QString &player, int minutesAgo) {
+        Offence f;
+        f.id = id;
+        f.playerId = player;
+        f.kind = QStringLiteral("warn");
+        f.points = 2;
+        f.at = now.addSecs(-60LL * minutesAgo);
+        f.actor = QStringLiteral("mod1");
+        f.detail = QStringLiteral("mind the language");
+        f.origin = QStringLiteral("chatd-1");
+        return f;
+    };
+    QVERIFY2(storage->saveOffence(offence(QStringLiteral("o1"), QStringLiteral("pat"), 10)).ok(),
+             qPrintable(storage->saveOffence(offence(QStringLiteral("o1"), QStringLiteral("pat"), 10)).error()));
+    QVERIFY(storage->saveOffence(offence(QStringLiteral("o1"), QStringLiteral("pat"), 10)).ok()); // relayed copy
+    QVERIFY(storage->saveOffence(offence(QStringLiteral("o2"), QStringLiteral("pat"), 2)).ok());
+    QVERIFY(storage->saveOffence(offence(QStringLiteral("o3"), QStringLiteral("kim"), 90)).ok());
+    QList<Offence> live = storage->loadOffences(now.addSecs(-60 * 60)).value();
+    QCOMPARE(live.size(), 2); // o3 is older than the cut-off
+    QCOMPARE(live[0].id, QStringLiteral("o1")); // oldest first
+    QCOMPARE(live[0].at, now.addSecs(-600));
+    QCOMPARE(live[0].points, 2);
+    QCOMPARE(live[0].detail, QStringLiteral("mind the language"));
+    QCOMPARE(live[0].actor, QStringLiteral("mod1"));
+    QCOMPARE(live[0].origin, QStringLiteral("chatd-1"));
+    QCOMPARE(storage->deleteOffences(QStringLiteral("pat"), now.addSecs(-300)).value(), 1); // a reset before o2
+    live = storage->loadOffences(now.addSecs(-60 * 60)).value();
+    QCOMPARE(live.size(), 1);
+    QCOMPARE(live[0].id, QStringLiteral("o2"));
+    QCOMPARE(storage->pruneOffences(now.addSecs(-60 * 60)).value(), 1); // o3
+    QCOMPARE(storage->loadOffences(now.addSecs(-365LL * 86400)).value().size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestStorage)

@@ -1,0 +1,1 @@
+DELETE FROM chat_offences WHERE at <= ?
