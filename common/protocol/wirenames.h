@@ -93,6 +93,9 @@ inline constexpr QLatin1String content("content");
 // Moderators' copies only (monitor_message, queue_item): what the player wrote, when the filter
 // masked `content`. Never in what players receive.
 inline constexpr QLatin1String originalContent("original_content");
+// Moderators' copies only (monitor_message, a feed resume): true when the sender was
+// shadow-muted, so nobody else received the line. Never in what players receive.
+inline constexpr QLatin1String shadow("shadow");
 inline constexpr QLatin1String text("text");
 inline constexpr QLatin1String target("target");
 inline constexpr QLatin1String messageId("message_id");
@@ -172,6 +175,7 @@ inline constexpr QLatin1String player("player");
 inline constexpr QLatin1String channel("channel");
 inline constexpr QLatin1String personal("personal");
 inline constexpr QLatin1String server("server");
+inline constexpr QLatin1String shadow("shadow"); // a mute's scope
 inline constexpr QLatin1String monitorFeed("monitor"); // resume's `feed` for the moderators' feed
 } // namespace value
 

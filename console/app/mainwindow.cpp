@@ -108,7 +108,10 @@ MainWindow::MainWindow(QWidget *parent)
             [this](const QJsonObject &s) { m_healthModel->addStats(s); });
     connect(m_client, &ModeratorClient::mutesReceived, m_mutesModel, &MutesModel::setMutes);
     connect(m_queueModel, &QueueModel::countsChanged, this, &MainWindow::updateQueueTitle);
-    connect(m_monitorView, &MonitorView::muteRequested, this, &MainWindow::muteFromMonitor);
+    connect(m_monitorView, &MonitorView::muteRequested, this,
+            [this](const QString &id, const QString &name) { muteFromMonitor(id, name); });
+    connect(m_monitorView, &MonitorView::shadowMuteRequested, this,
+            [this](const QString &id, const QString &name) { muteFromMonitor(id, name, true); });
     connect(m_queueView, &QueueView::mutesChanged, m_mutesView, &MutesView::refresh);
     m_countdown.setInterval(500);
     connect(&m_countdown, &QTimer::timeout, this, &MainWindow::onStateChanged);
@@ -321,12 +324,14 @@ void MainWindow::updateQueueTitle(int pending, int held)
     m_healthModel->setQueueDepth(pending);
 }
 
-void MainWindow::muteFromMonitor(const QString &playerId, const QString &playerName)
+void MainWindow::muteFromMonitor(const QString &playerId, const QString &playerName, bool shadow)
 {
-    auto *dialog = new MuteDialog(playerId, playerName, this);
+    auto *dialog =
+            new MuteDialog(playerId, playerName, shadow ? MuteDialog::Kind::Shadow : MuteDialog::Kind::Server, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this,
-            [this, dialog] { m_mutesView->addMute(dialog->playerId(), dialog->minutes(), dialog->reason()); });
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_mutesView->addMute(dialog->playerId(), dialog->minutes(), dialog->reason(), {}, dialog->scope());
+    });
     dialog->open();
 }
 
@@ -353,6 +358,8 @@ void MainWindow::showShortcuts()
                                 "<tr><td><b>Ctrl+Space</b></td><td>pause / resume (nothing is lost)</td></tr>"
                                 "<tr><td><b>Enter</b></td><td>open the selected line's context</td></tr>"
                                 "<tr><td><b>Ctrl+M</b></td><td>mute the selected line's sender</td></tr>"
+                                "<tr><td><b>Ctrl+Shift+M</b></td><td>shadow-mute it (their lines reach "
+                                "moderators only)</td></tr>"
                                 "<tr><td><b>Esc</b></td><td>clear the filters</td></tr>"
                                 "<tr><td colspan=2><br><b>Queue</b></td></tr>"
                                 "<tr><td><b>C A R D</b></td><td>claim, approve, reject, dismiss</td></tr>"

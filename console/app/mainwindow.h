@@ -70,7 +70,7 @@ private:
     void markGap(const QJsonObject &gap);
     void updateQueueTitle(int pending, int held);
     void showBanner(const QString &html);
-    void muteFromMonitor(const QString &playerId, const QString &playerName);
+    void muteFromMonitor(const QString &playerId, const QString &playerName, bool shadow = false);
     void showShortcuts();
     void rebuildRecentMenu();
 

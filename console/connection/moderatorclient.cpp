@@ -197,6 +197,7 @@ QString ModeratorClient::request(QJsonObject frame, ReplyHandler onReply, QObjec
     p.context = context;
     p.hasContext = context != nullptr;
     p.type = frame.value(field::type).toString();
+    p.scope = frame.value(field::scope).toString();
     p.timer = new QTimer(this);
     p.timer->setSingleShot(true);
     connect(p.timer, &QTimer::timeout, this, [this, ref] { finish(ref, kTimeout, {}); });
@@ -249,6 +250,12 @@ void ModeratorClient::onText(const QString &text)
     }
 }
 
+QString ModeratorClient::mutesScopeOf(const QString &ref) const
+{
+    const QString scope = m_pending.value(ref).scope;
+    return scope.isEmpty() ? QString(wire::value::server) : scope;
+}
+
 bool ModeratorClient::dispatch(const QString &eventType, const QJsonObject &data)
 {
     if (eventType == event::monitorMessage)
@@ -260,7 +267,7 @@ bool ModeratorClient::dispatch(const QString &eventType, const QJsonObject &data
     else if (eventType == event::stats)
         Q_EMIT statsReceived(data);
     else if (eventType == event::mutes)
-        Q_EMIT mutesReceived(data.value(event::mutes).toArray());
+        Q_EMIT mutesReceived(data.value(event::mutes).toArray(), mutesScopeOf(str(data, field::ref)));
     else if (eventType == event::logs)
         Q_EMIT logsReceived(data);
     else if (eventType == event::messageDeleted)

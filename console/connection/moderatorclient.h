@@ -75,9 +75,10 @@ Q_SIGNALS:
     void queueItem(const QJsonObject &item);
     void queueList(const QJsonArray &items);
     void statsReceived(const QJsonObject &stats);
-    // The console only ever asks for server mutes, so every `mutes` reply is that list.
-    void mutesReceived(const QJsonArray &mutes);
-    // Another moderator (or this one) changed a server mute somewhere: the list is stale.
+    // A `mutes` reply: every mute of `scope` in force ("server" or "shadow", as asked; the
+    // console asks for no other, and a reply nobody waits for any more counts as "server").
+    void mutesReceived(const QJsonArray &mutes, const QString &scope);
+    // Another moderator (or this one) changed a server or shadow mute somewhere: stale lists.
     void serverMutesChanged();
     void logsReceived(const QJsonObject &logs);
     // An error event that no request handler claimed.
@@ -94,6 +95,7 @@ private:
         bool hasContext = false;
         QTimer *timer = nullptr;
         QString type;
+        QString scope; // a mute request's: which list its `mutes` reply is
     };
 
     void open();
@@ -102,6 +104,8 @@ private:
     void onDisconnected();
     void onText(const QString &text);
     bool dispatch(const QString &eventType, const QJsonObject &data); // false: not an event read here
+    // Which list a `mutes` reply is: the scope its request asked for.
+    QString mutesScopeOf(const QString &ref) const;
     void finish(const QString &ref, const QString &eventType, const QJsonObject &data);
     void failAllPending(const QString &why);
     void scheduleReconnect();

@@ -36,6 +36,10 @@ MonitorModel::Line MonitorModel::lineFrom(const QJsonObject &m)
     const QString original = m.value(wire::field::originalContent).toString();
     l.content = original.isEmpty() ? m.value(wire::field::content).toString()
                                    : tr("%1  [masked for players]").arg(original);
+    // Said to nobody: the sender is shadow-muted and only moderators got the line.
+    l.shadow = m.value(wire::field::shadow).toBool();
+    if (l.shadow)
+        l.content = tr("%1  [shadow: nobody else got it]").arg(l.content);
     l.sortKey = l.messageId;
     if (m.value(wire::field::late).toBool()) {
         l.recovered = QStringLiteral("late");
@@ -76,13 +80,13 @@ QVariant MonitorModel::data(const QModelIndex &index, int role) const
                              ? tr("Players saw: %1").arg(l.raw.value(wire::field::message).toString())
                              : l.raw.value(wire::field::message).toString(),
                      l.time.toLocalTime().toString(Qt::ISODate), l.senderId, l.roomId.isEmpty() ? tr("none") : l.roomId,
-                     l.messageId,
+                     l.messageId + (l.shadow ? tr("\nshadow-muted sender: accepted, delivered to nobody") : QString()),
                      l.recovered == QLatin1String("late") ? tr("\ndelivered late, after the servers' bus came back")
                              : l.recovered == QLatin1String("resumed")
                              ? tr("\nresent by the server after the console reconnected")
                              : QString());
     case Qt::FontRole:
-        if (l.marker || l.deleted) {
+        if (l.marker || l.deleted || l.shadow) {
             QFont f;
             f.setItalic(true);
             f.setStrikeOut(l.deleted);
@@ -92,6 +96,8 @@ QVariant MonitorModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (l.marker || l.deleted)
             return QBrush(QPalette().color(QPalette::Disabled, QPalette::Text));
+        if (l.shadow) // readable, and unlike any line players saw
+            return QBrush(QColor(0x8e, 0x24, 0xaa));
         return {};
     case MessageIdRole: return l.messageId;
     case ChannelRole: return l.channel;
@@ -104,6 +110,7 @@ QVariant MonitorModel::data(const QModelIndex &index, int role) const
     case MarkerRole: return l.marker;
     case DeletedRole: return l.deleted;
     case RecoveredRole: return l.recovered;
+    case ShadowRole: return l.shadow;
     }
     return {};
 }

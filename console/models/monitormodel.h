@@ -30,6 +30,7 @@ public:
         MarkerRole, // true for gap lines the console adds itself ("messages may be missing")
         DeletedRole,
         RecoveredRole, // "late" (after a bus outage), "resumed" (resent after a reconnect) or empty
+        ShadowRole, // true: the sender is shadow-muted, nobody but moderators got the line
     };
 
     explicit MonitorModel(QObject *parent = nullptr);
@@ -79,6 +80,7 @@ private:
         bool inOrder = false; // placed by sortKey rather than at the bottom
         bool marker = false;
         bool deleted = false;
+        bool shadow = false;
     };
     static Line lineFrom(const QJsonObject &message);
     // Takes `l` unless its id is held; pauses keep it aside.

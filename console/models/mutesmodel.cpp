@@ -2,6 +2,7 @@
 
 #include "protocol/wirenames.h"
 
+#include <QFont>
 #include <QHash>
 
 namespace mythos::console {
@@ -24,10 +25,11 @@ int MutesModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-MutesModel::Row MutesModel::rowFrom(const QJsonObject &m)
+MutesModel::Row MutesModel::rowFrom(const QJsonObject &m, const QString &scope)
 {
     Row r;
     r.raw = m;
+    r.scope = m.value(wire::field::scope).toString(scope);
     r.targetId = m.value(wire::field::target).toString();
     r.targetName = m.value(wire::field::targetName).toString();
     r.channel = m.value(wire::field::channel).toString();
@@ -36,8 +38,8 @@ MutesModel::Row MutesModel::rowFrom(const QJsonObject &m)
     const QJsonValue until = m.value(wire::field::mutedUntil);
     if (until.isString())
         r.until = QDateTime::fromString(until.toString(), Qt::ISODateWithMs).toUTC();
-    r.key = m.value(wire::field::targetType).toString() + QLatin1Char(':') + r.targetId + QLatin1Char(':') + r.channel
-            + QLatin1Char(':') + r.mutedBy;
+    r.key = r.scope + QLatin1Char(':') + m.value(wire::field::targetType).toString() + QLatin1Char(':') + r.targetId
+            + QLatin1Char(':') + r.channel + QLatin1Char(':') + r.mutedBy;
     return r;
 }
 
@@ -72,12 +74,24 @@ QVariant MutesModel::data(const QModelIndex &index, int role) const
         case ReasonColumn: return r.reason;
         case MutedByColumn: return r.mutedBy;
         case ExpiresColumn: return remainingText(r.until, m_clock());
+        case KindColumn: return r.scope == wire::value::shadow ? tr("shadow") : tr("server");
         }
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == KindColumn)
+            return r.scope == wire::value::shadow
+                    ? tr("Shadow mute: the player's lines are accepted as usual and reach moderators only")
+                    : tr("Server mute: the player's lines are refused, and the player is told until when");
         if (index.column() == ExpiresColumn)
             return r.until.isValid() ? r.until.toLocalTime().toString(Qt::ISODate) : tr("until a moderator removes it");
         return r.reason;
+    case Qt::FontRole:
+        if (r.scope == wire::value::shadow) { // set apart: the player does not know about it
+            QFont f;
+            f.setItalic(true);
+            return f;
+        }
+        return {};
     case Qt::TextAlignmentRole:
         if (index.column() == ExpiresColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -88,6 +102,7 @@ QVariant MutesModel::data(const QModelIndex &index, int role) const
     case UntilRole: return r.until;
     case ReasonRole: return r.reason;
     case RawRole: return r.raw;
+    case ScopeRole: return r.scope;
     }
     return {};
 }
@@ -102,22 +117,23 @@ QVariant MutesModel::headerData(int section, Qt::Orientation orientation, int ro
     case ReasonColumn: return tr("Reason");
     case MutedByColumn: return tr("Muted by");
     case ExpiresColumn: return tr("Expires in");
+    case KindColumn: return tr("Kind");
     }
     return {};
 }
 
-void MutesModel::setMutes(const QJsonArray &mutes)
+void MutesModel::setMutes(const QJsonArray &mutes, const QString &scope)
 {
     // Update in place rather than reset, so the moderator's selection survives a refresh.
     QList<Row> fresh;
     QHash<QString, int> freshIndex;
     for (const QJsonValue &v : mutes) {
-        Row r = rowFrom(v.toObject());
+        Row r = rowFrom(v.toObject(), scope);
         freshIndex.insert(r.key, static_cast<int>(fresh.size()));
         fresh.append(std::move(r));
     }
     for (int i = static_cast<int>(m_mutes.size()) - 1; i >= 0; --i) {
-        if (!freshIndex.contains(m_mutes.at(i).key)) {
+        if (m_mutes.at(i).scope == scope && !freshIndex.contains(m_mutes.at(i).key)) {
             beginRemoveRows({}, i, i);
             m_mutes.removeAt(i);
             endRemoveRows();
@@ -140,10 +156,11 @@ void MutesModel::setMutes(const QJsonArray &mutes)
     }
 }
 
-int MutesModel::rowOf(const QString &targetId, const QString &channel) const
+int MutesModel::rowOf(const QString &targetId, const QString &channel, const QString &scope) const
 {
     for (int i = 0; i < m_mutes.size(); ++i) {
-        if (m_mutes.at(i).targetId.compare(targetId, Qt::CaseInsensitive) == 0 && m_mutes.at(i).channel == channel)
+        const Row &r = m_mutes.at(i);
+        if (r.targetId.compare(targetId, Qt::CaseInsensitive) == 0 && r.channel == channel && r.scope == scope)
             return i;
     }
     return -1;

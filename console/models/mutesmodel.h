@@ -1,7 +1,7 @@
 #pragma once
-// Server mutes in force, with a live countdown to each expiry. The server does not push mute
-// changes to moderators, so the list is replaced by each `mutes` reply; rows whose expiry has
-// passed leave by themselves.
+// Server and shadow mutes in force, with a live countdown to each expiry. Each `mutes` reply
+// replaces the rows of its scope (server or shadow); rows whose expiry has passed leave by
+// themselves.
 
 #include <QAbstractTableModel>
 #include <QDateTime>
@@ -18,8 +18,18 @@ class MutesModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TargetColumn, ChannelColumn, ReasonColumn, MutedByColumn, ExpiresColumn, ColumnCount };
-    enum Role { TargetIdRole = Qt::UserRole + 1, TargetNameRole, ChannelRole, UntilRole, ReasonRole, RawRole };
+    // KindColumn (server or shadow) comes last so older column numbers keep their meaning; the
+    // view shows it second.
+    enum Column { TargetColumn, ChannelColumn, ReasonColumn, MutedByColumn, ExpiresColumn, KindColumn, ColumnCount };
+    enum Role {
+        TargetIdRole = Qt::UserRole + 1,
+        TargetNameRole,
+        ChannelRole,
+        UntilRole,
+        ReasonRole,
+        RawRole,
+        ScopeRole, // "server" or "shadow"
+    };
 
     explicit MutesModel(QObject *parent = nullptr);
 
@@ -28,8 +38,10 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    void setMutes(const QJsonArray &mutes);
-    int rowOf(const QString &targetId, const QString &channel = {}) const;
+    // Replaces the mutes of `scope` ("server" or "shadow"), keeping the other scope's rows.
+    void setMutes(const QJsonArray &mutes, const QString &scope = QStringLiteral("server"));
+    int rowOf(const QString &targetId, const QString &channel = {},
+              const QString &scope = QStringLiteral("server")) const;
     QJsonObject mute(int row) const { return m_mutes.value(row).raw; }
 
     // "4m 05s", "2h 10m", "3d 4h" or "permanent"; "expired" once it has passed.
@@ -43,10 +55,10 @@ private:
     struct Row
     {
         QJsonObject raw;
-        QString key, targetId, targetName, channel, reason, mutedBy;
+        QString key, scope, targetId, targetName, channel, reason, mutedBy;
         QDateTime until; // invalid = permanent
     };
-    static Row rowFrom(const QJsonObject &m);
+    static Row rowFrom(const QJsonObject &m, const QString &scope);
 
     QList<Row> m_mutes;
     std::function<QDateTime()> m_clock;

@@ -96,6 +96,8 @@ MonitorView::MonitorView(MonitorModel *model, QWidget *parent)
         return a;
     };
     makeAction(tr("Mute sender…"), QKeySequence(Qt::CTRL | Qt::Key_M), &MonitorView::requestMuteOfSelected);
+    makeAction(tr("Shadow-mute sender…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
+               &MonitorView::requestShadowMuteOfSelected);
     // Enter opens the context only from the table, so it still works in the filter fields.
     QAction *open = makeAction(tr("Open context"), QKeySequence(Qt::Key_Return), &MonitorView::openContext);
     removeAction(open);
@@ -171,6 +173,16 @@ int MonitorView::selectedSourceRow() const
     return m_filter->mapToSource(rows.first()).row();
 }
 
+void MonitorView::requestShadowMuteOfSelected()
+{
+    const int row = selectedSourceRow();
+    if (row < 0 || m_model->index(row, 0).data(MonitorModel::MarkerRole).toBool())
+        return;
+    const QModelIndex i = m_model->index(row, 0);
+    Q_EMIT shadowMuteRequested(i.data(MonitorModel::SenderIdRole).toString(),
+                               i.data(MonitorModel::SenderNameRole).toString());
+}
+
 void MonitorView::requestMuteOfSelected()
 {
     const int row = selectedSourceRow();
@@ -244,6 +256,8 @@ void MonitorView::showMenu(const QPoint &pos)
     QMenu menu(this);
     menu.addAction(tr("Mute %1…").arg(at.data(MonitorModel::SenderNameRole).toString()), this,
                    &MonitorView::requestMuteOfSelected);
+    menu.addAction(tr("Shadow-mute %1…").arg(at.data(MonitorModel::SenderNameRole).toString()), this,
+                   &MonitorView::requestShadowMuteOfSelected);
     menu.addAction(tr("Open context"), this, &MonitorView::openContext);
     menu.addSeparator();
     menu.addAction(tr("Only this sender"), this, [this, sender] { m_player->setText(sender); });

@@ -29,9 +29,11 @@ public:
     QString contextText(int sourceRow) const;
     void openContext();
     void requestMuteOfSelected();
+    void requestShadowMuteOfSelected();
 
 Q_SIGNALS:
     void muteRequested(const QString &playerId, const QString &playerName);
+    void shadowMuteRequested(const QString &playerId, const QString &playerName);
 
 private:
     int selectedSourceRow() const;

@@ -1,6 +1,6 @@
 #pragma once
-// Asks how long and why before a server mute: duration presets (10 minutes to a week, or
-// permanent) and a reason, remembered between uses. Used from the monitor and the queue.
+// Asks how long and why before a server or shadow mute: duration presets (10 minutes to a
+// week, or permanent) and a reason. Used from the monitor and the queue.
 
 #include <QDialog>
 #include <optional>
@@ -19,9 +19,17 @@ class MuteDialog : public QDialog
 {
     Q_OBJECT
 public:
-    MuteDialog(const QString &playerId, const QString &playerName, QWidget *parent = nullptr);
+    enum class Kind { Server, Shadow };
+    MuteDialog(const QString &playerId, const QString &playerName, QWidget *parent = nullptr)
+        : MuteDialog(playerId, playerName, Kind::Server, parent)
+    {
+    }
+    MuteDialog(const QString &playerId, const QString &playerName, Kind kind, QWidget *parent = nullptr);
 
     QString playerId() const { return m_playerId; }
+    Kind kind() const { return m_kind; }
+    // The mute frame's scope: "server" or "shadow".
+    QString scope() const;
     std::optional<int> minutes() const;
     QString reason() const;
     void setReason(const QString &reason);
@@ -29,6 +37,7 @@ public:
 
 private:
     QString m_playerId;
+    Kind m_kind;
     QComboBox *m_duration = nullptr;
     QComboBox *m_reason = nullptr;
 };

@@ -48,17 +48,24 @@ MutesView::MutesView(MutesModel *model, ModeratorClient *client, QWidget *parent
     for (const QString &c : kChannels)
         m_channel->addItem(c, c);
     m_channel->setAccessibleName(tr("Muted channel"));
+    m_kind = new QComboBox;
+    m_kind->addItem(tr("Server mute"), QString(wire::value::server));
+    m_kind->addItem(tr("Shadow mute"), QString(wire::value::shadow));
+    m_kind->setAccessibleName(tr("Mute kind"));
+    m_kind->setToolTip(tr("Server: the player's lines are refused and they are told. "
+                          "Shadow: their lines are accepted but reach moderators only."));
     m_reason = new QLineEdit;
     m_reason->setPlaceholderText(tr("reason (the player sees it)"));
     m_reason->setAccessibleName(tr("Mute reason"));
     m_add = new QPushButton(tr("&Mute"));
-    m_add->setToolTip(tr("Add the server mute (Enter in the form)"));
+    m_add->setToolTip(tr("Add the mute (Enter in the form)"));
 
     auto *form = new QHBoxLayout;
     auto *targetLabel = new QLabel(tr("&Player:"));
     targetLabel->setBuddy(m_target);
     form->addWidget(targetLabel);
     form->addWidget(m_target, 2);
+    form->addWidget(m_kind);
     form->addWidget(m_duration);
     form->addWidget(m_channel);
     form->addWidget(m_reason, 3);
@@ -87,7 +94,7 @@ MutesView::MutesView(MutesModel *model, ModeratorClient *client, QWidget *parent
     listBar->addWidget(remove);
     listBar->addWidget(refreshButton);
 
-    m_table = readOnlyTable(m_proxy, tr("Server mutes"));
+    m_table = readOnlyTable(m_proxy, tr("Server and shadow mutes"));
     m_table->setSortingEnabled(true);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->horizontalHeader()->setStretchLastSection(false);
@@ -96,6 +103,8 @@ MutesView::MutesView(MutesModel *model, ModeratorClient *client, QWidget *parent
     m_table->setColumnWidth(MutesModel::ChannelColumn, 110);
     m_table->setColumnWidth(MutesModel::MutedByColumn, 110);
     m_table->setColumnWidth(MutesModel::ExpiresColumn, 110);
+    m_table->setColumnWidth(MutesModel::KindColumn, 80);
+    m_table->horizontalHeader()->moveSection(MutesModel::KindColumn, 1); // right after the player
 
     m_message = new QLabel;
     m_message->setAccessibleName(tr("Mutes status"));
@@ -128,7 +137,14 @@ MutesView::MutesView(MutesModel *model, ModeratorClient *client, QWidget *parent
             QKeySequence(Qt::Key_E), [extend] { extend->showMenu(); }, m_table);
 
     connect(m_add, &QPushButton::clicked, this, [this] {
-        addMute(m_target->text(), presetMinutes(m_duration), m_reason->text(), m_channel->currentData().toString());
+        addMute(m_target->text(), presetMinutes(m_duration), m_reason->text(), m_channel->currentData().toString(),
+                m_kind->currentData().toString());
+    });
+    // A shadow-muted player is never told, so the reason is for moderators.
+    connect(m_kind, &QComboBox::currentIndexChanged, this, [this] {
+        m_reason->setPlaceholderText(m_kind->currentData().toString() == wire::value::shadow
+                                             ? tr("reason (for moderators only)")
+                                             : tr("reason (the player sees it)"));
     });
     connect(m_target, &QLineEdit::returnPressed, m_add, &QPushButton::click);
     connect(m_reason, &QLineEdit::returnPressed, m_add, &QPushButton::click);
@@ -152,6 +168,7 @@ void MutesView::refresh()
     if (m_client->state() != ModeratorClient::State::Connected)
         return;
     m_client->request(frames::mutes(wire::value::server));
+    m_client->request(frames::mutes(wire::value::shadow));
 }
 
 void MutesView::send(const QJsonObject &frame, const QString &done)
@@ -174,7 +191,7 @@ void MutesView::send(const QJsonObject &frame, const QString &done)
 }
 
 void MutesView::addMute(const QString &target, std::optional<int> minutes, const QString &reason,
-                        const QString &channel)
+                        const QString &channel, const QString &scope)
 {
     const QString who = target.trimmed();
     if (who.isEmpty()) {
@@ -182,9 +199,10 @@ void MutesView::addMute(const QString &target, std::optional<int> minutes, const
         m_target->setFocus();
         return;
     }
-    const QJsonObject frame =
-            frames::mute({ wire::value::player, who, wire::value::server }, minutes, reason.trimmed(), channel);
-    send(frame, minutes ? tr("Muted %1 for %2 minutes.").arg(who).arg(*minutes) : tr("Muted %1 permanently.").arg(who));
+    const QJsonObject frame = frames::mute({ wire::value::player, who, scope }, minutes, reason.trimmed(), channel);
+    const QString verb = scope == wire::value::shadow ? tr("Shadow-muted") : tr("Muted");
+    send(frame,
+         minutes ? tr("%1 %2 for %3 minutes.").arg(verb, who).arg(*minutes) : tr("%1 %2 permanently.").arg(verb, who));
     m_target->clear();
     m_reason->clear();
 }
@@ -220,7 +238,7 @@ void MutesView::extendSelected(int minutes)
     const qint64 left = std::max<qint64>(0, (QDateTime::currentDateTimeUtc().secsTo(until) + 59) / 60);
     const int total = static_cast<int>(std::min<qint64>(10080, left + minutes));
     addMute(m.value(wire::field::target).toString(), total, m.value(wire::field::reason).toString(),
-            m.value(wire::field::channel).toString());
+            m.value(wire::field::channel).toString(), m.value(wire::field::scope).toString(wire::value::server));
 }
 
 void MutesView::removeSelected()
@@ -229,7 +247,8 @@ void MutesView::removeSelected()
     if (m.isEmpty())
         return;
     const QString target = m.value(wire::field::target).toString();
-    send(frames::unmute({ m.value(wire::field::targetType).toString(), target, wire::value::server }),
+    send(frames::unmute({ m.value(wire::field::targetType).toString(), target,
+                          m.value(wire::field::scope).toString(wire::value::server) }),
          tr("Unmuted %1.").arg(target));
 }
 

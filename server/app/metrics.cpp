@@ -76,6 +76,12 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.single("mythos_messages_late_total", "counter",
              "Messages other instances accepted during a NATS outage, delivered here afterwards with late: true.",
              chat.lateDelivered);
+    w.single("mythos_messages_shadowed_total", "counter",
+             "Messages from shadow-muted senders: accepted and acknowledged here, shown to moderators only.",
+             chat.shadowed);
+    w.single("mythos_messages_shadowed_relayed_total", "counter",
+             "Shadowed messages other instances accepted, received here for moderators (chat.control.shadow).",
+             chat.shadowedRelayed);
     w.single("mythos_messages_duplicate_total", "counter",
              "Relayed or caught-up copies of a message already delivered here, dropped.", chat.duplicatesDropped);
     w.single("mythos_catchup_requests_total", "counter",

@@ -302,17 +302,23 @@ QJsonObject ServerApp::health() const
 void ServerApp::connectAuditTrail()
 {
     AuditLog *audit = m_audit.get();
+    auto chatLine = [audit, this](const QJsonObject &m, const QString &original, bool shadow) {
+        QJsonObject fields = m;
+        fields.insert(QLatin1String("content"), original);
+        fields.remove(QLatin1String("message")); // derivable from the rest
+        fields.remove(QLatin1String("timestamp")); // the line's ts
+        fields.remove(QLatin1String("target_name"));
+        if (!shadow || !fields.contains(wire::field::held)) // a shadowed line may have been held
+            fields.insert(wire::field::held, false);
+        fields.insert(QLatin1String("origin"), m_serverId);
+        if (shadow) // accepted, acknowledged, and kept from everyone but moderators
+            fields.insert(wire::field::shadow, true);
+        audit->write(AuditCategory::Chat, QStringLiteral("message"), fields);
+    };
     connect(m_chat.get(), &ChatService::messageAccepted, this,
-            [audit, this](const QJsonObject &m, const QString &original) {
-                QJsonObject fields = m;
-                fields.insert(QLatin1String("content"), original);
-                fields.remove(QLatin1String("message")); // derivable from the rest
-                fields.remove(QLatin1String("timestamp")); // the line's ts
-                fields.remove(QLatin1String("target_name"));
-                fields.insert(QLatin1String("held"), false);
-                fields.insert(QLatin1String("origin"), m_serverId);
-                audit->write(AuditCategory::Chat, QStringLiteral("message"), fields);
-            });
+            [chatLine](const QJsonObject &m, const QString &original) { chatLine(m, original, false); });
+    connect(m_chat.get(), &ChatService::messageShadowed, this,
+            [chatLine](const QJsonObject &m, const QString &original) { chatLine(m, original, true); });
     connect(m_chat.get(), &ChatService::messageQueued, this,
             [audit](const QString &kind, const QJsonObject &m, const QStringList &reasons) {
                 audit->write(AuditCategory::Moderation, kind,
@@ -404,6 +410,7 @@ QJsonObject ServerApp::stats() const
              { QLatin1String("players"), m_registry->playerCount() },
              { QLatin1String("messages_accepted"), static_cast<double>(chat.accepted) },
              { QLatin1String("messages_relayed_in"), static_cast<double>(chat.relayedReceived) },
+             { QLatin1String("messages_shadowed"), static_cast<double>(chat.shadowed + chat.shadowedRelayed) },
              { QLatin1String("refused"), refused },
              { QLatin1String("rate_limited"),
                static_cast<double>(chat.refusedByCode.value(QStringLiteral("rate_limited"))) },
@@ -426,6 +433,8 @@ void ServerApp::onBusMessage(const QByteArray &subject, const QByteArray &payloa
         m_escalation->handleControl(payload);
     else if (m_queue->handles(subject))
         m_queue->handleControl(subject, payload);
+    else if (subject == m_chat->shadowSubject())
+        m_chat->deliverShadowed(payload);
     else if (m_catchUp->handles(subject))
         m_catchUp->handleControl(subject, payload);
     else if (subject.startsWith(m_registry->subjects().control("")))

@@ -150,6 +150,10 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         reply(error);
         return;
     }
+    // Decided here, by the accepting instance: the line never goes out on a players' subject,
+    // so no other instance needs to know the mute for its players never to get it.
+    const bool shadowed =
+            m_mutes->shadowMute(sender.identity.id, channel->name, QDateTime::currentDateTimeUtc()).has_value();
     if (m_config.rateLimitingEnabled) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const qint64 wait = m_rateLimiter.retryAfterMs(sender.identity.id, channel->name, channel->rateLimit, now);
@@ -175,6 +179,9 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
     message.insert(QLatin1String("filtered"), verdict.masked);
     const SendAccepted accepted { message.value(QLatin1String("message_id")).toString(), verdict.masked, verdict.held };
     m_stats.masked += verdict.masked;
+    // Shadowed lines reach nobody, so they are not offences either (a ladder mute would tell).
+    if (shadowed)
+        return acceptShadowed(message, original, accepted, reply);
     // Counted once the sender has their ack, so a notice it causes comes after it.
     auto countMatches = [this, identity = sender.identity, channelName = channel->name, matches = verdict.matches,
                          message] {

@@ -68,6 +68,8 @@ struct ChatStats
     quint64 relayedReceived = 0;
     quint64 lateDelivered = 0; // caught up after a bus outage (PROTOCOL §3 Recovery)
     quint64 duplicatesDropped = 0; // a relayed or caught-up copy of a message already delivered
+    quint64 shadowed = 0; // accepted from a shadow-muted sender here: moderators only
+    quint64 shadowedRelayed = 0; // the same, accepted elsewhere
     QHash<QString, quint64> refusedByCode;
 };
 
@@ -94,6 +96,11 @@ public:
     // afterwards: delivered with "late": true unless this instance already delivered it.
     // False when it was a repeat or is not a valid chat message.
     bool deliverLate(QJsonObject message, const QString &origin);
+    // A shadowed line another instance accepted (`{prefix}.control.shadow`): for this instance's
+    // monitoring moderators and, with a database of its own, its history. False when it was not
+    // one, or a repeat.
+    bool deliverShadowed(const QByteArray &payload);
+    QByteArray shadowSubject() const;
     // Whether `subject` is one a message of that channel is published on: its template
     // (`nats.subjects`, default PROTOCOL §5) with a valid scope id.
     bool subjectCarries(const QByteArray &subject, const QString &channelName) const;
@@ -111,6 +118,10 @@ Q_SIGNALS:
     // Every message accepted here, after it is stored: the audit trail listens. `original` is
     // the content as the sender wrote it (the message carries what recipients see).
     void messageAccepted(const QJsonObject &message, const QString &original);
+    // A message from a shadow-muted sender, accepted here: acknowledged as usual, stored
+    // for the sender's own history, shown to moderators only. The audit trail listens; the
+    // catch-up after an outage does not (nobody else may get it).
+    void messageShadowed(const QJsonObject &message, const QString &original);
     // A message the content filter flagged (delivered) or held (not delivered).
     void messageQueued(const QString &kind, const QJsonObject &message, const QStringList &reasons);
     // The queue item is in the database (moderators can act on it now).
@@ -126,6 +137,10 @@ private:
                                       QString &content, QString &targetId, QString &targetName) const;
     ChatError refuse(ErrorCode code, const QString &message);
     void route(const QByteArray &subject, QJsonObject message, const QString &original);
+    // The shadow-mute branch of submit: the same ack as any accepted message, no delivery.
+    void acceptShadowed(const QJsonObject &message, const QString &original, const SendAccepted &accepted,
+                        const Reply &reply);
+    void routeShadowed(QJsonObject message, const QString &original);
     // The moderators' copy: `original_content` added when the filter changed the content.
     static QJsonObject withOriginal(QJsonObject message, const QString &original);
     void queueForModeration(const QString &kind, const QJsonObject &message, const FilterVerdict &verdict,

@@ -18,6 +18,7 @@ HistoryPlan planHistory(const Config &config, const Identity &who, const Locatio
 
     HistoryQuery query;
     query.channel = channel->name;
+    query.readerId = who.id; // their own shadowed lines stay in their history: the mute is not revealed
     if (!request.limit.isUndefined() && !request.limit.isNull()) {
         const double limit = request.limit.toDouble(-1);
         if (limit != static_cast<int>(limit) || limit < 1 || limit > 200)

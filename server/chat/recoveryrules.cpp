@@ -99,7 +99,10 @@ QJsonObject resumedData(const Config &config, const ResumePlan &plan, const Reco
             continue;
         if (isEarlierGuestsWhisper(plan.reader, m))
             continue;
-        list.append(m.toChatData());
+        QJsonObject data = m.toChatData();
+        if (m.shadow && plan.feed) // the feed shows shadowed lines as the live monitor does: marked
+            data.insert(wire::field::shadow, true);
+        list.append(data);
     }
     QString reason;
     if (!rows.sinceKnown)

@@ -286,11 +286,9 @@ namespace mythos {
 namespace {
 std::optional<Mute::Scope> readScope(const QJsonValue &v)
 {
-    if (v.isUndefined() || v.isNull() || v.toString() == QLatin1String("personal"))
+    if (v.isUndefined() || v.isNull())
         return Mute::Scope::Personal;
-    if (v.toString() == QLatin1String("server"))
-        return Mute::Scope::Server;
-    return std::nullopt;
+    return v.isString() ? muteScopeFromName(v.toString()) : std::nullopt;
 }
 
 QString describeMute(const Mute &m)
@@ -310,7 +308,7 @@ void ClientHandler::handleMute(const QJsonObject &frame, const QString &ref)
     const QString type = frame.value(kType).toString();
     const auto scope = readScope(frame.value(wire::field::scope));
     if (!scope)
-        return fail(ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server"), ref);
+        return fail(ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal, server or shadow"), ref);
     auto respond = [self = QPointer<ClientHandler>(this), ref](const MuteOutcome &outcome) {
         if (!self)
             return;

@@ -166,11 +166,7 @@ void writeMutes(PendingReply &responder, const MuteOutcome &outcome)
 
 std::optional<Mute::Scope> scopeFrom(const QString &text)
 {
-    if (text.isEmpty() || text == QLatin1String("personal"))
-        return Mute::Scope::Personal;
-    if (text == QLatin1String("server"))
-        return Mute::Scope::Server;
-    return std::nullopt;
+    return text.isEmpty() ? Mute::Scope::Personal : muteScopeFromName(text);
 }
 } // namespace
 
@@ -190,9 +186,10 @@ void HttpApi::mute(const QString &targetType, const QHttpServerRequest &request,
         return writeError(*responder, { ErrorCode::InvalidRequest, QStringLiteral("expected a string '%1'").arg(key) });
     const auto scope = scopeFrom(o.value(QLatin1String("scope")).toString());
     if (!scope || (targetType == QLatin1String("channel") && *scope != Mute::Scope::Personal))
-        return writeError(*responder,
-                          { ErrorCode::InvalidRequest,
-                            QStringLiteral("'scope' must be personal or server (server only for players)") });
+        return writeError(
+                *responder,
+                { ErrorCode::InvalidRequest,
+                  QStringLiteral("'scope' must be personal, server or shadow (server and shadow only for players)") });
     MuteRequest r {
         targetType,   o.value(key).toString(),
         std::nullopt, o.value(QLatin1String("reason")).toString(),
@@ -215,7 +212,7 @@ void HttpApi::unmute(const QString &targetType, const QString &target, const QHt
     const auto scope = scopeFrom(request.query().queryItemValue(QStringLiteral("scope")));
     if (!scope)
         return writeError(*responder,
-                          { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server") });
+                          { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal, server or shadow") });
     m_services.mutes->unmute(who->identity, targetType, target, *scope,
                              [responder](const MuteOutcome &outcome) { writeMutes(*responder, outcome); });
 }
@@ -228,7 +225,7 @@ void HttpApi::listMutes(const QHttpServerRequest &request, Responder responder)
     const auto scope = scopeFrom(request.query().queryItemValue(QStringLiteral("scope")));
     if (!scope)
         return writeError(*responder,
-                          { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal or server") });
+                          { ErrorCode::InvalidRequest, QStringLiteral("'scope' must be personal, server or shadow") });
     writeMutes(*responder, m_services.mutes->list(who->identity, *scope));
 }
 

@@ -15,16 +15,31 @@ QDateTime parseIso(const QJsonValue &v)
 
 QString muteScopeName(Mute::Scope scope)
 {
-    return scope == Mute::Scope::Server ? QStringLiteral("server") : QStringLiteral("personal");
+    switch (scope) {
+    case Mute::Scope::Server: return QStringLiteral("server");
+    case Mute::Scope::Shadow: return QStringLiteral("shadow");
+    case Mute::Scope::Personal: break;
+    }
+    return QStringLiteral("personal");
+}
+
+std::optional<Mute::Scope> muteScopeFromName(QStringView name)
+{
+    for (const Mute::Scope scope : { Mute::Scope::Personal, Mute::Scope::Server, Mute::Scope::Shadow }) {
+        if (name == muteScopeName(scope))
+            return scope;
+    }
+    return std::nullopt;
 }
 
 QString Mute::makeId(Scope scope, const QString &ownerId, const QString &targetType, const QString &targetId,
                      const QString &channel)
 {
     // Ids and channel names cannot contain ':' (they are subject-safe), so this is unambiguous.
-    return QStringList { scope == Scope::Server ? QStringLiteral("s") : QStringLiteral("p"), ownerId, targetType,
-                         targetId, channel }
-            .join(QLatin1Char(':'));
+    const QString tag = scope == Scope::Server ? QStringLiteral("s")
+            : scope == Scope::Shadow           ? QStringLiteral("h")
+                                               : QStringLiteral("p");
+    return QStringList { tag, ownerId, targetType, targetId, channel }.join(QLatin1Char(':'));
 }
 
 QJsonObject Mute::toProtocol() const
@@ -54,7 +69,7 @@ Mute Mute::fromJson(const QJsonObject &o)
 {
     Mute m;
     m.id = o.value(QLatin1String("id")).toString();
-    m.scope = o.value(QLatin1String("scope")).toString() == QLatin1String("server") ? Scope::Server : Scope::Personal;
+    m.scope = muteScopeFromName(o.value(QLatin1String("scope")).toString()).value_or(Scope::Personal);
     m.ownerId = o.value(QLatin1String("owner_id")).toString();
     m.targetType = o.value(QLatin1String("target_type")).toString();
     m.targetId = o.value(QLatin1String("target")).toString();

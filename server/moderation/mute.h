@@ -1,23 +1,26 @@
 #pragma once
 // One mute. Personal: `ownerId` hides a player or a channel from themselves. Server: a
 // moderator stops `ownerId` (= the muted player) from sending, on every channel or on `channel`.
+// Shadow: like server, but the player's messages are accepted and reach moderators only.
 
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
 
+#include <optional>
+
 namespace mythos {
 
 struct Mute
 {
-    enum class Scope { Personal, Server };
+    enum class Scope { Personal, Server, Shadow };
     QString id; // derived from scope, owner, target and channel: muting again replaces
     Scope scope = Scope::Personal;
     QString ownerId;
     QString targetType; // "player" or "channel"
     QString targetId;
     QString targetName;
-    QString channel; // server mutes of one channel only
+    QString channel; // server and shadow mutes of one channel only
     QDateTime until; // invalid = permanent
     QString mutedBy;
     QString reason;
@@ -34,5 +37,12 @@ struct Mute
 };
 
 QString muteScopeName(Mute::Scope scope);
+// "personal", "server" or "shadow"; nothing for any other text.
+std::optional<Mute::Scope> muteScopeFromName(QStringView name);
+// Server and shadow mutes: set by moderators on players, never on staff.
+inline bool isModeratorScope(Mute::Scope scope)
+{
+    return scope != Mute::Scope::Personal;
+}
 
 } // namespace mythos

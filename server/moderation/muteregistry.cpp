@@ -46,8 +46,8 @@ bool MuteRegistry::hides(const QString &recipientId, const QString &senderId, co
     return false;
 }
 
-std::optional<Mute> MuteRegistry::serverMute(const QString &playerId, const QString &channel,
-                                             const QDateTime &now) const
+std::optional<Mute> MuteRegistry::moderatorMute(Mute::Scope scope, const QString &playerId, const QString &channel,
+                                                const QDateTime &now) const
 {
     const auto owner = m_idsByOwner.constFind(playerId);
     if (owner == m_idsByOwner.cend())
@@ -55,7 +55,7 @@ std::optional<Mute> MuteRegistry::serverMute(const QString &playerId, const QStr
     std::optional<Mute> found;
     for (const QString &id : *owner) {
         const Mute &m = m_byId[id];
-        if (m.scope != Mute::Scope::Server || !m.activeAt(now) || (!m.channel.isEmpty() && m.channel != channel))
+        if (m.scope != scope || !m.activeAt(now) || (!m.channel.isEmpty() && m.channel != channel))
             continue;
         if (!found || !m.until.isValid() || (found->until.isValid() && m.until > found->until))
             found = m;
@@ -74,11 +74,11 @@ QList<Mute> MuteRegistry::personalMutesOf(const QString &ownerId, const QDateTim
     return out;
 }
 
-QList<Mute> MuteRegistry::serverMutes(const QDateTime &now) const
+QList<Mute> MuteRegistry::mutesOfScope(Mute::Scope scope, const QDateTime &now) const
 {
     QList<Mute> out;
     for (const Mute &m : m_byId) {
-        if (m.scope == Mute::Scope::Server && m.activeAt(now))
+        if (m.scope == scope && m.activeAt(now))
             out.append(m);
     }
     std::sort(out.begin(), out.end(), [](const Mute &a, const Mute &b) { return a.createdAt > b.createdAt; });

@@ -21,6 +21,11 @@ ChatError error(ErrorCode code, const QString &message)
 {
     return { code, message };
 }
+
+QString staffRefusal(const QString &name, Role role, Mute::Scope scope)
+{
+    return QStringLiteral("%1 is %2 and cannot be %3-muted").arg(name, roleName(role), muteScopeName(scope));
+}
 } // namespace
 
 std::variant<std::optional<int>, ChatError> muteMinutesFrom(const QJsonValue &value)
@@ -78,7 +83,8 @@ void MuteService::resolvePlayer(const QString &idOrName, const TargetFound &foun
 
 void MuteService::mute(const Identity &actor, const MuteRequest &request, const Reply &reply)
 {
-    const bool server = request.scope == Mute::Scope::Server;
+    // Shadow mutes follow every rule of server mutes; only what happens to the messages differs.
+    const bool server = isModeratorScope(request.scope);
     if (request.targetType != kPlayer && request.targetType != kChannel)
         return reply(error(ErrorCode::InvalidRequest, QStringLiteral("'target_type' must be player or channel")));
     if (request.minutes && (*request.minutes < 1 || *request.minutes > kMaxMinutes))
@@ -88,14 +94,16 @@ void MuteService::mute(const Identity &actor, const MuteRequest &request, const 
     if (request.reason.size() > 500)
         return reply(error(ErrorCode::InvalidRequest, QStringLiteral("'reason' is limited to 500 characters")));
     if (server && !hasRole(actor.role, Role::Moderator))
-        return reply(error(ErrorCode::Forbidden, QStringLiteral("server mutes need a moderator")));
+        return reply(error(ErrorCode::Forbidden,
+                           QStringLiteral("%1 mutes need a moderator").arg(muteScopeName(request.scope))));
     if (server && request.targetType != kPlayer)
         return reply(error(ErrorCode::InvalidRequest,
-                           QStringLiteral("server mutes are for players; name the channel in 'channel'")));
+                           QStringLiteral("%1 mutes are for players; name the channel in 'channel'")
+                                   .arg(muteScopeName(request.scope))));
     if (!request.channel.isEmpty() && (!server || !m_config.channel(request.channel)))
         return reply(error(server ? ErrorCode::UnknownChannel : ErrorCode::InvalidRequest,
                            server ? QStringLiteral("no channel named '%1'").arg(request.channel)
-                                  : QStringLiteral("'channel' only applies to server mutes")));
+                                  : QStringLiteral("'channel' only applies to server and shadow mutes")));
 
     Mute m;
     m.scope = request.scope;
@@ -123,9 +131,7 @@ void MuteService::mute(const Identity &actor, const MuteRequest &request, const 
                       if (target->id == actor.id)
                           return reply(error(ErrorCode::InvalidRequest, QStringLiteral("you cannot mute yourself")));
                       if (server && hasRole(target->role, Role::Moderator))
-                          return reply(error(ErrorCode::Forbidden,
-                                             QStringLiteral("%1 is %2 and cannot be server-muted")
-                                                     .arg(target->name, roleName(target->role))));
+                          return reply(error(ErrorCode::Forbidden, staffRefusal(target->name, target->role, m.scope)));
                       m.targetId = target->id;
                       m.targetName = target->name;
                       m.ownerId = server ? target->id : actor.id;
@@ -146,13 +152,14 @@ void MuteService::removePersonalMutesOf(const Identity &owner)
 void MuteService::unmute(const Identity &actor, const QString &targetType, const QString &target, Mute::Scope scope,
                          const Reply &reply)
 {
-    if (scope == Mute::Scope::Server && !hasRole(actor.role, Role::Moderator))
-        return reply(error(ErrorCode::Forbidden, QStringLiteral("server mutes need a moderator")));
+    if (isModeratorScope(scope) && !hasRole(actor.role, Role::Moderator))
+        return reply(
+                error(ErrorCode::Forbidden, QStringLiteral("%1 mutes need a moderator").arg(muteScopeName(scope))));
     // Find the mute by what the caller can name: the exact target id first, then a display name.
     auto findFor = [this, actor, targetType, scope](const QString &targetId) -> std::optional<Mute> {
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        const QList<Mute> candidates =
-                scope == Mute::Scope::Server ? m_registry.serverMutes(now) : m_registry.personalMutesOf(actor.id, now);
+        const QList<Mute> candidates = isModeratorScope(scope) ? m_registry.mutesOfScope(scope, now)
+                                                               : m_registry.personalMutesOf(actor.id, now);
         for (const Mute &m : candidates) {
             if (m.targetType == targetType
                 && (m.targetId == targetId || m.targetName.compare(targetId, Qt::CaseInsensitive) == 0))
@@ -178,7 +185,7 @@ void MuteService::apply(const Identity &actor, const Mute &mute, bool remove, co
                        : QJsonObject { { QLatin1String("op"), QLatin1String("upsert") },
                                        { QLatin1String("mute"), mute.toJson() } });
         Q_EMIT changed(remove ? QStringLiteral("unmute") : QStringLiteral("mute"), mute, actor);
-        if (mute.scope == Mute::Scope::Server)
+        if (isModeratorScope(mute.scope))
             Q_EMIT serverMutesChanged();
         reply(list(actor, mute.scope));
     };
@@ -210,8 +217,9 @@ MuteOutcome MuteService::list(const Identity &actor, Mute::Scope scope) const
     if (scope == Mute::Scope::Personal)
         return m_registry.personalMutesOf(actor.id, now);
     if (!hasRole(actor.role, Role::Moderator))
-        return error(ErrorCode::Forbidden, QStringLiteral("the server mute list is for moderators"));
-    return m_registry.serverMutes(now);
+        return error(ErrorCode::Forbidden,
+                     QStringLiteral("the %1 mute list is for moderators").arg(muteScopeName(scope)));
+    return m_registry.mutesOfScope(scope, now);
 }
 
 void MuteService::publish(const QJsonObject &message)
@@ -254,16 +262,16 @@ bool MuteService::handleControl(const QByteArray &payload)
         }
         // The bus is a trust boundary: a relayed server mute obeys the same staff protection
         // as one asked for here (PROTOCOL: moderators and admins cannot be server-muted).
-        if (mute.scope == Mute::Scope::Server && mute.targetType == kPlayer && isStaff(mute.targetId)) {
+        if (isModeratorScope(mute.scope) && mute.targetType == kPlayer && isStaff(mute.targetId)) {
             ++m_refusedStaffMutes;
-            qCWarning(lcMutes) << "refusing a relayed server mute of staff member" << mute.targetId << "by"
-                               << mute.mutedBy;
+            qCWarning(lcMutes) << "refusing a relayed" << muteScopeName(mute.scope) << "mute of staff member"
+                               << mute.targetId << "by" << mute.mutedBy;
             return false;
         }
         m_registry.upsert(mute);
         if (ownDatabase) // a shared database already has it
             m_store->run<bool>("save a relayed mute", [mute](SqlStorage &s) { return s.saveMute(mute); });
-        if (mute.scope == Mute::Scope::Server)
+        if (isModeratorScope(mute.scope))
             Q_EMIT serverMutesChanged();
     } else if (op == QLatin1String("remove")) {
         const QString id = msg.value(QLatin1String("id")).toString();
@@ -271,7 +279,7 @@ bool MuteService::handleControl(const QByteArray &payload)
         m_registry.remove(id);
         if (ownDatabase)
             m_store->run<bool>("delete a relayed mute", [id](SqlStorage &s) { return s.deleteMute(id); });
-        if (removed && removed->scope == Mute::Scope::Server)
+        if (removed && isModeratorScope(removed->scope))
             Q_EMIT serverMutesChanged();
     }
     return true;

@@ -56,12 +56,12 @@ public:
                 const Reply &reply);
     // Removes every personal mute `owner` holds (relayed and stored like an unmute each).
     void removePersonalMutesOf(const Identity &owner);
-    // The actor's personal mutes, or (moderators) every server mute.
+    // The actor's personal mutes, or (moderators) every server or every shadow mute.
     MuteOutcome list(const Identity &actor, Mute::Scope scope) const;
     // False (logged and counted) for a message that is not one of ours.
     bool handleControl(const QByteArray &payload);
     quint64 rejectedControlMessages() const { return m_rejected; }
-    // Relayed server mutes of staff members, refused (see isStaff).
+    // Relayed server and shadow mutes of staff members, refused (see isStaff).
     quint64 refusedStaffMutes() const { return m_refusedStaffMutes; }
     const ControlPublisher &control() const { return m_control; }
 
@@ -71,8 +71,8 @@ public:
 Q_SIGNALS:
     // "mute" or "unmute", for the moderation log.
     void changed(const QString &action, const mythos::Mute &mute, const mythos::Identity &actor);
-    // A server mute was set, changed or lifted, here or on another instance: moderators'
-    // lists are out of date.
+    // A server or shadow mute was set, changed or lifted, here or on another instance:
+    // moderators' lists are out of date.
     void serverMutesChanged();
 
 private:

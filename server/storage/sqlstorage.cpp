@@ -61,6 +61,7 @@ StoredMessage readRow(const QSqlQuery &q)
     m.targetId = q.value(10).toString();
     m.targetName = q.value(11).toString();
     m.origin = q.value(12).toString();
+    m.shadow = q.value(13).toBool();
     return m;
 }
 } // namespace
@@ -202,7 +203,8 @@ Result<bool> SqlStorage::insert(const QList<StoredMessage> &batch)
                                     notNull(m.scopeKey),
                                     nullable(m.targetId),
                                     nullable(m.targetName),
-                                    nullable(m.origin) };
+                                    nullable(m.origin),
+                                    m.shadow };
         if (auto ok = bindAndExec(message, values, "cannot store a message"); !ok) {
             m_db.rollback();
             return ok;
@@ -229,11 +231,13 @@ Result<QList<StoredMessage>> SqlStorage::history(const HistoryQuery &query)
     const QString before = query.before.isEmpty() ? QString::fromLatin1(kNewest) : query.before;
     if (query.kind == HistoryQuery::Kind::Whisper) {
         q.prepare(sql(QStringLiteral("history_whisper")));
-        for (const QVariant &v : QVariantList { query.channel, query.playerId, query.playerId, before, query.limit })
+        for (const QVariant &v :
+             QVariantList { query.channel, query.playerId, query.playerId, before, query.playerId, query.limit })
             q.addBindValue(v);
     } else {
         q.prepare(sql(QStringLiteral("history_scope")));
-        for (const QVariant &v : QVariantList { query.channel, notNull(query.scopeKey), before, query.limit })
+        for (const QVariant &v :
+             QVariantList { query.channel, notNull(query.scopeKey), before, notNull(query.readerId), query.limit })
             q.addBindValue(v);
     }
     if (!q.exec())
@@ -266,7 +270,8 @@ Result<RecoveryRows> SqlStorage::recover(const RecoveryQuery &query)
     for (const HistoryQuery &branch : query.branches) {
         if (branch.kind == HistoryQuery::Kind::Whisper) {
             parts.append(whisperBranch);
-            values << branch.channel << branch.playerId << branch.playerId << query.after << query.limit;
+            values << branch.channel << branch.playerId << branch.playerId << query.after << branch.playerId
+                   << query.limit;
         } else if (branch.kind == HistoryQuery::Kind::Channel) {
             parts.append(channelBranch);
             values << branch.channel << query.after << query.limit;

@@ -112,7 +112,7 @@ Result<QList<Mute>> SqlStorage::loadActiveMutes(const QDateTime &now)
         m.mutedBy = q.value(5).toString();
         m.reason = q.value(6).toString();
         m.createdAt = readTime(q.value(7));
-        m.scope = q.value(8).toString() == QLatin1String("server") ? Mute::Scope::Server : Mute::Scope::Personal;
+        m.scope = muteScopeFromName(q.value(8).toString()).value_or(Mute::Scope::Personal);
         m.channel = q.value(9).toString();
         m.targetName = q.value(10).toString();
         mutes.append(m);

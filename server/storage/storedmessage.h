@@ -24,6 +24,9 @@ struct StoredMessage
     QString targetName;
     QString origin;
     bool filtered = false;
+    // Its sender was shadow-muted: kept for the sender's own history and the moderators'
+    // feed, left out of everybody else's history and resumes. Never in toChatData().
+    bool shadow = false;
 
     // `message` (the printable line) is rebuilt from the fields, so it is not stored.
     static StoredMessage fromChatData(const QJsonObject &data, const QString &origin);
@@ -39,6 +42,7 @@ struct HistoryQuery
     QString channel;
     QString scopeKey; // Kind::Scope
     QString playerId; // Kind::Whisper: sent or received by this player
+    QString readerId; // Kind::Scope: whose shadowed lines are visible (their own; empty = none)
     QString before; // message id; empty = newest
     int limit = 50;
 };

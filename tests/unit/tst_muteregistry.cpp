@@ -1,5 +1,6 @@
 // Mute decisions: personal mutes hide a player or a channel from their owner only; server
-// mutes stop sending on all channels or one; expiry is exact and sweep forgets.
+// mutes stop sending on all channels or one; shadow mutes are their own kind; expiry is exact
+// and sweep forgets.
 #include "moderation/muteregistry.h"
 
 #include <QTest>
@@ -23,10 +24,10 @@ Mute personal(const QString &owner, const QString &type, const QString &target, 
     return m;
 }
 
-Mute server(const QString &player, const QString &channel, int minutes)
+Mute server(const QString &player, const QString &channel, int minutes, Mute::Scope scope = Mute::Scope::Server)
 {
     Mute m;
-    m.scope = Mute::Scope::Server;
+    m.scope = scope;
     m.ownerId = m.targetId = player;
     m.targetType = QStringLiteral("player");
     m.channel = channel;
@@ -35,6 +36,11 @@ Mute server(const QString &player, const QString &channel, int minutes)
         m.until = kNow.addSecs(minutes * 60);
     m.id = Mute::makeId(m.scope, player, m.targetType, player, channel);
     return m;
+}
+
+Mute shadow(const QString &player, const QString &channel, int minutes)
+{
+    return server(player, channel, minutes, Mute::Scope::Shadow);
 }
 } // namespace
 
@@ -49,6 +55,7 @@ private Q_SLOTS:
     void mutingAgainReplaces();
     void sweepForgetsExpired();
     void protocolFormAndRoundTrip();
+    void shadowMuteIsItsOwnKind();
 };
 
 void TestMuteRegistry::personalMuteHidesSenderFromOwnerOnly()
@@ -142,6 +149,31 @@ void TestMuteRegistry::protocolFormAndRoundTrip()
     QCOMPARE(back.channel, m.channel);
     QCOMPARE(back.scope, m.scope);
     QCOMPARE(back.ownerId, m.ownerId);
+}
+
+void TestMuteRegistry::shadowMuteIsItsOwnKind()
+{
+    MuteRegistry r;
+    r.upsert(shadow(QStringLiteral("troll"), QString(), 1));
+    // A shadow mute never refuses (the player must not notice) and hides nothing personally.
+    QVERIFY(!r.serverMute(QStringLiteral("troll"), QStringLiteral("say"), kNow));
+    QVERIFY(!r.hides(QStringLiteral("troll"), QStringLiteral("alice"), QStringLiteral("say"), kNow));
+    QVERIFY(r.shadowMute(QStringLiteral("troll"), QStringLiteral("say"), kNow));
+    QVERIFY(!r.shadowMute(QStringLiteral("alice"), QStringLiteral("say"), kNow));
+    QVERIFY(!r.shadowMute(QStringLiteral("troll"), QStringLiteral("say"), kNow.addSecs(60))); // exact expiry
+    // Beside a server mute of the same player, both in force and listed apart.
+    r.upsert(server(QStringLiteral("troll"), QStringLiteral("global"), 0));
+    r.upsert(shadow(QStringLiteral("troll"), QStringLiteral("zone"), 0));
+    QCOMPARE(r.size(), 3);
+    QCOMPARE(r.serverMutes(kNow).size(), 1);
+    QCOMPARE(r.shadowMutes(kNow).size(), 2);
+    QVERIFY(r.shadowMute(QStringLiteral("troll"), QStringLiteral("zone"), kNow.addDays(9))->until.isNull());
+    QVERIFY(!r.shadowMute(QStringLiteral("troll"), QStringLiteral("global"), kNow.addDays(9)));
+    const Mute back = Mute::fromJson(shadow(QStringLiteral("troll"), QString(), 5).toJson());
+    QCOMPARE(back.scope, Mute::Scope::Shadow);
+    QCOMPARE(back.toProtocol().value(QStringLiteral("scope")).toString(), QStringLiteral("shadow"));
+    QCOMPARE(muteScopeFromName(u"shadow"), Mute::Scope::Shadow);
+    QVERIFY(!muteScopeFromName(u"ghost"));
 }
 
 QTEST_APPLESS_MAIN(TestMuteRegistry)
