@@ -171,6 +171,25 @@ QJsonObject reloadFilters()
     return typed(request::reloadFilters);
 }
 
+QJsonObject filterDryRun(const FilterDryRun &dryRun)
+{
+    QJsonObject f = typed(request::filterDryRun);
+    QJsonObject lists;
+    for (const auto &[key, text] :
+         { std::pair { field::profanity, dryRun.profanity }, std::pair { field::allow, dryRun.allow },
+           std::pair { field::keywords, dryRun.keywords } }) {
+        if (text)
+            lists.insert(key, *text);
+    }
+    if (!lists.isEmpty())
+        f.insert(field::lists, lists);
+    if (dryRun.levels)
+        f.insert(field::levels, *dryRun.levels);
+    f.insert(field::days, dryRun.days);
+    f.insert(field::examples, dryRun.examples);
+    return f;
+}
+
 QJsonObject warn(const QString &player, const QString &reason)
 {
     QJsonObject f = typed(request::warn);

@@ -51,6 +51,15 @@ struct LogQuery
 };
 QJsonObject logs(const LogQuery &query);
 QJsonObject reloadFilters();
+// Admins. A list or the levels left empty is unchanged (the server's configuration).
+struct FilterDryRun
+{
+    std::optional<QString> profanity, allow, keywords; // candidate list texts
+    std::optional<QString> levels; // YAML: chat.content_filtering.levels, ...
+    int days = 7;
+    int examples = 5;
+};
+QJsonObject filterDryRun(const FilterDryRun &dryRun);
 // The escalation ladder: a player by id or display name.
 QJsonObject warn(const QString &player, const QString &reason);
 QJsonObject standing(const QString &player);

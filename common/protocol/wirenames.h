@@ -32,6 +32,7 @@ inline constexpr QLatin1String queueAction("queue_action");
 inline constexpr QLatin1String stats("stats");
 inline constexpr QLatin1String logs("logs");
 inline constexpr QLatin1String reloadFilters("reload_filters");
+inline constexpr QLatin1String filterDryRun("filter_dry_run"); // admins only
 // The escalation ladder (docs/moderation.md): each answers with the player's `standing`.
 inline constexpr QLatin1String warn("warn");
 inline constexpr QLatin1String standing("standing");
@@ -62,6 +63,7 @@ inline constexpr QLatin1String stats("stats");
 inline constexpr QLatin1String logs("logs");
 inline constexpr QLatin1String mutesChanged("mutes_changed");
 inline constexpr QLatin1String filtersReloaded("filters_reloaded");
+inline constexpr QLatin1String filterDryRun("filter_dry_run");
 inline constexpr QLatin1String standing("standing");
 } // namespace event
 
@@ -157,6 +159,14 @@ inline constexpr QLatin1String severity("severity");
 inline constexpr QLatin1String points("points");
 inline constexpr QLatin1String offences("offences");
 inline constexpr QLatin1String problems("problems");
+// filter_dry_run (docs/moderation.md "Dry-run")
+inline constexpr QLatin1String lists("lists"); // {profanity, allow, keywords}: candidate list texts
+inline constexpr QLatin1String profanity("profanity");
+inline constexpr QLatin1String allow("allow");
+inline constexpr QLatin1String keywords("keywords");
+inline constexpr QLatin1String levels("levels"); // candidate levels, YAML text
+inline constexpr QLatin1String days("days");
+inline constexpr QLatin1String examples("examples");
 } // namespace field
 
 // Values with a fixed meaning.
@@ -183,9 +193,10 @@ inline constexpr std::array playerRequests { request::auth,    request::send,   
                                              request::mute,    request::unmute, request::mutes,
                                              request::history, request::resume, request::rateLimitStatus,
                                              request::move,    request::party,  request::ping };
-inline constexpr std::array moderatorRequests { request::monitor, request::queue,    request::queueAction,
-                                                request::stats,   request::logs,     request::reloadFilters,
-                                                request::warn,    request::standing, request::resetStanding };
+inline constexpr std::array moderatorRequests { request::monitor,     request::queue,    request::queueAction,
+                                                request::stats,       request::logs,     request::reloadFilters,
+                                                request::warn,        request::standing, request::resetStanding,
+                                                request::filterDryRun };
 // The events a moderator's connection can receive beyond replies to its own requests.
 inline constexpr std::array moderatorEvents { event::monitorMessage, event::queueItem,    event::stats,
                                               event::messageDeleted, event::mutesChanged, event::gap };

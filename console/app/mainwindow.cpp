@@ -7,6 +7,7 @@
 #include "models/monitormodel.h"
 #include "models/mutesmodel.h"
 #include "models/queuemodel.h"
+#include "views/filterdryrundialog.h"
 #include "views/healthview.h"
 #include "views/logsview.h"
 #include "views/monitorview.h"
@@ -134,6 +135,10 @@ void MainWindow::buildMenus()
     reconnect->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     server->addAction(tr("&Disconnect"), this, [this] { m_client->disconnectFromServer(); });
     server->addSeparator();
+    m_dryRunAction = server->addAction(tr("Filter &dry run…"), this, [this] { openFilterDryRun(); });
+    m_dryRunAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    m_dryRunAction->setEnabled(false); // admins only, known once welcomed
+    server->addSeparator();
     QAction *quit = server->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -258,6 +263,9 @@ void MainWindow::onStateChanged()
 void MainWindow::onWelcomed()
 {
     m_banner->hide();
+    const bool admin = m_client->role() == QLatin1String("admin");
+    m_dryRunAction->setEnabled(admin);
+    m_dryRunAction->setToolTip(admin ? QString() : tr("Filter dry runs are for admins"));
     m_client->request(frames::monitor(true));
     m_client->request(frames::stats());
     m_queueView->refresh();
@@ -327,6 +335,16 @@ void MainWindow::muteFromMonitor(const QString &playerId, const QString &playerN
     dialog->open();
 }
 
+FilterDryRunDialog *MainWindow::openFilterDryRun()
+{
+    if (!m_dryRunAction->isEnabled())
+        return nullptr;
+    auto *dialog = new FilterDryRunDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
 void MainWindow::showShortcuts()
 {
     QMessageBox::information(this, tr("Keyboard shortcuts"),
@@ -335,6 +353,7 @@ void MainWindow::showShortcuts()
                                 "<tr><td><b>Alt+M/Q/U/L/H</b></td><td>the same tabs</td></tr>"
                                 "<tr><td><b>Ctrl+O</b></td><td>connect; <b>Ctrl+Shift+R</b> reconnect now</td></tr>"
                                 "<tr><td><b>Ctrl+F</b></td><td>search in the current tab</td></tr>"
+                                "<tr><td><b>Ctrl+Shift+D</b></td><td>filter dry run (admins; Enter runs)</td></tr>"
                                 "<tr><td colspan=2><br><b>Monitor</b></td></tr>"
                                 "<tr><td><b>Ctrl+Space</b></td><td>pause / resume (nothing is lost)</td></tr>"
                                 "<tr><td><b>Enter</b></td><td>open the selected line's context</td></tr>"

@@ -9,12 +9,14 @@
 #include <QTimer>
 #include <QUrl>
 
+class QAction;
 class QLabel;
 class QTabWidget;
 class QMenu;
 
 namespace mythos::console {
 
+class FilterDryRunDialog;
 class HealthModel;
 class HealthView;
 class LogModel;
@@ -52,6 +54,9 @@ public:
     HealthView *healthView() const { return m_healthView; }
     QTabWidget *tabs() const { return m_tabs; }
     QString bannerText() const;
+    // Ctrl+Shift+D (admins): the filter dry-run dialog, opened (and returned) for a test too.
+    FilterDryRunDialog *openFilterDryRun();
+    QAction *filterDryRunAction() const { return m_dryRunAction; }
     QString connectionText() const;
 
     static QStringList recentServers();
@@ -85,6 +90,7 @@ private:
     QLabel *m_state;
     QLabel *m_identity;
     QMenu *m_recentMenu = nullptr;
+    QAction *m_dryRunAction = nullptr;
     QTimer m_countdown; // refreshes "reconnecting in N s"
     QByteArray m_token;
     FeedResume m_feedResume { QStringLiteral("monitor") };

@@ -1,5 +1,6 @@
 #include "app/commandline.h"
 
+#include "app/filterdryruncommand.h"
 #include "app/operatorcommands.h"
 #include "app/serverapp.h"
 #include "app/signalwatcher.h"
@@ -117,7 +118,9 @@ int runCommandLine(QCoreApplication &app)
                            "  mythos-chatd [--config FILE] backup FILE\n"
                            "  mythos-chatd [--config FILE] restore FILE\n"
                            "  mythos-chatd [--config FILE] logs [--category C] [--from DAY] [--to DAY] [--player ID]\n"
-                           "                                    [--event E] [--text T] [--format json|csv]"));
+                           "                                    [--event E] [--text T] [--format json|csv]\n"
+                           "  mythos-chatd [--config FILE] filter-dry-run [--lists DIR] [--levels FILE] [--days N]\n"
+                           "                                              [--examples K] [--format text|json]"));
     p.addHelpOption();
     p.addVersionOption();
     p.addOption({ QStringLiteral("config"), QStringLiteral("YAML configuration file (default: the bundled one)."),
@@ -144,10 +147,12 @@ int runCommandLine(QCoreApplication &app)
                   QStringLiteral("DIR") });
     p.addOption({ QStringLiteral("dry-run"), QStringLiteral("import: report what would be imported, write nothing.") });
     addLogQueryOptions(p);
+    addFilterDryRunOptions(p);
     p.addPositionalArgument(
             QStringLiteral("command"),
             QStringLiteral("Optional: 'token' to mint a JWT, 'import mythosmud' to migrate, 'backup FILE' "
-                           "or 'restore FILE' (SQLite), 'logs' to query the audit trail."));
+                           "or 'restore FILE' (SQLite), 'logs' to query the audit trail, 'filter-dry-run' to try "
+                           "filter lists or levels on logged chat."));
     p.process(app);
 
     const QStringList positional = p.positionalArguments();
@@ -157,11 +162,12 @@ int runCommandLine(QCoreApplication &app)
     const bool isFileCommand =
             positional.size() == 2 && (command == QLatin1String("backup") || command == QLatin1String("restore"));
     const bool isLogs = positional == QStringList { QStringLiteral("logs") };
+    const bool isDryRun = positional == QStringList { QStringLiteral("filter-dry-run") };
     if (positional.size() == 1 && (command == QLatin1String("backup") || command == QLatin1String("restore"))) {
         printErr(QStringLiteral("mythos-chatd: %1 needs a FILE (see --help)").arg(command));
         return 1;
     }
-    if (!positional.isEmpty() && !isToken && !isImport && !isFileCommand && !isLogs) {
+    if (!positional.isEmpty() && !isToken && !isImport && !isFileCommand && !isLogs && !isDryRun) {
         printErr(QStringLiteral("mythos-chatd: unknown command '%1' (see --help)")
                          .arg(positional.join(QLatin1Char(' '))));
         return 1;
@@ -185,6 +191,8 @@ int runCommandLine(QCoreApplication &app)
                                                   : runRestore(config, positional[1]);
     if (isLogs)
         return runLogs(p, config);
+    if (isDryRun)
+        return runFilterDryRunCommand(p, config);
     if (p.isSet(QStringLiteral("check-config"))) {
         std::printf("%s: configuration OK\n", qPrintable(path));
         return 0;

@@ -58,8 +58,11 @@ void addLogQueryOptions(QCommandLineParser &p)
                   QStringLiteral("EVENT") });
     p.addOption({ QStringLiteral("text"), QStringLiteral("logs: only lines containing this text (any case)."),
                   QStringLiteral("TEXT") });
-    p.addOption({ QStringLiteral("format"), QStringLiteral("logs: json (one line each, as stored; default) or csv."),
-                  QStringLiteral("FORMAT"), QStringLiteral("json") });
+    p.addOption(
+            { QStringLiteral("format"),
+              QStringLiteral(
+                      "logs: json (one line each, as stored; default) or csv. filter-dry-run: text (default) or json."),
+              QStringLiteral("FORMAT"), QStringLiteral("json") });
 }
 
 int runBackup(const Config &config, const QString &target)

@@ -137,10 +137,11 @@ void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &
     m_playerId = who.identity.id;
     m_player = m_services.registry->attach(who.identity, who.location, m_session);
     if (hasRole(who.identity.role, Role::Moderator))
-        m_moderator = new ModeratorRequests(m_session,
-                                            { m_services.monitor, m_services.queue, m_services.filter,
-                                              m_services.escalation, m_services.logDir, m_services.stats },
-                                            this);
+        m_moderator =
+                new ModeratorRequests(m_session,
+                                      { m_services.monitor, m_services.queue, m_services.filter, m_services.escalation,
+                                        m_services.logDir, m_services.stats, m_services.config },
+                                      this);
     qCInfo(lcClient) << m_session->peer() << "authenticated as" << m_playerId << roleName(who.identity.role);
     const Location &where = m_player->location;
     if (who.freshGuest) {

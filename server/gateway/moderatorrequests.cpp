@@ -1,6 +1,7 @@
 #include "gateway/moderatorrequests.h"
 
 #include "audit/logquery.h"
+#include "gateway/filterdryrunrequest.h"
 #include "gateway/session.h"
 #include "moderation/escalationservice.h"
 #include "moderation/filterservice.h"
@@ -64,6 +65,11 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
         for (const FilterListError &e : m_services.filter->reload())
             problems.append(QStringLiteral("%1:%2: %3").arg(e.file).arg(e.line).arg(e.message));
         return reply(wire::event::filtersReloaded, { { QLatin1String("problems"), problems } });
+    }
+    if (type == wire::request::filterDryRun) {
+        if (!hasRole(who.role, Role::Admin))
+            return fail({ ErrorCode::Forbidden, QStringLiteral("filter dry runs are for admins") });
+        return startFilterDryRun(m_session, who.id, *m_services.config, frame, ref);
     }
     if (type == wire::request::stats)
         return reply(wire::event::stats, m_services.stats());

@@ -11,6 +11,7 @@
 
 namespace mythos {
 
+struct Config;
 class EscalationService;
 class FilterService;
 class MonitorService;
@@ -30,6 +31,7 @@ public:
         EscalationService *escalation = nullptr;
         QString logDir;
         StatsSource stats;
+        const Config *config = nullptr; // for filter_dry_run
     };
     ModeratorRequests(Session *session, Services services, QObject *parent = nullptr);
     ~ModeratorRequests() override;

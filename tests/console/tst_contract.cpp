@@ -211,6 +211,18 @@ void TestContract::everyModeratorRequestGetsTheReplyTheConsoleReads()
             [](const QJsonObject &d) {
                 return d.value(wire::field::problems).isArray() && d.value(wire::field::problems).toArray().isEmpty();
             } } },
+        { wire::request::filterDryRun,
+          { [] {
+               frames::FilterDryRun dryRun;
+               dryRun.levels = QStringLiteral("chat:\n  content_filtering:\n    default_level: family\n");
+               dryRun.days = 1;
+               return frames::filterDryRun(dryRun);
+           },
+            wire::event::filterDryRun,
+            [](const QJsonObject &d) {
+                return d.value(wire::field::messages).toInt() > 0 && d.value(QLatin1String("outcomes")).isObject()
+                        && d.value(wire::field::examples).isObject();
+            } } },
     };
     // The order matters only for queue → queue_action (the item id).
     QStringList order = wire::toStringList(wire::moderatorRequests);
