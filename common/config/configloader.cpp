@@ -1,7 +1,7 @@
 #include "config/configloader.h"
 
-#include "config/escalationreader.h"
 #include "config/classifierreader.h"
+#include "config/escalationreader.h"
 #include "config/filterlevelreader.h"
 #include "config/yamlreader.h"
 #include "protocol/subjects.h"

@@ -25,7 +25,7 @@ struct Standing
 class EscalationLadder
 {
 public:
-    explicit EscalationLadder(const EscalationSection &config) : m_config(config) {}
+    explicit EscalationLadder(const EscalationSection &config) : m_config(config) { }
 
     // Adds the offence (once per id; one from before the player's last reset is ignored) and
     // returns the steps its points newly reach, lowest first. Empty when it was known already.

@@ -205,13 +205,12 @@ QJsonObject EscalationService::standingOf(const QString &playerId) const
     QJsonArray offences;
     for (const Offence &f : s.offences)
         offences.append(f.toJson());
-    return { { QLatin1String("player_id"), playerId },
-             { QLatin1String("points"), s.points },
-             { QLatin1String("offences"), offences },
-             { QLatin1String("last_step"), stepJson(s.lastReached) },
-             { QLatin1String("next_step"), stepJson(s.next) },
-             { QLatin1String("decay_minutes"), m_config.decayMinutes },
-             { QLatin1String("enabled"), m_config.enabled } };
+    return {
+        { QLatin1String("player_id"), playerId },         { QLatin1String("points"), s.points },
+        { QLatin1String("offences"), offences },          { QLatin1String("last_step"), stepJson(s.lastReached) },
+        { QLatin1String("next_step"), stepJson(s.next) }, { QLatin1String("decay_minutes"), m_config.decayMinutes },
+        { QLatin1String("enabled"), m_config.enabled }
+    };
 }
 
 void EscalationService::record(Offence offence, const QJsonObject &message)
@@ -228,8 +227,8 @@ void EscalationService::record(Offence offence, const QJsonObject &message)
     Q_EMIT offenceRecorded(offence, points);
 
     QString notice = offence.kind == kWarn
-            ? QStringLiteral("A moderator warned you%1").arg(offence.detail.isEmpty() ? QString()
-                                                                                     : QStringLiteral(": ") + offence.detail)
+            ? QStringLiteral("A moderator warned you%1")
+                      .arg(offence.detail.isEmpty() ? QString() : QStringLiteral(": ") + offence.detail)
             : QString();
     // One offence can reach several steps at once (2 points over two 1-point steps): the
     // highest is the one that applies.

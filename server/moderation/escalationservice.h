@@ -28,16 +28,14 @@ class MessageStore;
 class MuteService;
 class PlayerRegistry;
 
-
 class EscalationService : public QObject
 {
     Q_OBJECT
 public:
     using Reply = std::function<void(const std::variant<QJsonObject, ChatError> &)>;
 
-    EscalationService(const Config &config, QString serverId, MessageStore *store, Bus *bus,
-                      QByteArray controlSubject, MuteService *mutes, Directory *directory,
-                      PlayerRegistry *registry, QObject *parent = nullptr);
+    EscalationService(const Config &config, QString serverId, MessageStore *store, Bus *bus, QByteArray controlSubject,
+                      MuteService *mutes, Directory *directory, PlayerRegistry *registry, QObject *parent = nullptr);
 
     bool enabled() const { return m_config.enabled; }
     Result<bool> load(); // the live offences from the database (start-up)

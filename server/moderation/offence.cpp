@@ -6,10 +6,14 @@ namespace mythos {
 
 QJsonObject Offence::toJson() const
 {
-    return { { QLatin1String("id"), id },         { QLatin1String("player_id"), playerId },
-             { QLatin1String("kind"), kind },     { QLatin1String("points"), points },
-             { QLatin1String("at"), isoTimestamp(at) }, { QLatin1String("actor"), actor },
-             { QLatin1String("detail"), detail }, { QLatin1String("origin"), origin },
+    return { { QLatin1String("id"), id },
+             { QLatin1String("player_id"), playerId },
+             { QLatin1String("kind"), kind },
+             { QLatin1String("points"), points },
+             { QLatin1String("at"), isoTimestamp(at) },
+             { QLatin1String("actor"), actor },
+             { QLatin1String("detail"), detail },
+             { QLatin1String("origin"), origin },
              { QLatin1String("channel"), channel } };
 }
 

@@ -133,8 +133,7 @@ void TestEscalation::initTestCase()
     m_modA = join(*m_a, QStringLiteral("moda"), QStringLiteral("moderator"));
     m_modB = join(*m_b, QStringLiteral("modb"), QStringLiteral("moderator"));
     QVERIFY(m_pat && m_listener && m_modA && m_modB);
-    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("pat")).has_value(); },
-                            5000));
+    QVERIFY(QTest::qWaitFor([&] { return m_a->app().directory()->resolve(QStringLiteral("pat")).has_value(); }, 5000));
 }
 
 void TestEscalation::cleanupTestCase()
@@ -154,7 +153,8 @@ void TestEscalation::filterHitWarnsThePlayerAlone()
     const QJsonObject notice = m_pat->waitFor(QStringLiteral("chat_message"), isNotice);
     QVERIFY(!notice.isEmpty());
     QCOMPARE(eventField(notice, "channel"), QStringLiteral("system"));
-    QVERIFY2(eventField(notice, "content").startsWith(QStringLiteral("Warning")), qPrintable(eventField(notice, "content")));
+    QVERIFY2(eventField(notice, "content").startsWith(QStringLiteral("Warning")),
+             qPrintable(eventField(notice, "content")));
     QCOMPARE(eventData(notice).value(QStringLiteral("standing")).toInt(), 1);
     // The notice comes after the ack of the message that caused it.
     const QList<QJsonObject> &events = m_pat->events();
@@ -167,7 +167,8 @@ void TestEscalation::filterHitWarnsThePlayerAlone()
     }
     QVERIFY(ackAt >= 0 && noticeAt > ackAt);
     // Nobody else hears it.
-    QVERIFY(!m_listener->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("this **** again"))).isEmpty());
+    QVERIFY(!m_listener->waitFor(QStringLiteral("chat_message"), contentIs(QStringLiteral("this **** again")))
+                     .isEmpty());
     for (const QJsonObject &e : m_listener->eventsOfType(QStringLiteral("chat_message")))
         QVERIFY(!isNotice(eventData(e)));
     QVERIFY(QTest::qWaitFor([&] { return countLines(*m_b, QStringLiteral("offence"), QStringLiteral("pat")) == 1; },
@@ -194,7 +195,8 @@ void TestEscalation::standingIsTheSameOnBothInstances()
 
 void TestEscalation::warningOnTheOtherInstanceMutes()
 {
-    const QJsonObject r = m_modA->request(playerFrame("warn", QStringLiteral("pat"), QStringLiteral("mind the language")));
+    const QJsonObject r =
+            m_modA->request(playerFrame("warn", QStringLiteral("pat"), QStringLiteral("mind the language")));
     QCOMPARE(r.value(QStringLiteral("event_type")).toString(), QStringLiteral("standing"));
     QCOMPARE(eventData(r).value(QStringLiteral("points")).toInt(), 2);
     // Pat, on B, is told, and the mute A set reaches B.
@@ -253,7 +255,8 @@ void TestEscalation::floodReachesReview()
     QCOMPARE(lastCode, QStringLiteral("rate_limited"));
     const QJsonObject notice = flooder->waitFor(QStringLiteral("chat_message"), isNotice);
     QVERIFY(!notice.isEmpty());
-    QVERIFY2(eventField(notice, "content").contains(QStringLiteral("review")), qPrintable(eventField(notice, "content")));
+    QVERIFY2(eventField(notice, "content").contains(QStringLiteral("review")),
+             qPrintable(eventField(notice, "content")));
     // The review item is in the queue, on the other instance too.
     QVERIFY(QTest::qWaitFor(
             [&] {

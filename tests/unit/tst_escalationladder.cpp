@@ -211,20 +211,24 @@ void TestEscalationLadder::configErrors_data()
     const QByteArray head = "moderation:\n  escalation:\n";
     QTest::newRow("bad action") << head + "    steps:\n      - { at: 1, action: ban }\n"
                                 << "moderation.escalation.steps[0].action: 'ban' is not warn, mute or review";
-    QTest::newRow("steps not climbing") << head + "    steps:\n      - { at: 3, action: warn }\n"
-                                                  "      - { at: 2, action: mute }\n"
+    QTest::newRow("steps not climbing") << head
+                    + "    steps:\n      - { at: 3, action: warn }\n"
+                      "      - { at: 2, action: mute }\n"
                                         << "moderation.escalation.steps[1].at: steps must climb";
     QTest::newRow("mute too long") << head + "    steps:\n      - { at: 1, action: mute, minutes: 20000 }\n"
                                    << "moderation.escalation.steps[0].minutes";
-    QTest::newRow("no steps") << head + "    steps: []\n" << "moderation.escalation.steps: the ladder needs at least one step";
-    QTest::newRow("steps not a list") << head + "    steps: warn\n" << "moderation.escalation.steps: expected a list";
+    QTest::newRow("no steps") << head + "    steps: []\n"
+                              << "moderation.escalation.steps: the ladder needs at least one step";
+    QTest::newRow("steps not a list") << head + "    steps: warn\n"
+                                      << "moderation.escalation.steps: expected a list";
     QTest::newRow("step not a mapping") << head + "    steps:\n      - warn\n"
                                         << "moderation.escalation.steps[0]: expected a mapping";
     QTest::newRow("unknown step key") << head + "    steps:\n      - { at: 1, action: warn, colour: red }\n"
                                       << "moderation.escalation.steps[0].colour: unknown key";
     QTest::newRow("bad category") << head + "    ignore_categories: [Self Harm]\n"
                                   << "moderation.escalation.ignore_categories: 'Self Harm' is not a category name";
-    QTest::newRow("decay zero") << head + "    decay_minutes: 0\n" << "moderation.escalation.decay_minutes";
+    QTest::newRow("decay zero") << head + "    decay_minutes: 0\n"
+                                << "moderation.escalation.decay_minutes";
     QTest::newRow("unknown points key") << head + "    points: { slur: 3 }\n"
                                         << "moderation.escalation.points.slur: unknown key";
 }
