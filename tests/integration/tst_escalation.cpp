@@ -7,10 +7,8 @@
 #include "testclient.h"
 #include "testserver.h"
 
-#include "audit/auditlog.h"
 #include "chat/directory.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -23,24 +21,10 @@ namespace {
 const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
 const QString kSwear = QStringLiteral("this shit again"); // profanity, moderate: 1 point
 
-QList<QJsonObject> moderationLines(TestServer &s)
-{
-    AuditLog *audit = s.app().auditLog();
-    audit->flush();
-    QFile f(QStringLiteral("%1/moderation/moderation_%2.jsonl")
-                    .arg(audit->dir(), QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)));
-    QList<QJsonObject> lines;
-    if (f.open(QIODevice::ReadOnly)) {
-        while (!f.atEnd())
-            lines.append(QJsonDocument::fromJson(f.readLine()).object());
-    }
-    return lines;
-}
-
 int countLines(TestServer &s, const QString &event, const QString &player)
 {
     int n = 0;
-    for (const QJsonObject &l : moderationLines(s))
+    for (const QJsonObject &l : s.auditLines(QStringLiteral("moderation")))
         n += l.value(QStringLiteral("event")) == event && l.value(QStringLiteral("player_id")) == player;
     return n;
 }
@@ -215,7 +199,7 @@ void TestEscalation::warningOnTheOtherInstanceMutes()
             3000));
     QCOMPARE(countLines(*m_a, QStringLiteral("escalation"), QStringLiteral("pat")), 1); // the mute, taken on A
     bool muteLogged = false;
-    for (const QJsonObject &l : moderationLines(*m_a))
+    for (const QJsonObject &l : m_a->auditLines(QStringLiteral("moderation")))
         muteLogged = muteLogged
                 || (l.value(QStringLiteral("event")) == QStringLiteral("mute")
                     && l.value(QStringLiteral("actor")) == QStringLiteral("escalation")

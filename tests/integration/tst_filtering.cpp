@@ -5,7 +5,6 @@
 #include "testclient.h"
 #include "testserver.h"
 
-#include "audit/auditlog.h"
 #include "model/filterlevel.h"
 
 #include <QFile>
@@ -21,18 +20,6 @@ using namespace mythos::test;
 namespace {
 const QString kFoyer = QStringLiteral("earth_arkham_sanitarium_foyer");
 
-QList<QJsonObject> logLines(AuditLog *audit, const QString &category)
-{
-    audit->flush();
-    QFile f(QStringLiteral("%1/%2/%2_%3.jsonl")
-                    .arg(audit->dir(), category, QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)));
-    QList<QJsonObject> lines;
-    if (f.open(QIODevice::ReadOnly)) {
-        while (!f.atEnd())
-            lines.append(QJsonDocument::fromJson(f.readLine()).object());
-    }
-    return lines;
-}
 } // namespace
 
 class TestFiltering : public QObject
@@ -132,7 +119,7 @@ void TestFiltering::profanityIsMaskedForRecipients()
     QCOMPARE(eventData(clean).value(QStringLiteral("filtered")).toBool(), false);
     // The audit trail has what alice really wrote; history has what bob saw.
     bool original = false;
-    for (const QJsonObject &line : logLines(m_server->app().auditLog(), QStringLiteral("chat")))
+    for (const QJsonObject &line : m_server->auditLines(QStringLiteral("chat")))
         original = original
                 || line.value(QStringLiteral("content")).toString() == QStringLiteral("what the f.u.c.k is that");
     QVERIFY(original);
@@ -148,7 +135,7 @@ void TestFiltering::flaggedMessagesAreDeliveredAndQueued()
                      .isEmpty());
     QVERIFY(QTest::qWaitFor([&] { return queueRows(QStringLiteral("flagged")) == 1; }, 3000));
     bool logged = false;
-    for (const QJsonObject &line : logLines(m_server->app().auditLog(), QStringLiteral("moderation")))
+    for (const QJsonObject &line : m_server->auditLines(QStringLiteral("moderation")))
         logged = logged
                 || (line.value(QStringLiteral("event")) == QStringLiteral("flagged")
                     && line.value(QStringLiteral("message_id")) == eventData(ack).value(QStringLiteral("message_id")));
@@ -201,7 +188,7 @@ void TestFiltering::eachChannelFiltersAtItsLevel()
     QVERIFY(QTest::qWaitFor([&] { return queueRows(QStringLiteral("held")) == heldBefore + 1; }, 3000));
     // The reason moderators read is the listed word, not an expression.
     QJsonArray reasons;
-    for (const QJsonObject &line : logLines(m_server->app().auditLog(), QStringLiteral("moderation"))) {
+    for (const QJsonObject &line : m_server->auditLines(QStringLiteral("moderation"))) {
         if (line.value(QStringLiteral("message_id")) == eventData(held).value(QStringLiteral("message_id")))
             reasons = line.value(QStringLiteral("reasons")).toArray();
     }

@@ -39,15 +39,6 @@ QStringList ids(const QList<StoredMessage> &list)
 }
 } // namespace
 
-#define OPEN_DATABASE(db)                                                                                              \
-    QFETCH(QString, backend);                                                                                          \
-    TestDatabase db(backend);                                                                                          \
-    if (!db.isAvailable()) {                                                                                           \
-        if (postgresRequired())                                                                                        \
-            QFAIL(qPrintable(db.skipReason()));                                                                        \
-        QSKIP(qPrintable(db.skipReason()));                                                                            \
-    }
-
 class TestShadowStorage : public QObject
 {
     Q_OBJECT

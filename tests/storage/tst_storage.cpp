@@ -45,15 +45,6 @@ QString resourceScript(const QString &driver, const QString &name)
 }
 } // namespace
 
-#define OPEN_DATABASE(db)                                                                                              \
-    QFETCH(QString, backend);                                                                                          \
-    TestDatabase db(backend);                                                                                          \
-    if (!db.isAvailable()) {                                                                                           \
-        if (postgresRequired())                                                                                        \
-            QFAIL(qPrintable(db.skipReason()));                                                                        \
-        QSKIP(qPrintable(db.skipReason()));                                                                            \
-    }
-
 class TestStorage : public QObject
 {
     Q_OBJECT

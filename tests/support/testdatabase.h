@@ -35,3 +35,14 @@ private:
 bool postgresRequired();
 
 } // namespace mythos::test
+
+// In a data-driven storage test (a `backend` column): the database, or a skip (a failure when
+// PostgreSQL is required).
+#define OPEN_DATABASE(db)                                                                                              \
+    QFETCH(QString, backend);                                                                                          \
+    TestDatabase db(backend);                                                                                          \
+    if (!db.isAvailable()) {                                                                                           \
+        if (postgresRequired())                                                                                        \
+            QFAIL(qPrintable(db.skipReason()));                                                                        \
+        QSKIP(qPrintable(db.skipReason()));                                                                            \
+    }

@@ -1,7 +1,11 @@
 #include "testserver.h"
 
+#include "audit/auditlog.h"
 #include "auth/jwt.h"
 #include "bus/bus.h"
+
+#include <QFile>
+#include <QJsonDocument>
 
 #include <QDateTime>
 #include <QTest>
@@ -53,6 +57,20 @@ bool TestServer::start()
         return false;
     }
     return true;
+}
+
+QList<QJsonObject> TestServer::auditLines(const QString &category)
+{
+    AuditLog *audit = m_app->auditLog();
+    audit->flush();
+    QFile f(QStringLiteral("%1/%2/%2_%3.jsonl")
+                    .arg(audit->dir(), category, QDateTime::currentDateTimeUtc().date().toString(Qt::ISODate)));
+    QList<QJsonObject> lines;
+    if (f.open(QIODevice::ReadOnly)) {
+        while (!f.atEnd())
+            lines.append(QJsonDocument::fromJson(f.readLine()).object());
+    }
+    return lines;
 }
 
 bool TestServer::waitForNats(int timeoutMs)

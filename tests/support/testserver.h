@@ -5,6 +5,8 @@
 #include "app/serverapp.h"
 #include "config/config.h"
 
+#include <QJsonObject>
+#include <QList>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -27,6 +29,8 @@ public:
     // Waits until the bus reports connected (or the timeout passes).
     bool waitForNats(int timeoutMs = 10000);
     ServerApp &app() { return *m_app; }
+    // Today's lines of one audit category ("chat", "moderation", "system"), flushed first.
+    QList<QJsonObject> auditLines(const QString &category);
     quint16 port() const { return m_app->port(); }
 
 private:
