@@ -213,4 +213,19 @@ QJsonObject resetStanding(const QString &player)
     return f;
 }
 
+QJsonObject notes(const QString &player)
+{
+    QJsonObject f = typed(request::notes);
+    f.insert(field::player, player);
+    return f;
+}
+
+QJsonObject addNote(const QString &player, const QString &text)
+{
+    QJsonObject f = typed(request::addNote);
+    f.insert(field::player, player);
+    f.insert(field::text, text);
+    return f;
+}
+
 } // namespace mythos::frames

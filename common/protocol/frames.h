@@ -64,5 +64,7 @@ QJsonObject filterDryRun(const FilterDryRun &dryRun);
 QJsonObject warn(const QString &player, const QString &reason);
 QJsonObject standing(const QString &player);
 QJsonObject resetStanding(const QString &player);
+QJsonObject notes(const QString &player);
+QJsonObject addNote(const QString &player, const QString &text);
 
 } // namespace mythos::frames

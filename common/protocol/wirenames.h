@@ -37,6 +37,9 @@ inline constexpr QLatin1String filterDryRun("filter_dry_run"); // admins only
 inline constexpr QLatin1String warn("warn");
 inline constexpr QLatin1String standing("standing");
 inline constexpr QLatin1String resetStanding("reset_standing");
+// Moderators' notes on a player; both answer with the player's `notes`.
+inline constexpr QLatin1String notes("notes");
+inline constexpr QLatin1String addNote("add_note");
 } // namespace request
 
 // The `event_type` of a server → client envelope.
@@ -65,6 +68,7 @@ inline constexpr QLatin1String mutesChanged("mutes_changed");
 inline constexpr QLatin1String filtersReloaded("filters_reloaded");
 inline constexpr QLatin1String filterDryRun("filter_dry_run");
 inline constexpr QLatin1String standing("standing");
+inline constexpr QLatin1String notes("notes");
 } // namespace event
 
 // Field names of frames and of event data.
@@ -158,6 +162,7 @@ inline constexpr QLatin1String pattern("pattern");
 inline constexpr QLatin1String severity("severity");
 inline constexpr QLatin1String points("points");
 inline constexpr QLatin1String offences("offences");
+inline constexpr QLatin1String notes("notes");
 inline constexpr QLatin1String problems("problems");
 // filter_dry_run (docs/moderation.md "Dry-run")
 inline constexpr QLatin1String lists("lists"); // {profanity, allow, keywords}: candidate list texts
@@ -193,10 +198,10 @@ inline constexpr std::array playerRequests { request::auth,    request::send,   
                                              request::mute,    request::unmute, request::mutes,
                                              request::history, request::resume, request::rateLimitStatus,
                                              request::move,    request::party,  request::ping };
-inline constexpr std::array moderatorRequests { request::monitor,     request::queue,    request::queueAction,
-                                                request::stats,       request::logs,     request::reloadFilters,
-                                                request::warn,        request::standing, request::resetStanding,
-                                                request::filterDryRun };
+inline constexpr std::array moderatorRequests { request::monitor,      request::queue,    request::queueAction,
+                                                request::stats,        request::logs,     request::reloadFilters,
+                                                request::warn,         request::standing, request::resetStanding,
+                                                request::filterDryRun, request::notes,    request::addNote };
 // The events a moderator's connection can receive beyond replies to its own requests.
 inline constexpr std::array moderatorEvents { event::monitorMessage, event::queueItem,    event::stats,
                                               event::messageDeleted, event::mutesChanged, event::gap };

@@ -20,6 +20,7 @@
 #include "moderation/filterservice.h"
 #include "moderation/monitorservice.h"
 #include "moderation/muteservice.h"
+#include "moderation/notesservice.h"
 #include "moderation/queueservice.h"
 #include "protocol/wirenames.h"
 #include "storage/messagestore.h"
@@ -91,6 +92,8 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     m_escalation = std::make_unique<EscalationService>(m_config, m_serverId, m_store.get(), m_bus.get(),
                                                        m_registry->subjects().control("escalation"), m_mutes.get(),
                                                        m_directory.get(), m_registry.get());
+    m_notes = std::make_unique<NotesService>(m_serverId, m_store.get(), m_bus.get(),
+                                             m_registry->subjects().control("notes"), m_directory.get());
     m_router = std::make_unique<Router>(m_registry.get(), &m_mutes->registry());
     m_chat = std::make_unique<ChatService>(m_config, m_serverId, m_registry.get(), m_directory.get(), m_router.get(),
                                            m_bus.get(), m_store.get(), &m_mutes->registry(), m_filter.get());
@@ -116,11 +119,22 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     m_presence = std::make_unique<PresenceService>(m_registry.get());
     m_authenticator = std::make_unique<Authenticator>(m_config, m_directory.get(), &m_directory->known());
 
-    ClientServices services {
-        &m_config,        m_serverId,         m_authenticator.get(), m_registry.get(),          m_chat.get(),
-        m_presence.get(), m_store.get(),      m_mutes.get(),         m_monitor.get(),           m_queue.get(),
-        m_filter.get(),   m_escalation.get(), m_config.logging.dir,  [this] { return stats(); }
-    };
+    ClientServices services;
+    services.config = &m_config;
+    services.serverId = m_serverId;
+    services.authenticator = m_authenticator.get();
+    services.registry = m_registry.get();
+    services.chat = m_chat.get();
+    services.presence = m_presence.get();
+    services.store = m_store.get();
+    services.mutes = m_mutes.get();
+    services.monitor = m_monitor.get();
+    services.queue = m_queue.get();
+    services.filter = m_filter.get();
+    services.escalation = m_escalation.get();
+    services.notes = m_notes.get();
+    services.logDir = m_config.logging.dir;
+    services.stats = [this] { return stats(); };
     SessionLimits limits;
     limits.maxFrameBytes = m_config.nats.maxPayload;
     limits.maxOutboundBytes = qint64(m_config.server.outboundQueueLimitKiB) * 1024;
@@ -440,6 +454,8 @@ void ServerApp::onBusMessage(const QByteArray &subject, const QByteArray &payloa
         m_mutes->handleControl(payload);
     else if (subject == m_escalation->controlSubject())
         m_escalation->handleControl(payload);
+    else if (subject == m_notes->controlSubject())
+        m_notes->handleControl(payload);
     else if (m_queue->handles(subject))
         m_queue->handleControl(subject, payload);
     else if (subject == m_chat->shadowSubject())

@@ -25,6 +25,7 @@ class HttpApi;
 class HttpGateway;
 class EscalationService;
 class FilterService;
+class NotesService;
 class MessageStore;
 class MonitorService;
 class MuteService;
@@ -96,6 +97,7 @@ private:
     std::unique_ptr<MuteService> m_mutes;
     std::unique_ptr<FilterService> m_filter;
     std::unique_ptr<EscalationService> m_escalation;
+    std::unique_ptr<NotesService> m_notes;
     std::unique_ptr<ClassifierService> m_classifier;
     std::unique_ptr<MonitorService> m_monitor;
     std::unique_ptr<QueueService> m_queue;

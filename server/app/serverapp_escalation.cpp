@@ -1,10 +1,11 @@
-// ServerApp's wiring of the escalation ladder: the offences the pipeline reports, the review
-// items it queues, and its moderation log lines.
+// ServerApp's wiring of the player record: the escalation ladder (the offences the pipeline
+// reports, the review items it queues) and moderators' notes, with their moderation log lines.
 #include "app/serverapp.h"
 
 #include "audit/auditlog.h"
 #include "chat/chatservice.h"
 #include "moderation/escalationservice.h"
+#include "moderation/notesservice.h"
 #include "moderation/queueservice.h"
 
 namespace mythos {
@@ -45,6 +46,14 @@ void ServerApp::connectEscalation()
                      { { QLatin1String("actor"), moderator.id },
                        { QLatin1String("actor_name"), moderator.name },
                        { QLatin1String("player_id"), player } });
+    });
+    connect(m_notes.get(), &NotesService::noteAdded, this, [audit](const ModeratorNote &n) {
+        audit->write(AuditCategory::Moderation, QStringLiteral("note"),
+                     { { QLatin1String("actor"), n.authorId },
+                       { QLatin1String("actor_name"), n.authorName },
+                       { QLatin1String("player_id"), n.playerId },
+                       { QLatin1String("note_id"), n.id },
+                       { QLatin1String("text"), n.body } });
     });
 }
 

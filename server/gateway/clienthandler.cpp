@@ -140,7 +140,7 @@ void ClientHandler::authenticateWith(const AuthOutcome &outcome, const QString &
         m_moderator =
                 new ModeratorRequests(m_session,
                                       { m_services.monitor, m_services.queue, m_services.filter, m_services.escalation,
-                                        m_services.logDir, m_services.stats, m_services.config },
+                                        m_services.notes, m_services.logDir, m_services.stats, m_services.config },
                                       this);
     qCInfo(lcClient) << m_session->peer() << "authenticated as" << m_playerId << roleName(who.identity.role);
     const Location &where = m_player->location;

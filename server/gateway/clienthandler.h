@@ -18,6 +18,7 @@ class Authenticator;
 class PlayerRegistry;
 class EscalationService;
 class FilterService;
+class NotesService;
 class MessageStore;
 class ModeratorRequests;
 class MonitorService;
@@ -41,6 +42,7 @@ struct ClientServices
     QueueService *queue = nullptr;
     FilterService *filter = nullptr;
     EscalationService *escalation = nullptr;
+    NotesService *notes = nullptr;
     QString logDir;
     std::function<QJsonObject()> stats;
 };

@@ -7,6 +7,7 @@
 #include "moderation/filterservice.h"
 #include "moderation/monitorservice.h"
 #include "moderation/muteservice.h"
+#include "moderation/notesservice.h"
 #include "moderation/queueservice.h"
 #include "protocol/wirenames.h"
 
@@ -73,7 +74,8 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
     }
     if (type == wire::request::stats)
         return reply(wire::event::stats, m_services.stats());
-    if (type == wire::request::warn || type == wire::request::standing || type == wire::request::resetStanding) {
+    if (type == wire::request::warn || type == wire::request::standing || type == wire::request::resetStanding
+        || type == wire::request::notes || type == wire::request::addNote) {
         if (!frame.value(wire::field::player).isString())
             return fail({ ErrorCode::InvalidRequest, QStringLiteral("'%1' needs a string 'player'").arg(type) });
         const QString player = frame.value(wire::field::player).toString();
@@ -82,6 +84,16 @@ void ModeratorRequests::handle(const Identity &who, const QString &type, const Q
                 return fail(*e);
             reply(wire::event::standing, std::get<QJsonObject>(r));
         };
+        if (type == wire::request::notes || type == wire::request::addNote) {
+            auto listed = [reply, fail](const std::variant<QJsonObject, ChatError> &r) {
+                if (const auto *e = std::get_if<ChatError>(&r))
+                    return fail(*e);
+                reply(wire::event::notes, std::get<QJsonObject>(r));
+            };
+            if (type == wire::request::notes)
+                return m_services.notes->list(who, player, listed);
+            return m_services.notes->add(who, player, frame.value(wire::field::text).toString(), listed);
+        }
         if (type == wire::request::warn)
             return m_services.escalation->warn(who, player, frame.value(wire::field::reason).toString(), answer);
         if (type == wire::request::standing)

@@ -14,6 +14,7 @@ namespace mythos {
 struct Config;
 class EscalationService;
 class FilterService;
+class NotesService;
 class MonitorService;
 class QueueService;
 class Session;
@@ -29,6 +30,7 @@ public:
         QueueService *queue = nullptr;
         FilterService *filter = nullptr;
         EscalationService *escalation = nullptr;
+        NotesService *notes = nullptr;
         QString logDir;
         StatsSource stats;
         const Config *config = nullptr; // for filter_dry_run

@@ -5,6 +5,7 @@
 
 #include "model/role.h"
 #include "moderation/moderationitem.h"
+#include "moderation/moderatornote.h"
 #include "moderation/mute.h"
 #include "moderation/offence.h"
 #include "storage/storedmessage.h"
@@ -64,6 +65,9 @@ public:
     Result<QList<Offence>> loadOffences(const QDateTime &newerThan);
     Result<int> deleteOffences(const QString &playerId, const QDateTime &upTo);
     Result<int> pruneOffences(const QDateTime &upTo);
+    // Moderators' notes: saved once (a relayed copy is ignored), a player's newest first.
+    Result<bool> saveNote(const ModeratorNote &note);
+    Result<QList<ModeratorNote>> loadNotes(const QString &playerId, int limit);
     // Queues an item; fills its context's `recent_lines` with the five messages before it in
     // the same channel and scope, read in the same step so the snapshot is of that moment.
     // Returns the item as stored, context complete: what moderators are first shown.

@@ -206,6 +206,16 @@ void TestContract::everyModeratorRequestGetsTheReplyTheConsoleReads()
             [](const QJsonObject &d) {
                 return d.value(wire::field::points).toInt() == 0 && d.value(wire::field::offences).toArray().isEmpty();
             } } },
+        { wire::request::addNote,
+          { [] { return frames::addNote(QStringLiteral("pat"), QStringLiteral("contract note")); }, wire::event::notes,
+            [](const QJsonObject &d) {
+                const QJsonArray notes = d.value(wire::field::notes).toArray();
+                return d.value(wire::field::playerId).toString() == QLatin1String("pat") && notes.size() == 1
+                        && notes[0].toObject().value(wire::field::text).toString() == QLatin1String("contract note");
+            } } },
+        { wire::request::notes,
+          { [] { return frames::notes(QStringLiteral("Pat")); }, wire::event::notes,
+            [](const QJsonObject &d) { return d.value(wire::field::notes).toArray().size() == 1; } } },
         { wire::request::reloadFilters,
           { [] { return frames::reloadFilters(); }, wire::event::filtersReloaded,
             [](const QJsonObject &d) {

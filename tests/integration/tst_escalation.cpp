@@ -55,6 +55,7 @@ private Q_SLOTS:
     void floodReachesReview();
     void selfHarmAndStaffNeverCount();
     void playersCannotUseTheLadder();
+    void notesAreSharedByEveryInstance();
     void standingSurvivesARestart();
 
 private:
@@ -282,6 +283,39 @@ void TestEscalation::playersCannotUseTheLadder()
     for (const char *type : { "warn", "standing", "reset_standing" })
         QCOMPARE(eventField(m_listener->request(playerFrame(type, QStringLiteral("pat"))), "code"),
                  QStringLiteral("forbidden"));
+}
+
+void TestEscalation::notesAreSharedByEveryInstance()
+{
+    QJsonObject add { { QStringLiteral("type"), QStringLiteral("add_note") },
+                      { QStringLiteral("player"), QStringLiteral("Pat") },
+                      { QStringLiteral("text"), QStringLiteral("  second account of someone banned last week  ") } };
+    const QJsonObject r = m_modA->request(add);
+    QCOMPARE(r.value(QStringLiteral("event_type")).toString(), QStringLiteral("notes"));
+    QCOMPARE(eventData(r).value(QStringLiteral("player_id")).toString(), QStringLiteral("pat"));
+    QCOMPARE(eventData(r).value(QStringLiteral("notes")).toArray().size(), 1);
+    add.insert(QStringLiteral("text"), QStringLiteral("apologised in private"));
+    m_modA->request(add);
+    // B has its own database: it stored the relayed notes, newest first.
+    QJsonArray onB;
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                onB = eventData(m_modB->request(playerFrame("notes", QStringLiteral("pat"))))
+                              .value(QStringLiteral("notes"))
+                              .toArray();
+                return onB.size() == 2;
+            },
+            3000));
+    QCOMPARE(onB[0].toObject().value(QStringLiteral("text")).toString(), QStringLiteral("apologised in private"));
+    QCOMPARE(onB[1].toObject().value(QStringLiteral("text")).toString(),
+             QStringLiteral("second account of someone banned last week"));
+    QCOMPARE(onB[1].toObject().value(QStringLiteral("author_id")).toString(), QStringLiteral("moda"));
+    QCOMPARE(onB[1].toObject().value(QStringLiteral("author_name")).toString(), QStringLiteral("Moda"));
+    QCOMPARE(countLines(*m_a, QStringLiteral("note"), QStringLiteral("pat")), 2);
+    add.insert(QStringLiteral("text"), QStringLiteral("   "));
+    QCOMPARE(eventField(m_modA->request(add), "code"), QStringLiteral("invalid_request"));
+    QCOMPARE(eventField(m_listener->request(playerFrame("notes", QStringLiteral("pat"))), "code"),
+             QStringLiteral("forbidden"));
 }
 
 void TestEscalation::standingSurvivesARestart()

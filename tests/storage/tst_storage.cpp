@@ -70,6 +70,8 @@ private Q_SLOTS:
     void mutesPersist();
     void offencesPersist_data() { backends_data(); }
     void offencesPersist();
+    void notesPersist_data() { backends_data(); }
+    void notesPersist();
 };
 
 void TestStorage::backends_data()
@@ -376,6 +378,32 @@ void TestStorage::offencesPersist()
     QCOMPARE(live[0].id, QStringLiteral("o2"));
     QCOMPARE(storage->pruneOffences(now.addSecs(-60 * 60)).value(), 1); // o3
     QCOMPARE(storage->loadOffences(now.addSecs(-365LL * 86400)).value().size(), 1);
+}
+
+void TestStorage::notesPersist()
+{
+    OPEN_DATABASE(db);
+    auto storage = db.storage();
+    QVERIFY(storage->open(true).ok());
+    const QDateTime now = QDateTime::fromString(QStringLiteral("2026-12-07T12:00:00.250Z"), Qt::ISODateWithMs);
+    for (int i = 0; i < 3; ++i) {
+        ModeratorNote n;
+        n.id = QStringLiteral("n%1").arg(i);
+        n.playerId = QStringLiteral("pat");
+        n.authorId = QStringLiteral("mod1");
+        n.authorName = QStringLiteral("Mod 'One'"); // quotes are data
+        n.body = QStringLiteral("note %1 — ünïcode").arg(i);
+        n.createdAt = now.addSecs(i);
+        QVERIFY2(storage->saveNote(n).ok(), qPrintable(storage->saveNote(n).error()));
+        QVERIFY(storage->saveNote(n).ok()); // a relayed copy: ignored
+    }
+    const QList<ModeratorNote> notes = storage->loadNotes(QStringLiteral("pat"), 2).value();
+    QCOMPARE(notes.size(), 2); // the limit
+    QCOMPARE(notes[0].id, QStringLiteral("n2")); // newest first
+    QCOMPARE(notes[0].body, QStringLiteral("note 2 — ünïcode"));
+    QCOMPARE(notes[0].authorName, QStringLiteral("Mod 'One'"));
+    QCOMPARE(notes[0].createdAt, now.addSecs(2));
+    QVERIFY(storage->loadNotes(QStringLiteral("kim"), 10).value().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestStorage)

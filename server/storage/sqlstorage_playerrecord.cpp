@@ -1,4 +1,5 @@
-// The escalation ladder's table of SqlStorage (chat_offences, schema version 7).
+// The player-record tables of SqlStorage: the escalation ladder's chat_offences (schema
+// version 7) and the moderators' notes (moderator_notes, version 8).
 #include "storage/sqlstorage.h"
 
 #include "storage/sqlhelpers.h"
@@ -61,6 +62,38 @@ Result<int> SqlStorage::pruneOffences(const QDateTime &upTo)
     if (!q.exec())
         return dbError<int>("cannot delete decayed offences", q.lastError());
     return q.numRowsAffected();
+}
+
+Result<bool> SqlStorage::saveNote(const ModeratorNote &n)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("insert_note")));
+    return bindAndExec(
+            q, { n.id, n.playerId, n.authorId, nullable(n.authorName), n.body, iso(n.createdAt), nullable(n.origin) },
+            "cannot save a note");
+}
+
+Result<QList<ModeratorNote>> SqlStorage::loadNotes(const QString &playerId, int limit)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql(QStringLiteral("load_notes")));
+    q.addBindValue(playerId);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return dbError<QList<ModeratorNote>>("cannot load notes", q.lastError());
+    QList<ModeratorNote> notes;
+    while (q.next()) {
+        ModeratorNote n;
+        n.id = q.value(0).toString();
+        n.playerId = q.value(1).toString();
+        n.authorId = q.value(2).toString();
+        n.authorName = q.value(3).toString();
+        n.body = q.value(4).toString();
+        n.createdAt = readTime(q.value(5));
+        n.origin = q.value(6).toString();
+        notes.append(n);
+    }
+    return notes;
 }
 
 } // namespace mythos
