@@ -13,6 +13,7 @@
 #include "views/monitorview.h"
 #include "views/mutedialog.h"
 #include "views/mutesview.h"
+#include "views/playerrecorddialog.h"
 #include "views/queueview.h"
 
 #include "protocol/frames.h"
@@ -113,6 +114,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_monitorView, &MonitorView::shadowMuteRequested, this,
             [this](const QString &id, const QString &name) { muteFromMonitor(id, name, true); });
     connect(m_queueView, &QueueView::mutesChanged, m_mutesView, &MutesView::refresh);
+    connect(m_monitorView, &MonitorView::recordRequested, this, &MainWindow::openPlayerRecord);
+    connect(m_queueView, &QueueView::recordRequested, this, &MainWindow::openPlayerRecord);
     m_countdown.setInterval(500);
     connect(&m_countdown, &QTimer::timeout, this, &MainWindow::onStateChanged);
     onStateChanged();
@@ -335,6 +338,25 @@ void MainWindow::muteFromMonitor(const QString &playerId, const QString &playerN
     dialog->open();
 }
 
+PlayerRecordDialog *MainWindow::openPlayerRecord(const QString &playerId, const QString &playerName)
+{
+    if (playerId.isEmpty())
+        return nullptr;
+    const QList<PlayerRecordDialog *> open = findChildren<PlayerRecordDialog *>();
+    for (PlayerRecordDialog *d : open) {
+        if (d->playerId() == playerId) {
+            d->raise();
+            d->activateWindow();
+            d->refresh();
+            return d;
+        }
+    }
+    auto *dialog = new PlayerRecordDialog(playerId, playerName, m_client, m_monitorModel, m_mutesModel, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
 FilterDryRunDialog *MainWindow::openFilterDryRun()
 {
     if (!m_dryRunAction->isEnabled())
@@ -360,15 +382,23 @@ void MainWindow::showShortcuts()
                                 "<tr><td><b>Ctrl+M</b></td><td>mute the selected line's sender</td></tr>"
                                 "<tr><td><b>Ctrl+Shift+M</b></td><td>shadow-mute it (their lines reach "
                                 "moderators only)</td></tr>"
+                                "<tr><td><b>Ctrl+I</b></td><td>the sender's player record (standing, "
+                                "offences, warnings, mutes; warn, shadow-mute, reset)</td></tr>"
                                 "<tr><td><b>Esc</b></td><td>clear the filters</td></tr>"
                                 "<tr><td colspan=2><br><b>Queue</b></td></tr>"
                                 "<tr><td><b>C A R D</b></td><td>claim, approve, reject, dismiss</td></tr>"
                                 "<tr><td><b>Del</b></td><td>delete the message everywhere</td></tr>"
                                 "<tr><td><b>M</b></td><td>mute the sender (duration and reason)</td></tr>"
+                                "<tr><td><b>Ctrl+I</b></td><td>the sender's player record</td></tr>"
+                                "<tr><td><b>Alt+Y</b></td><td>filter by category (or review)</td></tr>"
                                 "<tr><td><b>F5</b></td><td>refresh</td></tr>"
                                 "<tr><td colspan=2><br><b>Mutes</b></td></tr>"
                                 "<tr><td><b>Enter</b></td><td>in the form: add the mute</td></tr>"
                                 "<tr><td><b>E / Del</b></td><td>extend / remove the selected mute</td></tr>"
+                                "<tr><td colspan=2><br><b>Player record</b></td></tr>"
+                                "<tr><td><b>Alt+W / Alt+S / Alt+T</b></td><td>warn, shadow-mute, reset "
+                                "standing</td></tr>"
+                                "<tr><td><b>F5</b></td><td>re-read the standing and mutes</td></tr>"
                                 "<tr><td colspan=2><br><b>Logs</b></td></tr>"
                                 "<tr><td><b>Ctrl+S</b></td><td>export the visible rows</td></tr>"
                                 "<tr><td><b>F5</b></td><td>re-read the file</td></tr>"

@@ -26,6 +26,7 @@ class MonitorModel;
 class MonitorView;
 class MutesModel;
 class MutesView;
+class PlayerRecordDialog;
 class QueueModel;
 class QueueView;
 
@@ -58,6 +59,9 @@ public:
     FilterDryRunDialog *openFilterDryRun();
     QAction *filterDryRunAction() const { return m_dryRunAction; }
     QString connectionText() const;
+    // Ctrl+I on a monitor line or queue item: that player's record (one per player; an open
+    // one is raised).
+    PlayerRecordDialog *openPlayerRecord(const QString &playerId, const QString &playerName);
 
     static QStringList recentServers();
     static void rememberServer(const QUrl &url);

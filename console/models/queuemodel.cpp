@@ -52,6 +52,20 @@ QStringList QueueModel::matchedRuleNames(const QJsonObject &item)
     return names;
 }
 
+QStringList QueueModel::categories(const QJsonObject &item)
+{
+    QStringList out;
+    if (str(item, wire::field::kind) == QLatin1String("review"))
+        out.append(QStringLiteral("review"));
+    const QJsonArray rules = item.value(wire::field::context).toObject().value(wire::field::matched).toArray();
+    for (const QJsonValue &v : rules) {
+        const QString category = str(v.toObject(), wire::field::category);
+        if (!category.isEmpty() && !out.contains(category))
+            out.append(category);
+    }
+    return out;
+}
+
 QStringList QueueModel::matchedExpressions(const QJsonObject &item)
 {
     QStringList expressions;
@@ -227,12 +241,23 @@ void QueueFilter::setShowClosed(bool show)
     invalidateFilter();
 }
 
+void QueueFilter::setCategory(const QString &category)
+{
+    const QString c = category.trimmed();
+    if (m_category == c)
+        return;
+    m_category = c;
+    invalidateFilter();
+}
+
 bool QueueFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (m_showClosed)
+    const QModelIndex i = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (!m_showClosed && i.data(QueueModel::StatusRole).toString() != QLatin1String("pending"))
+        return false;
+    if (m_category.isEmpty())
         return true;
-    return sourceModel()->index(sourceRow, 0, sourceParent).data(QueueModel::StatusRole).toString()
-            == QLatin1String("pending");
+    return QueueModel::categories(i.data(QueueModel::RawRole).toJsonObject()).contains(m_category, Qt::CaseInsensitive);
 }
 
 } // namespace mythos::console

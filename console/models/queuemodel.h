@@ -39,6 +39,9 @@ public:
     // themselves for an item whose rules have no names.
     static QStringList matchedRuleNames(const QJsonObject &item);
     static QStringList matchedExpressions(const QJsonObject &item);
+    // The categories of the rules that matched (each once, in order); "review" for an item the
+    // escalation ladder queued.
+    static QStringList categories(const QJsonObject &item);
     // A fresh list of pending items (after connecting): pending rows it lacks were settled
     // while we were away, so they go; closed rows we already show stay.
     void replacePending(const QJsonArray &items);
@@ -64,7 +67,8 @@ private:
     int m_closedCap = 1000;
 };
 
-// Shows pending items only, or everything.
+// Shows pending items only, or everything; and only one category (a matched rule's, or
+// "review"), or all.
 class QueueFilter : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -72,12 +76,16 @@ public:
     explicit QueueFilter(QObject *parent = nullptr) : QSortFilterProxyModel(parent) { }
     void setShowClosed(bool show);
     bool showClosed() const { return m_showClosed; }
+    // Empty: every category. Matched case-insensitively against QueueModel::categories.
+    void setCategory(const QString &category);
+    QString category() const { return m_category; }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
     bool m_showClosed = false;
+    QString m_category;
 };
 
 } // namespace mythos::console

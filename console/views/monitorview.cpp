@@ -98,6 +98,7 @@ MonitorView::MonitorView(MonitorModel *model, QWidget *parent)
     makeAction(tr("Mute sender…"), QKeySequence(Qt::CTRL | Qt::Key_M), &MonitorView::requestMuteOfSelected);
     makeAction(tr("Shadow-mute sender…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
                &MonitorView::requestShadowMuteOfSelected);
+    makeAction(tr("Player record…"), QKeySequence(Qt::CTRL | Qt::Key_I), &MonitorView::requestRecordOfSelected);
     // Enter opens the context only from the table, so it still works in the filter fields.
     QAction *open = makeAction(tr("Open context"), QKeySequence(Qt::Key_Return), &MonitorView::openContext);
     removeAction(open);
@@ -183,6 +184,16 @@ void MonitorView::requestShadowMuteOfSelected()
                                i.data(MonitorModel::SenderNameRole).toString());
 }
 
+void MonitorView::requestRecordOfSelected()
+{
+    const int row = selectedSourceRow();
+    if (row < 0 || m_model->index(row, 0).data(MonitorModel::MarkerRole).toBool())
+        return;
+    const QModelIndex i = m_model->index(row, 0);
+    Q_EMIT recordRequested(i.data(MonitorModel::SenderIdRole).toString(),
+                           i.data(MonitorModel::SenderNameRole).toString());
+}
+
 void MonitorView::requestMuteOfSelected()
 {
     const int row = selectedSourceRow();
@@ -254,6 +265,8 @@ void MonitorView::showMenu(const QPoint &pos)
     const QString channel = at.data(MonitorModel::ChannelRole).toString();
     const QString text = at.data(MonitorModel::RawRole).toJsonObject().value(wire::field::message).toString();
     QMenu menu(this);
+    menu.addAction(tr("Player record of %1…").arg(at.data(MonitorModel::SenderNameRole).toString()), this,
+                   &MonitorView::requestRecordOfSelected);
     menu.addAction(tr("Mute %1…").arg(at.data(MonitorModel::SenderNameRole).toString()), this,
                    &MonitorView::requestMuteOfSelected);
     menu.addAction(tr("Shadow-mute %1…").arg(at.data(MonitorModel::SenderNameRole).toString()), this,

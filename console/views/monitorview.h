@@ -30,10 +30,13 @@ public:
     void openContext();
     void requestMuteOfSelected();
     void requestShadowMuteOfSelected();
+    // Ctrl+I: asks for the selected line's sender's record.
+    void requestRecordOfSelected();
 
 Q_SIGNALS:
     void muteRequested(const QString &playerId, const QString &playerName);
     void shadowMuteRequested(const QString &playerId, const QString &playerName);
+    void recordRequested(const QString &playerId, const QString &playerName);
 
 private:
     int selectedSourceRow() const;

@@ -9,11 +9,14 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -83,6 +86,28 @@ QueueView::QueueView(QueueModel *model, ModeratorClient *client, QWidget *parent
     addAction(refreshAction);
     m_showClosed = new QCheckBox(tr("Show &closed items"));
     toolbar->addWidget(m_showClosed);
+    toolbar->addSeparator();
+    m_recordAction = toolbar->addAction(tr("Player record…"), this, &QueueView::requestRecordOfSelected);
+    m_recordAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_recordAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_recordAction->setToolTip(tr("The sender's standing, offences, mutes and recent lines (Ctrl+I)"));
+    addAction(m_recordAction);
+    toolbar->addSeparator();
+    auto *categoryLabel = new QLabel(tr("Categor&y:"));
+    m_category = new QComboBox;
+    m_category->setEditable(true);
+    m_category->setInsertPolicy(QComboBox::NoInsert);
+    m_category->addItem(QString());
+    m_category->addItem(QStringLiteral("review"));
+    m_category->lineEdit()->setPlaceholderText(tr("all categories"));
+    m_category->lineEdit()->setClearButtonEnabled(true);
+    m_category->setAccessibleName(tr("Category filter"));
+    m_category->setToolTip(tr("Only items whose matched rules have this category; \"review\": "
+                              "players the escalation ladder queued (Alt+Y)"));
+    m_category->setMinimumContentsLength(12);
+    categoryLabel->setBuddy(m_category);
+    toolbar->addWidget(categoryLabel);
+    toolbar->addWidget(m_category);
 
     m_table = readOnlyTable(m_filter, tr("Moderation queue"));
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -111,6 +136,15 @@ QueueView::QueueView(QueueModel *model, ModeratorClient *client, QWidget *parent
     layout->addWidget(m_message);
 
     connect(m_showClosed, &QCheckBox::toggled, m_filter, &QueueFilter::setShowClosed);
+    connect(m_category, &QComboBox::currentTextChanged, this, [this](const QString &text) {
+        m_filter->setCategory(text);
+        if (!m_table->currentIndex().isValid())
+            selectNextPending(0);
+    });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &QueueView::updateCategories);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &QueueView::updateCategories);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QTableView::customContextMenuRequested, this, &QueueView::showMenu);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         showDetails();
         updateActions();
@@ -138,6 +172,39 @@ QAction *QueueView::actionFor(const QString &action) const
             return a;
     }
     return nullptr;
+}
+
+void QueueView::updateCategories()
+{
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        for (const QString &c : QueueModel::categories(m_model->item(r))) {
+            if (m_category->findText(c, Qt::MatchFixedString) < 0)
+                m_category->addItem(c);
+        }
+    }
+}
+
+void QueueView::requestRecordOfSelected()
+{
+    const QJsonObject item = m_table->currentIndex().data(QueueModel::RawRole).toJsonObject();
+    if (item.isEmpty())
+        return;
+    Q_EMIT recordRequested(str(item, wire::field::senderId),
+                           str(item.value(wire::field::message).toObject(), wire::field::senderName));
+}
+
+void QueueView::showMenu(const QPoint &pos)
+{
+    const QModelIndex at = m_table->indexAt(pos);
+    if (!at.isValid())
+        return;
+    m_table->setCurrentIndex(at);
+    QMenu menu(this);
+    menu.addAction(m_recordAction);
+    menu.addSeparator();
+    for (QAction *a : std::as_const(m_actions))
+        menu.addAction(a);
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
 }
 
 void QueueView::refresh()

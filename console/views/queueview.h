@@ -8,6 +8,7 @@
 #include <optional>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QTableView;
 class QTextBrowser;
@@ -33,16 +34,24 @@ public:
     void muteSenderInteractively();
     QAction *actionFor(const QString &action) const;
     QTableView *table() const { return m_table; }
+    QComboBox *categoryCombo() const { return m_category; }
+    QueueFilter *filter() const { return m_filter; }
+    // Ctrl+I: asks for the selected item's sender's record.
+    void requestRecordOfSelected();
     QString lastError() const { return m_lastError; }
     static QString contextHtml(const QJsonObject &item);
 
 Q_SIGNALS:
     void mutesChanged();
+    void recordRequested(const QString &playerId, const QString &playerName);
 
 private:
     void showDetails();
     void updateActions();
     void selectNextPending(int fromProxyRow);
+    // Offers the categories the items carry (plus "review"), keeping what is typed.
+    void updateCategories();
+    void showMenu(const QPoint &pos);
 
     QueueModel *m_model;
     ModeratorClient *m_client;
@@ -50,6 +59,8 @@ private:
     QTableView *m_table;
     QTextBrowser *m_details;
     QCheckBox *m_showClosed;
+    QComboBox *m_category;
+    QAction *m_recordAction;
     QLabel *m_message;
     QList<QAction *> m_actions;
     QString m_lastError;
