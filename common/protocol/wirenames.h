@@ -201,7 +201,7 @@ inline constexpr std::array playerRequests { request::auth,    request::send,   
 inline constexpr std::array moderatorRequests { request::monitor,      request::queue,    request::queueAction,
                                                 request::stats,        request::logs,     request::reloadFilters,
                                                 request::warn,         request::standing, request::resetStanding,
-                                                request::filterDryRun, request::notes,    request::addNote };
+                                                request::filterDryRun, request::addNote,  request::notes };
 // The events a moderator's connection can receive beyond replies to its own requests.
 inline constexpr std::array moderatorEvents { event::monitorMessage, event::queueItem,    event::stats,
                                               event::messageDeleted, event::mutesChanged, event::gap };
