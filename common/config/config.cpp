@@ -36,8 +36,7 @@ const FilterLevel &ContentFilteringSection::levelFor(const ChannelSpec &channel)
     if (it != levels.constEnd())
         return *it;
     // The loader refuses unknown names; a Config built in code may still name none.
-    static const FilterLevel asListed { QStringLiteral("standard"), {}, std::nullopt };
-    return asListed;
+    return FilterLevel::asListed();
 }
 
 void Config::resolveDefaults(const QString &defaultDataDir)

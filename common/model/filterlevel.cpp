@@ -126,6 +126,12 @@ FilterAction FilterLevel::actionFor(const QString &category, Severity severity) 
     return listed;
 }
 
+const FilterLevel &FilterLevel::asListed()
+{
+    static const FilterLevel level { QStringLiteral("standard"), {}, std::nullopt };
+    return level;
+}
+
 QMap<QString, FilterLevel> builtInFilterLevels()
 {
     const FilterAction allow;

@@ -50,6 +50,8 @@ struct FilterLevel
     std::optional<std::array<FilterAction, severityCount>> otherCategories;
 
     FilterAction actionFor(const QString &category, Severity severity) const;
+    // No category named: every match does what the lists say.
+    static const FilterLevel &asListed();
     // Categories the level names, for reporting ones no list uses.
     QStringList namedCategories() const { return categories.keys(); }
 };

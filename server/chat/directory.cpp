@@ -51,6 +51,27 @@ std::optional<DirectoryEntry> Directory::resolve(const QString &idOrName) const
     return m_byId.value(id);
 }
 
+std::optional<QString> Directory::resolveId(const QString &idOrName) const
+{
+    const QString wanted = idOrName.trimmed();
+    if (wanted.isEmpty())
+        return std::nullopt;
+    if (const auto online = resolve(wanted))
+        return online->id;
+    if (m_known.verifiedRole(wanted))
+        return wanted;
+    const QString byName = m_known.idForName(wanted);
+    return byName.isEmpty() ? std::nullopt : std::optional(byName);
+}
+
+bool Directory::isStaff(const QString &playerId) const
+{
+    const auto online = resolve(playerId);
+    const Role seen = online && online->id == playerId ? online->role : Role::Player;
+    return hasRole(seen, Role::Moderator)
+            || hasRole(m_known.verifiedRole(playerId).value_or(Role::Player), Role::Moderator);
+}
+
 bool Directory::nameTakenByOther(const QString &name, const QString &playerId) const
 {
     const QString id = m_idByName.value(foldName(name));

@@ -36,6 +36,11 @@ public:
 
     // By exact id first, then by display name ignoring case.
     std::optional<DirectoryEntry> resolve(const QString &idOrName) const;
+    // The id of a player by id or display name, online anywhere or known here offline (a token
+    // player this instance recorded); nothing for a name nobody has.
+    std::optional<QString> resolveId(const QString &idOrName) const;
+    // Staff by what this instance knows: the roster (never above a verified role) or the record.
+    bool isStaff(const QString &playerId) const;
     // Whether another online player already uses this name (case-insensitive).
     bool nameTakenByOther(const QString &name, const QString &playerId) const;
     int size() const { return static_cast<int>(m_byId.size()); }

@@ -299,8 +299,7 @@ QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextN
 
 FilterVerdict ContentFilter::check(const QString &text) const
 {
-    static const FilterLevel asListed { QStringLiteral("standard"), {}, std::nullopt };
-    return check(text, asListed);
+    return check(text, FilterLevel::asListed());
 }
 
 FilterVerdict ContentFilter::check(const QString &text, const FilterLevel &level) const

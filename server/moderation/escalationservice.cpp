@@ -42,14 +42,6 @@ QJsonValue stepJson(const std::optional<EscalationStep> &step)
     return o;
 }
 
-ChatError refusal(ErrorCode code, const QString &message)
-{
-    ChatError e;
-    e.code = code;
-    e.message = message;
-    return e;
-}
-
 } // namespace
 
 EscalationService::EscalationService(const Config &config, QString serverId, MessageStore *store, Bus *bus,
@@ -80,27 +72,6 @@ Result<bool> EscalationService::load()
     return true;
 }
 
-bool EscalationService::isStaff(const QString &playerId) const
-{
-    const auto online = m_directory->resolve(playerId);
-    const Role seen = online && online->id == playerId ? online->role : Role::Player;
-    return hasRole(seen, Role::Moderator)
-            || hasRole(m_directory->known().verifiedRole(playerId).value_or(Role::Player), Role::Moderator);
-}
-
-std::optional<QString> EscalationService::resolve(const QString &idOrName) const
-{
-    const QString wanted = idOrName.trimmed();
-    if (wanted.isEmpty())
-        return std::nullopt;
-    if (const auto online = m_directory->resolve(wanted))
-        return online->id;
-    if (m_directory->known().verifiedRole(wanted))
-        return wanted;
-    const QString byName = m_directory->known().idForName(wanted);
-    return byName.isEmpty() ? std::nullopt : std::optional(byName);
-}
-
 void EscalationService::onFiltered(const Identity &sender, const QString &channel, const QList<FilterMatch> &matches,
                                    const QJsonObject &message)
 {
@@ -129,7 +100,7 @@ void EscalationService::onFiltered(const Identity &sender, const QString &channe
 
 void EscalationService::onRateLimitFlood(const QString &playerId, const QString &channel)
 {
-    if (!m_config.enabled || m_config.rateLimitFloodPoints == 0 || isStaff(playerId))
+    if (!m_config.enabled || m_config.rateLimitFloodPoints == 0 || m_directory->isStaff(playerId))
         return;
     Offence f;
     f.at = QDateTime::currentDateTimeUtc();
@@ -147,14 +118,15 @@ void EscalationService::warn(const Identity &moderator, const QString &player, c
                              const Reply &reply)
 {
     if (!hasRole(moderator.role, Role::Moderator))
-        return reply(refusal(ErrorCode::Forbidden, QStringLiteral("warnings need a moderator")));
+        return reply(ChatError { ErrorCode::Forbidden, QStringLiteral("warnings need a moderator") });
     if (reason.size() > 500)
-        return reply(refusal(ErrorCode::InvalidRequest, QStringLiteral("'reason' is limited to 500 characters")));
-    const auto id = resolve(player);
+        return reply(ChatError { ErrorCode::InvalidRequest, QStringLiteral("'reason' is limited to 500 characters") });
+    const auto id = m_directory->resolveId(player);
     if (!id)
-        return reply(refusal(ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(player)));
-    if (isStaff(*id))
-        return reply(refusal(ErrorCode::Forbidden, QStringLiteral("moderators and admins are not on the ladder")));
+        return reply(
+                ChatError { ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(player) });
+    if (m_directory->isStaff(*id))
+        return reply(ChatError { ErrorCode::Forbidden, QStringLiteral("moderators and admins are not on the ladder") });
     Offence f;
     f.at = QDateTime::currentDateTimeUtc();
     f.id = m_ids.next(f.at.toMSecsSinceEpoch());
@@ -170,20 +142,22 @@ void EscalationService::warn(const Identity &moderator, const QString &player, c
 void EscalationService::standing(const Identity &moderator, const QString &player, const Reply &reply) const
 {
     if (!hasRole(moderator.role, Role::Moderator))
-        return reply(refusal(ErrorCode::Forbidden, QStringLiteral("a player's standing is for moderators")));
-    const auto id = resolve(player);
+        return reply(ChatError { ErrorCode::Forbidden, QStringLiteral("a player's standing is for moderators") });
+    const auto id = m_directory->resolveId(player);
     if (!id)
-        return reply(refusal(ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(player)));
+        return reply(
+                ChatError { ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(player) });
     reply(standingOf(*id));
 }
 
 void EscalationService::reset(const Identity &moderator, const QString &player, const Reply &reply)
 {
     if (!hasRole(moderator.role, Role::Moderator))
-        return reply(refusal(ErrorCode::Forbidden, QStringLiteral("resetting a standing needs a moderator")));
-    const auto id = resolve(player);
+        return reply(ChatError { ErrorCode::Forbidden, QStringLiteral("resetting a standing needs a moderator") });
+    const auto id = m_directory->resolveId(player);
     if (!id)
-        return reply(refusal(ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(player)));
+        return reply(
+                ChatError { ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(player) });
     const QDateTime at = QDateTime::currentDateTimeUtc();
     m_ladder.reset(*id, at);
     if (m_store) {

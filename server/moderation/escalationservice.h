@@ -68,8 +68,6 @@ Q_SIGNALS:
     void reviewQueued(const mythos::ModerationItem &item);
 
 private:
-    std::optional<QString> resolve(const QString &idOrName) const;
-    bool isStaff(const QString &playerId) const;
     void record(Offence offence, const QJsonObject &message);
     void takeStep(const EscalationStep &step, const Offence &offence, const QJsonObject &message, int standing);
     void notify(const QString &playerId, const QString &text, int standing);

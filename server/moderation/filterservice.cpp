@@ -69,7 +69,7 @@ FilterVerdict FilterService::check(const QString &text) const
     if (!isActive())
         return { text };
     const auto level = m_config.levels.constFind(m_config.defaultLevel);
-    return level == m_config.levels.constEnd() ? m_filter.check(text) : m_filter.check(text, *level);
+    return m_filter.check(text, level == m_config.levels.constEnd() ? FilterLevel::asListed() : *level);
 }
 
 FilterVerdict FilterService::check(const QString &text, const ChannelSpec &channel) const

@@ -229,14 +229,6 @@ void MuteService::publish(const QJsonObject &message)
     m_control.publish(m_subject, QJsonDocument(m).toJson(QJsonDocument::Compact));
 }
 
-bool MuteService::isStaff(const QString &playerId) const
-{
-    const auto online = m_directory->resolve(playerId);
-    const Role seen = online && online->id == playerId ? online->role : Role::Player;
-    return hasRole(seen, Role::Moderator)
-            || hasRole(m_directory->known().verifiedRole(playerId).value_or(Role::Player), Role::Moderator);
-}
-
 bool MuteService::handleControl(const QByteArray &payload)
 {
     QJsonParseError parseError;
@@ -262,7 +254,7 @@ bool MuteService::handleControl(const QByteArray &payload)
         }
         // The bus is a trust boundary: a relayed server mute obeys the same staff protection
         // as one asked for here (PROTOCOL: moderators and admins cannot be server-muted).
-        if (isModeratorScope(mute.scope) && mute.targetType == kPlayer && isStaff(mute.targetId)) {
+        if (isModeratorScope(mute.scope) && mute.targetType == kPlayer && m_directory->isStaff(mute.targetId)) {
             ++m_refusedStaffMutes;
             qCWarning(lcMutes) << "refusing a relayed" << muteScopeName(mute.scope) << "mute of staff member"
                                << mute.targetId << "by" << mute.mutedBy;

@@ -61,7 +61,7 @@ public:
     // False (logged and counted) for a message that is not one of ours.
     bool handleControl(const QByteArray &payload);
     quint64 rejectedControlMessages() const { return m_rejected; }
-    // Relayed server and shadow mutes of staff members, refused (see isStaff).
+    // Relayed server and shadow mutes of staff members, refused (Directory::isStaff).
     quint64 refusedStaffMutes() const { return m_refusedStaffMutes; }
     const ControlPublisher &control() const { return m_control; }
 
@@ -76,8 +76,6 @@ Q_SIGNALS:
     void serverMutesChanged();
 
 private:
-    // Staff by what this instance knows: the directory (never above a verified role) or the record.
-    bool isStaff(const QString &playerId) const;
     struct Target
     {
         QString id;

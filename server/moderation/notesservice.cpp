@@ -11,16 +11,6 @@ Q_LOGGING_CATEGORY(lcNotes, "mythos.server.notes")
 
 namespace mythos {
 
-namespace {
-ChatError refusal(ErrorCode code, const QString &message)
-{
-    ChatError e;
-    e.code = code;
-    e.message = message;
-    return e;
-}
-} // namespace
-
 NotesService::NotesService(QString serverId, MessageStore *store, Bus *bus, QByteArray controlSubject,
                            Directory *directory, QObject *parent)
     : QObject(parent), m_serverId(std::move(serverId)), m_store(store), m_control(bus, "notes"),
@@ -28,32 +18,20 @@ NotesService::NotesService(QString serverId, MessageStore *store, Bus *bus, QByt
 {
 }
 
-std::optional<QString> NotesService::resolve(const QString &idOrName) const
-{
-    const QString wanted = idOrName.trimmed();
-    if (wanted.isEmpty())
-        return std::nullopt;
-    if (const auto online = m_directory->resolve(wanted))
-        return online->id;
-    if (m_directory->known().verifiedRole(wanted))
-        return wanted;
-    const QString byName = m_directory->known().idForName(wanted);
-    return byName.isEmpty() ? std::nullopt : std::optional(byName);
-}
-
 void NotesService::add(const Identity &moderator, const QString &player, const QString &text, const Reply &reply)
 {
     if (!hasRole(moderator.role, Role::Moderator))
-        return reply(refusal(ErrorCode::Forbidden, QStringLiteral("notes are for moderators")));
+        return reply(ChatError { ErrorCode::Forbidden, QStringLiteral("notes are for moderators") });
     const QString body = text.trimmed();
     if (body.isEmpty() || body.size() > kMaxNoteLength)
-        return reply(refusal(ErrorCode::InvalidRequest,
-                             QStringLiteral("a note needs 'text' of 1 to %1 characters").arg(kMaxNoteLength)));
+        return reply(ChatError { ErrorCode::InvalidRequest,
+                                 QStringLiteral("a note needs 'text' of 1 to %1 characters").arg(kMaxNoteLength) });
     if (!m_store)
-        return reply(refusal(ErrorCode::Unavailable, QStringLiteral("notes need the database (history is off)")));
-    const auto id = resolve(player);
+        return reply(ChatError { ErrorCode::Unavailable, QStringLiteral("notes need the database (history is off)") });
+    const auto id = m_directory->resolveId(player);
     if (!id)
-        return reply(refusal(ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(player)));
+        return reply(
+                ChatError { ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(player) });
     ModeratorNote note;
     note.createdAt = QDateTime::currentDateTimeUtc();
     note.id = m_ids.next(note.createdAt.toMSecsSinceEpoch());
@@ -66,7 +44,7 @@ void NotesService::add(const Identity &moderator, const QString &player, const Q
             "save a note", [note](SqlStorage &s) { return s.saveNote(note); },
             [this, note, moderator, reply](const Result<bool> &saved) {
                 if (!saved)
-                    return reply(refusal(ErrorCode::Internal, QStringLiteral("the note could not be stored")));
+                    return reply(ChatError { ErrorCode::Internal, QStringLiteral("the note could not be stored") });
                 QJsonObject relay { { QLatin1String("op"), QLatin1String("note") },
                                     { QLatin1String("note"), note.toJson() },
                                     { QLatin1String("origin"), m_serverId } };
@@ -79,10 +57,11 @@ void NotesService::add(const Identity &moderator, const QString &player, const Q
 void NotesService::list(const Identity &moderator, const QString &player, const Reply &reply)
 {
     if (!hasRole(moderator.role, Role::Moderator))
-        return reply(refusal(ErrorCode::Forbidden, QStringLiteral("notes are for moderators")));
-    const auto id = resolve(player);
+        return reply(ChatError { ErrorCode::Forbidden, QStringLiteral("notes are for moderators") });
+    const auto id = m_directory->resolveId(player);
     if (!id)
-        return reply(refusal(ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(player)));
+        return reply(
+                ChatError { ErrorCode::UnknownTarget, QStringLiteral("no player named '%1' is known").arg(player) });
     const QString playerId = *id;
     if (!m_store)
         return reply(
@@ -91,7 +70,7 @@ void NotesService::list(const Identity &moderator, const QString &player, const 
             "read a player's notes", [playerId](SqlStorage &s) { return s.loadNotes(playerId, kNotesListed); },
             [playerId, reply](const Result<QList<ModeratorNote>> &notes) {
                 if (!notes)
-                    return reply(refusal(ErrorCode::Internal, QStringLiteral("the notes could not be read")));
+                    return reply(ChatError { ErrorCode::Internal, QStringLiteral("the notes could not be read") });
                 QJsonArray list;
                 for (const ModeratorNote &n : notes.value())
                     list.append(n.toJson());

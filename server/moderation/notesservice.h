@@ -44,8 +44,6 @@ Q_SIGNALS:
     void noteAdded(const mythos::ModeratorNote &note);
 
 private:
-    std::optional<QString> resolve(const QString &idOrName) const;
-
     QString m_serverId;
     MessageStore *m_store;
     ControlPublisher m_control;

@@ -54,9 +54,7 @@ private Q_SLOTS:
 
 void TestShadowStorage::backends_data()
 {
-    QTest::addColumn<QString>("backend");
-    QTest::newRow("sqlite") << QStringLiteral("sqlite");
-    QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    addBackendRows();
 }
 
 void TestShadowStorage::historyShowsShadowedLinesToTheirSenderOnly()

@@ -76,9 +76,7 @@ private Q_SLOTS:
 
 void TestStorage::backends_data()
 {
-    QTest::addColumn<QString>("backend");
-    QTest::newRow("sqlite") << QStringLiteral("sqlite");
-    QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    addBackendRows();
 }
 
 void TestStorage::migratesAnEmptyDatabase()

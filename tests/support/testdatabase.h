@@ -33,6 +33,8 @@ private:
 
 // In CI the PostgreSQL suites must run, not skip.
 bool postgresRequired();
+// The `backend` column of a storage test's data: a row per backend.
+void addBackendRows();
 
 } // namespace mythos::test
 
