@@ -3,6 +3,7 @@
 #include "connection/moderatorclient.h"
 #include "models/monitormodel.h"
 #include "models/mutesmodel.h"
+#include "models/notesmodel.h"
 #include "models/offencesmodel.h"
 #include "protocol/frames.h"
 #include "protocol/wirenames.h"
@@ -56,7 +57,7 @@ QGroupBox *box(const QString &title, QTableView *table)
 PlayerRecordDialog::PlayerRecordDialog(const QString &playerId, const QString &playerName, ModeratorClient *client,
                                        MonitorModel *monitor, MutesModel *mutes, QWidget *parent)
     : QDialog(parent), m_playerId(playerId), m_playerName(playerName.isEmpty() ? playerId : playerName),
-      m_client(client), m_offences(new OffencesModel(this))
+      m_client(client), m_offences(new OffencesModel(this)), m_notes(new NotesModel(this))
 {
     setWindowTitle(tr("Player record: %1").arg(m_playerName));
     m_warnings = exactFilter(m_offences, 0, OffencesModel::KindRole, QStringLiteral("warn"), this);
@@ -101,27 +102,34 @@ PlayerRecordDialog::PlayerRecordDialog(const QString &playerId, const QString &p
     m_recentTable->hideColumn(MonitorModel::SenderColumn);
     m_recentTable->setColumnWidth(MonitorModel::TimeColumn, 70);
     m_recentTable->setColumnWidth(MonitorModel::ChannelColumn, 70);
+    m_notesTable = readOnlyTable(m_notes, tr("Moderators' notes"));
+    m_notesTable->setColumnWidth(NotesModel::TimeColumn, 120);
+    m_notesTable->setColumnWidth(NotesModel::AuthorColumn, 100);
 
     auto *grid = new QGridLayout;
     grid->addWidget(box(tr("Offences counted now"), m_offencesTable), 0, 0);
     grid->addWidget(box(tr("Warnings"), m_warningsTable), 1, 0);
     grid->addWidget(box(tr("Server and shadow mutes in force"), m_mutesTable), 0, 1);
     grid->addWidget(box(tr("Recent messages (as this console saw them)"), m_recentTable), 1, 1);
+    grid->addWidget(box(tr("Moderators' notes (shared by every moderator)"), m_notesTable), 2, 0, 1, 2);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
     auto *warnButton = buttons->addButton(tr("&Warn…"), QDialogButtonBox::ActionRole);
     auto *shadowButton = buttons->addButton(tr("&Shadow-mute…"), QDialogButtonBox::ActionRole);
     auto *resetButton = buttons->addButton(tr("Reset s&tanding…"), QDialogButtonBox::ActionRole);
+    auto *noteButton = buttons->addButton(tr("Add &note…"), QDialogButtonBox::ActionRole);
     auto *refreshButton = buttons->addButton(tr("&Refresh"), QDialogButtonBox::ActionRole);
     warnButton->setToolTip(tr("A warning: an offence on the ladder; the player is told the reason (Alt+W)"));
     shadowButton->setToolTip(tr("Their lines still reach moderators, nobody else; they are not told (Alt+S)"));
     resetButton->setToolTip(tr("Forget every offence so far, on every instance (Alt+T)"));
-    refreshButton->setToolTip(tr("Re-read the standing and the mutes (F5)"));
-    for (QPushButton *b : { warnButton, shadowButton, resetButton, refreshButton })
+    noteButton->setToolTip(tr("A note for moderators only; the player never sees it (Alt+N)"));
+    refreshButton->setToolTip(tr("Re-read the standing, the mutes and the notes (F5)"));
+    for (QPushButton *b : { warnButton, shadowButton, resetButton, noteButton, refreshButton })
         b->setAutoDefault(false);
     connect(warnButton, &QPushButton::clicked, this, &PlayerRecordDialog::warnInteractively);
     connect(shadowButton, &QPushButton::clicked, this, &PlayerRecordDialog::shadowMuteInteractively);
     connect(resetButton, &QPushButton::clicked, this, &PlayerRecordDialog::resetInteractively);
+    connect(noteButton, &QPushButton::clicked, this, &PlayerRecordDialog::addNoteInteractively);
     connect(refreshButton, &QPushButton::clicked, this, &PlayerRecordDialog::refresh);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *refreshKey = new QAction(this);
@@ -136,7 +144,7 @@ PlayerRecordDialog::PlayerRecordDialog(const QString &playerId, const QString &p
     layout->addLayout(grid, 1);
     layout->addWidget(m_status);
     layout->addWidget(buttons);
-    resize(1100, 620);
+    resize(1100, 760);
 
     // The player spoke: a filter hit may have added an offence; re-read once things settle.
     m_debounce.setSingleShot(true);
@@ -178,6 +186,7 @@ void PlayerRecordDialog::refresh()
     // The replies land in the mutes model too (every `mutes` reply does), which this shows.
     m_client->request(frames::mutes(wire::value::server));
     m_client->request(frames::mutes(wire::value::shadow));
+    sendNotes(frames::notes(m_playerId), tr("Reading the notes"));
 }
 
 void PlayerRecordDialog::warn(const QString &reason)
@@ -188,6 +197,31 @@ void PlayerRecordDialog::warn(const QString &reason)
 void PlayerRecordDialog::resetStanding()
 {
     sendStanding(frames::resetStanding(m_playerId), tr("Resetting the standing"));
+}
+
+void PlayerRecordDialog::addNote(const QString &text)
+{
+    sendNotes(frames::addNote(m_playerId, text.trimmed()), tr("Adding the note"));
+}
+
+void PlayerRecordDialog::sendNotes(const QJsonObject &frame, const QString &what)
+{
+    setStatus(tr("%1…").arg(what));
+    const QString ref = m_client->request(
+            frame,
+            [this, what](const QString &type, const QJsonObject &data) {
+                if (type != wire::event::notes) {
+                    showError(what, type, data);
+                    return;
+                }
+                m_error->hide();
+                m_notes->setNotes(data);
+                setStatus(tr("%1: done.").arg(what));
+                Q_EMIT notesShown();
+            },
+            this);
+    if (ref.isEmpty())
+        showError(what, QStringLiteral("timeout"), { { wire::field::message, tr("not connected") } });
 }
 
 void PlayerRecordDialog::sendStanding(const QJsonObject &frame, const QString &what)
@@ -233,6 +267,19 @@ void PlayerRecordDialog::warnInteractively()
     input->setInputMode(QInputDialog::TextInput);
     input->setOkButtonText(tr("&Warn"));
     connect(input, &QInputDialog::textValueSelected, this, &PlayerRecordDialog::warn);
+    input->open();
+}
+
+void PlayerRecordDialog::addNoteInteractively()
+{
+    auto *input = new QInputDialog(this);
+    input->setAttribute(Qt::WA_DeleteOnClose);
+    input->setWindowTitle(tr("Note on %1").arg(m_playerName));
+    input->setLabelText(tr("Note for moderators (never shown to the player; at most 2000 characters):"));
+    input->setInputMode(QInputDialog::TextInput);
+    input->setOption(QInputDialog::UsePlainTextEditForTextInput);
+    input->setOkButtonText(tr("&Add note"));
+    connect(input, &QInputDialog::textValueSelected, this, &PlayerRecordDialog::addNote);
     input->open();
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // One player's record, opened from a monitor line or a queue item (Ctrl+I): recent messages
 // this console saw, the escalation standing and live offences, warnings, server and shadow
-// mutes in force; and from the keyboard: warn, shadow-mute, reset the standing, refresh.
+// mutes in force, moderators' notes; and from the keyboard: warn, shadow-mute, reset the
+// standing, add a note, refresh.
 
 #include <QDialog>
 #include <QTimer>
@@ -16,6 +17,7 @@ namespace mythos::console {
 class ModeratorClient;
 class MonitorModel;
 class MutesModel;
+class NotesModel;
 class OffencesModel;
 
 class PlayerRecordDialog : public QDialog
@@ -26,16 +28,20 @@ public:
                        MonitorModel *monitor, MutesModel *mutes, QWidget *parent = nullptr);
 
     QString playerId() const { return m_playerId; }
-    // Re-reads the standing and both mute lists.
+    // Re-reads the standing, both mute lists and the notes.
     void refresh();
     void warn(const QString &reason);
     void resetStanding();
+    void addNote(const QString &text);
     // The keyboard paths: ask for a reason / a confirmation / a duration first.
     void warnInteractively();
     void resetInteractively();
     void shadowMuteInteractively();
+    void addNoteInteractively();
 
     OffencesModel *offences() const { return m_offences; }
+    NotesModel *notes() const { return m_notes; }
+    QTableView *notesTable() const { return m_notesTable; }
     QTableView *offencesTable() const { return m_offencesTable; }
     QTableView *warningsTable() const { return m_warningsTable; }
     QTableView *mutesTable() const { return m_mutesTable; }
@@ -47,17 +53,21 @@ public:
 Q_SIGNALS:
     // A standing reply was shown (after a read, a warning or a reset).
     void standingShown();
+    // A `notes` reply was shown (after a read or a new note).
+    void notesShown();
 
 private:
     void sendStanding(const QJsonObject &frame, const QString &what);
+    void sendNotes(const QJsonObject &frame, const QString &what);
     void showError(const QString &what, const QString &type, const QJsonObject &data);
     void setStatus(const QString &text);
 
     QString m_playerId, m_playerName;
     ModeratorClient *m_client;
     OffencesModel *m_offences;
+    NotesModel *m_notes;
     QSortFilterProxyModel *m_warnings, *m_mutes, *m_recent;
-    QTableView *m_offencesTable, *m_warningsTable, *m_mutesTable, *m_recentTable;
+    QTableView *m_offencesTable, *m_warningsTable, *m_mutesTable, *m_recentTable, *m_notesTable;
     QLabel *m_summary, *m_error, *m_status;
     QTimer m_debounce; // the player spoke: a filter hit may have changed the standing
 };

@@ -1,9 +1,9 @@
-// The player record and the queue's category filter. Without a server: the offences model
-// (order, warnings, the standing's words) and the queue filter by matched category and review.
-// Against a real server and nats-server: Ctrl+I on a monitor line opens the sender's record,
-// Warn… from it counts a point with the reason listed, the player is told, Reset standing
+// The player record against a real server and nats-server: Ctrl+I on a monitor line opens the
+// sender's record, Warn… from it counts a point with the reason listed, the player is told, Add
+// note… stores a note every later record shows and the player never sees, Reset standing
 // (confirmed) brings it back to 0, a shadow mute from it shows among the mutes, a staff target
-// shows the server's refusal; renders console-record.png (MYTHOS_SCREENSHOT_DIR).
+// shows the server's refusal; renders console-record.png (MYTHOS_SCREENSHOT_DIR). The models
+// and the queue's category filter without a server: tst_console_recordmodels.
 #include "natsserver.h"
 #include "testclient.h"
 #include "testserver.h"
@@ -14,19 +14,16 @@
 #include "models/monitorfilter.h"
 #include "models/monitormodel.h"
 #include "models/mutesmodel.h"
+#include "models/notesmodel.h"
 #include "models/offencesmodel.h"
-#include "models/queuemodel.h"
 #include "views/monitorview.h"
 #include "views/mutedialog.h"
 #include "views/playerrecorddialog.h"
-#include "views/queueview.h"
 
 #include <QApplication>
-#include <QComboBox>
 #include <QDir>
 #include <QInputDialog>
 #include <QJsonArray>
-#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -40,43 +37,6 @@ using namespace mythos::console;
 
 namespace {
 const QString kFoyer = QStringLiteral("earth_arkhamcity_sanitarium_room_foyer_001");
-
-QJsonObject offence(const QString &id, const QString &kind, int points, const QString &at, const QString &detail)
-{
-    return { { QStringLiteral("id"), id },
-             { QStringLiteral("kind"), kind },
-             { QStringLiteral("points"), points },
-             { QStringLiteral("at"), at },
-             { QStringLiteral("actor"),
-               kind == QLatin1String("warn") ? QStringLiteral("mod-1") : QStringLiteral("system") },
-             { QStringLiteral("detail"), detail },
-             { QStringLiteral("channel"), QStringLiteral("say") } };
-}
-
-QJsonObject queueItem(const QString &id, const QString &kind, const QStringList &categories)
-{
-    QJsonArray matched;
-    for (const QString &c : categories)
-        matched.append(QJsonObject { { QStringLiteral("category"), c },
-                                     { QStringLiteral("rule"), c + QStringLiteral(" rule") } });
-    return { { QStringLiteral("item_id"), id },
-             { QStringLiteral("kind"), kind },
-             { QStringLiteral("status"), QStringLiteral("pending") },
-             { QStringLiteral("sender_id"), QStringLiteral("troll") },
-             { QStringLiteral("channel"), QStringLiteral("say") },
-             { QStringLiteral("created_at"), QStringLiteral("2026-12-07T12:00:00.000Z") },
-             { QStringLiteral("message"), QJsonObject { { QStringLiteral("content"), id } } },
-             { QStringLiteral("context"), QJsonObject { { QStringLiteral("matched"), matched } } } };
-}
-
-QStringList shownItems(const QAbstractItemModel *m)
-{
-    QStringList ids;
-    for (int r = 0; r < m->rowCount(); ++r)
-        ids.append(m->index(r, 0).data(QueueModel::ItemIdRole).toString());
-    ids.sort();
-    return ids;
-}
 
 int monitorRow(const MonitorModel *model, const QString &text)
 {
@@ -92,12 +52,10 @@ class TestConsoleRecord : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void offencesModelReadsAStanding();
-    void queueFilterByCategory();
-    void queueCategoryComboIsTyped();
-    void initLive();
+    void initTestCase();
     void recordFromAMonitorLineByKeystroke();
     void warnFromTheRecord();
+    void noteFromTheRecord();
     void shadowMuteFromTheRecord();
     void screenshotOfTheRecord();
     void resetFromTheRecord();
@@ -112,122 +70,7 @@ private:
     QPointer<PlayerRecordDialog> m_record;
 };
 
-void TestConsoleRecord::offencesModelReadsAStanding()
-{
-    OffencesModel m;
-    QVERIFY(OffencesModel::summary({}).contains(QStringLiteral("not read")));
-    const QJsonObject standing {
-        { QStringLiteral("player_id"), QStringLiteral("troll") },
-        { QStringLiteral("points"), 3 },
-        { QStringLiteral("offences"),
-          QJsonArray { offence(QStringLiteral("o1"), QStringLiteral("filter"), 2,
-                               QStringLiteral("2026-12-07T10:00:00.000Z"), QStringLiteral("slur (severe) on say")),
-                       offence(QStringLiteral("o2"), QStringLiteral("warn"), 1,
-                               QStringLiteral("2026-12-07T11:00:00.000Z"), QStringLiteral("stop baiting")) } },
-        { QStringLiteral("last_step"),
-          QJsonObject { { QStringLiteral("at"), 2 },
-                        { QStringLiteral("action"), QStringLiteral("mute") },
-                        { QStringLiteral("minutes"), 5 } } },
-        { QStringLiteral("next_step"),
-          QJsonObject { { QStringLiteral("at"), 5 }, { QStringLiteral("action"), QStringLiteral("review") } } },
-        { QStringLiteral("decay_minutes"), 1440 },
-        { QStringLiteral("enabled"), true },
-    };
-    m.setStanding(standing);
-    QCOMPARE(m.points(), 3);
-    QCOMPARE(m.rowCount(), 2);
-    // Newest first.
-    QCOMPARE(m.index(0, 0).data(OffencesModel::OffenceIdRole).toString(), QStringLiteral("o2"));
-    QCOMPARE(m.index(0, OffencesModel::DetailColumn).data().toString(), QStringLiteral("stop baiting"));
-    QCOMPARE(m.index(0, OffencesModel::ActorColumn).data().toString(), QStringLiteral("mod-1"));
-    QCOMPARE(m.warnings().size(), 1);
-    QCOMPARE(m.warnings().first().value(QStringLiteral("detail")).toString(), QStringLiteral("stop baiting"));
-    const QString summary = OffencesModel::summary(standing);
-    QVERIFY2(summary.startsWith(QStringLiteral("3 points")), qPrintable(summary));
-    QVERIFY2(summary.contains(QStringLiteral("last step: mute 5 min (at 2)")), qPrintable(summary));
-    QVERIFY2(summary.contains(QStringLiteral("next: review (at 5)")), qPrintable(summary));
-    QVERIFY2(summary.contains(QStringLiteral("1440 min")), qPrintable(summary));
-    QVERIFY(!summary.contains(QStringLiteral("off on this server")));
-    QJsonObject off = standing;
-    off.insert(QStringLiteral("enabled"), false);
-    off.insert(QStringLiteral("next_step"), QJsonValue());
-    QVERIFY(OffencesModel::summary(off).contains(QStringLiteral("next: none")));
-    QVERIFY(OffencesModel::summary(off).contains(QStringLiteral("off on this server")));
-    QCOMPARE(OffencesModel::stepText(QJsonObject { { QStringLiteral("action"), QStringLiteral("mute") } }),
-             QStringLiteral("mute until lifted"));
-    m.setStanding({ { QStringLiteral("points"), 0 }, { QStringLiteral("offences"), QJsonArray() } });
-    QCOMPARE(m.rowCount(), 0);
-    QVERIFY(m.warnings().isEmpty());
-}
-
-void TestConsoleRecord::queueFilterByCategory()
-{
-    QueueModel model;
-    model.upsert(queueItem(QStringLiteral("q-scam"), QStringLiteral("flagged"), { QStringLiteral("scam") }));
-    model.upsert(queueItem(QStringLiteral("q-both"), QStringLiteral("held"),
-                           { QStringLiteral("threat"), QStringLiteral("harassment") }));
-    model.upsert(queueItem(QStringLiteral("q-review"), QStringLiteral("review"), {}));
-    QCOMPARE(QueueModel::categories(model.item(model.rowOf(QStringLiteral("q-review")))),
-             QStringList { QStringLiteral("review") });
-    QueueFilter filter;
-    filter.setSourceModel(&model);
-    QCOMPARE(filter.rowCount(), 3);
-    filter.setCategory(QStringLiteral("scam"));
-    QCOMPARE(shownItems(&filter), QStringList { QStringLiteral("q-scam") });
-    filter.setCategory(QStringLiteral("HARASSMENT "));
-    QCOMPARE(shownItems(&filter), QStringList { QStringLiteral("q-both") });
-    filter.setCategory(QStringLiteral("review"));
-    QCOMPARE(shownItems(&filter), QStringList { QStringLiteral("q-review") });
-    filter.setCategory(QStringLiteral("slur"));
-    QCOMPARE(filter.rowCount(), 0);
-    filter.setCategory(QString());
-    QCOMPARE(filter.rowCount(), 3);
-    // Still only pending items unless closed ones are asked for, whatever the category.
-    QJsonObject closed = queueItem(QStringLiteral("q-scam"), QStringLiteral("flagged"), { QStringLiteral("scam") });
-    closed.insert(QStringLiteral("status"), QStringLiteral("dismissed"));
-    model.upsert(closed);
-    filter.setCategory(QStringLiteral("scam"));
-    QCOMPARE(filter.rowCount(), 0);
-    filter.setShowClosed(true);
-    QCOMPARE(shownItems(&filter), QStringList { QStringLiteral("q-scam") });
-}
-
-void TestConsoleRecord::queueCategoryComboIsTyped()
-{
-    QueueModel model;
-    ModeratorClient client; // not connected: nothing is sent
-    QueueView view(&model, &client);
-    model.upsert(queueItem(QStringLiteral("q-scam"), QStringLiteral("flagged"), { QStringLiteral("scam") }));
-    model.upsert(queueItem(QStringLiteral("q-threat"), QStringLiteral("held"), { QStringLiteral("threat") }));
-    model.upsert(queueItem(QStringLiteral("q-review"), QStringLiteral("review"), {}));
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
-    QComboBox *combo = view.categoryCombo();
-    // The categories the items carry are offered.
-    QVERIFY(combo->findText(QStringLiteral("scam")) >= 0);
-    QVERIFY(combo->findText(QStringLiteral("threat")) >= 0);
-    QVERIFY(combo->findText(QStringLiteral("review")) >= 0);
-    QCOMPARE(view.table()->model()->rowCount(), 3);
-    // Typed: the queue's one-letter keys (C, A, …) must not swallow the letters.
-    combo->lineEdit()->setFocus();
-    QTest::keyClicks(combo->lineEdit(), QStringLiteral("scam"));
-    QCOMPARE(combo->currentText(), QStringLiteral("scam"));
-    QCOMPARE(shownItems(view.table()->model()), QStringList { QStringLiteral("q-scam") });
-    combo->setCurrentIndex(combo->findText(QStringLiteral("review")));
-    QCOMPARE(shownItems(view.table()->model()), QStringList { QStringLiteral("q-review") });
-    combo->setCurrentIndex(0);
-    QCOMPARE(view.table()->model()->rowCount(), 3);
-    // Ctrl+I on an item asks for its sender's record.
-    QSignalSpy asked(&view, &QueueView::recordRequested);
-    view.table()->setFocus();
-    view.table()->selectRow(0);
-    view.table()->setCurrentIndex(view.table()->model()->index(0, 0));
-    QTest::keyClick(view.table(), Qt::Key_I, Qt::ControlModifier);
-    QCOMPARE(asked.size(), 1);
-    QCOMPARE(asked.first().first().toString(), QStringLiteral("troll"));
-}
-
-void TestConsoleRecord::initLive()
+void TestConsoleRecord::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("MythosChatTests"));
@@ -320,6 +163,51 @@ void TestConsoleRecord::warnFromTheRecord()
                                                      .contains(QStringLiteral("advertising gold"));
                               })
                      .isEmpty());
+}
+
+void TestConsoleRecord::noteFromTheRecord()
+{
+    QVERIFY(m_record);
+    m_record->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_record));
+    QTRY_COMPARE_WITH_TIMEOUT(m_record->notesTable()->model()->rowCount(), 0, 5000);
+    m_troll->clear();
+    QTest::keyClick(m_record, Qt::Key_N, Qt::AltModifier); // Add &note…
+    QInputDialog *input = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((input = m_record->findChild<QInputDialog *>()) != nullptr, 2000);
+    QVERIFY(input->testOption(QInputDialog::UsePlainTextEditForTextInput));
+    input->setTextValue(QStringLiteral("  Sold a sword for real money last week.\nAsked twice to stop.  "));
+    QSignalSpy shown(m_record.data(), &PlayerRecordDialog::notesShown);
+    input->accept();
+    QVERIFY(shown.wait(5000));
+    QCOMPARE(m_record->errorText(), QString());
+    const QAbstractItemModel *notes = m_record->notesTable()->model();
+    QCOMPARE(notes->rowCount(), 1);
+    // Stored trimmed; one line in the table, the whole note as its tooltip.
+    QCOMPARE(notes->index(0, NotesModel::TextColumn).data().toString(),
+             QStringLiteral("Sold a sword for real money last week. Asked twice to stop."));
+    QCOMPARE(notes->index(0, NotesModel::TextColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("Sold a sword for real money last week.\nAsked twice to stop."));
+    QCOMPARE(notes->index(0, NotesModel::AuthorColumn).data().toString(), QStringLiteral("Moderator"));
+    // The server has it: a record opened afresh reads it back.
+    PlayerRecordDialog again(QStringLiteral("troll"), QStringLiteral("Troll"), m_window->client(),
+                             m_window->monitorModel(), m_window->mutesModel());
+    QSignalSpy read(&again, &PlayerRecordDialog::notesShown);
+    QVERIFY(read.wait(5000));
+    QCOMPARE(again.notes()->rowCount(), 1);
+    QCOMPARE(again.notes()->index(0, 0).data(NotesModel::NoteIdRole).toString(),
+             notes->index(0, 0).data(NotesModel::NoteIdRole).toString());
+    // An empty note is refused by the server, and the refusal is shown.
+    m_record->addNote(QStringLiteral("   "));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_record->errorText().isEmpty(), 5000);
+    QVERIFY2(m_record->errorText().contains(QStringLiteral("Adding the note failed")),
+             qPrintable(m_record->errorText()));
+    QCOMPARE(m_record->notes()->rowCount(), 1);
+    // The player is never told about a note.
+    QTest::qWait(300);
+    QVERIFY(m_troll->eventsOfType(QStringLiteral("chat_message")).isEmpty());
+    m_record->refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(m_record->errorText().isEmpty(), 5000);
 }
 
 void TestConsoleRecord::screenshotOfTheRecord()
