@@ -89,6 +89,7 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
     m_mutes = std::make_unique<MuteService>(m_config, m_serverId, m_directory.get(), m_store.get(), m_bus.get(),
                                             m_registry->subjects().control("mutes"));
     m_filter = std::make_unique<FilterService>(m_config.contentFiltering);
+    m_filter->startWorkerThread(); // the filter is the largest part of accepting a message
     m_escalation = std::make_unique<EscalationService>(m_config, m_serverId, m_store.get(), m_bus.get(),
                                                        m_registry->subjects().control("escalation"), m_mutes.get(),
                                                        m_directory.get(), m_registry.get());

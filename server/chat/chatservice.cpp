@@ -169,11 +169,16 @@ void ChatService::submit(const Sender &sender, const SendRequest &request, const
         m_rateLimiter.record(sender.identity.id, channel->name, now);
     }
 
-    const QString original = content;
-    const FilterVerdict verdict = m_filter ? m_filter->check(content, *channel) : FilterVerdict { content };
-    if (m_classifier)
-        return classifyThenAccept(sender, channel, subject, original, verdict, targetId, targetName, reply);
-    accept(sender, channel, subject, original, verdict, targetId, targetName, reply);
+    auto decided = [this, sender, channel, subject, original = content, targetId, targetName,
+                    reply](const FilterVerdict &verdict) {
+        if (m_classifier)
+            return classifyThenAccept(sender, channel, subject, original, verdict, targetId, targetName, reply);
+        accept(sender, channel, subject, original, verdict, targetId, targetName, reply);
+    };
+    if (!m_filter)
+        return decided(FilterVerdict { content });
+    // Maybe on the filter's thread; the verdicts come back in order, and the rest stays here.
+    m_filter->checkInOrder(content, *channel, this, std::move(decided));
 }
 
 void ChatService::accept(const Sender &sender, const ChannelSpec *channel, const QByteArray &subject,

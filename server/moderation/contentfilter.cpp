@@ -5,7 +5,6 @@
 #include <QFile>
 #include <QLoggingCategory>
 #include <algorithm>
-#include <functional>
 #include <optional>
 
 Q_LOGGING_CATEGORY(lcFilter, "mythos.server.filter")
@@ -241,23 +240,35 @@ QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextN
     if (list.entries.isEmpty())
         return spans;
     const QList<WordForm> &forms = text.forms();
+    // Every reading of every form squeezed once: phrases starting with a common word ("you",
+    // "of") compare the following words many times over.
+    struct Squeezed
+    {
+        QString key;
+        QList<int> runs;
+    };
+    QList<QList<Squeezed>> squeezed(forms.size());
+    for (qsizetype i = 0; i < forms.size(); ++i) {
+        const WordForm &f = forms[i];
+        const qsizetype count = literal ? 1 : f.readings.size();
+        squeezed[i].reserve(count);
+        for (qsizetype r = 0; r < count; ++r) {
+            Squeezed s;
+            s.key = TextNormalizer::squeeze(literal ? f.literal : f.readings[r], &s.runs);
+            squeezed[i].append(std::move(s));
+        }
+    }
     QList<QList<qsizetype>> singleForms(text.pieces().size()); // piece -> its own forms
     for (qsizetype i = 0; i < forms.size(); ++i) {
         if (forms[i].firstPiece == forms[i].lastPiece)
             singleForms[forms[i].firstPiece].append(i);
     }
-    auto readingsOf = [literal](const WordForm &f) { return literal ? QStringList { f.literal } : f.readings; };
-    auto wordMatches = [&](const WordForm &f, const Entry &e, qsizetype k) {
-        QList<int> runs;
-        for (const QString &reading : readingsOf(f)) {
-            if (TextNormalizer::squeeze(reading, &runs) == e.keys[k] && covers(e.runs[k], runs))
-                return true;
-        }
-        return false;
+    auto wordMatches = [&](qsizetype form, const Entry &e, qsizetype k) {
+        return std::any_of(squeezed[form].begin(), squeezed[form].end(),
+                           [&](const Squeezed &s) { return s.key == e.keys[k] && covers(e.runs[k], s.runs); });
     };
     // The end of the phrase's remaining words k.. starting at piece p, if they follow.
-    std::function<std::optional<qsizetype>(const Entry &, qsizetype, qsizetype)> rest =
-            [&](const Entry &e, qsizetype k, qsizetype p) -> std::optional<qsizetype> {
+    auto rest = [&](auto &self, const Entry &e, qsizetype k, qsizetype p) -> std::optional<qsizetype> {
         // Sentence punctuation between words ends a phrase: "a blow, job done" is two clauses.
         static const QString stops = QStringLiteral(",;:?");
         if (p >= singleForms.size()
@@ -265,30 +276,30 @@ QList<ContentFilter::Span> ContentFilter::find(const WordList &list, const TextN
                            [](QChar c) { return stops.contains(c); }))
             return std::nullopt;
         for (qsizetype i : singleForms[p]) {
-            if (!wordMatches(forms[i], e, k))
+            if (!wordMatches(i, e, k))
                 continue;
             if (k + 1 == e.keys.size())
                 return forms[i].end;
-            if (const auto end = rest(e, k + 1, p + 1))
+            if (const auto end = self(self, e, k + 1, p + 1))
                 return end;
         }
         return std::nullopt;
     };
 
-    QList<int> runs;
-    for (const WordForm &form : forms) {
-        for (const QString &reading : readingsOf(form)) {
-            const auto candidates = list.byFirstKey.constFind(TextNormalizer::squeeze(reading, &runs));
+    for (qsizetype i = 0; i < forms.size(); ++i) {
+        const WordForm &form = forms[i];
+        for (const Squeezed &reading : std::as_const(squeezed[i])) {
+            const auto candidates = list.byFirstKey.constFind(reading.key);
             if (candidates == list.byFirstKey.constEnd())
                 continue;
             for (qsizetype index : *candidates) {
                 const Entry &entry = list.entries[index];
-                if (!covers(entry.runs[0], runs))
+                if (!covers(entry.runs[0], reading.runs))
                     continue;
                 if (entry.keys.size() == 1) {
                     spans.append({ form.begin, form.end, &entry });
                 } else if (form.firstPiece == form.lastPiece) {
-                    if (const auto end = rest(entry, 1, form.firstPiece + 1))
+                    if (const auto end = rest(rest, entry, 1, form.firstPiece + 1))
                         spans.append({ form.begin, *end, &entry });
                 }
             }
@@ -365,9 +376,12 @@ void ContentFilter::matchKeywords(const QString &text, const TextNormalizer &nor
                                   FilterVerdict &verdict) const
 {
     const QString folded = normalized.normalizedText();
+    // Case aside, the reading is usually the text itself; the expressions ignore case, so a
+    // second scan would find nothing new.
+    const bool sameReading = folded.compare(text, Qt::CaseInsensitive) == 0;
     for (const Keyword &keyword : m_keywords) {
         const QRegularExpressionMatch asWritten = keyword.regex.match(text);
-        if (!asWritten.hasMatch() && !keyword.regex.match(folded).hasMatch())
+        if (!asWritten.hasMatch() && (sameReading || !keyword.regex.match(folded).hasMatch()))
             continue;
         FilterAction action = level.actionFor(keyword.category, keyword.severity).resolved(true, keyword.hold);
         if (action.mask && asWritten.hasMatch() && asWritten.capturedLength() > 0) {

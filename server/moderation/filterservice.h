@@ -1,12 +1,18 @@
 #pragma once
 // Owns the content filter as configured: loads the lists (configured files, else the bundled
-// ones), reloads them when a file changes or an admin asks, and reports every bad line.
+// ones), reloads them when a file changes or an admin asks, and reports every bad line. With
+// its worker thread started, the checks the pipeline asks for run there, off the event loop.
 
 #include "moderation/contentfilter.h"
 
 #include <QFileSystemWatcher>
 #include <QObject>
+#include <QPointer>
+#include <QThread>
 #include <QTimer>
+
+#include <functional>
+#include <memory>
 
 namespace mythos {
 
@@ -18,12 +24,23 @@ class FilterService : public QObject
     Q_OBJECT
 public:
     explicit FilterService(const ContentFilteringSection &config, QObject *parent = nullptr);
+    ~FilterService() override;
 
     // Loads the lists now; returns the problems found (also logged and signalled).
     QList<FilterListError> reload();
     FilterVerdict check(const QString &text) const; // at the default level
     FilterVerdict check(const QString &text, const ChannelSpec &channel) const; // at the channel's level
     bool isActive() const;
+
+    // From now on checkInOrder() runs the checks on a thread of its own: the filter is the
+    // largest part of accepting a message, and it only reads the lists.
+    void startWorkerThread();
+    // The verdict at the channel's level, handed to `done` on this object's thread: from the
+    // worker thread when it runs (later, in the order asked; not at all if `context` is gone by
+    // then), at once otherwise.
+    void checkInOrder(const QString &text, const ChannelSpec &channel, QObject *context,
+                      std::function<void(const FilterVerdict &)> done);
+    quint64 checksOffThread() const { return m_checksOffThread; }
     quint64 reloads() const { return m_reloads; }
 
 Q_SIGNALS:
@@ -34,7 +51,12 @@ private:
     void warnAboutUnusedCategories() const;
 
     const ContentFilteringSection &m_config;
-    ContentFilter m_filter;
+    // Shared with the checks in flight on the worker thread; a reload swaps in a new one.
+    std::shared_ptr<const ContentFilter> m_filter;
+    bool m_profanityEnabled = false, m_keywordsEnabled = false;
+    QThread m_thread;
+    QObject *m_worker = nullptr; // lives on m_thread
+    quint64 m_checksOffThread = 0;
     QFileSystemWatcher m_watcher;
     QTimer m_debounce; // editors write files in several steps; reload once they are done
     quint64 m_reloads = 0;

@@ -122,6 +122,11 @@ QList<FoldedChar> TextNormalizer::foldChars(QStringView text)
             cp = QChar::surrogateToUcs4(text[i], text[i + 1]);
             ++i;
         }
+        if (cp < 0x80) { // the common case, without a string per character
+            const QChar c = QChar(char16_t(cp)).toLower();
+            chars.append({ c, classify(c), begin, i + 1 });
+            continue;
+        }
         for (QChar c : foldCodePoint(cp))
             chars.append({ c, classify(c), begin, i + 1 });
     }

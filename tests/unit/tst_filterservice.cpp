@@ -7,6 +7,10 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <algorithm>
+#include <memory>
 
 using namespace mythos;
 
@@ -28,6 +32,9 @@ private Q_SLOTS:
     void keepsListsWhileAFileIsUnreadable();
     void badExpressionReportedWithItsLine();
     void switchedOffPassesEverything();
+    void workerThreadKeepsTheOrder();
+    void workerThreadFinishesWithTheListsItStarted();
+    void workerThreadDropsAVerdictWhoseAskerIsGone();
 };
 
 void TestFilterService::bundledListsLoad()
@@ -102,6 +109,91 @@ void TestFilterService::switchedOffPassesEverything()
     const FilterVerdict v = service.check(QStringLiteral("oh fuck, i know where you live"));
     QVERIFY(!v.masked && !v.flagged && !v.held);
     QCOMPARE(v.content, QStringLiteral("oh fuck, i know where you live"));
+}
+
+namespace {
+ChannelSpec sayChannel()
+{
+    ChannelSpec say;
+    say.name = QStringLiteral("say");
+    return say;
+}
+} // namespace
+
+void TestFilterService::workerThreadKeepsTheOrder()
+{
+    ContentFilteringSection config;
+    FilterService service(config);
+    service.reload();
+    service.startWorkerThread();
+    QObject asker;
+    const ChannelSpec say = sayChannel();
+    QList<int> order;
+    QList<bool> masked;
+    bool onOwnThread = true;
+    for (int i = 0; i < 200; ++i) {
+        const QString text = i % 3 == 0 ? QStringLiteral("line %1 you shit").arg(i) : QStringLiteral("line %1").arg(i);
+        service.checkInOrder(text, say, &asker, [&, i](const FilterVerdict &v) {
+            onOwnThread = onOwnThread && QThread::currentThread() == asker.thread();
+            order.append(i);
+            masked.append(v.masked);
+        });
+    }
+    QVERIFY(order.isEmpty()); // asked of the worker, not answered in place
+    QTRY_COMPARE_WITH_TIMEOUT(order.size(), 200, 5000);
+    QVERIFY(onOwnThread);
+    for (int i = 0; i < 200; ++i) {
+        QCOMPARE(order[i], i);
+        QCOMPARE(masked[i], i % 3 == 0);
+    }
+    QCOMPARE(service.checksOffThread(), quint64(200));
+}
+
+void TestFilterService::workerThreadFinishesWithTheListsItStarted()
+{
+    QTemporaryDir dir;
+    ContentFilteringSection config;
+    config.profanityList = dir.filePath(QStringLiteral("profanity.txt"));
+    config.keywordList = dir.filePath(QStringLiteral("keywords.txt"));
+    config.allowList = dir.filePath(QStringLiteral("allow.txt"));
+    writeFile(config.profanityList, "grobble\n");
+    writeFile(config.keywordList, "");
+    writeFile(config.allowList, "");
+    FilterService service(config);
+    service.reload();
+    service.startWorkerThread();
+    QObject asker;
+    QList<bool> masked;
+    const ChannelSpec say = sayChannel();
+    for (int i = 0; i < 50; ++i)
+        service.checkInOrder(QStringLiteral("you grobble"), say, &asker,
+                             [&](const FilterVerdict &v) { masked.append(v.masked); });
+    // New lists while those are in flight: the checks already asked keep the lists they had.
+    writeFile(config.profanityList, "snorgle\n");
+    service.reload();
+    service.checkInOrder(QStringLiteral("you grobble"), say, &asker,
+                         [&](const FilterVerdict &v) { masked.append(v.masked); });
+    QTRY_COMPARE_WITH_TIMEOUT(masked.size(), 51, 5000);
+    QVERIFY(std::all_of(masked.begin(), masked.end() - 1, [](bool m) { return m; }));
+    QVERIFY(!masked.last());
+}
+
+void TestFilterService::workerThreadDropsAVerdictWhoseAskerIsGone()
+{
+    ContentFilteringSection config;
+    FilterService service(config);
+    service.reload();
+    service.startWorkerThread();
+    int answered = 0;
+    auto asker = std::make_unique<QObject>();
+    QObject stays;
+    const ChannelSpec say = sayChannel();
+    service.checkInOrder(QStringLiteral("gone"), say, asker.get(), [&](const FilterVerdict &) { ++answered; });
+    asker.reset();
+    bool last = false;
+    service.checkInOrder(QStringLiteral("still here"), say, &stays, [&](const FilterVerdict &) { last = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(last, 5000);
+    QCOMPARE(answered, 0);
 }
 
 QTEST_GUILESS_MAIN(TestFilterService)
