@@ -204,45 +204,42 @@ void PlayerRecordDialog::addNote(const QString &text)
     sendNotes(frames::addNote(m_playerId, text.trimmed()), tr("Adding the note"));
 }
 
-void PlayerRecordDialog::sendNotes(const QJsonObject &frame, const QString &what)
+void PlayerRecordDialog::send(const QJsonObject &frame, const QString &what, QLatin1String expected,
+                              std::function<QString(const QJsonObject &)> shown)
 {
     setStatus(tr("%1…").arg(what));
     const QString ref = m_client->request(
             frame,
-            [this, what](const QString &type, const QJsonObject &data) {
-                if (type != wire::event::notes) {
+            [this, what, expected, shown = std::move(shown)](const QString &type, const QJsonObject &data) {
+                if (type != expected) {
                     showError(what, type, data);
                     return;
                 }
                 m_error->hide();
-                m_notes->setNotes(data);
-                setStatus(tr("%1: done.").arg(what));
-                Q_EMIT notesShown();
+                setStatus(shown(data));
             },
             this);
     if (ref.isEmpty())
         showError(what, QStringLiteral("timeout"), { { wire::field::message, tr("not connected") } });
 }
 
+void PlayerRecordDialog::sendNotes(const QJsonObject &frame, const QString &what)
+{
+    send(frame, what, wire::event::notes, [this, what](const QJsonObject &data) {
+        m_notes->setNotes(data);
+        Q_EMIT notesShown();
+        return tr("%1: done.").arg(what);
+    });
+}
+
 void PlayerRecordDialog::sendStanding(const QJsonObject &frame, const QString &what)
 {
-    setStatus(tr("%1…").arg(what));
-    const QString ref = m_client->request(
-            frame,
-            [this, what](const QString &type, const QJsonObject &data) {
-                if (type != wire::event::standing) {
-                    showError(what, type, data);
-                    return;
-                }
-                m_error->hide();
-                m_offences->setStanding(data);
-                m_summary->setText(OffencesModel::summary(data));
-                setStatus(tr("%1: done.").arg(what));
-                Q_EMIT standingShown();
-            },
-            this);
-    if (ref.isEmpty())
-        showError(what, QStringLiteral("timeout"), { { wire::field::message, tr("not connected") } });
+    send(frame, what, wire::event::standing, [this, what](const QJsonObject &data) {
+        m_offences->setStanding(data);
+        m_summary->setText(OffencesModel::summary(data));
+        Q_EMIT standingShown();
+        return tr("%1: done.").arg(what);
+    });
 }
 
 void PlayerRecordDialog::showError(const QString &what, const QString &type, const QJsonObject &data)
@@ -302,22 +299,10 @@ void PlayerRecordDialog::shadowMuteInteractively()
     auto *dialog = new MuteDialog(m_playerId, m_playerName, MuteDialog::Kind::Shadow, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        const std::optional<int> minutes = dialog->minutes();
-        const QString what = tr("Shadow-mute");
-        setStatus(tr("%1…").arg(what));
-        const QString ref = m_client->request(
-                frames::mute({ wire::value::player, m_playerId, wire::value::shadow }, minutes, dialog->reason()),
-                [this, what](const QString &type, const QJsonObject &data) {
-                    if (type != wire::event::mutes) {
-                        showError(what, type, data);
-                        return;
-                    }
-                    m_error->hide();
-                    setStatus(tr("Shadow-muted %1.").arg(m_playerName));
-                },
-                this);
-        if (ref.isEmpty())
-            showError(what, QStringLiteral("timeout"), { { wire::field::message, tr("not connected") } });
+        send(frames::mute({ wire::value::player, m_playerId, wire::value::shadow }, dialog->minutes(),
+                          dialog->reason()),
+             tr("Shadow-mute"), wire::event::mutes,
+             [this](const QJsonObject &) { return tr("Shadow-muted %1.").arg(m_playerName); });
     });
     dialog->open();
 }

@@ -7,6 +7,8 @@
 #include <QDialog>
 #include <QTimer>
 
+#include <functional>
+
 class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
@@ -57,6 +59,10 @@ Q_SIGNALS:
     void notesShown();
 
 private:
+    // Sends `frame`; an answer of type `expected` goes to `shown`, which returns the status
+    // line; anything else (a refusal, a timeout) is shown as the server's error.
+    void send(const QJsonObject &frame, const QString &what, QLatin1String expected,
+              std::function<QString(const QJsonObject &)> shown);
     void sendStanding(const QJsonObject &frame, const QString &what);
     void sendNotes(const QJsonObject &frame, const QString &what);
     void showError(const QString &what, const QString &type, const QJsonObject &data);

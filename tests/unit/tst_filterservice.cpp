@@ -21,6 +21,25 @@ void writeFile(const QString &path, const QByteArray &text)
     QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
     f.write(text);
 }
+// A configuration whose three lists are files in `dir`: this profanity list, the others empty.
+ContentFilteringSection listsIn(const QTemporaryDir &dir, const QByteArray &profanity)
+{
+    ContentFilteringSection config;
+    config.profanityList = dir.filePath(QStringLiteral("profanity.txt"));
+    config.keywordList = dir.filePath(QStringLiteral("keywords.txt"));
+    config.allowList = dir.filePath(QStringLiteral("allow.txt"));
+    writeFile(config.profanityList, profanity);
+    writeFile(config.keywordList, "");
+    writeFile(config.allowList, "");
+    return config;
+}
+
+ChannelSpec sayChannel()
+{
+    ChannelSpec say;
+    say.name = QStringLiteral("say");
+    return say;
+}
 } // namespace
 
 class TestFilterService : public QObject
@@ -49,13 +68,7 @@ void TestFilterService::bundledListsLoad()
 void TestFilterService::reloadsWhenAFileChanges()
 {
     QTemporaryDir dir;
-    ContentFilteringSection config;
-    config.profanityList = dir.filePath(QStringLiteral("profanity.txt"));
-    config.keywordList = dir.filePath(QStringLiteral("keywords.txt"));
-    config.allowList = dir.filePath(QStringLiteral("allow.txt"));
-    writeFile(config.profanityList, "grobble\n");
-    writeFile(config.keywordList, "");
-    writeFile(config.allowList, "");
+    ContentFilteringSection config = listsIn(dir, "grobble\n");
     FilterService service(config);
     service.reload();
     QVERIFY(service.check(QStringLiteral("you grobble")).masked);
@@ -69,13 +82,7 @@ void TestFilterService::reloadsWhenAFileChanges()
 void TestFilterService::keepsListsWhileAFileIsUnreadable()
 {
     QTemporaryDir dir;
-    ContentFilteringSection config;
-    config.profanityList = dir.filePath(QStringLiteral("profanity.txt"));
-    config.keywordList = dir.filePath(QStringLiteral("keywords.txt"));
-    config.allowList = dir.filePath(QStringLiteral("allow.txt"));
-    writeFile(config.profanityList, "grobble\n");
-    writeFile(config.keywordList, "");
-    writeFile(config.allowList, "");
+    ContentFilteringSection config = listsIn(dir, "grobble\n");
     FilterService service(config);
     service.reload();
     QVERIFY(QFile::remove(config.profanityList));
@@ -111,15 +118,6 @@ void TestFilterService::switchedOffPassesEverything()
     QCOMPARE(v.content, QStringLiteral("oh fuck, i know where you live"));
 }
 
-namespace {
-ChannelSpec sayChannel()
-{
-    ChannelSpec say;
-    say.name = QStringLiteral("say");
-    return say;
-}
-} // namespace
-
 void TestFilterService::workerThreadKeepsTheOrder()
 {
     ContentFilteringSection config;
@@ -152,13 +150,7 @@ void TestFilterService::workerThreadKeepsTheOrder()
 void TestFilterService::workerThreadFinishesWithTheListsItStarted()
 {
     QTemporaryDir dir;
-    ContentFilteringSection config;
-    config.profanityList = dir.filePath(QStringLiteral("profanity.txt"));
-    config.keywordList = dir.filePath(QStringLiteral("keywords.txt"));
-    config.allowList = dir.filePath(QStringLiteral("allow.txt"));
-    writeFile(config.profanityList, "grobble\n");
-    writeFile(config.keywordList, "");
-    writeFile(config.allowList, "");
+    ContentFilteringSection config = listsIn(dir, "grobble\n");
     FilterService service(config);
     service.reload();
     service.startWorkerThread();
