@@ -58,6 +58,7 @@ void FilterService::checkInOrder(const QString &text, const ChannelSpec &channel
         return;
     }
     ++m_checksOffThread;
+    m_slots.acquire(); // the worker needs nothing from this thread to free one: no deadlock
     // One worker thread and queued calls both ways: verdicts come back in the order asked, so
     // one sender's messages keep theirs. The lists and the level are copies the job owns.
     QMetaObject::invokeMethod(
@@ -65,6 +66,8 @@ void FilterService::checkInOrder(const QString &text, const ChannelSpec &channel
             [this, filter = m_filter, level = m_config.levelFor(channel), text, context = QPointer<QObject>(context),
              done = std::move(done)]() mutable {
                 FilterVerdict verdict = filter->check(text, level);
+                m_checksFinished.fetchAndAddRelease(1);
+                m_slots.release();
                 QMetaObject::invokeMethod(
                         this,
                         [context, done = std::move(done), verdict = std::move(verdict)] {

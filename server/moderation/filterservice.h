@@ -5,9 +5,11 @@
 
 #include "moderation/contentfilter.h"
 
+#include <QAtomicInteger>
 #include <QFileSystemWatcher>
 #include <QObject>
 #include <QPointer>
+#include <QSemaphore>
 #include <QThread>
 #include <QTimer>
 
@@ -37,10 +39,15 @@ public:
     void startWorkerThread();
     // The verdict at the channel's level, handed to `done` on this object's thread: from the
     // worker thread when it runs (later, in the order asked; not at all if `context` is gone by
-    // then), at once otherwise.
+    // then), at once otherwise. At most kMaxInFlight checks wait for the worker: past that the
+    // caller waits too, so a flood slows reading from the sockets as it did before the thread
+    // instead of queueing without bound.
     void checkInOrder(const QString &text, const ChannelSpec &channel, QObject *context,
                       std::function<void(const FilterVerdict &)> done);
     quint64 checksOffThread() const { return m_checksOffThread; }
+    // Asked of the worker and not finished there yet.
+    quint64 checksInFlight() const { return m_checksOffThread - m_checksFinished.loadAcquire(); }
+    static constexpr int maxChecksInFlight() { return kMaxInFlight; }
     quint64 reloads() const { return m_reloads; }
 
 Q_SIGNALS:
@@ -57,6 +64,9 @@ private:
     QThread m_thread;
     QObject *m_worker = nullptr; // lives on m_thread
     quint64 m_checksOffThread = 0;
+    static constexpr int kMaxInFlight = 256;
+    QSemaphore m_slots { kMaxInFlight }; // one per check the worker has not finished
+    QAtomicInteger<quint64> m_checksFinished = 0; // by the worker
     QFileSystemWatcher m_watcher;
     QTimer m_debounce; // editors write files in several steps; reload once they are done
     quint64 m_reloads = 0;

@@ -54,6 +54,7 @@ private Q_SLOTS:
     void workerThreadKeepsTheOrder();
     void workerThreadFinishesWithTheListsItStarted();
     void workerThreadDropsAVerdictWhoseAskerIsGone();
+    void aFloodWaitsForTheWorkerInsteadOfQueueingWithoutBound();
 };
 
 void TestFilterService::bundledListsLoad()
@@ -186,6 +187,28 @@ void TestFilterService::workerThreadDropsAVerdictWhoseAskerIsGone()
     service.checkInOrder(QStringLiteral("still here"), say, &stays, [&](const FilterVerdict &) { last = true; });
     QTRY_VERIFY_WITH_TIMEOUT(last, 5000);
     QCOMPARE(answered, 0);
+}
+
+void TestFilterService::aFloodWaitsForTheWorkerInsteadOfQueueingWithoutBound()
+{
+    ContentFilteringSection config;
+    FilterService service(config);
+    service.reload();
+    service.startWorkerThread();
+    QObject asker;
+    const ChannelSpec say = sayChannel();
+    const QString text = QString(400, QLatin1Char('z')) + QStringLiteral(" you shit");
+    QList<int> order;
+    quint64 mostInFlight = 0;
+    for (int i = 0; i < 3000; ++i) {
+        service.checkInOrder(text, say, &asker, [&, i](const FilterVerdict &) { order.append(i); });
+        mostInFlight = std::max(mostInFlight, service.checksInFlight());
+    }
+    QVERIFY2(mostInFlight <= quint64(FilterService::maxChecksInFlight()), qPrintable(QString::number(mostInFlight)));
+    QTRY_COMPARE_WITH_TIMEOUT(order.size(), 3000, 20000);
+    for (int i = 0; i < 3000; ++i)
+        QCOMPARE(order[i], i);
+    QCOMPARE(service.checksInFlight(), quint64(0));
 }
 
 QTEST_GUILESS_MAIN(TestFilterService)
