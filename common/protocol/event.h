@@ -6,9 +6,9 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QExplicitlySharedDataPointer>
 #include <QJsonObject>
 #include <QSharedData>
-#include <QExplicitlySharedDataPointer>
 
 namespace mythos {
 

@@ -95,10 +95,11 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.sample("mythos_connections_evicted_total", app.gateway()->evictedUnauthenticated(), "reason=\"unauthenticated\"");
     w.sample("mythos_connections_evicted_total", app.gateway()->evictedPerAddress(), "reason=\"per_address\"");
     const ws::DeflateCounters &deflate = ws::deflateCounters();
-    w.single("mythos_ws_deflate_connections_total", "counter",
-             "WebSocket upgrades that negotiated permessage-deflate.", deflate.connections);
-    w.metric("mythos_ws_deflate_messages_sent_total", "counter",
-             "Messages sent on permessage-deflate connections: compressed, or plain (short, or not smaller compressed).");
+    w.single("mythos_ws_deflate_connections_total", "counter", "WebSocket upgrades that negotiated permessage-deflate.",
+             deflate.connections);
+    w.metric(
+            "mythos_ws_deflate_messages_sent_total", "counter",
+            "Messages sent on permessage-deflate connections: compressed, or plain (short, or not smaller compressed).");
     w.sample("mythos_ws_deflate_messages_sent_total", deflate.compressedSent, "form=\"compressed\"");
     w.sample("mythos_ws_deflate_messages_sent_total", deflate.plainSent, "form=\"plain\"");
     w.metric("mythos_ws_deflate_bytes_total", "counter",

@@ -4,8 +4,8 @@
 #include "protocol/event.h"
 
 #include "gateway/gatewaylistener.h"
-#include "gateway/ws/permessagedeflate.h"
 #include "gateway/webpage.h"
+#include "gateway/ws/permessagedeflate.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -140,8 +140,8 @@ void HttpGateway::openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head)
         connection->enableDeflate(deflate->compressWindowBits());
         ++ws::deflateCounters().connections;
     }
-    connection->sendRaw(ws::handshakeResponse(connection->request(),
-                                              deflate ? ws::deflateResponseHeader(*deflate) : QByteArray()));
+    connection->sendRaw(
+            ws::handshakeResponse(connection->request(), deflate ? ws::deflateResponseHeader(*deflate) : QByteArray()));
     auto *session = new Session(std::move(connection), m_limits, this);
     // Connected before the handler exists (it may refuse a bad Authorization header and
     // close at once) and queued, so a session closing in the middle of a broadcast is only

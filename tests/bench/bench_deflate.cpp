@@ -22,14 +22,15 @@ EncodedEvent chatMessage(int contentChars, int variant)
     for (int i = variant; content.size() < contentChars; ++i)
         content += QLatin1String(words[(i * 7 + variant) % 9]);
     content.truncate(contentChars);
-    return EncodedEvent::encode(QStringLiteral("chat_message"),
-                                { { QStringLiteral("message_id"),
-                                    QStringLiteral("0193f2a1b2c3%1-demo-1").arg(variant, 6, 16, QLatin1Char('0')) },
-                                  { QStringLiteral("channel"), QStringLiteral("global") },
-                                  { QStringLiteral("sender_id"), QStringLiteral("guest-alice") },
-                                  { QStringLiteral("sender_name"), QStringLiteral("Alice") },
-                                  { QStringLiteral("room_id"), QStringLiteral("earth_arkhamcity_sanitarium_room_foyer_001") },
-                                  { QStringLiteral("content"), content } });
+    return EncodedEvent::encode(
+            QStringLiteral("chat_message"),
+            { { QStringLiteral("message_id"),
+                QStringLiteral("0193f2a1b2c3%1-demo-1").arg(variant, 6, 16, QLatin1Char('0')) },
+              { QStringLiteral("channel"), QStringLiteral("global") },
+              { QStringLiteral("sender_id"), QStringLiteral("guest-alice") },
+              { QStringLiteral("sender_name"), QStringLiteral("Alice") },
+              { QStringLiteral("room_id"), QStringLiteral("earth_arkhamcity_sanitarium_room_foyer_001") },
+              { QStringLiteral("content"), content } });
 }
 
 qsizetype frameBytes(qsizetype payload)
@@ -50,16 +51,25 @@ int main(int argc, char **argv)
         std::function<EncodedEvent(int)> make;
     };
     const QList<Case> cases {
-        { "pong", [](int) { return EncodedEvent::encode(QStringLiteral("pong"), { { QStringLiteral("ref"), QStringLiteral("r1") } }); } },
-        { "ack", [](int i) { return EncodedEvent::encode(QStringLiteral("ack"), { { QStringLiteral("message_id"), QStringLiteral("0193f2a1b2c3%1-demo-1").arg(i, 6, 16, QLatin1Char('0')) }, { QStringLiteral("ref"), QStringLiteral("r1") } }); } },
+        { "pong",
+          [](int) {
+              return EncodedEvent::encode(QStringLiteral("pong"), { { QStringLiteral("ref"), QStringLiteral("r1") } });
+          } },
+        { "ack",
+          [](int i) {
+              return EncodedEvent::encode(QStringLiteral("ack"),
+                                          { { QStringLiteral("message_id"),
+                                              QStringLiteral("0193f2a1b2c3%1-demo-1").arg(i, 6, 16, QLatin1Char('0')) },
+                                            { QStringLiteral("ref"), QStringLiteral("r1") } });
+          } },
         { "chat_message 10 chars", [](int i) { return chatMessage(10, i); } },
         { "chat_message 30 chars", [](int i) { return chatMessage(30, i); } },
         { "chat_message 60 chars", [](int i) { return chatMessage(60, i); } },
         { "chat_message 100 chars", [](int i) { return chatMessage(100, i); } },
         { "chat_message 500 chars", [](int i) { return chatMessage(500, i); } },
     };
-    std::printf("%-24s %6s %8s %10s %8s %12s %12s\n", "event", "head", "plain", "compressed", "ratio",
-                "compress ns", "per-recip ns");
+    std::printf("%-24s %6s %8s %10s %8s %12s %12s\n", "event", "head", "plain", "compressed", "ratio", "compress ns",
+                "per-recip ns");
     for (const Case &c : cases) {
         QList<EncodedEvent> events;
         for (int i = 0; i < iterations; ++i)

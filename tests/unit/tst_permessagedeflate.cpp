@@ -82,13 +82,12 @@ EncodedEvent chatMessage(int contentChars)
     while (content.size() < contentChars)
         content += QLatin1String(words[content.size() % 7]);
     content.truncate(contentChars);
-    return EncodedEvent::encode(
-            QStringLiteral("chat_message"),
-            { { QStringLiteral("message_id"), QStringLiteral("0193f2a1b2c3000000-demo-1") },
-              { QStringLiteral("channel"), QStringLiteral("global") },
-              { QStringLiteral("sender_id"), QStringLiteral("guest-alice") },
-              { QStringLiteral("sender_name"), QStringLiteral("Alice") },
-              { QStringLiteral("content"), content } });
+    return EncodedEvent::encode(QStringLiteral("chat_message"),
+                                { { QStringLiteral("message_id"), QStringLiteral("0193f2a1b2c3000000-demo-1") },
+                                  { QStringLiteral("channel"), QStringLiteral("global") },
+                                  { QStringLiteral("sender_id"), QStringLiteral("guest-alice") },
+                                  { QStringLiteral("sender_name"), QStringLiteral("Alice") },
+                                  { QStringLiteral("content"), content } });
 }
 
 QByteArray payloadFor(const EncodedEvent &event, quint64 seq, int windowBits = 15)
@@ -147,19 +146,20 @@ void TestPermessageDeflate::offers_data()
     QTest::newRow("bare") << QByteArray("permessage-deflate") << true << 0 << 15;
     QTest::newRow("chromium") << QByteArray("permessage-deflate; client_max_window_bits") << true << 0 << 15;
     QTest::newRow("ws (node)") << QByteArray("permessage-deflate; client_max_window_bits") << true << 0 << 15;
-    QTest::newRow("all params")
-            << QByteArray("permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
-                          "server_max_window_bits=12; client_max_window_bits=10")
-            << true << 12 << 12;
-    QTest::newRow("quoted value") << QByteArray("permessage-deflate; server_max_window_bits=\"10\"") << true << 10 << 10;
-    QTest::newRow("window 8 served with 9") << QByteArray("permessage-deflate; server_max_window_bits=8") << true << 8
-                                            << 9;
+    QTest::newRow("all params") << QByteArray(
+            "permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
+            "server_max_window_bits=12; client_max_window_bits=10")
+                                << true << 12 << 12;
+    QTest::newRow("quoted value") << QByteArray("permessage-deflate; server_max_window_bits=\"10\"") << true << 10
+                                  << 10;
+    QTest::newRow("window 8 served with 9")
+            << QByteArray("permessage-deflate; server_max_window_bits=8") << true << 8 << 9;
     QTest::newRow("name case") << QByteArray("PerMessage-Deflate") << true << 0 << 15;
     QTest::newRow("second offer after a bad one")
             << QByteArray("permessage-deflate; server_max_window_bits=7, permessage-deflate; server_max_window_bits=11")
             << true << 11 << 11;
-    QTest::newRow("after another extension") << QByteArray("x-webkit-deflate-frame, permessage-deflate") << true << 0
-                                             << 15;
+    QTest::newRow("after another extension")
+            << QByteArray("x-webkit-deflate-frame, permessage-deflate") << true << 0 << 15;
     QTest::newRow("first acceptable wins")
             << QByteArray("permessage-deflate; server_max_window_bits=13, permessage-deflate") << true << 13 << 13;
     QTest::newRow("empty list elements") << QByteArray(" , permessage-deflate ,") << true << 0 << 15;
@@ -167,13 +167,13 @@ void TestPermessageDeflate::offers_data()
     QTest::newRow("no header") << QByteArray() << false << 0 << 0;
     QTest::newRow("other extension only") << QByteArray("x-webkit-deflate-frame") << false << 0 << 0;
     QTest::newRow("unknown param") << QByteArray("permessage-deflate; colour=blue") << false << 0 << 0;
-    QTest::newRow("duplicate param")
-            << QByteArray("permessage-deflate; server_no_context_takeover; server_no_context_takeover") << false << 0
-            << 0;
+    QTest::newRow("duplicate param") << QByteArray(
+            "permessage-deflate; server_no_context_takeover; server_no_context_takeover")
+                                     << false << 0 << 0;
     QTest::newRow("duplicate window bits")
             << QByteArray("permessage-deflate; client_max_window_bits; client_max_window_bits=9") << false << 0 << 0;
-    QTest::newRow("server bits without value") << QByteArray("permessage-deflate; server_max_window_bits") << false
-                                               << 0 << 0;
+    QTest::newRow("server bits without value")
+            << QByteArray("permessage-deflate; server_max_window_bits") << false << 0 << 0;
     QTest::newRow("server bits 7") << QByteArray("permessage-deflate; server_max_window_bits=7") << false << 0 << 0;
     QTest::newRow("server bits 16") << QByteArray("permessage-deflate; server_max_window_bits=16") << false << 0 << 0;
     QTest::newRow("leading zero") << QByteArray("permessage-deflate; server_max_window_bits=010") << false << 0 << 0;
@@ -233,8 +233,8 @@ void TestPermessageDeflate::compressedMessageInflatesToTheFrame()
     QFETCH(int, contentChars);
     QFETCH(int, windowBits);
     const EncodedEvent event = chatMessage(contentChars);
-    for (const quint64 seq : { quint64(0), quint64(1), quint64(9), quint64(10), quint64(12345),
-                               std::numeric_limits<quint64>::max() }) {
+    for (const quint64 seq :
+         { quint64(0), quint64(1), quint64(9), quint64(10), quint64(12345), std::numeric_limits<quint64>::max() }) {
         const QByteArray payload = payloadFor(event, seq, windowBits);
         QVERIFY2(!payload.isEmpty(), "a chat message of 100+ characters is sent compressed");
         QVERIFY(payload.size() < event.frame(seq).size());
@@ -253,7 +253,10 @@ void TestPermessageDeflate::storedTailBytes()
     appendStoredTail(out, "12}");
     // LEN 3, NLEN ~3, the bytes, then the next stored block's header (its LEN/NLEN are the
     // receiver's 00 00 ff ff).
-    QCOMPARE(out, QByteArray("X\x03\x00\xfc\xff" "12}\x00", 9));
+    QCOMPARE(out,
+             QByteArray("X\x03\x00\xfc\xff"
+                        "12}\x00",
+                        9));
     QCOMPARE(out.size() - 1, 3 + kStoredTailOverhead);
     // An empty message completed by the tail is exactly the tail's bytes.
     QByteArray empty = deflateMessage("", 15);
@@ -270,7 +273,8 @@ void TestPermessageDeflate::shortOrIncompressibleHeadsArePlain()
     QRandomGenerator rng(7);
     for (char &c : noise)
         c = char('!' + rng.bounded(90)); // printable, but nearly incompressible
-    const EncodedEvent random = EncodedEvent::encode(QStringLiteral("x"), { { QStringLiteral("n"), QString::fromLatin1(noise) } });
+    const EncodedEvent random =
+            EncodedEvent::encode(QStringLiteral("x"), { { QStringLiteral("n"), QString::fromLatin1(noise) } });
     const QByteArray compressed = deflatedHead(random, 15);
     QVERIFY(compressed.isEmpty() || compressed.size() + kStoredTailOverhead < random.head().size());
 }
@@ -360,8 +364,8 @@ void TestPermessageDeflate::decoderRules_data()
     const QByteArray compressed = clientDeflate(json);
     QTest::newRow("compressed text") << true << clientFrame(0xC0, Opcode::Text, compressed) << 0 << json;
     QTest::newRow("plain text on a deflate connection") << true << clientFrame(0x80, Opcode::Text, json) << 0 << json;
-    QTest::newRow("RSV1 without negotiation") << false << clientFrame(0xC0, Opcode::Text, compressed) << 1002
-                                              << QByteArray();
+    QTest::newRow("RSV1 without negotiation")
+            << false << clientFrame(0xC0, Opcode::Text, compressed) << 1002 << QByteArray();
     QTest::newRow("RSV1 on a ping") << true << clientFrame(0xC0, Opcode::Ping, {}) << 1002 << QByteArray();
     QTest::newRow("RSV1 on a close") << true << clientFrame(0xC0, Opcode::Close, {}) << 1002 << QByteArray();
     QTest::newRow("RSV2") << true << clientFrame(0xA0, Opcode::Text, json) << 1002 << QByteArray();
@@ -370,13 +374,13 @@ void TestPermessageDeflate::decoderRules_data()
             << 1002 << QByteArray();
     QTest::newRow("corrupt") << true << clientFrame(0xC0, Opcode::Text, QByteArray("\xff\xfe\xfd", 3)) << 1007
                              << QByteArray();
-    QTest::newRow("invalid UTF-8 inside") << true
-                                          << clientFrame(0xC0, Opcode::Text, clientDeflate(QByteArray("ok \xc3\x28", 5)))
-                                          << 1007 << QByteArray();
+    QTest::newRow("invalid UTF-8 inside")
+            << true << clientFrame(0xC0, Opcode::Text, clientDeflate(QByteArray("ok \xc3\x28", 5))) << 1007
+            << QByteArray();
     QTest::newRow("bomb") << true << clientFrame(0xC0, Opcode::Text, clientDeflate(QByteArray(1 << 20, ' '))) << 1009
                           << QByteArray();
-    QTest::newRow("compressed binary") << true << clientFrame(0xC0, Opcode::Binary, clientDeflate("\x01\x02\xff"))
-                                       << 0 << QByteArray("\x01\x02\xff");
+    QTest::newRow("compressed binary") << true << clientFrame(0xC0, Opcode::Binary, clientDeflate("\x01\x02\xff")) << 0
+                                       << QByteArray("\x01\x02\xff");
 }
 
 void TestPermessageDeflate::decoderRules()
@@ -408,8 +412,8 @@ void TestPermessageDeflate::fragmentedCompressedMessage()
     QVERIFY(compressed.size() > 10);
     // RSV1 on the first fragment only; a ping in between is fine; split inside the stream.
     const qsizetype cut = compressed.size() / 2;
-    const QByteArray bytes = clientFrame(0x40, Opcode::Text, compressed.left(cut)) + clientFrame(0x80, Opcode::Ping, "p")
-            + clientFrame(0x80, Opcode::Continuation, compressed.mid(cut))
+    const QByteArray bytes = clientFrame(0x40, Opcode::Text, compressed.left(cut))
+            + clientFrame(0x80, Opcode::Ping, "p") + clientFrame(0x80, Opcode::Continuation, compressed.mid(cut))
             + clientFrame(0xC0, Opcode::Text, clientDeflate("{\"type\":\"ping\"}"));
     FrameDecoder decoder(64 * 1024);
     decoder.setDeflate(true);
