@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-charts-dev libqt6opengl6-dev
   libqt6sql6-sqlite libqt6sql6-psql
-  libnats-dev nats-server libyaml-cpp-dev
+  libnats-dev nats-server libyaml-cpp-dev zlib1g-dev
   postgresql-15 curl
   # scripts/soak.sh checks acknowledged messages against each instance's SQLite history.
   sqlite3

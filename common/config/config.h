@@ -30,6 +30,8 @@ struct ServerSection
     // head, or upgraded without auth), each stage counted on its own; past it that address's
     // oldest is evicted. 0: no cap (behind a reverse proxy every player has the proxy's address).
     int maxUnauthenticatedPerAddress = 0;
+    // Answer WebSocket clients that offer permessage-deflate (RFC 7692); false: never negotiate.
+    bool permessageDeflate = true;
 };
 
 struct AuthSection

@@ -30,6 +30,7 @@ void readServer(YamlReader &r, ServerSection &s)
     r.read("keepalive_seconds", s.keepAliveSeconds, 1, 3600);
     r.read("slow_client_seconds", s.slowClientSeconds, 1, 3600);
     r.read("max_unauthenticated_per_address", s.maxUnauthenticatedPerAddress, 0, 1000000);
+    r.read("permessage_deflate", s.permessageDeflate);
     s.outboundQueueHardLimitKiB = 4 * s.outboundQueueLimitKiB; // the default follows the soft limit
     r.read("outbound_queue_hard_limit_kb", s.outboundQueueHardLimitKiB, 16, 4 * 1024 * 1024);
     if (s.outboundQueueHardLimitKiB < s.outboundQueueLimitKiB)

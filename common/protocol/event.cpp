@@ -1,6 +1,7 @@
 #include "protocol/event.h"
 
 #include <QJsonDocument>
+#include <QThread>
 
 namespace mythos {
 
@@ -12,25 +13,54 @@ QString isoTimestamp(const QDateTime &at)
 EncodedEvent EncodedEvent::encode(const QString &eventType, const QJsonObject &data, const QDateTime &at)
 {
     EncodedEvent e;
+    e.d = new Data;
+    QByteArray &head = e.d->head;
     const QByteArray dataJson = QJsonDocument(data).toJson(QJsonDocument::Compact);
-    e.m_head.reserve(dataJson.size() + eventType.size() + 96);
-    e.m_head += R"({"event_type":")";
-    e.m_head += eventType.toUtf8();
-    e.m_head += R"(","timestamp":")";
-    e.m_head += isoTimestamp(at).toLatin1();
-    e.m_head += R"(","data":)";
-    e.m_head += dataJson;
-    e.m_head += R"(,"sequence_number":)";
+    head.reserve(dataJson.size() + eventType.size() + 96);
+    head += R"({"event_type":")";
+    head += eventType.toUtf8();
+    head += R"(","timestamp":")";
+    head += isoTimestamp(at).toLatin1();
+    head += R"(","data":)";
+    head += dataJson;
+    head += R"(,"sequence_number":)";
     return e;
+}
+
+const QByteArray &EncodedEvent::head() const
+{
+    static const QByteArray none;
+    return d ? d->head : none;
+}
+
+QByteArray EncodedEvent::derived(int key, Derive derive) const
+{
+    if (!d)
+        return {};
+#ifndef QT_NO_DEBUG
+    if (!d->thread)
+        d->thread = QThread::currentThreadId();
+    Q_ASSERT_X(d->thread == QThread::currentThreadId(), "EncodedEvent::derived",
+               "an event's derived form is shared without a lock: one thread only");
+#endif
+    if (d->derivedKey == key)
+        return d->derived;
+    QByteArray bytes = derive(d->head, key);
+    if (d->derivedKey < 0) {
+        d->derivedKey = key;
+        d->derived = bytes;
+    }
+    return bytes;
 }
 
 QByteArray EncodedEvent::frame(quint64 sequenceNumber) const
 {
     char digits[24];
     const int n = std::snprintf(digits, sizeof digits, "%llu}", static_cast<unsigned long long>(sequenceNumber));
+    const QByteArray &bytes = head();
     QByteArray out;
-    out.reserve(m_head.size() + n);
-    out.append(m_head).append(digits, n);
+    out.reserve(bytes.size() + n);
+    out.append(bytes).append(digits, n);
     return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QExplicitlySharedDataPointer>
 #include <QJsonObject>
 #include <QSharedData>
 
@@ -20,13 +21,30 @@ public:
 
     // The complete frame for one connection.
     QByteArray frame(quint64 sequenceNumber) const;
-    bool isNull() const { return m_head.isEmpty(); }
+    bool isNull() const { return head().isEmpty(); }
     // Everything before the sequence number; a frame is head + number + '}'.
-    const QByteArray &head() const { return m_head; }
-    qsizetype size() const { return m_head.size() + 24; }
+    const QByteArray &head() const;
+    qsizetype size() const { return head().size() + 24; }
+
+    // A transformation of head() computed once per event and shared by every copy of it (the
+    // gateway keeps the event's permessage-deflate form here, made for the first recipient that
+    // wants it). `key` tells forms apart; one form is kept, a different key is computed on
+    // every call. Not thread-safe, by design: events are delivered on the event-loop thread
+    // only (debug builds assert that every call comes from one thread).
+    using Derive = QByteArray (*)(QByteArrayView head, int key);
+    QByteArray derived(int key, Derive derive) const;
 
 private:
-    QByteArray m_head; // everything up to the sequence number; implicitly shared
+    struct Data : QSharedData
+    {
+        QByteArray head; // everything up to the sequence number
+        QByteArray derived;
+        int derivedKey = -1; // -1: not computed yet
+#ifndef QT_NO_DEBUG
+        Qt::HANDLE thread = nullptr;
+#endif
+    };
+    QExplicitlySharedDataPointer<Data> d; // copies share the bytes and the derived form
 };
 
 QString isoTimestamp(const QDateTime &at);

@@ -10,6 +10,7 @@
 #include "chat/router.h"
 #include "gateway/httpapi.h"
 #include "gateway/httpgateway.h"
+#include "gateway/ws/permessagedeflate.h"
 #include "moderation/classifierservice.h"
 #include "moderation/muteservice.h"
 #include "moderation/queueservice.h"
@@ -93,6 +94,23 @@ QByteArray prometheusMetrics(const ServerApp &app)
     w.sample("mythos_connections_evicted_total", app.gateway()->evictedPendingHeads(), "reason=\"pending_head\"");
     w.sample("mythos_connections_evicted_total", app.gateway()->evictedUnauthenticated(), "reason=\"unauthenticated\"");
     w.sample("mythos_connections_evicted_total", app.gateway()->evictedPerAddress(), "reason=\"per_address\"");
+    const ws::DeflateCounters &deflate = ws::deflateCounters();
+    w.single("mythos_ws_deflate_connections_total", "counter", "WebSocket upgrades that negotiated permessage-deflate.",
+             deflate.connections);
+    w.metric(
+            "mythos_ws_deflate_messages_sent_total", "counter",
+            "Messages sent on permessage-deflate connections: compressed, or plain (short, or not smaller compressed).");
+    w.sample("mythos_ws_deflate_messages_sent_total", deflate.compressedSent, "form=\"compressed\"");
+    w.sample("mythos_ws_deflate_messages_sent_total", deflate.plainSent, "form=\"plain\"");
+    w.metric("mythos_ws_deflate_bytes_total", "counter",
+             "Payload bytes of the messages sent compressed: before compression and as sent.");
+    w.sample("mythos_ws_deflate_bytes_total", deflate.bytesBefore, "stage=\"before\"");
+    w.sample("mythos_ws_deflate_bytes_total", deflate.bytesAfter, "stage=\"after\"");
+    w.single("mythos_ws_deflate_messages_received_total", "counter", "Compressed client messages inflated.",
+             deflate.inflated);
+    w.single("mythos_ws_deflate_inflate_failures_total", "counter",
+             "Compressed client messages that were corrupt or inflated past the size limit (connection failed).",
+             deflate.inflateFailures);
     w.single("mythos_http_requests_oversized_total", "counter",
              "HTTP requests refused with 413 before their body was buffered.", app.gateway()->oversizedRequests());
     w.single("mythos_http_replies_dropped_total", "counter",

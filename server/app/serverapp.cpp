@@ -143,6 +143,7 @@ ServerApp::ServerApp(Config config, QString configPath, QObject *parent)
             qint64(std::max(m_config.server.outboundQueueHardLimitKiB, m_config.server.outboundQueueLimitKiB)) * 1024;
     limits.slowClientMs = m_config.server.slowClientSeconds * 1000;
     limits.keepAliveMs = m_config.server.keepAliveSeconds * 1000;
+    limits.permessageDeflate = m_config.server.permessageDeflate;
     AdmissionLimits admission;
     admission.maxConnections = m_config.server.maxConnections;
     admission.maxUnauthenticatedPerAddress = m_config.server.maxUnauthenticatedPerAddress;

@@ -5,6 +5,7 @@
 
 #include "gateway/gatewaylistener.h"
 #include "gateway/webpage.h"
+#include "gateway/ws/permessagedeflate.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -127,11 +128,20 @@ void HttpGateway::openWebSocket(ws::sockio::Fd fd, ws::RequestHead &&head)
         ws::sockio::closeSocket(fd);
         return;
     }
+    // Extensions are settled here; the offer is not kept with the connection (memory per player).
+    const std::optional<ws::DeflateAgreement> deflate =
+            m_limits.permessageDeflate ? ws::negotiateDeflate(head.extensions) : std::nullopt;
+    head.extensions = QByteArray();
     // Frames a little over the payload limit get a polite error; far larger ones are cut off
     // (close 1009) before they are buffered.
     auto connection =
             std::make_unique<ws::WsConnection>(fd, std::move(head), m_poller.get(), m_limits.maxFrameBytes * 4);
-    connection->sendRaw(ws::handshakeResponse(connection->request()));
+    if (deflate) {
+        connection->enableDeflate(deflate->compressWindowBits());
+        ++ws::deflateCounters().connections;
+    }
+    connection->sendRaw(
+            ws::handshakeResponse(connection->request(), deflate ? ws::deflateResponseHeader(*deflate) : QByteArray()));
     auto *session = new Session(std::move(connection), m_limits, this);
     // Connected before the handler exists (it may refuse a bad Authorization header and
     // close at once) and queued, so a session closing in the middle of a broadcast is only

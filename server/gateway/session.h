@@ -30,6 +30,8 @@ struct SessionLimits
     // A connection silent for one interval is pinged; silent for another, it is dropped
     // (half-open connections of players whose network went away).
     int keepAliveMs = 30000;
+    // Answer a client's permessage-deflate offer (RFC 7692); off: never negotiated.
+    bool permessageDeflate = true;
 };
 
 class Session : public QObject, public EventSink, private ws::WsConnection::Handler

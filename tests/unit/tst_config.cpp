@@ -122,6 +122,7 @@ private Q_SLOTS:
     void resolveDefaults();
     void slowClientKeys();
     void unauthenticatedPerAddressKey();
+    void permessageDeflateKey();
 
     void natsServerLists_data();
     void natsServerLists();
@@ -729,6 +730,7 @@ void TestConfig::bundledDefaultConfigLoads()
     QCOMPARE(c.server.slowClientSeconds, defaults.server.slowClientSeconds);
     QCOMPARE(c.server.outboundQueueHardLimitKiB, defaults.server.outboundQueueHardLimitKiB);
     QCOMPARE(c.server.maxUnauthenticatedPerAddress, defaults.server.maxUnauthenticatedPerAddress);
+    QCOMPARE(c.server.permessageDeflate, defaults.server.permessageDeflate);
     QCOMPARE(c.auth.allowGuests, defaults.auth.allowGuests);
     QCOMPARE(c.presence.clientMoves, defaults.presence.clientMoves);
     QCOMPARE(c.nats.enabled, defaults.nats.enabled);
@@ -834,6 +836,17 @@ void TestConfig::unauthenticatedPerAddressKey()
     r = configloader::parse("server:\n  max_unauthenticated_per_address: many\n");
     QVERIFY(!r.ok());
     QVERIFY2(r.error().contains(QLatin1String("max_unauthenticated_per_address")), qPrintable(r.error()));
+}
+
+void TestConfig::permessageDeflateKey()
+{
+    QCOMPARE(Config().server.permessageDeflate, true);
+    auto r = configloader::parse("server:\n  permessage_deflate: false\n");
+    QVERIFY2(r.ok(), qPrintable(r.error()));
+    QCOMPARE(r.value().server.permessageDeflate, false);
+    r = configloader::parse("server:\n  permessage_deflate: sometimes\n");
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().contains(QLatin1String("permessage_deflate")), qPrintable(r.error()));
 }
 
 void TestConfig::natsServerLists_data()

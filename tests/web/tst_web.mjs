@@ -56,7 +56,8 @@ const pages = [];
 // --- helpers ----------------------------------------------------------------------------------
 
 // `routeSocket(route)`, when given, sees every WebSocket the page opens (page.routeWebSocket).
-async function openPage({ width = 1280, height = 800, mobile = false, url = server.url, routeSocket } = {}) {
+// `beforeGoto(page)`, when given, runs before the page loads (to watch its first WebSocket).
+async function openPage({ width = 1280, height = 800, mobile = false, url = server.url, routeSocket, beforeGoto } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, isMobile: mobile, hasTouch: mobile,
                                              deviceScaleFactor: mobile ? 2 : 1, locale: 'en-GB', timezoneId: 'UTC' });
   const page = await context.newPage();
@@ -72,6 +73,7 @@ async function openPage({ width = 1280, height = 800, mobile = false, url = serv
     ws.on('framereceived', (f) => page.receivedFrames.push(JSON.parse(f.payload)));
   });
   if (routeSocket) await page.routeWebSocket(/\/ws$/, routeSocket);
+  if (beforeGoto) await beforeGoto(page);
   await page.goto(url);
   pages.push(page);
   return page;
@@ -235,6 +237,31 @@ describe('player web page', { timeout: OVERALL_MS }, () => {
     await seeLine(alice, '/move <room id>');
     noErrors(alice);
     noErrors(bob);
+  });
+
+  check('Chromium negotiates permessage-deflate and chats over it', async () => {
+    // The handshake as the browser saw it, from the DevTools protocol.
+    const handshakes = [];
+    const watch = async (page) => {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      cdp.on('Network.webSocketHandshakeResponseReceived', (e) => handshakes.push(e.response));
+    };
+    const zed = await joinAsGuest('Zed', { beforeGoto: watch });
+    const yara = await joinAsGuest('Yara', { beforeGoto: watch });
+    assert.equal(handshakes.length, 2);
+    for (const response of handshakes) {
+      const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      assert.equal(headers['sec-websocket-extensions'],
+                   'permessage-deflate; server_no_context_takeover; client_no_context_takeover');
+    }
+    const text = `compressed hello ${'from the deep ones '.repeat(4)}`.trim();
+    await send(zed, text, text);
+    await seeLine(yara, text);
+    noErrors(zed);
+    noErrors(yara);
+    await zed.context().close();
+    await yara.context().close();
   });
 
   check('the rate limit shows what is left and a friendly cool-down', async () => {

@@ -1,5 +1,6 @@
 #include "gateway/ws/wsconnection.h"
 
+#include "gateway/ws/permessagedeflate.h"
 #include "protocol/event.h"
 
 #include <cstdio>
@@ -74,6 +75,12 @@ void WsConnection::startClosing()
         m_handler->closingStarted();
 }
 
+void WsConnection::enableDeflate(int compressWindowBits)
+{
+    m_deflateWindowBits = quint8(compressWindowBits);
+    m_decoder.setDeflate(true);
+}
+
 void WsConnection::sendEvent(const EncodedEvent &event, quint64 sequenceNumber)
 {
     if (m_state != State::Open)
@@ -81,6 +88,21 @@ void WsConnection::sendEvent(const EncodedEvent &event, quint64 sequenceNumber)
     char digits[24];
     const int n = std::snprintf(digits, sizeof digits, "%llu}", static_cast<unsigned long long>(sequenceNumber));
     const QByteArray &head = event.head();
+    if (m_deflateWindowBits) {
+        DeflateCounters &counters = deflateCounters();
+        const QByteArray compressed = deflatedHead(event, m_deflateWindowBits);
+        if (!compressed.isEmpty()) {
+            const qsizetype size = compressed.size() + kStoredTailOverhead + n;
+            appendFrameHeader(m_out, Opcode::Text, static_cast<quint64>(size), true);
+            m_out.append(compressed);
+            appendStoredTail(m_out, QByteArrayView(digits, n));
+            ++counters.compressedSent;
+            counters.bytesBefore += quint64(head.size() + n);
+            counters.bytesAfter += quint64(size);
+            return scheduleFlush();
+        }
+        ++counters.plainSent;
+    }
     appendFrameHeader(m_out, Opcode::Text, static_cast<quint64>(head.size() + n));
     m_out.append(head).append(digits, n);
     scheduleFlush();

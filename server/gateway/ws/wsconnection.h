@@ -37,7 +37,12 @@ public:
     void setHandler(Handler *handler) { m_handler = handler; }
     // The largest message accepted from now on (small until the client has authenticated).
     void setMaxMessageBytes(qint64 bytes) { m_decoder.setMaxMessageBytes(bytes); }
-    // The frame for one recipient: the shared event bytes with this connection's sequence number.
+    // permessage-deflate was agreed in the handshake (its response is the caller's).
+    void enableDeflate(int compressWindowBits);
+    bool deflateEnabled() const { return m_deflateWindowBits != 0; }
+    // The frame for one recipient: the shared event bytes with this connection's sequence
+    // number; with permessage-deflate, the event's shared compressed bytes and a stored block
+    // with the number.
     void sendEvent(const EncodedEvent &event, quint64 sequenceNumber);
     void sendRaw(const QByteArray &bytes); // handshake responses
     // Starts the closing handshake; nothing more is sent or delivered afterwards.
@@ -88,6 +93,7 @@ private:
     bool m_writeInterest = false;
     bool m_closeAfterFlush = false;
     bool m_heardFrom = true;
+    quint8 m_deflateWindowBits = 0; // 0: permessage-deflate not negotiated
 };
 
 } // namespace mythos::ws

@@ -1,5 +1,7 @@
 #include "gateway/ws/wsframing.h"
 
+#include "gateway/ws/permessagedeflate.h"
+
 #include <QCryptographicHash>
 #include <QList>
 
@@ -73,6 +75,8 @@ std::optional<RequestHead> parseHead(QByteArrayView bytes)
             head.version = value;
         else if (name == "authorization")
             head.authorization = value;
+        else if (name == "sec-websocket-extensions")
+            head.extensions += (head.extensions.isEmpty() ? QByteArray() : QByteArray(", ")) + value;
     }
     return head;
 }
@@ -82,17 +86,17 @@ QByteArray acceptKey(QByteArrayView clientKey)
     return QCryptographicHash::hash(clientKey.toByteArray() + kGuid, QCryptographicHash::Sha1).toBase64();
 }
 
-QByteArray handshakeResponse(const RequestHead &head)
+QByteArray handshakeResponse(const RequestHead &head, const QByteArray &extraHeaders)
 {
     return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-            + acceptKey(head.key) + "\r\n\r\n";
+            + acceptKey(head.key) + "\r\n" + extraHeaders + "\r\n";
 }
 
-void appendFrameHeader(QByteArray &out, Opcode opcode, quint64 payloadLength)
+void appendFrameHeader(QByteArray &out, Opcode opcode, quint64 payloadLength, bool compressed)
 {
     char header[10];
     int n = 2;
-    header[0] = static_cast<char>(0x80 | static_cast<quint8>(opcode));
+    header[0] = static_cast<char>(0x80 | (compressed ? 0x40 : 0) | static_cast<quint8>(opcode));
     if (payloadLength < 126) {
         header[1] = static_cast<char>(payloadLength);
     } else if (payloadLength <= 0xFFFF) {
@@ -177,6 +181,37 @@ qsizetype FrameDecoder::fail(quint16 code, const char *reason)
     return -1;
 }
 
+bool FrameDecoder::deliver(Opcode opcode, QByteArray &&payload, bool compressed, const OnMessage &onMessage)
+{
+    if (!compressed) {
+        onMessage(opcode, std::move(payload));
+        return true;
+    }
+    QByteArray inflated;
+    const InflateResult result = inflateMessage(payload, m_maxMessageBytes, &inflated);
+    DeflateCounters &counters = deflateCounters();
+    if (result == InflateResult::TooBig) {
+        ++counters.inflateFailures;
+        fail(TooBig, "message too big");
+        return false;
+    }
+    if (result == InflateResult::Corrupt) {
+        // RFC 7692 only says to fail the connection; 1007 says what is wrong (the data is not
+        // what its frame claims), as for bad UTF-8.
+        ++counters.inflateFailures;
+        fail(InvalidPayload, "invalid permessage-deflate data");
+        return false;
+    }
+    ++counters.inflated;
+    Utf8Validator utf8;
+    if (opcode == Opcode::Text && (!utf8.feed(inflated) || !utf8.complete())) {
+        fail(InvalidPayload, "invalid UTF-8 in a text frame");
+        return false;
+    }
+    onMessage(opcode, std::move(inflated));
+    return true;
+}
+
 qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &onMessage)
 {
     const auto *bytes = reinterpret_cast<const quint8 *>(data);
@@ -186,7 +221,12 @@ qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &
         const quint8 b1 = bytes[pos + 1];
         const bool fin = b0 & 0x80;
         const auto opcode = static_cast<Opcode>(b0 & 0x0F);
-        if (b0 & 0x70)
+        const bool rsv1 = b0 & 0x40;
+        if (b0 & 0x30)
+            return fail(ProtocolError, "reserved bits set");
+        // RSV1 is permessage-deflate's "compressed" bit: only once negotiated, and only on the
+        // first frame of a data message (RFC 7692 §6.1), never on control frames or continuations.
+        if (rsv1 && (!m_deflate || (opcode != Opcode::Text && opcode != Opcode::Binary)))
             return fail(ProtocolError, "reserved bits set");
         if (!(b1 & 0x80))
             return fail(ProtocolError, "client frames must be masked");
@@ -233,15 +273,18 @@ qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &
         case Opcode::Binary:
             if (m_inMessage)
                 return fail(ProtocolError, "a new message started inside a fragmented one");
-            if (opcode == Opcode::Text) {
+            // Compressed text is checked once inflated; plain text fragment by fragment.
+            if (opcode == Opcode::Text && !rsv1) {
                 m_utf8.reset();
                 if (!m_utf8.feed(unmasked) || (fin && !m_utf8.complete()))
                     return fail(InvalidPayload, "invalid UTF-8 in a text frame");
             }
             if (fin) {
-                onMessage(opcode, std::move(unmasked));
+                if (!deliver(opcode, std::move(unmasked), rsv1, onMessage))
+                    return -1;
             } else {
                 m_inMessage = true;
+                m_messageCompressed = rsv1;
                 m_messageOpcode = opcode;
                 m_message = std::move(unmasked);
             }
@@ -250,12 +293,14 @@ qsizetype FrameDecoder::feed(const char *data, qsizetype size, const OnMessage &
             if (!m_inMessage)
                 return fail(ProtocolError, "continuation without a message");
             // Checked before it is joined: bad bytes fail the connection on this fragment.
-            if (m_messageOpcode == Opcode::Text && (!m_utf8.feed(unmasked) || (fin && !m_utf8.complete())))
+            if (m_messageOpcode == Opcode::Text && !m_messageCompressed
+                && (!m_utf8.feed(unmasked) || (fin && !m_utf8.complete())))
                 return fail(InvalidPayload, "invalid UTF-8 in a text frame");
             m_message.append(unmasked);
             if (fin) {
                 m_inMessage = false;
-                onMessage(m_messageOpcode, std::exchange(m_message, {}));
+                if (!deliver(m_messageOpcode, std::exchange(m_message, {}), m_messageCompressed, onMessage))
+                    return -1;
             }
             break;
         default: return fail(ProtocolError, "unknown opcode");

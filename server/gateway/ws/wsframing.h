@@ -39,6 +39,7 @@ struct RequestHead
     QByteArray key; // Sec-WebSocket-Key
     QByteArray version; // Sec-WebSocket-Version
     QByteArray authorization;
+    QByteArray extensions; // Sec-WebSocket-Extensions, every line joined with ", "
     qsizetype length = 0; // bytes up to and including the blank line
 
     QByteArray path() const;
@@ -48,10 +49,11 @@ struct RequestHead
 // The head at the start of `bytes`, or nullopt while the blank line has not arrived.
 std::optional<RequestHead> parseHead(QByteArrayView bytes);
 QByteArray acceptKey(QByteArrayView clientKey);
-QByteArray handshakeResponse(const RequestHead &head);
+// `extraHeaders`: complete "Name: value\r\n" lines (the extensions we agreed to).
+QByteArray handshakeResponse(const RequestHead &head, const QByteArray &extraHeaders = {});
 
-// Server frames are never masked.
-void appendFrameHeader(QByteArray &out, Opcode opcode, quint64 payloadLength);
+// Server frames are never masked. `compressed` sets RSV1 (a permessage-deflate message).
+void appendFrameHeader(QByteArray &out, Opcode opcode, quint64 payloadLength, bool compressed = false);
 void appendFrame(QByteArray &out, Opcode opcode, QByteArrayView payload);
 QByteArray closePayload(quint16 code, const QString &reason);
 
@@ -72,15 +74,18 @@ private:
     bool m_failed = false;
 };
 
-// Turns client bytes into messages: unmasks, joins fragments, answers nothing itself. A
-// protocol violation stops it with the close code to send.
+// Turns client bytes into messages: unmasks, joins fragments, inflates permessage-deflate
+// messages, answers nothing itself. A protocol violation stops it with the close code to send.
 class FrameDecoder
 {
 public:
     using OnMessage = std::function<void(Opcode opcode, QByteArray &&payload)>;
 
     explicit FrameDecoder(qint64 maxMessageBytes) : m_maxMessageBytes(maxMessageBytes) { }
+    // The largest message, compressed as sent and inflated alike.
     void setMaxMessageBytes(qint64 bytes) { m_maxMessageBytes = bytes; }
+    // permessage-deflate was negotiated: RSV1 on the first frame of a message means compressed.
+    void setDeflate(bool on) { m_deflate = on; }
 
     // Consumes the complete frames at the start of `data` and returns how many bytes they
     // took; the caller keeps the rest for the next call. -1 on a protocol error.
@@ -91,11 +96,15 @@ public:
 
 private:
     qsizetype fail(quint16 code, const char *reason);
+    // A whole message; false (with the error set) when it is corrupt, too big or bad UTF-8.
+    bool deliver(Opcode opcode, QByteArray &&payload, bool compressed, const OnMessage &onMessage);
 
     qint64 m_maxMessageBytes;
     QByteArray m_message; // a fragmented message being joined
     Opcode m_messageOpcode = Opcode::Text;
     bool m_inMessage = false;
+    bool m_messageCompressed = false; // the message being joined had RSV1: inflated when complete
+    bool m_deflate = false;
     Utf8Validator m_utf8; // the text message being joined, checked fragment by fragment
     quint16 m_errorCode = 0;
     QString m_errorReason;
