@@ -208,14 +208,16 @@ void PlayerRecordDialog::send(const QJsonObject &frame, const QString &what, QLa
                               std::function<QString(const QJsonObject &)> shown)
 {
     setStatus(tr("%1…").arg(what));
+    const quint64 serial = ++m_requestsSent;
     const QString ref = m_client->request(
             frame,
-            [this, what, expected, shown = std::move(shown)](const QString &type, const QJsonObject &data) {
+            [this, serial, what, expected, shown = std::move(shown)](const QString &type, const QJsonObject &data) {
                 if (type != expected) {
                     showError(what, type, data);
                     return;
                 }
-                m_error->hide();
+                if (serial > m_errorAfterRequest)
+                    m_error->hide();
                 setStatus(shown(data));
             },
             this);
@@ -252,6 +254,7 @@ void PlayerRecordDialog::showError(const QString &what, const QString &type, con
                              .arg(what, message.toHtmlEscaped(),
                                   code.isEmpty() ? QString() : QStringLiteral(" <code>(%1)</code>").arg(code)));
     m_error->show();
+    m_errorAfterRequest = m_requestsSent;
     setStatus(QString());
 }
 

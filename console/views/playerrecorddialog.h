@@ -75,6 +75,11 @@ private:
     QSortFilterProxyModel *m_warnings, *m_mutes, *m_recent;
     QTableView *m_offencesTable, *m_warningsTable, *m_mutesTable, *m_recentTable, *m_notesTable;
     QLabel *m_summary, *m_error, *m_status;
+    // Requests sent so far, and how many had been sent when the shown error came. Only a
+    // request sent after it hides it on success: a read already in flight (the notes, say)
+    // must not wipe a refusal the moderator has not seen yet.
+    quint64 m_requestsSent = 0;
+    quint64 m_errorAfterRequest = 0;
     QTimer m_debounce; // the player spoke: a filter hit may have changed the standing
 };
 

@@ -289,6 +289,15 @@ void TestConsoleRecord::refusalIsShownInTheRecord()
     QVERIFY2(staff->errorText().contains(QStringLiteral("Warning failed")), qPrintable(staff->errorText()));
     QVERIFY(staff->errorText().contains(QStringLiteral("forbidden")));
     QCOMPARE(staff->offences()->points(), 0);
+    // A read sent before the refusal and answered after it leaves the refusal shown (it used to
+    // hide it: seen under load, when the notes came back after the warning's refusal).
+    QSignalSpy notesShown(staff, &PlayerRecordDialog::notesShown);
+    staff->refresh();
+    staff->warn(QStringLiteral("again"));
+    QVERIFY(notesShown.wait(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(staff->errorText().contains(QStringLiteral("Warning failed")), 5000);
+    QTest::qWait(200); // the refresh's other replies
+    QVERIFY2(staff->errorText().contains(QStringLiteral("Warning failed")), qPrintable(staff->errorText()));
     // The same player again raises the open record rather than a second one.
     QCOMPARE(m_window->openPlayerRecord(QStringLiteral("troll"), QStringLiteral("Troll")), m_record.data());
     staff->close();
