@@ -199,6 +199,10 @@ if has fanout; then
     profile_start fanout "$chatd_pid" fanout_max_mythos
     run_loadgen fanout_max_mythos --protocol mythos --url "ws://127.0.0.1:$chatd_port/ws" --name-prefix g "${common[@]}" --window "$fan_window"
     profile_end
+    # The same two runs with every receiver on permessage-deflate (what browsers negotiate):
+    # bytes per delivery on the wire and the server's CPU with compression.
+    run_loadgen fanout_rate_deflate --protocol mythos --url "ws://127.0.0.1:$chatd_port/ws" --name-prefix h "${common[@]}" --rate "$fan_rate" --deflate
+    run_loadgen fanout_max_deflate --protocol mythos --url "ws://127.0.0.1:$chatd_port/ws" --name-prefix k "${common[@]}" --window "$fan_window" --deflate
     stop_all
     # The baseline carries the same 100 characters our senders send, nothing more: what a game
     # gets by putting players on nats-server's WebSocket directly (our envelope is our cost).
@@ -282,6 +286,8 @@ table=$work/tables.md
         rf=$(ratio "$(val fanout_max_mythos deliveries_per_s)" "$(val fanout_frame_nats deliveries_per_s)")
         echo "| fan-out ≥ 100 % of nats-server WS deliveries/s (same receivers, $fan_window in flight, same 100-character content) | $(val fanout_max_mythos deliveries_per_s)/s = $r % | $(val fanout_max_nats deliveries_per_s)/s | $(met "$r" 100 ge) |"
         echo "| fan-out, nats payload padded to our frame ($(val fanout_frame_nats payload) bytes; for reference) | $rf % | $(val fanout_frame_nats deliveries_per_s)/s | |"
+        rd=$(ratio "$(val fanout_max_deflate deliveries_per_s)" "$(val fanout_max_nats deliveries_per_s)")
+        echo "| fan-out, every receiver on permessage-deflate (for reference) | $(val fanout_max_deflate deliveries_per_s)/s = $rd %, $(val fanout_max_deflate delivery_bytes) B per delivery (plain $(val fanout_max_mythos delivery_bytes)) | $(val fanout_max_nats deliveries_per_s)/s | |"
     fi
     if has rooms; then
         p99=$(calc "$(val rooms_mythos p99_us)/1000" 2)
@@ -334,6 +340,20 @@ table=$work/tables.md
         m=fanout_max_mythos n=fanout_frame_nats
         echo "| **$fan_window in flight, nats payload $(val $n payload) bytes**: deliveries/s | $(val $m deliveries_per_s) | $(val $n deliveries_per_s) | **$(ratio "$(val $m deliveries_per_s)" "$(val $n deliveries_per_s)") %** |"
         echo "| latency p50 / p99 (ms), nats CPU | | $(calc "$(val $n p50_us)/1000" 2) / $(calc "$(val $n p99_us)/1000" 2), $(val $n cpu_nats_pct) % | |"
+        echo
+        echo "**Fan-out with permessage-deflate** — the same two runs with every receiver offering the extension (no context takeover either way, as the server answers): each message is compressed once and the same bytes go to every receiver. Bytes are the WebSocket payload of one \`chat_message\` delivery as it crossed the wire."
+        echo
+        echo "| | plain | permessage-deflate | deflate / plain |"
+        echo "|---|---|---|---|"
+        echo "| bytes per delivery | $(val fanout_rate_mythos delivery_bytes) | $(val fanout_rate_deflate delivery_bytes) | $(ratio "$(val fanout_rate_deflate delivery_bytes)" "$(val fanout_rate_mythos delivery_bytes)") % |"
+        for kind in rate max; do
+            if [ $kind = rate ]; then label="fixed rate $fan_rate msgs/s"; else label="at most $fan_window in flight"; fi
+            m=fanout_${kind}_mythos d=fanout_${kind}_deflate
+            echo "| **$label**: deliveries/s | $(val $m deliveries_per_s) | $(val $d deliveries_per_s) | $(ratio "$(val $d deliveries_per_s)" "$(val $m deliveries_per_s)") % |"
+            echo "| server CPU (% of a core) | $(val $m cpu_server_pct) | $(val $d cpu_server_pct) | $(ratio "$(val $d cpu_server_pct)" "$(val $m cpu_server_pct)") % |"
+            echo "| latency p50 / p99 (ms) | $(calc "$(val $m p50_us)/1000" 2) / $(calc "$(val $m p99_us)/1000" 2) | $(calc "$(val $d p50_us)/1000" 2) / $(calc "$(val $d p99_us)/1000" 2) | |"
+            echo "| load generator CPU (inflating) | $(val $m cpu_loadgen_pct) % | $(val $d cpu_loadgen_pct) % | |"
+        done
         echo
     fi
     if has rooms; then

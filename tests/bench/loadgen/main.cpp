@@ -190,6 +190,7 @@ int main(int argc, char **argv)
     add("senders", plan.senders);
     add("fanout", plan.fanout());
     add("payload", plan.payload);
+    add("deflate", plan.deflate ? 1 : 0);
     add("measured_s", measured, 2);
     add("sent", static_cast<double>(sent));
     add("msgs_per_s", sent / seconds);

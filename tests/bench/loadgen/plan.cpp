@@ -19,6 +19,8 @@ const char *usage()
            "  --window W                most messages not yet delivered to every receiver\n"
            "  --ack-window W            mythos: most unacknowledged sends per connection\n"
            "  --payload BYTES           mythos: content length; nats: payload length (default 100)\n"
+           "  --deflate                 mythos: offer permessage-deflate (no context takeover);\n"
+           "                            delivery_bytes is then what came over the wire\n"
            "  --no-login                stop after the WebSocket upgrade (mythos closes such\n"
            "                            connections after its 10 s auth timeout)\n"
            "  --name-prefix P           guest names are P<index> (default b)\n"
@@ -90,6 +92,10 @@ std::string parsePlan(int argc, char **argv, Plan &plan)
             return "help";
         if (arg == "--no-login") {
             plan.login = false;
+            continue;
+        }
+        if (arg == "--deflate") {
+            plan.deflate = true;
             continue;
         }
         if (arg == "--reconnect") {

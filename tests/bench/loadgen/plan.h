@@ -28,6 +28,7 @@ struct Plan
     int threads = 2;
     int rooms = 0; // 0: everyone on `channel` (global); else connection i is in room i % rooms
     std::string channel = "global"; // mythos channel; rooms use "say"
+    bool deflate = false; // mythos: offer permessage-deflate, inflate what comes compressed
     bool login = true; // false: stop after the WebSocket upgrade (what a bare connection costs)
     std::string namePrefix = "b"; // guest names are prefix + connection index
     double rate = 0; // messages per second over all senders; 0: as fast as the windows allow

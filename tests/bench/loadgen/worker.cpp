@@ -379,10 +379,14 @@ void Worker::onEvents(Connection &c, uint32_t events)
             return;
         const Endpoint &e = m_plan.endpoints[c.endpoint];
         char request[512];
-        const int n = std::snprintf(request, sizeof request,
-                                    "GET %s HTTP/1.1\r\nHost: %s:%u\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-                                    e.path.c_str(), e.host.c_str(), e.port);
+        const int n =
+                std::snprintf(request, sizeof request,
+                              "GET %s HTTP/1.1\r\nHost: %s:%u\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n%s\r\n",
+                              e.path.c_str(), e.host.c_str(), e.port,
+                              m_plan.deflate ? "Sec-WebSocket-Extensions: permessage-deflate; "
+                                               "server_no_context_takeover; client_no_context_takeover\r\n"
+                                             : "");
         c.state = Connection::State::Upgrading;
         writeRaw(c, request, static_cast<size_t>(n));
         if (c.out.empty())
@@ -474,6 +478,11 @@ bool Worker::takeUpgradeResponse(Connection &c)
     const size_t headerLength = static_cast<size_t>(end + 4 - data);
     if (!startsWith(data, c.inLength, "HTTP/1.1 101")) {
         drop(c, "upgrade refused", data, headerLength);
+        return false;
+    }
+    // Asked for and not agreed: the run would not measure what it says.
+    if (m_plan.deflate && !find(data, headerLength, "permessage-deflate", 18)) {
+        drop(c, "permessage-deflate not negotiated", data, headerLength);
         return false;
     }
     std::memmove(c.in.get(), data + headerLength, c.inLength - headerLength);

@@ -5,6 +5,7 @@
 // per-thread scratch buffer and parsed in place in each connection's receive buffer.
 
 #include "histogram.h"
+#include "inflate.h"
 #include "plan.h"
 
 #include <atomic>
@@ -44,7 +45,7 @@ struct Shared
     // Totals since the start; the coordinator takes differences over the measured window.
     std::atomic<uint64_t> sent { 0 };
     std::atomic<uint64_t> delivered { 0 };
-    std::atomic<uint64_t> deliveredBytes { 0 }; // payload bytes of the delivered messages
+    std::atomic<uint64_t> deliveredBytes { 0 }; // payload bytes of the delivered messages, as sent
     std::atomic<uint64_t> acks { 0 };
     std::atomic<uint64_t> ready { 0 };
     std::atomic<uint64_t> failed { 0 }; // never became ready
@@ -115,7 +116,8 @@ private:
     void processMythos(Connection &c);
     void processNats(Connection &c);
     size_t parseNatsStream(Connection &c, const char *data, size_t length);
-    void onMythosFrame(Connection &c, uint8_t opcode, const char *payload, size_t length);
+    // wireBytes: the payload as it came (compressed or not); length: as parsed.
+    void onMythosFrame(Connection &c, uint8_t opcode, const char *payload, size_t length, size_t wireBytes);
     void onNatsMessage(const char *payload, size_t length);
     void login(Connection &c);
     void becomeReady(Connection &c);
@@ -124,7 +126,7 @@ private:
     void scheduleReopen(Connection &c, uint64_t now, bool failed);
     void reopenDue(uint64_t now);
     void churnDue(uint64_t now);
-    void onDelivery(Connection &c, const char *p, size_t n);
+    void onDelivery(Connection &c, const char *p, size_t n, size_t wireBytes);
     void onAck(Connection &c, const char *p, size_t n);
     void flushAcked(bool force);
     void sendDue(uint64_t now);
@@ -157,6 +159,8 @@ private:
     std::string m_chatTemplate; // mythos send frame payload, or nats message payload
     size_t m_stampAt[2] = { 0, 0 }; // where the 19 timestamp digits go (second: mythos ref)
     std::vector<char> m_frame;
+    RawInflater m_inflater; // --deflate: compressed messages are inflated into m_inflated
+    std::vector<char> m_inflated;
 
     uint64_t m_localDelivered = 0;
     uint64_t m_localDeliveredBytes = 0;

@@ -47,7 +47,14 @@ void Worker::processMythos(Connection &c)
                 return drop(c, "frame too large");
             break; // onReadable grows the buffer when it is full
         }
-        onMythosFrame(c, h.opcode, c.in.get() + pos + h.headerLength, h.payloadLength);
+        const char *payload = c.in.get() + pos + h.headerLength;
+        if (h.compressed) {
+            if (!m_inflater.inflate(payload, h.payloadLength, kMaxBuffer, m_inflated))
+                return drop(c, "bad permessage-deflate data");
+            onMythosFrame(c, h.opcode, m_inflated.data(), m_inflated.size(), h.payloadLength);
+        } else {
+            onMythosFrame(c, h.opcode, payload, h.payloadLength, h.payloadLength);
+        }
         pos += size;
     }
     if (c.state == Connection::State::Closed)
@@ -58,7 +65,7 @@ void Worker::processMythos(Connection &c)
     }
 }
 
-void Worker::onMythosFrame(Connection &c, uint8_t opcode, const char *p, size_t n)
+void Worker::onMythosFrame(Connection &c, uint8_t opcode, const char *p, size_t n, size_t wireBytes)
 {
     if (opcode == ws::Ping)
         return sendFrame(c, ws::Pong, p, n);
@@ -76,7 +83,7 @@ void Worker::onMythosFrame(Connection &c, uint8_t opcode, const char *p, size_t 
     const char *type = p + prefix;
     const size_t rest = n - prefix;
     if (startsWith(type, rest, "chat_message\"")) {
-        onDelivery(c, p, n);
+        onDelivery(c, p, n, wireBytes);
     } else if (startsWith(type, rest, "ack\"")) {
         onAck(c, p, n);
     } else if (startsWith(type, rest, "welcome\"")) {
@@ -109,10 +116,10 @@ void Worker::onMythosFrame(Connection &c, uint8_t opcode, const char *p, size_t 
     }
 }
 
-void Worker::onDelivery(Connection &c, const char *p, size_t n)
+void Worker::onDelivery(Connection &c, const char *p, size_t n, size_t wireBytes)
 {
     ++m_localDelivered;
-    m_localDeliveredBytes += n;
+    m_localDeliveredBytes += wireBytes;
     static constexpr char key[] = R"("content":")";
     const char *at = find(p, n, key, sizeof key - 1);
     uint64_t stamp = 0;

@@ -58,6 +58,7 @@ struct FrameHeader
 {
     bool complete = false; // the header (not necessarily the payload) is all there
     bool fin = false;
+    bool compressed = false; // RSV1: a permessage-deflate message
     uint8_t opcode = 0;
     size_t headerLength = 0;
     uint64_t payloadLength = 0;
@@ -70,6 +71,7 @@ inline FrameHeader parseHeader(const char *data, size_t available)
         return h;
     const auto *p = reinterpret_cast<const uint8_t *>(data);
     h.fin = p[0] & 0x80;
+    h.compressed = p[0] & 0x40;
     h.opcode = p[0] & 0x0f;
     const bool masked = p[1] & 0x80;
     uint64_t length = p[1] & 0x7f;
