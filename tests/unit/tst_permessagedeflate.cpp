@@ -2,6 +2,7 @@
 // message (the event's shared deflate bytes plus a stored block with the sequence number)
 // checked with zlib's own inflate as a client would, the inflate bound, and the decoder's RSV1
 // rules on a connection that did or did not negotiate the extension.
+#include "clientframes.h"
 #include "gateway/ws/permessagedeflate.h"
 #include "gateway/ws/wsframing.h"
 #include "protocol/event.h"
@@ -19,23 +20,7 @@ namespace {
 // A client frame with the given first byte flags (FIN 0x80, RSV1 0x40, RSV2 0x20), masked.
 QByteArray clientFrame(quint8 flags, Opcode opcode, const QByteArray &payload)
 {
-    QByteArray out;
-    out.append(static_cast<char>(flags | static_cast<quint8>(opcode)));
-    const qsizetype n = payload.size();
-    if (n < 126) {
-        out.append(static_cast<char>(0x80 | n));
-    } else if (n <= 0xFFFF) {
-        out.append(static_cast<char>(0x80 | 126)).append(static_cast<char>(n >> 8)).append(static_cast<char>(n & 0xFF));
-    } else {
-        out.append(static_cast<char>(0x80 | 127));
-        for (int i = 7; i >= 0; --i)
-            out.append(static_cast<char>((quint64(n) >> (8 * i)) & 0xFF));
-    }
-    const char m[4] = { '\x12', '\x34', '\x56', '\x78' };
-    out.append(m, 4);
-    for (qsizetype i = 0; i < n; ++i)
-        out.append(static_cast<char>(payload[i] ^ m[i & 3]));
-    return out;
+    return test::maskedClientFrame(flags | static_cast<quint8>(opcode), payload, 0x12345678);
 }
 
 // What a client's deflater sends: raw deflate, sync flush, 00 00 ff ff stripped.

@@ -1,6 +1,7 @@
 // The WebSocket framing the gateway's transport uses, on bytes: handshake parsing and the
 // accept key (RFC 6455's own example), frame headers of every length class, and the decoder's
 // unmasking, fragmentation, control frames and protocol errors.
+#include "clientframes.h"
 #include "gateway/ws/wsframing.h"
 
 #include <QTest>
@@ -11,23 +12,7 @@ namespace {
 // A client frame: masked with `mask`, FIN as given.
 QByteArray clientFrame(Opcode opcode, const QByteArray &payload, bool fin = true, quint32 mask = 0x37fa213d)
 {
-    QByteArray out;
-    out.append(static_cast<char>((fin ? 0x80 : 0) | static_cast<quint8>(opcode)));
-    const qsizetype n = payload.size();
-    if (n < 126) {
-        out.append(static_cast<char>(0x80 | n));
-    } else if (n <= 0xFFFF) {
-        out.append(static_cast<char>(0x80 | 126)).append(static_cast<char>(n >> 8)).append(static_cast<char>(n & 0xFF));
-    } else {
-        out.append(static_cast<char>(0x80 | 127));
-        for (int i = 7; i >= 0; --i)
-            out.append(static_cast<char>((quint64(n) >> (8 * i)) & 0xFF));
-    }
-    const char m[4] = { char(mask >> 24), char(mask >> 16), char(mask >> 8), char(mask) };
-    out.append(m, 4);
-    for (qsizetype i = 0; i < n; ++i)
-        out.append(static_cast<char>(payload[i] ^ m[i & 3]));
-    return out;
+    return mythos::test::maskedClientFrame((fin ? 0x80 : 0) | static_cast<quint8>(opcode), payload, mask);
 }
 
 struct Collected
