@@ -3,6 +3,8 @@
 #include <QHash>
 #include <QRegularExpression>
 
+#include <limits>
+
 namespace mythos {
 
 namespace {
@@ -47,14 +49,22 @@ ParsedCommand chat(const QString &channel, const QString &content, const QString
     return c;
 }
 
+// The duration after the name: minutes, or a number with m, h or d. "10m" used to be read as
+// the first word of the reason, so a moderator meaning ten minutes muted for good.
 bool takeMinutes(QString &rest, int &minutes)
 {
     auto [word, tail] = splitWord(rest);
+    qint64 unit = 1;
+    if (word.size() > 1 && !word.back().isDigit()) {
+        const QChar suffix = word.back().toLower();
+        unit = suffix == QLatin1Char('m') ? 1 : suffix == QLatin1Char('h') ? 60 : suffix == QLatin1Char('d') ? 1440 : 0;
+        word.chop(1);
+    }
     bool isNumber = false;
-    const int value = word.toInt(&isNumber);
-    if (!isNumber)
+    const qint64 value = word.toLongLong(&isNumber) * unit;
+    if (!isNumber || unit == 0 || value > std::numeric_limits<int>::max() || value < std::numeric_limits<int>::min())
         return false;
-    minutes = value;
+    minutes = int(value);
     rest = tail;
     return true;
 }
@@ -132,7 +142,7 @@ QString commandHelp()
                           "  global|g <msg>           talk to everyone\n"
                           "  party|p <msg>            talk to your party\n"
                           "  whisper|w|tell <name> <msg>, reply|r <msg>\n"
-                          "  mute <name> [minutes] [reason], unmute <name>\n"
+                          "  mute <name> [minutes, or 10m 2h 1d] [reason], unmute <name>\n"
                           "  mutechannel <channel> [minutes], unmutechannel <channel>, mutes\n"
                           "A line that starts with no command is said in the room.");
 }

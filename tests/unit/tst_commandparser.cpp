@@ -138,6 +138,17 @@ void TestCommandParser::parse_data()
             << 0 << QStringLiteral("being rude");
     QTest::newRow("mute minutes only") << QStringLiteral("mute Bob 60") << defaults << Kind::Mute << none
                                        << QStringLiteral("Bob") << none << 60 << none;
+    QTest::newRow("mute 10m") << QStringLiteral("mute Bob 10m spamming") << defaults << Kind::Mute << none
+                              << QStringLiteral("Bob") << none << 10 << QStringLiteral("spamming");
+    QTest::newRow("mute 2h") << QStringLiteral("mute Bob 2H") << defaults << Kind::Mute << none << QStringLiteral("Bob")
+                             << none << 120 << none;
+    QTest::newRow("mutechannel 1d") << QStringLiteral("mutechannel global 1d") << defaults << Kind::MuteChannel
+                                    << QStringLiteral("global") << none << none << 1440 << none;
+    QTest::newRow("mute unknown unit is reason") << QStringLiteral("mute Bob 3x rude") << defaults << Kind::Mute << none
+                                                 << QStringLiteral("Bob") << none << 0 << QStringLiteral("3x rude");
+    QTest::newRow("mute word ending in a unit is reason")
+            << QStringLiteral("mute Bob harm others") << defaults << Kind::Mute << none << QStringLiteral("Bob") << none
+            << 0 << QStringLiteral("harm others");
     QTest::newRow("unmute Bob") << QStringLiteral("unmute Bob") << defaults << Kind::Unmute << none
                                 << QStringLiteral("Bob") << none << 0 << none;
     QTest::newRow("mutechannel global 30") << QStringLiteral("mutechannel global 30") << defaults << Kind::MuteChannel
